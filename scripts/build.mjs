@@ -1,0 +1,48 @@
+// Bundles the extension, the CLI (and, with --tests, the extension-host tests) with esbuild.
+//   node scripts/build.mjs [--watch] [--tests] [--production]
+import * as esbuild from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
+  legalComments: 'none',
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+if (args.has('--tests')) {
+  rmSync('out', { recursive: true, force: true });
+  builds.push({
+    ...common,
+    entryPoints: ['test/integration/index.ts', 'test/integration/**/*.test.ts'],
+    outdir: 'out/test/integration',
+    outbase: 'test/integration',
+    external: ['vscode', 'mocha'],
+    sourcemap: 'inline',
+  });
+}
+
+if (args.has('--watch')) {
+  for (const b of builds) {
+    const ctx = await esbuild.context(b);
+    await ctx.watch();
+  }
+  console.log('watching src/ …');
+} else {
+  rmSync('dist', { recursive: true, force: true });
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

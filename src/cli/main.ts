@@ -1,0 +1,259 @@
+import { parseArgs } from 'node:util';
+import { defaultStoreDir } from '../core/dataDir';
+import type { CapturedEvent } from '../core/event';
+import { toEventJson } from '../core/eventJson';
+import { formatBytes } from '../core/format';
+import type { Logger } from '../core/logger';
+import { DEFAULT_MAX_BODY_SIZE, PortInUseError } from '../core/receiver';
+import { Session } from '../core/session';
+import { EventStore, StoreLockedError } from '../core/store';
+
+export const HELP = `webhook-inspector: capture and inspect webhooks from the terminal.
+
+Usage:
+  webhook-inspector listen [options]       run the receiver; print one line per event
+  webhook-inspector events [options]       list the stored events, newest first
+  webhook-inspector show <id> [options]    print one stored event
+  webhook-inspector --help | --version
+
+Options:
+  --port N             port on 127.0.0.1 (listen; default 0 = any free port)
+  --store DIR          the event store folder
+                       (default: ${defaultStoreDir()})
+  --json               one JSON object per line on stdout, for scripts:
+                         {"type":"receiver","state":…,"url":…} on every state change
+                         {"type":"event","id":…,"headers":[[name,value],…],"body":"<base64>",…}
+                       bodies over 1 MB are left out and "bodyFile" names the stored file
+  --max-body-size N    bytes; larger bodies get 413 (listen; default ${DEFAULT_MAX_BODY_SIZE})
+  --max-events N       events kept; the oldest unpinned are evicted (default 1000)
+  --limit N            how many events to list (events; default all)
+  -h, --help           this text
+
+Examples:
+  webhook-inspector listen --port 4000
+  curl --data-binary @payload.json 'http://127.0.0.1:4000/webhooks?x=1'
+  webhook-inspector events --json | jq .
+`;
+
+export interface CliIo {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Resolves when the user asks to stop (Ctrl-C, SIGTERM). */
+  untilSignal: () => Promise<string>;
+  version: string;
+}
+
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+  }
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        store: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'max-body-size': { type: 'string' },
+        'max-events': { type: 'string' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    io.stderr(`${(err as Error).message}\nRun "webhook-inspector --help" for the options.`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(io.version);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  try {
+    const common = {
+      storeDir: values.store ?? defaultStoreDir(),
+      json: values.json ?? false,
+      maxEvents: intOption('--max-events', values['max-events'], 1000, 1),
+    };
+    switch (command) {
+      case 'listen':
+        return await listen(io, {
+          ...common,
+          port: intOption('--port', values.port, 0, 0, 65535),
+          maxBodySize: intOption('--max-body-size', values['max-body-size'], DEFAULT_MAX_BODY_SIZE, 0),
+        });
+      case 'events':
+        return await listEvents(io, common, intOption('--limit', values.limit, Number.MAX_SAFE_INTEGER, 1));
+      case 'show':
+        if (!rest[0]) {
+          throw new CliError('show needs an event id: webhook-inspector show <id>');
+        }
+        return await showEvent(io, common, rest[0]);
+      case undefined:
+        io.stdout(HELP);
+        return 2;
+      default:
+        throw new CliError(`Unknown command "${command}". Run "webhook-inspector --help".`);
+    }
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.stderr(err.message);
+      return err.exitCode;
+    }
+    io.stderr(`Error: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+function intOption(name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (raw === undefined) {
+    return fallback;
+  }
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new CliError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  }
+  return n;
+}
+
+interface CommonOptions {
+  storeDir: string;
+  json: boolean;
+  maxEvents: number;
+}
+
+function stderrLogger(io: CliIo, verbose: boolean): Logger {
+  return {
+    trace: () => undefined,
+    debug: (m) => verbose && io.stderr(m),
+    info: () => undefined,
+    warn: (m) => io.stderr(`warning: ${m}`),
+    error: (m) => io.stderr(`error: ${m}`),
+  };
+}
+
+async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySize: number }): Promise<number> {
+  const logger = stderrLogger(io, !!process.env.WEBHOOK_INSPECTOR_DEBUG);
+  let store: EventStore;
+  try {
+    store = await EventStore.open(opts.storeDir, { maxEvents: opts.maxEvents, logger });
+  } catch (err) {
+    throw new CliError(err instanceof StoreLockedError ? err.message : (err as Error).message, 1);
+  }
+  const session = new Session({ store, port: opts.port, maxBodySize: opts.maxBodySize, logger });
+  const printStatus = () => {
+    const s = session.status();
+    if (opts.json) {
+      io.stdout(JSON.stringify({ type: 'receiver', state: s.state, url: s.url, store: store.dir }));
+    }
+  };
+  session.onDidChangeStatus(printStatus);
+  // Events are printed in the order they were stored.
+  let printing = Promise.resolve();
+  session.onDidCapture((event) => {
+    printing = printing.then(() => printEvent(io, store, event, opts.json)).catch((err) => io.stderr(`error: ${(err as Error).message}`));
+  });
+  try {
+    await session.start();
+  } catch (err) {
+    await store.close();
+    if (err instanceof PortInUseError) {
+      throw new CliError(`${err.message} For example: --port 0`, 1);
+    }
+    throw err;
+  }
+  if (!opts.json) {
+    io.stdout(`Webhook Inspector listening on ${session.status().url}`);
+    io.stdout(`Events are stored in ${store.dir}`);
+    io.stdout('Send a request to any path; press Ctrl-C to stop.');
+  }
+  const signal = await io.untilSignal();
+  if (!opts.json) {
+    io.stdout(`\nStopping (${signal})…`);
+  }
+  await session.stop();
+  await printing;
+  session.dispose();
+  await store.close();
+  return 0;
+}
+
+async function printEvent(io: CliIo, store: EventStore, event: CapturedEvent, json: boolean): Promise<void> {
+  if (json) {
+    io.stdout(JSON.stringify(await toEventJson(store, event)));
+    return;
+  }
+  const time = new Date(event.receivedAt).toLocaleTimeString(undefined, { hour12: false });
+  const note = event.rejected ? `  (${event.rejected})` : '';
+  io.stdout(`${time}  ${event.method.padEnd(6)} ${event.url}  ${event.response.status}  ${formatBytes(event.size)}  ${event.id}${note}`);
+}
+
+async function openForReading(opts: CommonOptions): Promise<EventStore> {
+  return EventStore.open(opts.storeDir, { maxEvents: Number.MAX_SAFE_INTEGER, readOnly: true });
+}
+
+async function listEvents(io: CliIo, opts: CommonOptions, limit: number): Promise<number> {
+  const store = await openForReading(opts);
+  const events = store.list(0, limit);
+  if (!opts.json && events.length === 0) {
+    io.stderr(`No events in ${store.dir}. Run "webhook-inspector listen" and send a request.`);
+  }
+  for (const event of events) {
+    await printEvent(io, store, event, opts.json);
+  }
+  await store.close();
+  return 0;
+}
+
+async function showEvent(io: CliIo, opts: CommonOptions, id: string): Promise<number> {
+  const store = await openForReading(opts);
+  const event = store.get(id);
+  if (!event) {
+    await store.close();
+    throw new CliError(`No event with id "${id}" in ${store.dir}. "webhook-inspector events" lists the ids.`, 1);
+  }
+  if (opts.json) {
+    io.stdout(JSON.stringify(await toEventJson(store, event)));
+  } else {
+    io.stdout(`${event.method} ${event.url}`);
+    io.stdout(`id: ${event.id}\nreceived: ${event.receivedAt} from ${event.remoteAddress}\nsize: ${formatBytes(event.size)}\nresponse: ${event.response.status}`);
+    if (event.rejected) {
+      io.stdout(`rejected: ${event.rejected} (the body was not kept)`);
+    }
+    io.stdout('');
+    for (const [k, v] of event.headers) {
+      io.stdout(`${k}: ${v}`);
+    }
+    const body = await store.readBody(event.id);
+    if (body.length) {
+      io.stdout('');
+      io.stdout(looksBinary(body) ? `<${formatBytes(body.length)} of binary data; use --json for base64>` : body.toString('utf8'));
+    }
+  }
+  await store.close();
+  return 0;
+}
+
+function looksBinary(buf: Buffer): boolean {
+  const sample = buf.subarray(0, 4096);
+  if (sample.includes(0)) {
+    return true;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+    return false;
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,72 @@
+/** One captured request, as the store keeps it (the body lives apart, on disk). */
+export interface CapturedEvent {
+  /** Stable, unique, time-ordered id, e.g. `evt_lx2k9a1c7f3e9b2d`. */
+  readonly id: string;
+  /** ISO 8601 time the request arrived. */
+  readonly receivedAt: string;
+  readonly method: string;
+  /** Path and query exactly as they arrived on the request line. */
+  readonly url: string;
+  /** Headers as received: order, case and duplicates kept. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly remoteAddress: string;
+  /** Body size in bytes: received bytes, or the declared length of a rejected body. */
+  readonly size: number;
+  /** The response the receiver gave the sender. */
+  readonly response: CapturedResponse;
+  /** Set when the body was not kept, e.g. `"body-too-large"`: the event is metadata only. */
+  readonly rejected?: string;
+  readonly pinned?: boolean;
+}
+
+export interface CapturedResponse {
+  readonly status: number;
+  readonly body: string;
+  readonly contentType: string;
+}
+
+/** The JSON line the CLI prints for an event (`--json`), also used by `events --json` and `show --json`. */
+export interface EventJson {
+  type: 'event';
+  id: string;
+  receivedAt: string;
+  method: string;
+  url: string;
+  headers: Array<[string, string]>;
+  size: number;
+  status: number;
+  remoteAddress: string;
+  rejected?: string;
+  pinned?: boolean;
+  /** The raw body, base64. Left out above `inlineBodyLimit`; then `bodyFile` names the stored file. */
+  body?: string;
+  bodyFile?: string;
+}
+
+/** First value of a header, matched case-insensitively. */
+export function headerValue(event: Pick<CapturedEvent, 'headers'>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of event.headers) {
+    if (k.toLowerCase() === lower) {
+      return v;
+    }
+  }
+  return undefined;
+}
+
+/** Headers as a record with lower-case names; repeated headers become arrays (the signature module's shape). */
+export function headerRecord(headers: ReadonlyArray<readonly [string, string]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of headers) {
+    const key = k.toLowerCase();
+    const prev = out[key];
+    out[key] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+/** The path part of an event's URL, without the query. */
+export function eventPath(event: Pick<CapturedEvent, 'url'>): string {
+  const q = event.url.indexOf('?');
+  return q === -1 ? event.url : event.url.slice(0, q);
+}

@@ -1,0 +1,311 @@
+import type * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CapturedEvent, CapturedResponse } from './event';
+import { Disposable, Emitter } from './lifecycle';
+import type { Logger } from './logger';
+import { nullLogger } from './logger';
+import type { EventStore } from './store';
+import { newEventId, StoreWriteError } from './store';
+
+/** The loopback address the receiver binds. It is never exposed on other interfaces; the tunnel reaches it. */
+export const RECEIVER_HOST = '127.0.0.1';
+export const DEFAULT_MAX_BODY_SIZE = 25 * 1024 * 1024;
+
+/** A request as it arrived, body fully read. */
+export interface ReceivedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: Buffer;
+  readonly remoteAddress: string;
+}
+
+export interface ReplySpec {
+  readonly status: number;
+  readonly body: string | Uint8Array;
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Seams for later features: the tunnel's canary (answered, never listed) and provider handshakes
+ * or custom responses (answered differently, still listed).
+ */
+export interface ReceiverHooks {
+  /** Answers a request without storing it; return undefined to let it through. */
+  intercept?(req: ReceivedRequest): ReplySpec | undefined;
+  /** Chooses the response for a request that will be stored; return undefined for the default. */
+  respond?(req: ReceivedRequest, id: string): ReplySpec | undefined;
+}
+
+export interface ReceiverOptions {
+  store: EventStore;
+  /** 0 picks any free port. */
+  port: number;
+  maxBodySize?: number;
+  logger?: Logger;
+  hooks?: ReceiverHooks;
+  now?: () => Date;
+}
+
+export type ReceiverState = 'stopped' | 'starting' | 'running' | 'stopping';
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use on ${RECEIVER_HOST}. Choose another port, or 0 for any free port.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/**
+ * The HTTP receiver: express on 127.0.0.1, any method on any path. It reads the raw body bytes itself
+ * (no body parser runs before capture, so nothing is re-serialised), stores the event, and answers at
+ * once; verification and UI work happen after the answer, off the sender's clock.
+ */
+export class Receiver extends Disposable {
+  private server: http.Server | undefined;
+  private _state: ReceiverState = 'stopped';
+  private _port = 0;
+  private readonly logger: Logger;
+  private maxBodySize: number;
+
+  private readonly _onDidChangeState = this._register(new Emitter<ReceiverState>());
+  readonly onDidChangeState = this._onDidChangeState.event;
+  private readonly _onDidCapture = this._register(new Emitter<CapturedEvent>());
+  /** Fires after an event is on disk and its sender has been answered. */
+  readonly onDidCapture = this._onDidCapture.event;
+
+  constructor(private readonly options: ReceiverOptions) {
+    super();
+    this.logger = options.logger ?? nullLogger;
+    this.maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+  }
+
+  get state(): ReceiverState {
+    return this._state;
+  }
+
+  get port(): number {
+    return this._port;
+  }
+
+  /** `http://127.0.0.1:PORT` while running. */
+  get url(): string | undefined {
+    return this._state === 'running' ? `http://${RECEIVER_HOST}:${this._port}` : undefined;
+  }
+
+  setMaxBodySize(bytes: number): void {
+    this.maxBodySize = bytes;
+  }
+
+  async start(): Promise<string> {
+    if (this._state === 'running') {
+      return this.url!;
+    }
+    if (this._state !== 'stopped') {
+      throw new Error(`The receiver is ${this._state}.`);
+    }
+    this.setState('starting');
+    try {
+      // express is loaded on first start, not when the extension activates.
+      const { default: express } = await import('express');
+      const app = express();
+      app.disable('x-powered-by');
+      app.set('etag', false);
+      app.use((req, res) => this.handle(req, res));
+      const server = (await import('node:http')).createServer({ requireHostHeader: false }, app);
+      server.headersTimeout = 20_000;
+      server.requestTimeout = 120_000;
+      server.keepAliveTimeout = 5_000;
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: NodeJS.ErrnoException) => {
+          server.off('listening', onListening);
+          reject(err.code === 'EADDRINUSE' ? new PortInUseError(this.options.port) : err);
+        };
+        const onListening = () => {
+          server.off('error', onError);
+          resolve();
+        };
+        server.once('error', onError);
+        server.once('listening', onListening);
+        server.listen(this.options.port, RECEIVER_HOST);
+      });
+      server.on('error', (err) => this.logger.error(`Receiver: ${err.message}`));
+      server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+        this.logger.debug(`Receiver: rejected a malformed request (${err.code ?? err.message}).`);
+        if (socket.writable) {
+          const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+          socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        } else {
+          socket.destroy();
+        }
+      });
+      this.server = server;
+      this._port = (server.address() as AddressInfo).port;
+      this.setState('running');
+      this.logger.info(`Receiver listening on ${this.url}`);
+      return this.url!;
+    } catch (err) {
+      this.setState('stopped');
+      throw err;
+    }
+  }
+
+  /** Stops listening and closes every open connection, so the port is free when this resolves. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server || this._state !== 'running') {
+      return;
+    }
+    this.setState('stopping');
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    this.setState('stopped');
+    this.logger.info('Receiver stopped.');
+  }
+
+  override dispose(): void {
+    void this.stop();
+    super.dispose();
+  }
+
+  private setState(state: ReceiverState): void {
+    this._state = state;
+    this._onDidChangeState.fire(state);
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const receivedAt = (this.options.now?.() ?? new Date()).toISOString();
+    const headers = pairs(req.rawHeaders);
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const remoteAddress = req.socket.remoteAddress ?? '';
+    const limit = this.maxBodySize;
+    const declared = Number(req.headers['content-length']);
+
+    const tooLarge = (size: number) => {
+      const id = newEventId();
+      const response = jsonResponse(413, {
+        error: 'payload_too_large',
+        message: `The body (${size} bytes) is larger than this receiver's limit of ${limit} bytes (setting webhookInspector.maxBodySize).`,
+        id,
+      });
+      send(res, response, { connection: 'close' });
+      // Not a single byte more is read: the socket closes after the answer.
+      res.on('finish', () => req.socket.destroySoon?.());
+      this.logger.warn(`Receiver: ${method} ${url} rejected, body ${size} bytes over the ${limit}-byte limit.`);
+      void this.persist({ id, receivedAt, method, url, headers, remoteAddress, size, response, rejected: 'body-too-large' }, undefined).then(
+        (event) => event && this._onDidCapture.fire(event),
+      );
+    };
+
+    if (Number.isFinite(declared) && declared > limit) {
+      req.pause();
+      tooLarge(declared);
+      return;
+    }
+
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) {
+        return;
+      }
+      received += chunk.length;
+      if (received > limit) {
+        over = true;
+        chunks.length = 0;
+        req.pause();
+        tooLarge(received);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', (err) => this.logger.debug(`Receiver: ${method} ${url} aborted by the sender (${err.message}).`));
+    req.on('end', () => {
+      if (over) {
+        return;
+      }
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+      void this.capture({ method, url, headers, body, remoteAddress }, receivedAt, res);
+    });
+  }
+
+  private async capture(request: ReceivedRequest, receivedAt: string, res: http.ServerResponse): Promise<void> {
+    const hooks = this.options.hooks;
+    let intercepted: ReplySpec | undefined;
+    try {
+      intercepted = hooks?.intercept?.(request);
+    } catch (err) {
+      this.logger.error(`Receiver: intercept hook failed: ${(err as Error).message}`);
+    }
+    if (intercepted) {
+      send(res, toResponse(intercepted), intercepted.headers);
+      return;
+    }
+    const id = newEventId();
+    let custom: ReplySpec | undefined;
+    try {
+      custom = hooks?.respond?.(request, id);
+    } catch (err) {
+      this.logger.error(`Receiver: response hook failed: ${(err as Error).message}`);
+    }
+    const response = custom ? toResponse(custom) : jsonResponse(200, { ok: true, id });
+    const event = await this.persist(
+      { id, receivedAt, method: request.method, url: request.url, headers: request.headers, remoteAddress: request.remoteAddress, size: request.body.length, response },
+      request.body,
+    );
+    if (!event) {
+      send(res, jsonResponse(503, { error: 'not_saved', message: 'The receiver could not save this request (see the Webhook Inspector log). Retry later.' }), { 'retry-after': '5' });
+      return;
+    }
+    send(res, response, custom?.headers);
+    this.logger.debug(`Receiver: ${event.method} ${event.url} → ${response.status} (${event.size} bytes) as ${event.id}`);
+    this._onDidCapture.fire(event);
+  }
+
+  private async persist(draft: Omit<CapturedEvent, 'pinned'>, body: Buffer | undefined): Promise<CapturedEvent | undefined> {
+    try {
+      return await this.options.store.append(draft, body);
+    } catch (err) {
+      this.logger.error(err instanceof StoreWriteError ? err.message : `Receiver: could not store the event: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+}
+
+function pairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    out.push([raw[i]!, raw[i + 1]!]);
+  }
+  return out;
+}
+
+function jsonResponse(status: number, body: unknown): CapturedResponse {
+  return { status, body: JSON.stringify(body), contentType: 'application/json; charset=utf-8' };
+}
+
+function toResponse(spec: ReplySpec): CapturedResponse {
+  const body = typeof spec.body === 'string' ? spec.body : Buffer.from(spec.body).toString('utf8');
+  return { status: spec.status, body, contentType: spec.contentType ?? 'text/plain; charset=utf-8' };
+}
+
+function send(res: http.ServerResponse, response: CapturedResponse, extra?: Readonly<Record<string, string>>): void {
+  if (res.headersSent || res.destroyed) {
+    return;
+  }
+  const body = Buffer.from(response.body);
+  res.statusCode = response.status;
+  res.setHeader('content-type', response.contentType);
+  res.setHeader('content-length', body.length);
+  res.setHeader('x-content-type-options', 'nosniff');
+  for (const [k, v] of Object.entries(extra ?? {})) {
+    res.setHeader(k, v);
+  }
+  res.end(body);
+}

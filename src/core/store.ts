@@ -1,0 +1,675 @@
+import { randomBytes } from 'node:crypto';
+import { constants as fsc, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { CapturedEvent } from './event';
+import { Disposable, Emitter } from './lifecycle';
+import type { Logger } from './logger';
+import { nullLogger } from './logger';
+
+/**
+ * The durable event store.
+ *
+ * Layout of a store folder:
+ * - `index.jsonl`: an append-only log of small JSON records (`add`, `set`, `del`, `clear`), one a line.
+ *   Replaying it gives the list of events. It is compacted (rewritten and renamed into place) when
+ *   most of its lines are dead.
+ * - `bodies/NNNNNN.seg`: append-only segment files holding small bodies back to back; an index record
+ *   names `[segment, offset, length]`. Segments are deleted once no live event points into them.
+ * - `bodies/<id>.bin`: bodies over `largeBodyThreshold`, one file each (so the CLI can name the file).
+ * - `store.lock`: the pid of the process that writes the store.
+ *
+ * Durability: `append` resolves only after the body and its index line have been written to the
+ * file (write(2) has returned), so an event whose sender got a 2xx survives `kill -9` of the process.
+ * Appends that arrive together are written together (one writev per file), which keeps throughput up.
+ * A torn or corrupt line is skipped at load with a log line; everything else still loads.
+ */
+
+export interface StoreOptions {
+  /** Maximum number of events kept; the oldest unpinned ones are evicted past it. */
+  maxEvents: number;
+  logger?: Logger;
+  /** Open without writing: no lock, no compaction, `append` and friends throw. */
+  readOnly?: boolean;
+  /** Bodies larger than this go to a file of their own. Default 1 MiB. */
+  largeBodyThreshold?: number;
+  /** Segment files roll over at this size. Default 64 MiB. */
+  segmentSize?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface StoreChange {
+  readonly added: readonly CapturedEvent[];
+  readonly removed: readonly string[];
+  readonly updated: readonly CapturedEvent[];
+  /** How many of `removed` were evicted because the store was full. */
+  readonly evicted: number;
+}
+
+export type EventDraft = Omit<CapturedEvent, 'id' | 'receivedAt' | 'pinned'> & { id?: string; receivedAt?: string };
+
+/** Fields that can change after capture; later features (verification, deliveries) add theirs here. */
+export type EventPatch = Partial<Pick<CapturedEvent, 'pinned'>> & Record<string, unknown>;
+
+type BodyLocation = readonly [segment: number, offset: number, length: number] | { readonly file: string };
+
+interface Entry {
+  event: CapturedEvent;
+  body?: BodyLocation;
+}
+
+type Record_ =
+  | { op: 'add'; e: CapturedEvent; b?: BodyLocation }
+  | { op: 'set'; id: string; p: EventPatch }
+  | { op: 'del'; id: string }
+  | { op: 'clear' };
+
+export class StoreLockedError extends Error {
+  constructor(readonly dir: string, readonly pid: number) {
+    super(`The event store ${dir} is in use by another process (pid ${pid}). Stop it, or use another store folder.`);
+    this.name = 'StoreLockedError';
+  }
+}
+
+export class StoreWriteError extends Error {
+  constructor(override readonly cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    super(
+      code === 'ENOSPC'
+        ? 'The disk is full: the event could not be saved. Free some space; capture resumes by itself.'
+        : `The event could not be saved: ${(cause as Error)?.message ?? String(cause)}`,
+    );
+    this.name = 'StoreWriteError';
+  }
+}
+
+const INDEX = 'index.jsonl';
+const BODIES = 'bodies';
+const LOCK = 'store.lock';
+
+interface Pending {
+  draft: EventDraft;
+  body: Uint8Array | undefined;
+  resolve: (e: CapturedEvent) => void;
+  reject: (err: unknown) => void;
+}
+
+export function newEventId(now: Date = new Date()): string {
+  return `evt_${now.getTime().toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
+}
+
+export class EventStore extends Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private newestFirst: CapturedEvent[] | undefined;
+  private readonly segmentRefs = new Map<number, number>();
+  private indexFh: FileHandle | undefined;
+  private indexSize = 0;
+  private deadLines = 0;
+  private segFh: FileHandle | undefined;
+  private segNo = 0;
+  private segSize = 0;
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private maxEvents: number;
+  private readonly logger: Logger;
+  private readonly largeBodyThreshold: number;
+  private readonly segmentSize: number;
+  private readonly now: () => Date;
+
+  private readonly _onDidChange = this._register(new Emitter<StoreChange>());
+  /** Fires once per written batch. Consumers (the tree) batch further as they need. */
+  readonly onDidChange = this._onDidChange.event;
+
+  private constructor(readonly dir: string, private readonly options: StoreOptions) {
+    super();
+    this.maxEvents = Math.max(1, options.maxEvents);
+    this.logger = options.logger ?? nullLogger;
+    this.largeBodyThreshold = options.largeBodyThreshold ?? 1024 * 1024;
+    this.segmentSize = options.segmentSize ?? 64 * 1024 * 1024;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Opens (creating when needed) the store in `dir`. Throws a clear error when the folder cannot be written. */
+  static async open(dir: string, options: StoreOptions): Promise<EventStore> {
+    const store = new EventStore(path.resolve(dir), options);
+    await store.load();
+    return store;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get readOnly(): boolean {
+    return !!this.options.readOnly;
+  }
+
+  /** Events, newest first. */
+  list(offset = 0, limit = Number.POSITIVE_INFINITY): readonly CapturedEvent[] {
+    if (!this.newestFirst) {
+      this.newestFirst = Array.from(this.entries.values(), (e) => e.event).reverse();
+    }
+    return offset === 0 && limit >= this.newestFirst.length ? this.newestFirst : this.newestFirst.slice(offset, offset + limit);
+  }
+
+  get(id: string): CapturedEvent | undefined {
+    return this.entries.get(id)?.event;
+  }
+
+  /** The stored body bytes; an empty buffer for events without a body. */
+  async readBody(id: string): Promise<Buffer> {
+    const entry = this.entries.get(id);
+    if (!entry) {
+      throw new Error(`No event with id ${id}.`);
+    }
+    const loc = entry.body;
+    if (!loc) {
+      return Buffer.alloc(0);
+    }
+    if ('file' in loc) {
+      return fsp.readFile(path.join(this.dir, BODIES, loc.file));
+    }
+    const [seg, offset, length] = loc;
+    const fh = await fsp.open(this.segmentPath(seg), 'r');
+    try {
+      const buf = Buffer.alloc(length);
+      let read = 0;
+      while (read < length) {
+        const { bytesRead } = await fh.read(buf, read, length - read, offset + read);
+        if (bytesRead === 0) {
+          throw new Error(`The body of ${id} is cut short on disk.`);
+        }
+        read += bytesRead;
+      }
+      return buf;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** The file that holds a large body on its own, if it has one (the CLI prints it as `bodyFile`). */
+  bodyFile(id: string): string | undefined {
+    const loc = this.entries.get(id)?.body;
+    return loc && 'file' in loc ? path.join(this.dir, BODIES, loc.file) : undefined;
+  }
+
+  /**
+   * Stores an event and its body. Resolves once both are written to disk; rejects with a
+   * `StoreWriteError` when they could not be (disk full, folder gone), leaving the store consistent.
+   */
+  append(draft: EventDraft, body: Uint8Array | undefined): Promise<CapturedEvent> {
+    this.assertWritable();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ draft, body, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = new Promise<void>((done) => setImmediate(() => void this.flush().finally(done)));
+      }
+    });
+  }
+
+  /** Changes mutable fields of an event (pinning, and what later features record). */
+  async update(id: string, patch: EventPatch): Promise<CapturedEvent | undefined> {
+    this.assertWritable();
+    const entry = this.entries.get(id);
+    if (!entry) {
+      return undefined;
+    }
+    await this.writeIndex([{ op: 'set', id, p: patch }]);
+    entry.event = { ...entry.event, ...patch };
+    this.deadLines++;
+    this.newestFirst = undefined;
+    this._onDidChange.fire({ added: [], removed: [], updated: [entry.event], evicted: 0 });
+    return entry.event;
+  }
+
+  async setPinned(id: string, pinned: boolean): Promise<CapturedEvent | undefined> {
+    return this.update(id, { pinned: pinned || undefined });
+  }
+
+  async delete(ids: readonly string[]): Promise<number> {
+    this.assertWritable();
+    const live = ids.filter((id) => this.entries.has(id));
+    if (live.length === 0) {
+      return 0;
+    }
+    await this.writeIndex(live.map((id) => ({ op: 'del', id })));
+    await this.forget(live);
+    this._onDidChange.fire({ added: [], removed: live, updated: [], evicted: 0 });
+    await this.maybeCompact();
+    return live.length;
+  }
+
+  async clear(): Promise<number> {
+    this.assertWritable();
+    const ids = [...this.entries.keys()];
+    await this.writeIndex([{ op: 'clear' }]);
+    await this.forget(ids);
+    this._onDidChange.fire({ added: [], removed: ids, updated: [], evicted: 0 });
+    await this.compact();
+    return ids.length;
+  }
+
+  /** Applies a new bound; evicts at once when the store holds more. */
+  async setMaxEvents(maxEvents: number): Promise<void> {
+    this.maxEvents = Math.max(1, maxEvents);
+    if (!this.readOnly) {
+      const victims = this.evictionVictims(0);
+      if (victims.length) {
+        await this.writeIndex(victims.map((id) => ({ op: 'del', id })));
+        await this.forget(victims);
+        this._onDidChange.fire({ added: [], removed: victims, updated: [], evicted: victims.length });
+      }
+    }
+  }
+
+  /** Waits for queued appends, then closes the files and releases the lock. */
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    while (this.flushing) {
+      await this.flushing;
+    }
+    this.closed = true;
+    await this.segFh?.close().catch(() => undefined);
+    await this.indexFh?.close().catch(() => undefined);
+    this.segFh = this.indexFh = undefined;
+    if (!this.readOnly) {
+      await fsp.rm(path.join(this.dir, LOCK), { force: true }).catch(() => undefined);
+    }
+    this.dispose();
+  }
+
+  // ---- loading ---------------------------------------------------------------------------------
+
+  private async load(): Promise<void> {
+    if (!this.readOnly) {
+      try {
+        await fsp.mkdir(path.join(this.dir, BODIES), { recursive: true });
+        await this.takeLock();
+      } catch (err) {
+        if (err instanceof StoreLockedError) {
+          throw err;
+        }
+        throw new Error(`Cannot write the event store folder ${this.dir}: ${(err as Error).message}. Choose a folder you can write to.`);
+      }
+    }
+    let text = '';
+    try {
+      text = await fsp.readFile(path.join(this.dir, INDEX), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw err;
+      }
+    }
+    const segSizes = new Map<number, number>();
+    let segNames: string[] = [];
+    try {
+      segNames = await fsp.readdir(path.join(this.dir, BODIES));
+    } catch {
+      // no bodies yet
+    }
+    for (const name of segNames) {
+      const m = /^(\d{6})\.seg$/.exec(name);
+      if (m) {
+        const st = await fsp.stat(path.join(this.dir, BODIES, name));
+        segSizes.set(Number(m[1]), st.size);
+      }
+    }
+    const fileNames = new Set(segNames.filter((n) => n.endsWith('.bin')));
+
+    // A line without its newline was torn by a crash mid-write: it is dropped (and cut off below).
+    let complete = text;
+    const lastNl = text.lastIndexOf('\n');
+    if (lastNl !== text.length - 1) {
+      complete = text.slice(0, lastNl + 1);
+      if (text.length > complete.length) {
+        this.logger.warn(`Event store: skipped a torn record at the end of ${INDEX} (${text.length - complete.length} bytes).`);
+      }
+    }
+    let lineNo = 0;
+    let skipped = 0;
+    let lines = 0;
+    for (const line of complete.split('\n')) {
+      lineNo++;
+      if (!line) {
+        continue;
+      }
+      lines++;
+      let rec: Record_;
+      try {
+        rec = JSON.parse(line) as Record_;
+      } catch {
+        skipped++;
+        this.logger.warn(`Event store: skipped a corrupt record on line ${lineNo} of ${INDEX}.`);
+        continue;
+      }
+      if (!this.replay(rec, segSizes, fileNames)) {
+        skipped++;
+        this.logger.warn(`Event store: skipped a record on line ${lineNo} of ${INDEX} whose body is missing or damaged.`);
+      }
+    }
+    this.deadLines = lines - this.entries.size;
+    for (const e of this.entries.values()) {
+      if (e.body && !('file' in e.body)) {
+        this.segmentRefs.set(e.body[0], (this.segmentRefs.get(e.body[0]) ?? 0) + 1);
+      }
+    }
+    if (this.readOnly) {
+      return;
+    }
+    this.indexSize = Buffer.byteLength(complete);
+    this.indexFh = await openRw(path.join(this.dir, INDEX));
+    if ((await this.indexFh.stat()).size !== this.indexSize) {
+      await this.indexFh.truncate(this.indexSize);
+    }
+    this.segNo = Math.max(0, ...segSizes.keys());
+    await this.openSegment(this.segNo === 0 ? 1 : this.segNo);
+    const victims = this.evictionVictims(0);
+    if (victims.length) {
+      await this.writeIndex(victims.map((id) => ({ op: 'del', id })));
+      await this.forget(victims);
+    }
+    if (skipped > 0 || this.deadLines > 0) {
+      await this.maybeCompact(skipped > 0);
+    }
+    await this.removeUnreferencedSegments(segSizes.keys());
+  }
+
+  private replay(rec: Record_, segSizes: Map<number, number>, fileNames: Set<string>): boolean {
+    switch (rec?.op) {
+      case 'add': {
+        const e = rec.e;
+        if (!e || typeof e.id !== 'string' || typeof e.method !== 'string' || !Array.isArray(e.headers)) {
+          return false;
+        }
+        const b = rec.b;
+        if (b) {
+          if ('file' in b) {
+            if (!fileNames.has(b.file)) {
+              return false;
+            }
+          } else if (!Array.isArray(b) || (segSizes.get(b[0]) ?? -1) < b[1] + b[2]) {
+            return false;
+          }
+        }
+        this.entries.delete(e.id);
+        this.entries.set(e.id, { event: e, body: b });
+        return true;
+      }
+      case 'set': {
+        const entry = this.entries.get(rec.id);
+        if (entry && rec.p && typeof rec.p === 'object') {
+          entry.event = { ...entry.event, ...rec.p };
+        }
+        return true;
+      }
+      case 'del':
+        this.entries.delete(rec.id);
+        return true;
+      case 'clear':
+        this.entries.clear();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private async takeLock(): Promise<void> {
+    const lockPath = path.join(this.dir, LOCK);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await fsp.writeFile(lockPath, String(process.pid), { flag: 'wx' });
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw err;
+        }
+        const pid = Number((await fsp.readFile(lockPath, 'utf8').catch(() => '')).trim());
+        if (pid && pid !== process.pid && isAlive(pid)) {
+          throw new StoreLockedError(this.dir, pid);
+        }
+        await fsp.rm(lockPath, { force: true });
+      }
+    }
+    throw new Error(`Could not lock ${lockPath}.`);
+  }
+
+  // ---- writing ---------------------------------------------------------------------------------
+
+  private assertWritable(): void {
+    if (this.readOnly) {
+      throw new Error('This event store was opened read-only.');
+    }
+    if (this.closed) {
+      throw new Error('The event store is closed.');
+    }
+  }
+
+  private segmentPath(seg: number): string {
+    return path.join(this.dir, BODIES, `${String(seg).padStart(6, '0')}.seg`);
+  }
+
+  private async openSegment(seg: number): Promise<void> {
+    await this.segFh?.close();
+    this.segNo = seg;
+    this.segFh = await openRw(this.segmentPath(seg));
+    this.segSize = (await this.segFh.stat()).size;
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0);
+        try {
+          await this.writeBatch(batch);
+        } catch (err) {
+          const error = err instanceof StoreWriteError ? err : new StoreWriteError(err);
+          this.logger.error(error.message);
+          for (const p of batch) {
+            p.reject(error);
+          }
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    if (this.segSize >= this.segmentSize) {
+      await this.openSegment(this.segNo + 1);
+    }
+    const now = this.now();
+    const records: Array<{ op: 'add'; e: CapturedEvent; b?: BodyLocation }> = [];
+    const segChunks: Uint8Array[] = [];
+    const files: Array<{ name: string; body: Uint8Array }> = [];
+    let pos = this.segSize;
+    for (const { draft, body } of batch) {
+      const { id, receivedAt, ...rest } = draft;
+      const event: CapturedEvent = { id: id ?? newEventId(now), receivedAt: receivedAt ?? now.toISOString(), ...rest };
+      let b: BodyLocation | undefined;
+      if (body && body.length > this.largeBodyThreshold) {
+        b = { file: `${event.id}.bin` };
+        files.push({ name: b.file, body });
+      } else if (body && body.length > 0) {
+        b = [this.segNo, pos, body.length];
+        segChunks.push(body);
+        pos += body.length;
+      }
+      records.push(b ? { op: 'add', e: event, b } : { op: 'add', e: event });
+    }
+    try {
+      await Promise.all(files.map((f) => fsp.writeFile(path.join(this.dir, BODIES, f.name), f.body)));
+      if (segChunks.length) {
+        await writeAllv(this.segFh!, segChunks, this.segSize);
+      }
+    } catch (err) {
+      await Promise.all(files.map((f) => fsp.rm(path.join(this.dir, BODIES, f.name), { force: true })));
+      throw new StoreWriteError(err);
+    }
+    const victims = this.evictionVictims(records.length);
+    const lines: Record_[] = [...records, ...victims.map((id): Record_ => ({ op: 'del', id }))];
+    try {
+      await this.writeIndex(lines);
+    } catch (err) {
+      await Promise.all(files.map((f) => fsp.rm(path.join(this.dir, BODIES, f.name), { force: true })));
+      throw new StoreWriteError(err);
+    }
+    // Only now, with both writes done, does the batch exist.
+    this.segSize = pos;
+    for (const r of records) {
+      this.entries.set(r.e.id, { event: r.e, body: r.b });
+      if (r.b && !('file' in r.b)) {
+        this.segmentRefs.set(r.b[0], (this.segmentRefs.get(r.b[0]) ?? 0) + 1);
+      }
+    }
+    this.newestFirst = undefined;
+    await this.forget(victims);
+    const added = records.map((r) => r.e);
+    batch.forEach((p, i) => p.resolve(added[i]!));
+    this._onDidChange.fire({ added, removed: victims, updated: [], evicted: victims.length });
+    if (victims.length) {
+      await this.maybeCompact();
+    }
+  }
+
+  /** Oldest unpinned ids that must go so that `incoming` more fit under `maxEvents`. */
+  private evictionVictims(incoming: number): string[] {
+    let excess = this.entries.size + incoming - this.maxEvents;
+    const victims: string[] = [];
+    if (excess <= 0) {
+      return victims;
+    }
+    for (const [id, entry] of this.entries) {
+      if (excess <= 0) {
+        break;
+      }
+      if (!entry.event.pinned) {
+        victims.push(id);
+        excess--;
+      }
+    }
+    return victims;
+  }
+
+  private async writeIndex(records: readonly Record_[]): Promise<void> {
+    if (!this.indexFh) {
+      throw new Error('The event store is closed.');
+    }
+    const data = Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    try {
+      await writeAllv(this.indexFh, [data], this.indexSize);
+    } catch (err) {
+      // Cut off whatever part of the line made it, so the next record starts clean.
+      await this.indexFh.truncate(this.indexSize).catch(() => undefined);
+      throw err;
+    }
+    this.indexSize += data.length;
+  }
+
+  /** Drops entries from memory and their bodies from disk (after their `del` lines are written). */
+  private async forget(ids: readonly string[]): Promise<void> {
+    const freedSegments: number[] = [];
+    const files: string[] = [];
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (!entry) {
+        continue;
+      }
+      this.entries.delete(id);
+      this.deadLines += 2;
+      const b = entry.body;
+      if (b && 'file' in b) {
+        files.push(b.file);
+      } else if (b) {
+        const left = (this.segmentRefs.get(b[0]) ?? 1) - 1;
+        if (left <= 0) {
+          this.segmentRefs.delete(b[0]);
+          freedSegments.push(b[0]);
+        } else {
+          this.segmentRefs.set(b[0], left);
+        }
+      }
+    }
+    this.newestFirst = undefined;
+    await Promise.all(files.map((f) => fsp.rm(path.join(this.dir, BODIES, f), { force: true }).catch(() => undefined)));
+    await this.removeUnreferencedSegments(freedSegments);
+  }
+
+  private async removeUnreferencedSegments(candidates: Iterable<number>): Promise<void> {
+    for (const seg of candidates) {
+      if (seg !== this.segNo && !this.segmentRefs.has(seg)) {
+        await fsp.rm(this.segmentPath(seg), { force: true }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async maybeCompact(force = false): Promise<void> {
+    if (force || this.deadLines > Math.max(1000, this.entries.size * 2)) {
+      await this.compact();
+    }
+  }
+
+  /** Rewrites the index with only live records, then swaps it in with a rename (atomic on POSIX). */
+  private async compact(): Promise<void> {
+    const indexPath = path.join(this.dir, INDEX);
+    const tmp = `${indexPath}.tmp`;
+    const lines = Array.from(this.entries.values(), (e) =>
+      JSON.stringify(e.body ? { op: 'add', e: e.event, b: e.body } : { op: 'add', e: e.event }),
+    );
+    const data = lines.length ? lines.join('\n') + '\n' : '';
+    try {
+      await fsp.writeFile(tmp, data);
+      await this.indexFh?.close();
+      await fsp.rename(tmp, indexPath);
+    } catch (err) {
+      this.logger.warn(`Event store: compaction failed, the old index stays: ${(err as Error).message}`);
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    }
+    this.indexFh = await openRw(indexPath);
+    this.indexSize = (await this.indexFh.stat()).size;
+    this.deadLines = 0;
+  }
+}
+
+async function writeAllv(fh: FileHandle, chunks: Uint8Array[], position: number): Promise<void> {
+  let pos = position;
+  let pending = chunks;
+  while (pending.length) {
+    const total = pending.reduce((n, c) => n + c.length, 0);
+    const { bytesWritten } = await fh.writev(pending, pos);
+    pos += bytesWritten;
+    if (bytesWritten >= total) {
+      return;
+    }
+    // A short write: continue after what was written.
+    let skip = bytesWritten;
+    const rest: Uint8Array[] = [];
+    for (const c of pending) {
+      if (skip >= c.length) {
+        skip -= c.length;
+      } else {
+        rest.push(skip ? c.subarray(skip) : c);
+        skip = 0;
+      }
+    }
+    pending = rest;
+  }
+}
+
+/** Opens for positional reads and writes (not O_APPEND: Linux ignores positions there), creating the file. */
+function openRw(file: string): Promise<FileHandle> {
+  return fsp.open(file, fsc.O_RDWR | fsc.O_CREAT, 0o600);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,172 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable, Emitter } from '../core/lifecycle';
+import type { Logger } from '../core/logger';
+import { Session, type SessionStatus } from '../core/session';
+import { EventStore, StoreLockedError } from '../core/store';
+import { onDidChangeSettings, readSettings } from './settings';
+
+export const RUNNING_CONTEXT_KEY = 'webhookInspector.running';
+
+/**
+ * Owns the event store and the receiving session for this window, and keeps the `running` context
+ * key in step. The store opens on first use (the tree asks for it), the receiver only on Start.
+ */
+export class ReceiverController extends Disposable {
+  private storePromise: Promise<EventStore> | undefined;
+  private session: Session | undefined;
+  private readonly _onDidChangeStatus = this._register(new Emitter<SessionStatus>());
+  readonly onDidChangeStatus = this._onDidChangeStatus.event;
+  private readonly _onDidChangeStore = this._register(new Emitter<EventStore>());
+  /** Fires when the store is (re)opened, e.g. after the storePath setting changed. */
+  readonly onDidChangeStore = this._onDidChangeStore.event;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly logger: Logger) {
+    super();
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT_KEY, false);
+    this._register(onDidChangeSettings((keys) => void this.onSettingsChanged(keys)));
+  }
+
+  get status(): SessionStatus {
+    return this.session?.status() ?? { state: 'stopped' };
+  }
+
+  get isRunning(): boolean {
+    return this.status.state === 'running';
+  }
+
+  /** The folder events are kept in: the storePath setting, else the extension's storage for this workspace. */
+  storeDir(): string {
+    const configured = readSettings().storePath;
+    if (configured) {
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      return path.resolve(folder ?? this.context.globalStorageUri.fsPath, configured);
+    }
+    return path.join((this.context.storageUri ?? this.context.globalStorageUri).fsPath, 'events');
+  }
+
+  /** The store, opened on first call. Falls back to read-only when another window writes it. */
+  store(): Promise<EventStore> {
+    if (!this.storePromise) {
+      this.storePromise = this.openStore();
+      this.storePromise.catch(() => (this.storePromise = undefined));
+    }
+    return this.storePromise;
+  }
+
+  private async openStore(): Promise<EventStore> {
+    const dir = this.storeDir();
+    const { maxEvents } = readSettings();
+    let store: EventStore;
+    try {
+      store = await EventStore.open(dir, { maxEvents, logger: this.logger });
+    } catch (err) {
+      if (!(err instanceof StoreLockedError)) {
+        throw err;
+      }
+      this.logger.warn(`${err.message} Showing its events read-only.`);
+      store = await EventStore.open(dir, { maxEvents, logger: this.logger, readOnly: true });
+    }
+    this.logger.info(`Event store: ${dir} (${store.size} events)`);
+    this._onDidChangeStore.fire(store);
+    return store;
+  }
+
+  /** Starts the receiver. `portOverride` is used once, e.g. 0 after the configured port was taken. */
+  async start(portOverride?: number): Promise<SessionStatus> {
+    if (this.session && this.isRunning) {
+      return this.status;
+    }
+    const store = await this.store();
+    if (store.readOnly) {
+      throw new Error(`The event store ${store.dir} is in use by another window or process. Stop the receiver there, or set webhookInspector.storePath to another folder.`);
+    }
+    const settings = readSettings();
+    const session = new Session({ store, port: portOverride ?? settings.port, maxBodySize: settings.maxBodySize, logger: this.logger });
+    session.onDidChangeStatus((s) => this.fireStatus(s));
+    this.session = session;
+    try {
+      const status = await session.start();
+      return status;
+    } catch (err) {
+      session.dispose();
+      this.session = undefined;
+      this.fireStatus({ state: 'stopped' });
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const session = this.session;
+    if (!session) {
+      return;
+    }
+    this.session = undefined;
+    await session.stop();
+    session.dispose();
+    this.fireStatus({ state: 'stopped' });
+  }
+
+  private fireStatus(status: SessionStatus): void {
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT_KEY, status.state === 'running');
+    this._onDidChangeStatus.fire(status);
+  }
+
+  private async onSettingsChanged(keys: ReadonlyArray<string>): Promise<void> {
+    const settings = readSettings();
+    if (keys.includes('maxBodySize')) {
+      this.session?.receiver.setMaxBodySize(settings.maxBodySize);
+    }
+    if (keys.includes('maxEvents') && this.storePromise) {
+      const store = await this.storePromise;
+      if (!store.readOnly) {
+        await store.setMaxEvents(settings.maxEvents);
+      }
+    }
+    if (keys.includes('storePath') && this.storePromise) {
+      if (this.isRunning) {
+        void vscode.window.showInformationMessage('Webhook Inspector: the new store folder is used after the receiver restarts.', 'Restart Receiver').then(async (choice) => {
+          if (choice) {
+            await this.stop();
+            await this.reopenStore();
+            await this.start();
+          }
+        });
+      } else {
+        await this.reopenStore();
+      }
+    }
+    if (keys.includes('port') && this.isRunning && this.session?.receiver.port !== settings.port) {
+      const choice = await vscode.window.showInformationMessage(`Webhook Inspector: restart the receiver to listen on port ${settings.port || 'any free port'}?`, 'Restart Receiver');
+      if (choice) {
+        await this.stop();
+        await this.start();
+      }
+    }
+  }
+
+  private async reopenStore(): Promise<void> {
+    const old = this.storePromise;
+    this.storePromise = undefined;
+    await (await old?.catch(() => undefined))?.close();
+    await this.store();
+  }
+
+  override dispose(): void {
+    const session = this.session;
+    this.session = undefined;
+    const store = this.storePromise;
+    void (async () => {
+      await session?.stop();
+      session?.dispose();
+      await (await store?.catch(() => undefined))?.close();
+    })();
+    super.dispose();
+  }
+
+  /** For deactivate(): finishes what dispose() starts. */
+  async shutdown(): Promise<void> {
+    await this.stop();
+    await (await this.storePromise?.catch(() => undefined))?.close();
+  }
+}

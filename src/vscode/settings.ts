@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import { DEFAULT_MAX_BODY_SIZE } from '../core/receiver';
+
+/** Every setting the extension reads, typed, with the defaults package.json declares. */
+export interface Settings {
+  port: number;
+  maxBodySize: number;
+  maxEvents: number;
+  storePath: string;
+}
+
+export const SECTION = 'webhookInspector';
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    port: clampInt(c.get<number>('port'), 0, 0, 65535),
+    maxBodySize: clampInt(c.get<number>('maxBodySize'), DEFAULT_MAX_BODY_SIZE, 0, Number.MAX_SAFE_INTEGER),
+    maxEvents: clampInt(c.get<number>('maxEvents'), 1000, 1, 1_000_000),
+    storePath: (c.get<string>('storePath') ?? '').trim(),
+  };
+}
+
+/** Fires with the names (without the section) of the settings that changed. */
+export function onDidChangeSettings(listener: (changed: ReadonlyArray<keyof Settings>) => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    const keys = (['port', 'maxBodySize', 'maxEvents', 'storePath'] as const).filter((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+    if (keys.length) {
+      listener(keys);
+    }
+  });
+}
+
+function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+}
