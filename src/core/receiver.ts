@@ -186,25 +186,27 @@ export class Receiver extends Disposable {
     const limit = this.maxBodySize;
     const declared = Number(req.headers['content-length']);
 
-    const tooLarge = (size: number) => {
+    const tooLarge = async (size: number) => {
       const id = newEventId();
       const response = jsonResponse(413, {
         error: 'payload_too_large',
         message: `The body (${size} bytes) is larger than this receiver's limit of ${limit} bytes (setting webhookInspector.maxBodySize).`,
         id,
       });
-      send(res, response, { connection: 'close' });
-      // Not a single byte more is read: the socket closes after the answer.
-      res.on('finish', () => req.socket.destroySoon?.());
       this.logger.warn(`Receiver: ${method} ${url} rejected, body ${size} bytes over the ${limit}-byte limit.`);
-      void this.persist({ id, receivedAt, method, url, headers, remoteAddress, size, response, rejected: 'body-too-large' }, undefined).then(
-        (event) => event && this._onDidCapture.fire(event),
-      );
+      // The attempt is listed (metadata only) before the sender hears back, like every event.
+      const event = await this.persist({ id, receivedAt, method, url, headers, remoteAddress, size, response, rejected: 'body-too-large' }, undefined);
+      // Not a single byte more is read: the socket closes after the answer.
+      send(res, response, { connection: 'close' });
+      res.on('finish', () => req.socket.destroySoon?.());
+      if (event) {
+        this._onDidCapture.fire(event);
+      }
     };
 
     if (Number.isFinite(declared) && declared > limit) {
       req.pause();
-      tooLarge(declared);
+      void tooLarge(declared);
       return;
     }
 
@@ -220,7 +222,7 @@ export class Receiver extends Disposable {
         over = true;
         chunks.length = 0;
         req.pause();
-        tooLarge(received);
+        void tooLarge(received);
         return;
       }
       chunks.push(chunk);

@@ -100,6 +100,8 @@ export function newEventId(now: Date = new Date()): string {
 }
 
 export class EventStore extends Disposable {
+  /** Folders this process holds open for writing (the lock file alone cannot tell two stores of one process apart). */
+  private static readonly openForWriting = new Set<string>();
   private readonly entries = new Map<string, Entry>();
   private newestFirst: CapturedEvent[] | undefined;
   private readonly segmentRefs = new Map<number, number>();
@@ -134,7 +136,14 @@ export class EventStore extends Disposable {
   /** Opens (creating when needed) the store in `dir`. Throws a clear error when the folder cannot be written. */
   static async open(dir: string, options: StoreOptions): Promise<EventStore> {
     const store = new EventStore(path.resolve(dir), options);
-    await store.load();
+    try {
+      await store.load();
+    } catch (err) {
+      if (!(err instanceof StoreLockedError) && EventStore.openForWriting.has(store.dir)) {
+        await store.close();
+      }
+      throw err;
+    }
     return store;
   }
 
@@ -278,6 +287,7 @@ export class EventStore extends Disposable {
     this.segFh = this.indexFh = undefined;
     if (!this.readOnly) {
       await fsp.rm(path.join(this.dir, LOCK), { force: true }).catch(() => undefined);
+      EventStore.openForWriting.delete(this.dir);
     }
     this.dispose();
   }
@@ -293,7 +303,7 @@ export class EventStore extends Disposable {
         if (err instanceof StoreLockedError) {
           throw err;
         }
-        throw new Error(`Cannot write the event store folder ${this.dir}: ${(err as Error).message}. Choose a folder you can write to.`);
+        throw new Error(`Cannot write the event store folder ${this.dir}: ${(err as Error).message}. Choose a folder you can write to.`, { cause: err });
       }
     }
     let text = '';
@@ -422,13 +432,15 @@ export class EventStore extends Disposable {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         await fsp.writeFile(lockPath, String(process.pid), { flag: 'wx' });
+        EventStore.openForWriting.add(this.dir);
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw err;
         }
         const pid = Number((await fsp.readFile(lockPath, 'utf8').catch(() => '')).trim());
-        if (pid && pid !== process.pid && isAlive(pid)) {
+        const heldHere = pid === process.pid && EventStore.openForWriting.has(this.dir);
+        if (heldHere || (pid && pid !== process.pid && isAlive(pid))) {
           throw new StoreLockedError(this.dir, pid);
         }
         await fsp.rm(lockPath, { force: true });

@@ -1,13 +1,13 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
-import type { EventsTreeProvider } from '../eventsTree';
+import type { EventsNode, EventsTreeProvider } from '../eventsTree';
 import type { ReceiverController } from '../receiverController';
 
 /** What command handlers get from the composition root. */
 export interface CommandContext {
   readonly controller: ReceiverController;
   readonly tree: EventsTreeProvider;
-  readonly treeView: vscode.TreeView<import('../eventsTree').EventsNode>;
+  readonly treeView: vscode.TreeView<EventsNode>;
   readonly logger: Logger;
   readonly log: vscode.LogOutputChannel;
 }

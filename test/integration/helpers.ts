@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { WebhookInspectorApi } from '../../src/extension';
+import type { EventsNode } from '../../src/vscode/eventsTree';
+
+export const EXTENSION_ID = 'webhook-inspector.webhook-inspector';
+
+export async function activateExtension(): Promise<WebhookInspectorApi> {
+  const ext = vscode.extensions.getExtension<WebhookInspectorApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  return ext.activate();
+}
+
+/** Polls until `fn` returns a truthy value (the tree refreshes in batches). */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) {
+        return value;
+      }
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** The labels the Events tree shows at its root, as VS Code would render them. */
+export async function treeLabels(api: WebhookInspectorApi): Promise<string[]> {
+  const nodes: EventsNode[] = await api.tree.getChildren();
+  return nodes.map((n) => {
+    const label = api.tree.getTreeItem(n).label;
+    return typeof label === 'string' ? label : (label?.label ?? '');
+  });
+}

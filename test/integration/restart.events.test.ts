@@ -1,0 +1,28 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, treeLabels, waitFor } from './helpers';
+
+// Runs in a second VS Code session on the same store as the "session" phase.
+describe('After VS Code restarts', () => {
+  it('the captured events are still in the Events tree, bodies intact', async () => {
+    const api = await activateExtension();
+    assert.equal(api.controller.status.state, 'stopped', 'the receiver does not start by itself');
+    const labels = await waitFor('events from the previous session', async () => {
+      const l = await treeLabels(api);
+      return l.length > 0 && l;
+    });
+    assert.ok(labels.includes('POST /webhooks/github?delivery=1'), labels.join(', '));
+    assert.ok(labels.includes('POST /too-big'));
+    assert.ok(!labels.includes('POST /to-delete'), 'deleted events stay deleted');
+    const store = await api.controller.store();
+    const event = store.list().find((e) => e.url === '/webhooks/github?delivery=1')!;
+    assert.deepEqual([...(await store.readBody(event.id))], [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x31, 0x7d, 0xff, 0x00]);
+  });
+
+  it('Clear Events empties the store', async () => {
+    const api = await activateExtension();
+    const cleared = await vscode.commands.executeCommand<number>('webhookInspector.clearEvents', { confirm: false });
+    assert.ok(cleared >= 2);
+    await waitFor('an empty tree', async () => (await treeLabels(api)).length === 0);
+  });
+});

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { EventDraft } from '../../../src/core/store';
+import { EventStore, StoreLockedError } from '../../../src/core/store';
+import type { Logger } from '../../../src/core/logger';
+
+function draft(url: string, size: number): EventDraft {
+  return {
+    method: 'POST',
+    url,
+    headers: [['Content-Type', 'application/json']],
+    remoteAddress: '127.0.0.1',
+    size,
+    response: { status: 200, body: '{"ok":true}', contentType: 'application/json' },
+  };
+}
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, trace() {}, debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+}
+
+describe('EventStore', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-store-'));
+  });
+  afterEach(async () => {
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  test('stores events and bodies, lists newest first, and keeps them across a reopen', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 100 });
+    const bodies = [randomBytes(1000), Buffer.alloc(0), Buffer.from('héllo wörld ✓', 'utf8'), Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28])];
+    const saved = [];
+    for (const [i, body] of bodies.entries()) {
+      saved.push(await store.append(draft(`/hook/${i}`, body.length), body));
+    }
+    assert.deepEqual(store.list().map((e) => e.url), ['/hook/3', '/hook/2', '/hook/1', '/hook/0']);
+    await store.close();
+
+    const reopened = await EventStore.open(dir, { maxEvents: 100 });
+    assert.equal(reopened.size, 4);
+    for (const [i, body] of bodies.entries()) {
+      const event = reopened.get(saved[i]!.id);
+      assert.ok(event, `event ${i} is still there`);
+      assert.deepEqual(event.headers, [['Content-Type', 'application/json']]);
+      assert.ok((await reopened.readBody(event.id)).equals(body), `body ${i} round-trips byte for byte`);
+    }
+    await reopened.close();
+  });
+
+  test('appends made together are all written, each resolving after its own write', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 10_000 });
+    const events = await Promise.all(Array.from({ length: 500 }, (_, i) => store.append(draft(`/b/${i}`, 4), Buffer.from(String(i).padStart(4, '0')))));
+    assert.equal(new Set(events.map((e) => e.id)).size, 500);
+    await store.close();
+    const reopened = await EventStore.open(dir, { maxEvents: 10_000 });
+    assert.equal(reopened.size, 500);
+    assert.equal((await reopened.readBody(events[123]!.id)).toString(), '0123');
+    await reopened.close();
+  });
+
+  test('bodies over the large-body threshold get a file of their own', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 10, largeBodyThreshold: 1024 });
+    const big = randomBytes(5000);
+    const small = randomBytes(100);
+    const e1 = await store.append(draft('/big', big.length), big);
+    const e2 = await store.append(draft('/small', small.length), small);
+    const file = store.bodyFile(e1.id);
+    assert.ok(file);
+    assert.ok((await fsp.readFile(file)).equals(big));
+    assert.equal(store.bodyFile(e2.id), undefined);
+    assert.ok((await store.readBody(e2.id)).equals(small));
+    await store.delete([e1.id]);
+    await assert.rejects(fsp.stat(file), /ENOENT/, 'the body file goes with its event');
+    await store.close();
+  });
+
+  test('evicts the oldest unpinned events past maxEvents and keeps pinned ones', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 3 });
+    const first = await store.append(draft('/1', 1), Buffer.from('1'));
+    await store.setPinned(first.id, true);
+    const evicted: number[] = [];
+    store.onDidChange((c) => evicted.push(c.evicted));
+    for (let i = 2; i <= 6; i++) {
+      await store.append(draft(`/${i}`, 1), Buffer.from(String(i)));
+    }
+    assert.deepEqual(store.list().map((e) => e.url), ['/6', '/5', '/1']);
+    assert.ok(store.get(first.id)?.pinned);
+    assert.equal(evicted.reduce((a, b) => a + b, 0), 3);
+    await store.close();
+    const reopened = await EventStore.open(dir, { maxEvents: 3 });
+    assert.deepEqual(reopened.list().map((e) => e.url), ['/6', '/5', '/1']);
+    assert.equal((await reopened.readBody(first.id)).toString(), '1');
+    await reopened.setMaxEvents(1);
+    assert.deepEqual(reopened.list().map((e) => e.url), ['/1'], 'a lower bound evicts at once, pinned stays');
+    await reopened.close();
+  });
+
+  test('delete and clear remove events and free body segments', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 100, segmentSize: 64 });
+    const ids = [];
+    for (let i = 0; i < 10; i++) {
+      ids.push((await store.append(draft(`/${i}`, 40), randomBytes(40))).id);
+    }
+    const segmentsBefore = (await fsp.readdir(path.join(dir, 'bodies'))).length;
+    assert.ok(segmentsBefore > 3, 'small segments roll over');
+    assert.equal(await store.delete(ids.slice(0, 5)), 5);
+    assert.equal(store.size, 5);
+    assert.ok((await fsp.readdir(path.join(dir, 'bodies'))).length < segmentsBefore, 'segments without live bodies are deleted');
+    assert.equal(await store.clear(), 5);
+    assert.equal(store.size, 0);
+    await store.close();
+    const reopened = await EventStore.open(dir, { maxEvents: 100 });
+    assert.equal(reopened.size, 0);
+    await reopened.close();
+  });
+
+  test('a torn last record and a corrupt one are skipped with a log line; the rest loads', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 100 });
+    const kept = [];
+    for (let i = 0; i < 3; i++) {
+      kept.push(await store.append(draft(`/${i}`, 3), Buffer.from(`b${i}!`)));
+    }
+    await store.close();
+    const index = path.join(dir, 'index.jsonl');
+    const lines = (await fsp.readFile(index, 'utf8')).split('\n');
+    // Corrupt the middle record and append half a record, as a crash mid-write would leave it.
+    lines[1] = lines[1]!.slice(0, 20) + '#garbage';
+    await fsp.writeFile(index, lines.join('\n') + '{"op":"add","e":{"id":"evt_torn"');
+    const logger = recordingLogger();
+    const reopened = await EventStore.open(dir, { maxEvents: 100, logger });
+    assert.deepEqual(reopened.list().map((e) => e.url).sort(), ['/0', '/2']);
+    assert.equal((await reopened.readBody(kept[2]!.id)).toString(), 'b2!');
+    assert.ok(logger.warnings.some((w) => /torn/.test(w)), logger.warnings.join('\n'));
+    assert.ok(logger.warnings.some((w) => /corrupt/.test(w)), logger.warnings.join('\n'));
+    // New appends after recovery land on clean lines.
+    await reopened.append(draft('/after', 1), Buffer.from('x'));
+    await reopened.close();
+    const again = await EventStore.open(dir, { maxEvents: 100 });
+    assert.deepEqual(again.list().map((e) => e.url).sort(), ['/0', '/2', '/after']);
+    await again.close();
+  });
+
+  test('a record whose body bytes are missing is skipped, not returned broken', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 100 });
+    await store.append(draft('/a', 10), Buffer.from('0123456789'));
+    await store.append(draft('/b', 10), Buffer.from('abcdefghij'));
+    await store.close();
+    await fsp.truncate(path.join(dir, 'bodies', '000001.seg'), 15);
+    const logger = recordingLogger();
+    const reopened = await EventStore.open(dir, { maxEvents: 100, logger });
+    assert.deepEqual(reopened.list().map((e) => e.url), ['/a']);
+    assert.ok(logger.warnings.some((w) => /missing or damaged/.test(w)));
+    await reopened.close();
+  });
+
+  test('a second writer is refused while the first holds the store; readers are not', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 10 });
+    await store.append(draft('/x', 1), Buffer.from('x'));
+    await assert.rejects(EventStore.open(dir, { maxEvents: 10 }), (err: unknown) => err instanceof StoreLockedError && /in use by another process/.test(err.message));
+    const reader = await EventStore.open(dir, { maxEvents: 10, readOnly: true });
+    assert.equal(reader.size, 1);
+    assert.throws(() => reader.append(draft('/y', 0), undefined), /read-only/);
+    await reader.close();
+    await store.close();
+  });
+
+  test('a lock left by a dead process is taken over', async () => {
+    await fsp.writeFile(path.join(dir, 'store.lock'), '999999999');
+    const store = await EventStore.open(dir, { maxEvents: 10 });
+    assert.equal(await fsp.readFile(path.join(dir, 'store.lock'), 'utf8'), String(process.pid));
+    await store.close();
+  });
+
+  test('a folder that cannot be created gives a clear error', async () => {
+    const file = path.join(dir, 'a-file');
+    await fsp.writeFile(file, 'not a folder');
+    await assert.rejects(EventStore.open(path.join(file, 'store'), { maxEvents: 10 }), /Cannot write the event store folder .* Choose a folder you can write to/);
+  });
+
+  test('many deletes compact the index so it does not grow without bound', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 5 });
+    for (let i = 0; i < 1500; i++) {
+      await store.append(draft(`/${i}`, 1), Buffer.from('z'));
+    }
+    await store.close();
+    const lines = (await fsp.readFile(path.join(dir, 'index.jsonl'), 'utf8')).trim().split('\n');
+    assert.ok(lines.length < 1200, `index has ${lines.length} lines for 5 live events`);
+    const reopened = await EventStore.open(dir, { maxEvents: 5 });
+    assert.deepEqual(reopened.list().map((e) => e.url), ['/1499', '/1498', '/1497', '/1496', '/1495']);
+    await reopened.close();
+  });
+});
