@@ -297,7 +297,7 @@ export class EventStore extends Disposable {
   private async load(): Promise<void> {
     if (!this.readOnly) {
       try {
-        await fsp.mkdir(path.join(this.dir, BODIES), { recursive: true });
+        await fsp.mkdir(path.join(this.dir, BODIES), { recursive: true, mode: 0o700 });
         await this.takeLock();
       } catch (err) {
         if (err instanceof StoreLockedError) {
@@ -431,7 +431,7 @@ export class EventStore extends Disposable {
     const lockPath = path.join(this.dir, LOCK);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await fsp.writeFile(lockPath, String(process.pid), { flag: 'wx' });
+        await fsp.writeFile(lockPath, String(process.pid), { flag: 'wx', mode: 0o600 });
         EventStore.openForWriting.add(this.dir);
         return;
       } catch (err) {
@@ -514,7 +514,7 @@ export class EventStore extends Disposable {
       records.push(b ? { op: 'add', e: event, b } : { op: 'add', e: event });
     }
     try {
-      await Promise.all(files.map((f) => fsp.writeFile(path.join(this.dir, BODIES, f.name), f.body)));
+      await Promise.all(files.map((f) => fsp.writeFile(path.join(this.dir, BODIES, f.name), f.body, { mode: 0o600 })));
       if (segChunks.length) {
         await writeAllv(this.segFh!, segChunks, this.segSize);
       }
@@ -634,7 +634,7 @@ export class EventStore extends Disposable {
     );
     const data = lines.length ? lines.join('\n') + '\n' : '';
     try {
-      await fsp.writeFile(tmp, data);
+      await fsp.writeFile(tmp, data, { mode: 0o600 });
       await this.indexFh?.close();
       await fsp.rename(tmp, indexPath);
     } catch (err) {
