@@ -88,6 +88,11 @@ describe('Webhook Inspector in a real VS Code', () => {
     }
   });
 
+  it('the Events view opens from its command', async () => {
+    await vscode.commands.executeCommand('webhookInspector.events.focus');
+    assert.ok((await api.tree.getChildren()).length > 0);
+  });
+
   it('Stop frees the port', async () => {
     const port = Number(new URL(api.controller.status.url!).port);
     await vscode.commands.executeCommand('webhookInspector.stopReceiver');
