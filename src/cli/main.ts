@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger';
 import { DEFAULT_MAX_BODY_SIZE, PortInUseError } from '../core/receiver';
 import { Session } from '../core/session';
 import { EventStore, StoreLockedError } from '../core/store';
+import { secretsFromCli, type StaticSecrets } from '../core/verification';
 
 export const HELP = `webhook-inspector: capture and inspect webhooks from the terminal.
 
@@ -26,6 +27,10 @@ Options:
                        bodies over 1 MB are left out and "bodyFile" names the stored file
   --max-body-size N    bytes; larger bodies get 413 (listen; default ${DEFAULT_MAX_BODY_SIZE})
   --max-events N       events kept; the oldest unpinned are evicted (default 1000)
+  --secret P=VALUE     a signing secret for provider P (listen; repeatable, e.g.
+                       --secret stripe=whsec_… --secret github=…); also read from
+                       WEBHOOK_INSPECTOR_SECRET_<PROVIDER> environment variables
+                       (e.g. WEBHOOK_INSPECTOR_SECRET_STANDARD_WEBHOOKS)
   --limit N            how many events to list (events; default all)
   -h, --help           this text
 
@@ -62,6 +67,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'max-body-size': { type: 'string' },
         'max-events': { type: 'string' },
         limit: { type: 'string' },
+        secret: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -92,6 +98,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           ...common,
           port: intOption('--port', values.port, 0, 0, 65535),
           maxBodySize: intOption('--max-body-size', values['max-body-size'], DEFAULT_MAX_BODY_SIZE, 0),
+          secrets: cliSecrets(values.secret ?? []),
         });
       case 'events':
         return await listEvents(io, common, intOption('--limit', values.limit, Number.MAX_SAFE_INTEGER, 1));
@@ -143,7 +150,15 @@ function stderrLogger(io: CliIo, verbose: boolean): Logger {
   };
 }
 
-async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySize: number }): Promise<number> {
+function cliSecrets(flags: string[]): StaticSecrets {
+  try {
+    return secretsFromCli(flags, process.env);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+}
+
+async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySize: number; secrets: StaticSecrets }): Promise<number> {
   const logger = stderrLogger(io, !!process.env.WEBHOOK_INSPECTOR_DEBUG);
   let store: EventStore;
   try {
@@ -151,7 +166,7 @@ async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySi
   } catch (err) {
     throw new CliError(err instanceof StoreLockedError ? err.message : (err as Error).message, 1);
   }
-  const session = new Session({ store, port: opts.port, maxBodySize: opts.maxBodySize, logger });
+  const session = new Session({ store, port: opts.port, maxBodySize: opts.maxBodySize, logger, secrets: opts.secrets });
   const printStatus = () => {
     const s = session.status();
     if (opts.json) {
@@ -161,7 +176,7 @@ async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySi
   session.onDidChangeStatus(printStatus);
   // Events are printed in the order they were stored.
   let printing = Promise.resolve();
-  session.onDidCapture((event) => {
+  session.onDidProcess((event) => {
     printing = printing.then(() => printEvent(io, store, event, opts.json)).catch((err) => io.stderr(`error: ${(err as Error).message}`));
   });
   try {
@@ -176,6 +191,8 @@ async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySi
   if (!opts.json) {
     io.stdout(`Webhook Inspector listening on ${session.status().url}`);
     io.stdout(`Events are stored in ${store.dir}`);
+    const providers = opts.secrets.providers;
+    io.stdout(providers.length ? `Verifying signatures for: ${providers.join(', ')}` : 'No signing secrets given (--secret PROVIDER=VALUE): signatures are not verified.');
     io.stdout('Send a request to any path; press Ctrl-C to stop.');
   }
   const signal = await io.untilSignal();
@@ -195,8 +212,18 @@ async function printEvent(io: CliIo, store: EventStore, event: CapturedEvent, js
     return;
   }
   const time = new Date(event.receivedAt).toLocaleTimeString(undefined, { hour12: false });
-  const note = event.rejected ? `  (${event.rejected})` : '';
-  io.stdout(`${time}  ${event.method.padEnd(6)} ${event.url}  ${event.response.status}  ${formatBytes(event.size)}  ${event.id}${note}`);
+  const note = event.rejected ? `  (${event.rejected})` : event.handshake ? `  (handshake: ${event.handshake})` : '';
+  const what = event.eventType ? `  ${event.eventType}` : '';
+  io.stdout(`${time}  ${event.method.padEnd(6)} ${event.url}  ${event.response.status}  ${formatBytes(event.size)}${what}  ${verdictText(event)}  ${event.id}${note}`);
+}
+
+function verdictText(event: CapturedEvent): string {
+  const v = event.verification;
+  if (!v) {
+    return event.provider ?? '-';
+  }
+  const who = v.provider ?? event.provider ?? 'unknown';
+  return v.status === 'valid' ? `${who} ✓ verified` : `${who} ✗ ${v.status}: ${v.reason}`;
 }
 
 async function openForReading(opts: CommonOptions): Promise<EventStore> {
@@ -228,6 +255,12 @@ async function showEvent(io: CliIo, opts: CommonOptions, id: string): Promise<nu
   } else {
     io.stdout(`${event.method} ${event.url}`);
     io.stdout(`id: ${event.id}\nreceived: ${event.receivedAt} from ${event.remoteAddress}\nsize: ${formatBytes(event.size)}\nresponse: ${event.response.status}`);
+    if (event.eventType) {
+      io.stdout(`event type: ${event.eventType}`);
+    }
+    if (event.verification) {
+      io.stdout(`signature: ${verdictText(event)}${event.verification.hint ? `\n  hint: ${event.verification.hint}` : ''}`);
+    }
     if (event.rejected) {
       io.stdout(`rejected: ${event.rejected} (the body was not kept)`);
     }

@@ -17,6 +17,27 @@ export interface CapturedEvent {
   /** Set when the body was not kept, e.g. `"body-too-large"`: the event is metadata only. */
   readonly rejected?: string;
   readonly pinned?: boolean;
+  /** The sender, when it can be told from the request (e.g. `stripe`, `github`). */
+  readonly provider?: string;
+  /** What the event is about, e.g. `payment_intent.succeeded` or `pull_request.opened`. */
+  readonly eventType?: string;
+  /** The full URL the sender used (public tunnel URL + path and query), for schemes that sign the URL. */
+  readonly publicUrl?: string;
+  /** The signature verdict, once checked. */
+  readonly verification?: Verification;
+  /** Set when the request was a provider's endpoint handshake that the receiver answered. */
+  readonly handshake?: string;
+}
+
+/** The stored signature verdict (see `src/core/verification.ts`). */
+export interface Verification {
+  readonly provider?: string;
+  readonly status: 'valid' | 'invalid' | 'no-signature' | 'no-secret' | 'stale' | 'malformed' | 'unsupported';
+  readonly reason: string;
+  readonly hint?: string;
+  readonly matchedSecretIndex?: number;
+  readonly skewSeconds?: number;
+  readonly checkedAt: string;
 }
 
 export interface CapturedResponse {
@@ -38,6 +59,10 @@ export interface EventJson {
   remoteAddress: string;
   rejected?: string;
   pinned?: boolean;
+  provider?: string;
+  eventType?: string;
+  verification?: Verification;
+  handshake?: string;
   /** The raw body, base64. Left out above `inlineBodyLimit`; then `bodyFile` names the stored file. */
   body?: string;
   bodyFile?: string;

@@ -23,6 +23,18 @@ export async function toEventJson(store: EventStore, event: CapturedEvent, inlin
   if (event.pinned) {
     json.pinned = true;
   }
+  if (event.provider) {
+    json.provider = event.provider;
+  }
+  if (event.eventType) {
+    json.eventType = event.eventType;
+  }
+  if (event.verification) {
+    json.verification = event.verification;
+  }
+  if (event.handshake) {
+    json.handshake = event.handshake;
+  }
   if (!event.rejected) {
     const file = store.bodyFile(event.id);
     if (event.size > inlineLimit && file) {

@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { classify } from './classify';
 import type { CapturedEvent, CapturedResponse } from './event';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
@@ -25,6 +26,8 @@ export interface ReplySpec {
   readonly body: string | Uint8Array;
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Extra fields stored on the event (e.g. `handshake: 'slack-url-verification'`). */
+  readonly annotate?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -45,6 +48,8 @@ export interface ReceiverOptions {
   maxBodySize?: number;
   logger?: Logger;
   hooks?: ReceiverHooks;
+  /** The public base URL (tunnel) in force, recorded on each event as `publicUrl` for verification. */
+  publicBaseUrl?: () => string | undefined;
   now?: () => Date;
 }
 
@@ -195,7 +200,7 @@ export class Receiver extends Disposable {
       });
       this.logger.warn(`Receiver: ${method} ${url} rejected, body ${size} bytes over the ${limit}-byte limit.`);
       // The attempt is listed (metadata only) before the sender hears back, like every event.
-      const event = await this.persist({ id, receivedAt, method, url, headers, remoteAddress, size, response, rejected: 'body-too-large' }, undefined);
+      const event = await this.persist({ id, receivedAt, method, url, headers, remoteAddress, size, response, rejected: 'body-too-large', ...classify(headers, new Uint8Array(0)) }, undefined);
       // Not a single byte more is read: the socket closes after the answer.
       send(res, response, { connection: 'close' });
       res.on('finish', () => req.socket.destroySoon?.());
@@ -258,7 +263,19 @@ export class Receiver extends Disposable {
     }
     const response = custom ? toResponse(custom) : jsonResponse(200, { ok: true, id });
     const event = await this.persist(
-      { id, receivedAt, method: request.method, url: request.url, headers: request.headers, remoteAddress: request.remoteAddress, size: request.body.length, response },
+      {
+        id,
+        receivedAt,
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        remoteAddress: request.remoteAddress,
+        size: request.body.length,
+        response,
+        publicUrl: (this.options.publicBaseUrl?.() ?? this.url ?? '') + request.url,
+        ...classify(request.headers, request.body),
+        ...custom?.annotate,
+      },
       request.body,
     );
     if (!event) {
@@ -270,7 +287,7 @@ export class Receiver extends Disposable {
     this._onDidCapture.fire(event);
   }
 
-  private async persist(draft: Omit<CapturedEvent, 'pinned'>, body: Buffer | undefined): Promise<CapturedEvent | undefined> {
+  private async persist(draft: Omit<CapturedEvent, 'pinned'> & Record<string, unknown>, body: Buffer | undefined): Promise<CapturedEvent | undefined> {
     try {
       return await this.options.store.append(draft, body);
     } catch (err) {

@@ -2,16 +2,21 @@ import type { CapturedEvent } from './event';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
 import { nullLogger } from './logger';
-import type { ReceiverHooks, ReceiverState } from './receiver';
+import type { ReceiverState } from './receiver';
 import { Receiver } from './receiver';
 import type { EventStore } from './store';
+import { type SecretSource, StaticSecrets, Verifier } from './verification';
 
 export interface SessionOptions {
   store: EventStore;
   port: number;
   maxBodySize?: number;
   logger?: Logger;
-  hooks?: ReceiverHooks;
+  /** Signing secrets; without them events are verified as `no-secret`. */
+  secrets?: SecretSource;
+  /** Handshake ids the user turned off (all are on by default). */
+  isHandshakeEnabled?: (id: string) => boolean;
+  now?: () => Date;
 }
 
 /** What the front ends (status bar, CLI `--json` receiver lines) show about a running session. */
@@ -24,24 +29,45 @@ export interface SessionStatus {
 }
 
 /**
- * One receiving session: the receiver over a store, plus what later joins it (tunnel, verification,
- * forwarding). The extension and the CLI both drive this one class, so they behave the same.
+ * One receiving session: the receiver over a store, signature verification on arrival, endpoint
+ * handshakes, and what later joins it (tunnel, forwarding). The extension and the CLI both drive
+ * this one class, so they behave the same.
  */
 export class Session extends Disposable {
   readonly receiver: Receiver;
+  readonly verifier: Verifier;
   private readonly logger: Logger;
   private readonly _onDidChangeStatus = this._register(new Emitter<SessionStatus>());
   readonly onDidChangeStatus = this._onDidChangeStatus.event;
-  readonly onDidCapture: (listener: (e: CapturedEvent) => void) => { dispose(): void };
+  private readonly _onDidProcess = this._register(new Emitter<CapturedEvent>());
+  /** Fires once a captured event is stored, answered and verified (the event carries its verdict). */
+  readonly onDidProcess = this._onDidProcess.event;
+  private processing = Promise.resolve();
 
   constructor(readonly options: SessionOptions) {
     super();
     this.logger = options.logger ?? nullLogger;
+    this.verifier = new Verifier({
+      store: options.store,
+      secrets: options.secrets ?? new StaticSecrets(),
+      logger: this.logger,
+      now: options.now,
+      isHandshakeEnabled: options.isHandshakeEnabled,
+    });
     this.receiver = this._register(
-      new Receiver({ store: options.store, port: options.port, maxBodySize: options.maxBodySize, logger: this.logger, hooks: options.hooks }),
+      new Receiver({
+        store: options.store,
+        port: options.port,
+        maxBodySize: options.maxBodySize,
+        logger: this.logger,
+        publicBaseUrl: () => this.status().publicUrl,
+        hooks: {
+          respond: (req) => this.verifier.respondToHandshake(req, this.status().publicUrl),
+        },
+      }),
     );
     this._register(this.receiver.onDidChangeState(() => this._onDidChangeStatus.fire(this.status())));
-    this.onDidCapture = this.receiver.onDidCapture;
+    this._register(this.receiver.onDidCapture((event) => this.process(event)));
   }
 
   get store(): EventStore {
@@ -60,5 +86,20 @@ export class Session extends Disposable {
 
   async stop(): Promise<void> {
     await this.receiver.stop();
+    await this.processing;
+  }
+
+  /** Verification runs after the sender has its answer; events are processed in arrival order. */
+  private process(event: CapturedEvent): void {
+    this.processing = this.processing.then(async () => {
+      let processed = event;
+      try {
+        await this.verifier.verify(event);
+        processed = this.store.get(event.id) ?? event;
+      } catch (err) {
+        this.logger.warn(`Could not verify ${event.id}: ${(err as Error).message}`);
+      }
+      this._onDidProcess.fire(processed);
+    });
   }
 }

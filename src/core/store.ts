@@ -114,6 +114,8 @@ export class EventStore extends Disposable {
   private queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
+  /** Every change to the files runs inside this chain, one at a time (positions are tracked in memory). */
+  private chain: Promise<unknown> = Promise.resolve();
   private maxEvents: number;
   private readonly logger: Logger;
   private readonly largeBodyThreshold: number;
@@ -198,6 +200,69 @@ export class EventStore extends Disposable {
     }
   }
 
+  /**
+   * Ids of the events whose body contains every word, ignoring ASCII case. Reads each segment file
+   * once and finds all occurrences in one pass, so the cost stays close to a linear scan of the bytes.
+   */
+  async searchBodies(words: readonly string[]): Promise<Set<string>> {
+    const needles = words.filter(Boolean).map((w) => Buffer.from(w, 'utf8').toString('latin1').toLowerCase());
+    const hits = new Set<string>();
+    if (needles.length === 0) {
+      return hits;
+    }
+    const bySegment = new Map<number, Array<{ id: string; offset: number; end: number }>>();
+    const files: Array<{ id: string; file: string }> = [];
+    for (const [id, entry] of this.entries) {
+      const b = entry.body;
+      if (!b) {
+        continue;
+      }
+      if ('file' in b) {
+        files.push({ id, file: b.file });
+      } else {
+        let list = bySegment.get(b[0]);
+        if (!list) {
+          bySegment.set(b[0], (list = []));
+        }
+        list.push({ id, offset: b[1], end: b[1] + b[2] });
+      }
+    }
+    for (const [seg, list] of bySegment) {
+      let text: string;
+      try {
+        text = (await fsp.readFile(this.segmentPath(seg))).toString('latin1').toLowerCase();
+      } catch {
+        continue;
+      }
+      list.sort((a, b) => a.offset - b.offset);
+      const counts = new Map<string, number>();
+      for (const needle of needles) {
+        const found = new Set<string>();
+        for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+          const owner = findOwner(list, at, needle.length);
+          if (owner) {
+            found.add(owner);
+          }
+        }
+        for (const id of found) {
+          counts.set(id, (counts.get(id) ?? 0) + 1);
+        }
+      }
+      for (const [id, n] of counts) {
+        if (n === needles.length) {
+          hits.add(id);
+        }
+      }
+    }
+    for (const { id, file } of files) {
+      const text = (await fsp.readFile(path.join(this.dir, BODIES, file)).catch(() => Buffer.alloc(0))).toString('latin1').toLowerCase();
+      if (needles.every((n) => text.includes(n))) {
+        hits.add(id);
+      }
+    }
+    return hits;
+  }
+
   /** The file that holds a large body on its own, if it has one (the CLI prints it as `bodyFile`). */
   bodyFile(id: string): string | undefined {
     const loc = this.entries.get(id)?.body;
@@ -221,16 +286,18 @@ export class EventStore extends Disposable {
   /** Changes mutable fields of an event (pinning, and what later features record). */
   async update(id: string, patch: EventPatch): Promise<CapturedEvent | undefined> {
     this.assertWritable();
-    const entry = this.entries.get(id);
-    if (!entry) {
-      return undefined;
-    }
-    await this.writeIndex([{ op: 'set', id, p: patch }]);
-    entry.event = { ...entry.event, ...patch };
-    this.deadLines++;
-    this.newestFirst = undefined;
-    this._onDidChange.fire({ added: [], removed: [], updated: [entry.event], evicted: 0 });
-    return entry.event;
+    return this.exclusive(async () => {
+      const entry = this.entries.get(id);
+      if (!entry) {
+        return undefined;
+      }
+      await this.writeIndex([{ op: 'set', id, p: patch }]);
+      entry.event = { ...entry.event, ...patch };
+      this.deadLines++;
+      this.newestFirst = undefined;
+      this._onDidChange.fire({ added: [], removed: [], updated: [entry.event], evicted: 0 });
+      return entry.event;
+    });
   }
 
   async setPinned(id: string, pinned: boolean): Promise<CapturedEvent | undefined> {
@@ -239,37 +306,43 @@ export class EventStore extends Disposable {
 
   async delete(ids: readonly string[]): Promise<number> {
     this.assertWritable();
-    const live = ids.filter((id) => this.entries.has(id));
-    if (live.length === 0) {
-      return 0;
-    }
-    await this.writeIndex(live.map((id) => ({ op: 'del', id })));
-    await this.forget(live);
-    this._onDidChange.fire({ added: [], removed: live, updated: [], evicted: 0 });
-    await this.maybeCompact();
-    return live.length;
+    return this.exclusive(async () => {
+      const live = ids.filter((id) => this.entries.has(id));
+      if (live.length === 0) {
+        return 0;
+      }
+      await this.writeIndex(live.map((id) => ({ op: 'del', id })));
+      await this.forget(live);
+      this._onDidChange.fire({ added: [], removed: live, updated: [], evicted: 0 });
+      await this.maybeCompact();
+      return live.length;
+    });
   }
 
   async clear(): Promise<number> {
     this.assertWritable();
-    const ids = [...this.entries.keys()];
-    await this.writeIndex([{ op: 'clear' }]);
-    await this.forget(ids);
-    this._onDidChange.fire({ added: [], removed: ids, updated: [], evicted: 0 });
-    await this.compact();
-    return ids.length;
+    return this.exclusive(async () => {
+      const ids = [...this.entries.keys()];
+      await this.writeIndex([{ op: 'clear' }]);
+      await this.forget(ids);
+      this._onDidChange.fire({ added: [], removed: ids, updated: [], evicted: 0 });
+      await this.compact();
+      return ids.length;
+    });
   }
 
   /** Applies a new bound; evicts at once when the store holds more. */
   async setMaxEvents(maxEvents: number): Promise<void> {
     this.maxEvents = Math.max(1, maxEvents);
     if (!this.readOnly) {
-      const victims = this.evictionVictims(0);
-      if (victims.length) {
-        await this.writeIndex(victims.map((id) => ({ op: 'del', id })));
-        await this.forget(victims);
-        this._onDidChange.fire({ added: [], removed: victims, updated: [], evicted: victims.length });
-      }
+      await this.exclusive(async () => {
+        const victims = this.evictionVictims(0);
+        if (victims.length) {
+          await this.writeIndex(victims.map((id) => ({ op: 'del', id })));
+          await this.forget(victims);
+          this._onDidChange.fire({ added: [], removed: victims, updated: [], evicted: victims.length });
+        }
+      });
     }
   }
 
@@ -281,6 +354,7 @@ export class EventStore extends Disposable {
     while (this.flushing) {
       await this.flushing;
     }
+    await this.chain;
     this.closed = true;
     await this.segFh?.close().catch(() => undefined);
     await this.indexFh?.close().catch(() => undefined);
@@ -290,6 +364,13 @@ export class EventStore extends Disposable {
       EventStore.openForWriting.delete(this.dir);
     }
     this.dispose();
+  }
+
+  /** Runs `fn` after every change queued before it; a failure does not block later changes. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   // ---- loading ---------------------------------------------------------------------------------
@@ -476,7 +557,7 @@ export class EventStore extends Disposable {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0);
         try {
-          await this.writeBatch(batch);
+          await this.exclusive(() => this.writeBatch(batch));
         } catch (err) {
           const error = err instanceof StoreWriteError ? err : new StoreWriteError(err);
           this.logger.error(error.message);
@@ -670,6 +751,24 @@ async function writeAllv(fh: FileHandle, chunks: Uint8Array[], position: number)
     }
     pending = rest;
   }
+}
+
+/** The event whose body range [offset, end) holds the match at `at` (binary search over sorted ranges). */
+function findOwner(list: ReadonlyArray<{ id: string; offset: number; end: number }>, at: number, length: number): string | undefined {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = list[mid]!;
+    if (at < r.offset) {
+      hi = mid - 1;
+    } else if (at >= r.end) {
+      lo = mid + 1;
+    } else {
+      return at + length <= r.end ? r.id : undefined;
+    }
+  }
+  return undefined;
 }
 
 /** Opens for positional reads and writes (not O_APPEND: Linux ignores positions there), creating the file. */

@@ -15,8 +15,8 @@ export interface RunningCli {
 }
 
 /** Starts `webhook-inspector <args> --json` and parses its stdout lines. */
-export function startCli(args: string[]): RunningCli {
-  const child = spawn(process.execPath, [CLI, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const lines: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
   const waiters: Array<{ pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }> = [];

@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import Stripe from 'stripe';
 import { EventStore } from '../../../src/core/store';
 import { CLI, runCliOnce, startCli } from '../../support/cli';
 import { request } from '../../support/http';
@@ -69,6 +70,33 @@ describe('webhook-inspector CLI', () => {
     const missing = await runCliOnce(['show', 'evt_nope', '--store', store]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /No event with id "evt_nope"/);
+  });
+
+  test('verifies signatures with --secret and WEBHOOK_INSPECTOR_SECRET_* and prints the verdict', async () => {
+    const stripeSecret = 'whsec_test_cli_secret';
+    const cli = startCli(['listen', '--port', '0', '--store', store, '--secret', `stripe=${stripeSecret}`], { WEBHOOK_INSPECTOR_SECRET_GITHUB: 'gh-secret' });
+    const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
+    const payload = JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.succeeded' });
+    const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: stripeSecret });
+    await request(`${url}/stripe`, { body: payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } });
+    await request(`${url}/stripe-tampered`, { body: payload.replace('succeeded', 'failed'), headers: { 'stripe-signature': header } });
+    const { sign } = await import('@octokit/webhooks-methods');
+    const ghBody = JSON.stringify({ action: 'opened', number: 1 });
+    await request(`${url}/github`, { body: ghBody, headers: { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-1', 'x-hub-signature-256': await sign('gh-secret', ghBody) } });
+    const ok = await cli.waitFor((l) => l.type === 'event' && l.url === '/stripe');
+    const bad = await cli.waitFor((l) => l.type === 'event' && l.url === '/stripe-tampered');
+    const gh = await cli.waitFor((l) => l.type === 'event' && l.url === '/github');
+    assert.equal((ok.verification as { status: string }).status, 'valid');
+    assert.equal(ok.eventType, 'payment_intent.succeeded');
+    assert.equal((bad.verification as { status: string }).status, 'invalid');
+    assert.ok((bad.verification as { reason: string }).reason.length > 10, 'a reason is given');
+    assert.equal((gh.verification as { status: string }).status, 'valid');
+    assert.equal(gh.eventType, 'pull_request.opened');
+    cli.child.kill('SIGINT');
+    await cli.exited;
+    const human = await runCliOnce(['events', '--store', store]);
+    assert.match(human.stdout, /pull_request\.opened\s+github ✓ verified/);
+    assert.match(human.stdout, /stripe ✗ invalid/);
   });
 
   test('a port in use exits 1 with a message that says what to do', async () => {

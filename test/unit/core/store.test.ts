@@ -197,3 +197,24 @@ describe('EventStore', () => {
     await reopened.close();
   });
 });
+
+describe('EventStore.searchBodies', () => {
+  test('finds events whose body has every word, ignoring ASCII case, across segments and files', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-search-'));
+    try {
+      const store = await EventStore.open(dir, { maxEvents: 100, segmentSize: 100, largeBodyThreshold: 200 });
+      const a = await store.append(draft('/a', 0), Buffer.from('{"customer":"Alice","amount":100}'));
+      const b = await store.append(draft('/b', 0), Buffer.from('{"customer":"Bob","amount":250}'));
+      const c = await store.append(draft('/c', 0), Buffer.from(`{"customer":"alice","note":"${'x'.repeat(300)}"}`));
+      await store.append(draft('/d', 0), Buffer.from('CUSTOMER'));
+      assert.deepEqual([...(await store.searchBodies(['alice']))].sort(), [a.id, c.id].sort());
+      assert.deepEqual([...(await store.searchBodies(['customer', 'amount']))].sort(), [a.id, b.id].sort());
+      assert.deepEqual([...(await store.searchBodies(['zzz']))], []);
+      // A match may not straddle two bodies that sit next to each other in a segment.
+      assert.deepEqual([...(await store.searchBodies(['}{']))], []);
+      await store.close();
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
