@@ -2,49 +2,66 @@ import * as vscode from 'vscode';
 import { clearEvents } from './vscode/commands/clearEvents';
 import { copyUrl } from './vscode/commands/copyUrl';
 import { deleteEvent } from './vscode/commands/deleteEvent';
+import { removeSigningSecret, setSigningSecret } from './vscode/commands/signingSecrets';
 import { startReceiver } from './vscode/commands/startReceiver';
 import { stopReceiver } from './vscode/commands/stopReceiver';
 import type { CommandContext } from './vscode/commands/types';
+import { clearFilter, filterEvents, groupEventsBy, setPinned } from './vscode/commands/viewOptions';
 import { EVENTS_VIEW_ID, EventsTreeProvider } from './vscode/eventsTree';
 import { createLog } from './vscode/log';
 import { ReceiverController } from './vscode/receiverController';
+import { SecretStore } from './vscode/secrets';
 import { ReceiverStatusBar } from './vscode/statusBar';
 
 /** What `activate` returns: used by the integration tests, and by other extensions if they wish. */
 export interface WebhookInspectorApi {
   readonly controller: ReceiverController;
   readonly tree: EventsTreeProvider;
+  readonly secrets: SecretStore;
 }
 
 let controller: ReceiverController | undefined;
 
 /** The composition root: build the services, register the UI, push every disposable. No server starts here. */
-export function activate(context: vscode.ExtensionContext): WebhookInspectorApi {
+export async function activate(context: vscode.ExtensionContext): Promise<WebhookInspectorApi> {
   const started = Date.now();
   const { channel, logger } = createLog();
   context.subscriptions.push(channel);
 
-  controller = new ReceiverController(context, logger);
-  const tree = new EventsTreeProvider(controller);
-  const treeView = vscode.window.createTreeView(EVENTS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true });
+  const secrets = new SecretStore(context.secrets, context.globalState, logger);
+  context.subscriptions.push(secrets);
+  controller = new ReceiverController(context, logger, secrets);
+  const tree = new EventsTreeProvider(controller, context.workspaceState);
+  const treeView = vscode.window.createTreeView(EVENTS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.bindView(treeView);
   context.subscriptions.push(controller, tree, treeView, new ReceiverStatusBar(controller));
 
-  const ctx: CommandContext = { controller, tree, treeView, logger, log: channel };
+  const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets };
+  type Node = Parameters<typeof deleteEvent>[1];
+  type Nodes = Parameters<typeof deleteEvent>[2];
   const commands: Record<string, (...args: never[]) => unknown> = {
     'webhookInspector.startReceiver': () => startReceiver(ctx),
     'webhookInspector.stopReceiver': () => stopReceiver(ctx),
     'webhookInspector.copyUrl': () => copyUrl(ctx),
     'webhookInspector.clearEvents': (options?: { confirm?: boolean }) => clearEvents(ctx, options),
-    'webhookInspector.deleteEvent': (node?: Parameters<typeof deleteEvent>[1], selected?: Parameters<typeof deleteEvent>[2]) => deleteEvent(ctx, node, selected),
+    'webhookInspector.deleteEvent': (node?: Node, selected?: Nodes) => deleteEvent(ctx, node, selected),
+    'webhookInspector.pinEvent': (node?: Node, selected?: Nodes) => setPinned(ctx, true, node, selected),
+    'webhookInspector.unpinEvent': (node?: Node, selected?: Nodes) => setPinned(ctx, false, node, selected),
+    'webhookInspector.groupBy': (groupBy?: Parameters<typeof groupEventsBy>[1]) => groupEventsBy(ctx, groupBy),
+    'webhookInspector.filterEvents': (text?: string) => filterEvents(ctx, text),
+    'webhookInspector.clearFilter': () => clearFilter(ctx),
+    'webhookInspector.setSigningSecret': (args?: Parameters<typeof setSigningSecret>[1]) => setSigningSecret(ctx, args),
+    'webhookInspector.removeSigningSecret': (args?: { provider: string }) => removeSigningSecret(ctx, args),
     'webhookInspector.showOlderEvents': () => tree.showMore(),
     'webhookInspector.showLog': () => channel.show(),
   };
   for (const [id, handler] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
+  // Secrets are read from the keyring once; verification and handshakes then use the in-memory cache.
+  await secrets.load();
   logger.info(`Activated in ${Date.now() - started} ms.`);
-  return { controller, tree };
+  return { controller, tree, secrets };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CapturedEvent } from '../core/event';
+import { type EventFilter, type GroupBy, groupEvents, matchesFilter, parseFilter, verdictOf } from '../core/eventQuery';
 import { formatBytes, relativeTime } from '../core/format';
 import { Disposable } from '../core/lifecycle';
 import type { EventStore } from '../core/store';
@@ -10,12 +11,24 @@ export const EVENTS_VIEW_ID = 'webhookInspector.events';
 export const PAGE_SIZE = 200;
 /** The tree refreshes at most this often while events stream in. */
 const REFRESH_DELAY_MS = 200;
+const GROUP_BY_KEY = 'webhookInspector.groupBy';
 
-export type EventsNode = { readonly kind: 'event'; readonly event: CapturedEvent } | { readonly kind: 'more'; readonly hidden: number };
+export type EventsNode =
+  | { readonly kind: 'event'; readonly event: CapturedEvent }
+  | { readonly kind: 'group'; readonly key: string; readonly label: string; readonly events: readonly CapturedEvent[] }
+  | { readonly kind: 'more'; readonly hidden: number };
+
+export const GROUP_BY_LABELS: Record<GroupBy, string> = {
+  none: 'No grouping',
+  time: 'Time (Today, Yesterday, Older)',
+  provider: 'Provider',
+  eventType: 'Event type',
+  path: 'Path',
+};
 
 /**
- * The Events view: newest first, one row an event, stable ids, refreshed in batches and only while
- * visible, with a "Show older…" row instead of thousands of siblings.
+ * The Events view: newest first, stable ids, grouping and filtering, refreshed in batches and only
+ * while visible, with a "Show older…" row instead of thousands of siblings.
  */
 export class EventsTreeProvider extends Disposable implements vscode.TreeDataProvider<EventsNode> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<EventsNode | undefined>());
@@ -26,11 +39,17 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   private limit = PAGE_SIZE;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private dirty = false;
+  private _filter: EventFilter | undefined;
+  private bodyHits: Set<string> | undefined;
+  private _groupBy: GroupBy;
+  /** Visible events after filtering, cached between refreshes. */
+  private visible: { events: CapturedEvent[]; total: number } | undefined;
   /** How many times the tree was told to refresh (for tests and the benchmark of batching). */
   refreshCount = 0;
 
-  constructor(private readonly controller: ReceiverController) {
+  constructor(private readonly controller: ReceiverController, private readonly state: vscode.Memento) {
     super();
+    this._groupBy = state.get<GroupBy>(GROUP_BY_KEY, 'none');
     this._register(controller.onDidChangeStore((store) => this.attach(store)));
     this._register(controller.onDidChangeStatus(() => this.updateMessage()));
     // Relative times ("2m ago") age: refresh them now and then while the view is visible.
@@ -38,6 +57,15 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     this._register({ dispose: () => clearInterval(tick) });
     this._register({ dispose: () => this.storeListener?.dispose() });
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
+    void vscode.commands.executeCommand('setContext', 'webhookInspector.filtered', false);
+  }
+
+  get groupBy(): GroupBy {
+    return this._groupBy;
+  }
+
+  get filter(): EventFilter | undefined {
+    return this._filter;
   }
 
   /** Connects the provider to its view, so it can skip work while hidden and show messages. */
@@ -58,10 +86,40 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     this.fire();
   }
 
+  async setGroupBy(groupBy: GroupBy): Promise<void> {
+    this._groupBy = groupBy;
+    await this.state.update(GROUP_BY_KEY, groupBy);
+    this.fire();
+  }
+
+  /** Applies a filter typed by the user (see `parseFilter`); bare words also search the bodies. */
+  async setFilter(text: string | undefined): Promise<void> {
+    this._filter = text ? parseFilter(text) : undefined;
+    this.bodyHits = undefined;
+    if (this._filter?.words.length) {
+      const store = await this.controller.store();
+      this.bodyHits = await store.searchBodies(this._filter.words);
+    }
+    void vscode.commands.executeCommand('setContext', 'webhookInspector.filtered', !!this._filter);
+    this.limit = PAGE_SIZE;
+    this.fire();
+  }
+
   private attach(store: EventStore): void {
     this.storeListener?.dispose();
     this.store = store;
-    this.storeListener = store.onDidChange(() => this.scheduleRefresh());
+    this.storeListener = store.onDidChange((change) => {
+      // What getChildren returns is recomputed at once; only telling VS Code is batched.
+      this.visible = undefined;
+      // New bodies are not in the body-search results yet: search them when a text filter is on.
+      if (this._filter?.words.length && change.added.length && this.bodyHits) {
+        void store.searchBodies(this._filter.words).then((hits) => {
+          this.bodyHits = hits;
+          this.scheduleRefresh();
+        });
+      }
+      this.scheduleRefresh();
+    });
     this.updateMessage();
     this.fire();
   }
@@ -81,9 +139,19 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   private fire(): void {
     this.dirty = false;
+    this.visible = undefined;
     this.refreshCount++;
     this.updateMessage();
     this._onDidChangeTreeData.fire(undefined);
+  }
+
+  private computeVisible(store: EventStore): { events: CapturedEvent[]; total: number } {
+    if (!this.visible) {
+      const all = store.list();
+      const events = this._filter ? all.filter((e) => matchesFilter(e, this._filter, this.bodyHits)) : (all as CapturedEvent[]);
+      this.visible = { events, total: all.length };
+    }
+    return this.visible;
   }
 
   private updateMessage(): void {
@@ -96,13 +164,20 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
       parts.push('Read-only: another window is using this event store.');
     }
     if (status.state === 'running' && status.url) {
-      parts.push(`Listening on ${status.url}`);
+      parts.push(`Listening on ${status.publicUrl ?? status.url}`);
     }
-    this.view.message = parts.length ? parts.join(' ') : undefined;
-    this.view.description = this.store && this.store.size > 0 ? `${this.store.size}` : undefined;
+    if (this._filter && this.store) {
+      const { events, total } = this.computeVisible(this.store);
+      parts.push(`Filter "${this._filter.text}": ${events.length} of ${total} events.`);
+    }
+    this.view.message = parts.length ? parts.join(' · ') : undefined;
+    this.view.description = this.store && this.store.size > 0 ? (this._filter ? 'filtered' : `${this.store.size}`) : undefined;
   }
 
   async getChildren(element?: EventsNode): Promise<EventsNode[]> {
+    if (element?.kind === 'group') {
+      return element.events.map((event) => ({ kind: 'event', event }));
+    }
     if (element) {
       return [];
     }
@@ -110,24 +185,39 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (this.store !== store) {
       this.attach(store);
     }
-    const events = store.list(0, this.limit);
-    const nodes: EventsNode[] = events.map((event) => ({ kind: 'event', event }));
-    if (store.size > events.length) {
-      nodes.push({ kind: 'more', hidden: store.size - events.length });
+    const { events } = this.computeVisible(store);
+    const page = events.slice(0, this.limit);
+    const nodes: EventsNode[] =
+      this._groupBy === 'none'
+        ? page.map((event) => ({ kind: 'event', event }))
+        : groupEvents(page, this._groupBy).map((g) => ({ kind: 'group', key: g.key, label: g.label, events: g.events }));
+    if (events.length > page.length) {
+      nodes.push({ kind: 'more', hidden: events.length - page.length });
     }
     return nodes;
   }
 
   getTreeItem(node: EventsNode): vscode.TreeItem {
-    if (node.kind === 'more') {
-      const item = new vscode.TreeItem(`Show older… (${node.hidden} more)`);
-      item.id = 'webhookInspector.showOlder';
-      item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.command = { command: 'webhookInspector.showOlderEvents', title: 'Show Older Events' };
-      item.contextValue = 'webhookMore';
-      return item;
+    switch (node.kind) {
+      case 'more': {
+        const item = new vscode.TreeItem(`Show older… (${node.hidden} more)`);
+        item.id = 'webhookInspector.showOlder';
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: 'webhookInspector.showOlderEvents', title: 'Show Older Events' };
+        item.contextValue = 'webhookMore';
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `group:${this._groupBy}:${node.key}`;
+        item.description = `${node.events.length}`;
+        item.contextValue = 'webhookGroup';
+        item.iconPath = new vscode.ThemeIcon(this._groupBy === 'time' ? 'calendar' : this._groupBy === 'path' ? 'symbol-folder' : 'symbol-namespace');
+        return item;
+      }
+      case 'event':
+        return eventTreeItem(node.event);
     }
-    return eventTreeItem(node.event);
   }
 
   getParent(): undefined {
@@ -135,45 +225,79 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 }
 
-/** The row of one event. Pure apart from the vscode types, so it is easy to reason about. */
+const VERDICT_ICONS: Record<string, vscode.ThemeIcon> = {
+  verified: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  invalid: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  unverified: new vscode.ThemeIcon('circle-large-outline'),
+};
+
+/** The row of one event. */
 export function eventTreeItem(event: CapturedEvent, now = new Date()): vscode.TreeItem {
-  const item = new vscode.TreeItem(`${event.method} ${displayPath(event.url)}`);
+  const path = displayText(event.url, 120);
+  const item = new vscode.TreeItem(event.eventType ? displayText(event.eventType, 80) : `${event.method} ${path}`);
   item.id = event.id;
-  item.description = `${relativeTime(event.receivedAt, now)} · ${formatBytes(event.size)}`;
-  const tokens = ['webhookEvent'];
+  const verdict = verdictOf(event);
+  const parts = [event.pinned ? 'pinned' : undefined, event.provider, event.eventType ? `${event.method} ${path}` : undefined, relativeTime(event.receivedAt, now), formatBytes(event.size)];
+  item.description = parts.filter(Boolean).join(' · ');
+  const tokens = ['webhookEvent', verdict, event.pinned ? 'pinned' : 'unpinned'];
   if (event.rejected) {
     tokens.push('rejected');
   }
-  if (event.pinned) {
-    tokens.push('pinned');
+  if (event.handshake) {
+    tokens.push('handshake');
   }
   item.contextValue = tokens.join('+');
   item.iconPath = event.rejected
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-    : event.pinned
-      ? new vscode.ThemeIcon('pinned')
-      : new vscode.ThemeIcon('mail');
-  const tooltip = new vscode.MarkdownString(undefined, false);
-  tooltip.isTrusted = false;
-  tooltip.supportHtml = false;
-  tooltip.appendText(`${event.method} ${event.url}`);
-  tooltip.appendMarkdown('\n\n');
-  tooltip.appendText(`Received ${new Date(event.receivedAt).toLocaleString()} from ${event.remoteAddress || 'unknown'}`);
-  tooltip.appendMarkdown('  \n');
-  tooltip.appendText(`Body ${formatBytes(event.size)} · answered ${event.response.status} · ${event.headers.length} headers`);
-  tooltip.appendMarkdown('  \n');
-  tooltip.appendText(`Id ${event.id}`);
-  if (event.rejected === 'body-too-large') {
-    tooltip.appendMarkdown('\n\n');
-    tooltip.appendText('The body was over webhookInspector.maxBodySize and was not kept.');
-  }
-  item.tooltip = tooltip;
-  item.accessibilityInformation = { label: `${event.method} ${displayPath(event.url)}, ${item.description}, answered ${event.response.status}` };
+    : event.handshake
+      ? new vscode.ThemeIcon('plug')
+      : VERDICT_ICONS[verdict];
+  item.tooltip = eventTooltip(event, verdict);
+  const verdictWords = event.verification ? `, signature ${verdict}` : '';
+  item.accessibilityInformation = { label: `${item.label as string}, ${item.description}${verdictWords}, answered ${event.response.status}` };
   return item;
 }
 
-/** Paths can be anything a sender typed: keep rows short and free of control characters. */
-function displayPath(url: string): string {
-  const clean = url.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
-  return clean.length > 120 ? `${clean.slice(0, 119)}…` : clean;
+function eventTooltip(event: CapturedEvent, verdict: string): vscode.MarkdownString {
+  // Payload text goes in only through appendText, which escapes Markdown; nothing is trusted or HTML.
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  const line = (text: string) => {
+    md.appendText(text);
+    md.appendMarkdown('  \n');
+  };
+  if (event.eventType) {
+    line(event.eventType);
+  }
+  line(`${event.method} ${displayText(event.url, 300)}`);
+  md.appendMarkdown('\n');
+  line(`Received ${new Date(event.receivedAt).toLocaleString()} from ${event.remoteAddress || 'unknown'}`);
+  line(`Body ${formatBytes(event.size)} · answered ${event.response.status} · ${event.headers.length} headers`);
+  if (event.provider) {
+    line(`Provider: ${event.provider}`);
+  }
+  const v = event.verification;
+  if (v) {
+    md.appendMarkdown('\n');
+    line(`Signature: ${verdict} (${v.status})`);
+    line(v.reason);
+    if (v.hint) {
+      line(`What to do: ${v.hint}`);
+    }
+  }
+  if (event.handshake) {
+    line(`Handshake answered automatically: ${event.handshake}`);
+  }
+  if (event.rejected === 'body-too-large') {
+    line('The body was over webhookInspector.maxBodySize and was not kept.');
+  }
+  line(`Id ${event.id}`);
+  return md;
+}
+
+/** Paths and types can be anything a sender typed: keep rows short and free of control characters. */
+function displayText(text: string, max: number): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }

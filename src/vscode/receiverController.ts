@@ -4,7 +4,9 @@ import { Disposable, Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
 import { Session, type SessionStatus } from '../core/session';
 import { EventStore, StoreLockedError } from '../core/store';
-import { onDidChangeSettings, readSettings } from './settings';
+import { Verifier } from '../core/verification';
+import type { SecretStore } from './secrets';
+import { isHandshakeEnabled, onDidChangeSettings, readSettings } from './settings';
 
 export const RUNNING_CONTEXT_KEY = 'webhookInspector.running';
 
@@ -21,7 +23,11 @@ export class ReceiverController extends Disposable {
   /** Fires when the store is (re)opened, e.g. after the storePath setting changed. */
   readonly onDidChangeStore = this._onDidChangeStore.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly logger: Logger) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly logger: Logger,
+    private readonly secrets: SecretStore,
+  ) {
     super();
     void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT_KEY, false);
     this._register(onDidChangeSettings((keys) => void this.onSettingsChanged(keys)));
@@ -72,6 +78,11 @@ export class ReceiverController extends Disposable {
     return store;
   }
 
+  /** A verifier over the store, for re-checking stored events when secrets change. */
+  async verifier(): Promise<Verifier> {
+    return this.session?.verifier ?? new Verifier({ store: await this.store(), secrets: this.secrets, logger: this.logger });
+  }
+
   /** Starts the receiver. `portOverride` is used once, e.g. 0 after the configured port was taken. */
   async start(portOverride?: number): Promise<SessionStatus> {
     if (this.session && this.isRunning) {
@@ -82,7 +93,14 @@ export class ReceiverController extends Disposable {
       throw new Error(`The event store ${store.dir} is in use by another window or process. Stop the receiver there, or set webhookInspector.storePath to another folder.`);
     }
     const settings = readSettings();
-    const session = new Session({ store, port: portOverride ?? settings.port, maxBodySize: settings.maxBodySize, logger: this.logger });
+    const session = new Session({
+      store,
+      port: portOverride ?? settings.port,
+      maxBodySize: settings.maxBodySize,
+      logger: this.logger,
+      secrets: this.secrets,
+      isHandshakeEnabled,
+    });
     session.onDidChangeStatus((s) => this.fireStatus(s));
     this.session = session;
     try {

@@ -34,3 +34,9 @@ export function onDidChangeSettings(listener: (changed: ReadonlyArray<keyof Sett
 function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
 }
+
+/** Whether the user left a provider handshake on (setting `webhookInspector.handshakes`, all on by default). */
+export function isHandshakeEnabled(id: string): boolean {
+  const map = vscode.workspace.getConfiguration(SECTION).get<Record<string, boolean>>('handshakes') ?? {};
+  return map[id] !== false;
+}

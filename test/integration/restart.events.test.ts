@@ -11,8 +11,11 @@ describe('After VS Code restarts', () => {
       const l = await treeLabels(api);
       return l.length > 0 && l;
     });
-    assert.ok(labels.includes('POST /webhooks/github?delivery=1'), labels.join(', '));
+    assert.ok(labels.includes('push'), labels.join(', '));
     assert.ok(labels.includes('POST /too-big'));
+    assert.ok(labels.includes('payment_intent.succeeded'), 'events verified in the first session keep their labels');
+    const verified = (await api.tree.getChildren()).filter((n) => n.kind === 'event' && n.event.verification?.status === 'valid');
+    assert.ok(verified.length >= 2, 'verdicts survive the restart');
     assert.ok(!labels.includes('POST /to-delete'), 'deleted events stay deleted');
     const store = await api.controller.store();
     const event = store.list().find((e) => e.url === '/webhooks/github?delivery=1')!;

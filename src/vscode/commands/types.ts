@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import type { EventsNode, EventsTreeProvider } from '../eventsTree';
 import type { ReceiverController } from '../receiverController';
+import type { SecretStore } from '../secrets';
 
 /** What command handlers get from the composition root. */
 export interface CommandContext {
@@ -10,4 +11,5 @@ export interface CommandContext {
   readonly treeView: vscode.TreeView<EventsNode>;
   readonly logger: Logger;
   readonly log: vscode.LogOutputChannel;
+  readonly secrets: SecretStore;
 }

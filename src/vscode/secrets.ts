@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { Emitter } from '../core/lifecycle';
+import type { Logger } from '../core/logger';
+import type { SecretSource } from '../core/verification';
+
+/** One signing secret. The value lives only in SecretStorage (and this process's memory). */
+export interface SecretEntry {
+  readonly value: string;
+  /** When set, the secret applies only to requests on this path. */
+  readonly path?: string;
+  readonly addedAt: string;
+}
+
+const INDEX_KEY = 'webhookInspector.secretProviders';
+const secretKey = (provider: string) => `webhookInspector.secret.${provider}`;
+
+export class KeyringError extends Error {
+  constructor(action: string, cause: unknown) {
+    super(
+      `VS Code could not ${action} the system keyring (${(cause as Error)?.message ?? String(cause)}). ` +
+        'Secrets are kept only there. Unlock or install a keyring (on Linux: GNOME Keyring or KWallet; or set "password-store" in argv.json with "Preferences: Configure Runtime Arguments"), then try again.',
+      { cause },
+    );
+    this.name = 'KeyringError';
+  }
+}
+
+/**
+ * Signing secrets in SecretStorage, one entry per provider holding a list (rotation: several per
+ * provider, optionally bound to a path). Only the list of provider ids is kept in globalState, never a
+ * value. A cache serves the synchronous lookups that verification and handshakes need.
+ */
+export class SecretStore implements SecretSource {
+  private readonly cache = new Map<string, SecretEntry[]>();
+  private readonly _onDidChange = new Emitter<string>();
+  /** Fires with the provider whose secrets changed. */
+  readonly onDidChange = this._onDidChange.event;
+
+  constructor(private readonly storage: vscode.SecretStorage, private readonly state: vscode.Memento, private readonly logger: Logger) {}
+
+  /** Loads every stored secret into memory. Keyring failures are logged and leave the cache empty. */
+  async load(): Promise<void> {
+    for (const provider of this.state.get<string[]>(INDEX_KEY, [])) {
+      try {
+        const raw = await this.storage.get(secretKey(provider));
+        const entries = raw ? (JSON.parse(raw) as SecretEntry[]) : [];
+        if (entries.length) {
+          this.cache.set(provider, entries);
+        }
+      } catch (err) {
+        this.logger.error(new KeyringError('read from', err).message);
+      }
+    }
+  }
+
+  secretsFor(provider: string, path?: string): string[] {
+    const entries = this.cache.get(provider) ?? [];
+    const bound = path ? entries.filter((e) => e.path === path) : [];
+    return [...bound, ...entries.filter((e) => !e.path)].map((e) => e.value);
+  }
+
+  list(): Array<{ provider: string; entries: readonly SecretEntry[] }> {
+    return [...this.cache].map(([provider, entries]) => ({ provider, entries }));
+  }
+
+  has(provider: string): boolean {
+    return (this.cache.get(provider)?.length ?? 0) > 0;
+  }
+
+  async add(provider: string, value: string, path?: string): Promise<void> {
+    const entries = [...(this.cache.get(provider) ?? [])];
+    if (entries.some((e) => e.value === value && e.path === path)) {
+      return;
+    }
+    entries.push({ value, ...(path ? { path } : {}), addedAt: new Date().toISOString() });
+    await this.write(provider, entries);
+  }
+
+  async remove(provider: string, entry?: SecretEntry): Promise<void> {
+    const entries = entry ? (this.cache.get(provider) ?? []).filter((e) => e !== entry) : [];
+    await this.write(provider, entries);
+  }
+
+  storeHandedOver(provider: string, value: string): void {
+    this.add(provider, value).then(
+      () => this.logger.info(`Stored the signing secret that ${provider} handed over in its handshake.`),
+      (err: Error) => this.logger.error(err.message),
+    );
+  }
+
+  private async write(provider: string, entries: SecretEntry[]): Promise<void> {
+    try {
+      if (entries.length) {
+        await this.storage.store(secretKey(provider), JSON.stringify(entries));
+      } else {
+        await this.storage.delete(secretKey(provider));
+      }
+    } catch (err) {
+      throw new KeyringError('write to', err);
+    }
+    if (entries.length) {
+      this.cache.set(provider, entries);
+    } else {
+      this.cache.delete(provider);
+    }
+    await this.state.update(INDEX_KEY, [...this.cache.keys()]);
+    this._onDidChange.fire(provider);
+  }
+
+  dispose(): void {
+    this._onDidChange.dispose();
+  }
+}
+
+/** `whsec_…9f2c`: enough to tell secrets apart, never the value. */
+export function maskSecret(value: string): string {
+  const prefix = /^[a-z]+_/i.exec(value)?.[0] ?? '';
+  return value.length - prefix.length < 12 ? `${prefix}…` : `${prefix}…${value.slice(-4)}`;
+}
