@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
 import type { SecretSource } from '../core/verification';
