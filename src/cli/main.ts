@@ -31,6 +31,7 @@ Options:
                        --secret stripe=whsec_… --secret github=…); also read from
                        WEBHOOK_INSPECTOR_SECRET_<PROVIDER> environment variables
                        (e.g. WEBHOOK_INSPECTOR_SECRET_STANDARD_WEBHOOKS)
+  --rate-limit N       requests a minute per sender address before 429 (listen; default 0 = off)
   --limit N            how many events to list (events; default all)
   -h, --help           this text
 
@@ -67,6 +68,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'max-body-size': { type: 'string' },
         'max-events': { type: 'string' },
         limit: { type: 'string' },
+        'rate-limit': { type: 'string' },
         secret: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -99,6 +101,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           port: intOption('--port', values.port, 0, 0, 65535),
           maxBodySize: intOption('--max-body-size', values['max-body-size'], DEFAULT_MAX_BODY_SIZE, 0),
           secrets: cliSecrets(values.secret ?? []),
+          rateLimitPerMinute: intOption('--rate-limit', values['rate-limit'], 0, 0),
         });
       case 'events':
         return await listEvents(io, common, intOption('--limit', values.limit, Number.MAX_SAFE_INTEGER, 1));
@@ -158,7 +161,7 @@ function cliSecrets(flags: string[]): StaticSecrets {
   }
 }
 
-async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySize: number; secrets: StaticSecrets }): Promise<number> {
+async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySize: number; secrets: StaticSecrets; rateLimitPerMinute: number }): Promise<number> {
   const logger = stderrLogger(io, !!process.env.WEBHOOK_INSPECTOR_DEBUG);
   let store: EventStore;
   try {
@@ -166,7 +169,7 @@ async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySi
   } catch (err) {
     throw new CliError(err instanceof StoreLockedError ? err.message : (err as Error).message, 1);
   }
-  const session = new Session({ store, port: opts.port, maxBodySize: opts.maxBodySize, logger, secrets: opts.secrets });
+  const session = new Session({ store, port: opts.port, maxBodySize: opts.maxBodySize, logger, secrets: opts.secrets, rateLimitPerMinute: opts.rateLimitPerMinute });
   const printStatus = () => {
     const s = session.status();
     if (opts.json) {

@@ -48,6 +48,10 @@ export interface ReceiverOptions {
   maxBodySize?: number;
   logger?: Logger;
   hooks?: ReceiverHooks;
+  /** Limits against slow clients (slowloris): time to receive all headers, and the whole request. */
+  timeouts?: { headersMs?: number; requestMs?: number; checkIntervalMs?: number };
+  /** Requests a minute per source address before `429`; 0 or absent = no limit (the default). */
+  rateLimitPerMinute?: number;
   /** The public base URL (tunnel) in force, recorded on each event as `publicUrl` for verification. */
   publicBaseUrl?: () => string | undefined;
   now?: () => Date;
@@ -73,6 +77,7 @@ export class Receiver extends Disposable {
   private _port = 0;
   private readonly logger: Logger;
   private maxBodySize: number;
+  private readonly rateLimiter: RateLimiter | undefined;
 
   private readonly _onDidChangeState = this._register(new Emitter<ReceiverState>());
   readonly onDidChangeState = this._onDidChangeState.event;
@@ -84,6 +89,7 @@ export class Receiver extends Disposable {
     super();
     this.logger = options.logger ?? nullLogger;
     this.maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+    this.rateLimiter = options.rateLimitPerMinute ? new RateLimiter(options.rateLimitPerMinute) : undefined;
   }
 
   get state(): ReceiverState {
@@ -118,9 +124,13 @@ export class Receiver extends Disposable {
       app.disable('x-powered-by');
       app.set('etag', false);
       app.use((req, res) => this.handle(req, res));
-      const server = (await import('node:http')).createServer({ requireHostHeader: false }, app);
-      server.headersTimeout = 20_000;
-      server.requestTimeout = 120_000;
+      const t = this.options.timeouts ?? {};
+      const server = (await import('node:http')).createServer(
+        { requireHostHeader: false, connectionsCheckingInterval: t.checkIntervalMs ?? 5_000 },
+        app,
+      );
+      server.headersTimeout = t.headersMs ?? 20_000;
+      server.requestTimeout = t.requestMs ?? 120_000;
       server.keepAliveTimeout = 5_000;
       await new Promise<void>((resolve, reject) => {
         const onError = (err: NodeJS.ErrnoException) => {
@@ -190,6 +200,13 @@ export class Receiver extends Disposable {
     const remoteAddress = req.socket.remoteAddress ?? '';
     const limit = this.maxBodySize;
     const declared = Number(req.headers['content-length']);
+
+    const limited = this.rateLimiter?.take(sourceAddress(remoteAddress, headers), Date.now());
+    if (limited) {
+      req.resume();
+      send(res, jsonResponse(429, { error: 'rate_limited', message: `Too many requests from this address; retry in ${limited} s (setting webhookInspector.rateLimitPerMinute).` }), { 'retry-after': String(limited) });
+      return;
+    }
 
     const tooLarge = async (size: number) => {
       const id = newEventId();
@@ -294,6 +311,40 @@ export class Receiver extends Disposable {
       this.logger.error(err instanceof StoreWriteError ? err.message : `Receiver: could not store the event: ${(err as Error).message}`);
       return undefined;
     }
+  }
+}
+
+/**
+ * The sender's address. Behind the tunnel every request comes from loopback, so the first
+ * X-Forwarded-For entry (set by the tunnel server) names the sender then.
+ */
+function sourceAddress(remote: string, headers: ReadonlyArray<readonly [string, string]>): string {
+  if (remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1') {
+    const xff = headers.find(([k]) => k.toLowerCase() === 'x-forwarded-for')?.[1];
+    if (xff) {
+      return xff.split(',')[0]!.trim();
+    }
+  }
+  return remote;
+}
+
+/** A fixed-window limit per key; returns the seconds to wait when over, else undefined. */
+export class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly perMinute: number) {}
+
+  take(key: string, now: number): number | undefined {
+    let w = this.windows.get(key);
+    if (!w || now - w.start >= 60_000) {
+      if (this.windows.size > 10_000) {
+        this.windows.clear(); // bounded memory under address floods
+      }
+      w = { start: now, count: 0 };
+      this.windows.set(key, w);
+    }
+    w.count++;
+    return w.count > this.perMinute ? Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000)) : undefined;
   }
 }
 

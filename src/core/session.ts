@@ -2,7 +2,7 @@ import type { CapturedEvent } from './event';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
 import { nullLogger } from './logger';
-import type { ReceiverState } from './receiver';
+import type { ReceiverOptions, ReceiverState } from './receiver';
 import { Receiver } from './receiver';
 import type { EventStore } from './store';
 import { type SecretSource, StaticSecrets, Verifier } from './verification';
@@ -11,6 +11,10 @@ export interface SessionOptions {
   store: EventStore;
   port: number;
   maxBodySize?: number;
+  /** Requests a minute per source address before 429; 0 = off (default). */
+  rateLimitPerMinute?: number;
+  /** Slow-client limits, see ReceiverOptions.timeouts. */
+  timeouts?: ReceiverOptions['timeouts'];
   logger?: Logger;
   /** Signing secrets; without them events are verified as `no-secret`. */
   secrets?: SecretSource;
@@ -59,6 +63,8 @@ export class Session extends Disposable {
         store: options.store,
         port: options.port,
         maxBodySize: options.maxBodySize,
+        rateLimitPerMinute: options.rateLimitPerMinute,
+        timeouts: options.timeouts,
         logger: this.logger,
         publicBaseUrl: () => this.status().publicUrl,
         hooks: {

@@ -153,6 +153,10 @@ export class EventStore extends Disposable {
     return this.entries.size;
   }
 
+  get maxEventsLimit(): number {
+    return this.maxEvents;
+  }
+
   get readOnly(): boolean {
     return !!this.options.readOnly;
   }
@@ -384,7 +388,8 @@ export class EventStore extends Disposable {
         if (err instanceof StoreLockedError) {
           throw err;
         }
-        throw new Error(`Cannot write the event store folder ${this.dir}: ${(err as Error).message}. Choose a folder you can write to.`, { cause: err });
+        const detail = (await explainUnwritable(this.dir)) ?? (err as Error).message;
+        throw new Error(`Cannot write the event store folder ${this.dir}: ${detail}. Choose a folder you can write to.`, { cause: err });
       }
     }
     let text = '';
@@ -769,6 +774,29 @@ function findOwner(list: ReadonlyArray<{ id: string; offset: number; end: number
     }
   }
   return undefined;
+}
+
+/** Why a folder cannot be made: the nearest existing ancestor's own error (e.g. EROFS), when there is one. */
+async function explainUnwritable(dir: string): Promise<string | undefined> {
+  let current = dir;
+  for (;;) {
+    try {
+      await fsp.stat(current);
+      break;
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) {
+        return undefined;
+      }
+      current = parent;
+    }
+  }
+  try {
+    await fsp.access(current, fsc.W_OK);
+    return undefined;
+  } catch (err) {
+    return `${current} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
 }
 
 /** Opens for positional reads and writes (not O_APPEND: Linux ignores positions there), creating the file. */

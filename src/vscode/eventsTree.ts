@@ -46,6 +46,8 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   private visible: { events: CapturedEvent[]; total: number } | undefined;
   /** How many times the tree was told to refresh (for tests and the benchmark of batching). */
   refreshCount = 0;
+  /** Events evicted by the maxEvents bound since the window opened; the view says so. */
+  private evicted = 0;
 
   constructor(private readonly controller: ReceiverController, private readonly state: vscode.Memento) {
     super();
@@ -111,6 +113,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     this.storeListener = store.onDidChange((change) => {
       // What getChildren returns is recomputed at once; only telling VS Code is batched.
       this.visible = undefined;
+      this.evicted += change.evicted;
       // New bodies are not in the body-search results yet: search them when a text filter is on.
       if (this._filter?.words.length && change.added.length && this.bodyHits) {
         void store.searchBodies(this._filter.words).then((hits) => {
@@ -165,6 +168,9 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     if (status.state === 'running' && status.url) {
       parts.push(`Listening on ${status.publicUrl ?? status.url}`);
+    }
+    if (this.evicted > 0) {
+      parts.push(`${this.evicted} oldest unpinned events were removed to stay under webhookInspector.maxEvents (${this.store?.maxEventsLimit ?? ''}); pin events to keep them.`);
     }
     if (this._filter && this.store) {
       const { events, total } = this.computeVisible(this.store);

@@ -97,6 +97,7 @@ export class ReceiverController extends Disposable {
       store,
       port: portOverride ?? settings.port,
       maxBodySize: settings.maxBodySize,
+      rateLimitPerMinute: settings.rateLimitPerMinute,
       logger: this.logger,
       secrets: this.secrets,
       isHandshakeEnabled,

@@ -7,6 +7,7 @@ export interface Settings {
   maxBodySize: number;
   maxEvents: number;
   storePath: string;
+  rateLimitPerMinute: number;
 }
 
 export const SECTION = 'webhookInspector';
@@ -18,13 +19,14 @@ export function readSettings(): Settings {
     maxBodySize: clampInt(c.get<number>('maxBodySize'), DEFAULT_MAX_BODY_SIZE, 0, Number.MAX_SAFE_INTEGER),
     maxEvents: clampInt(c.get<number>('maxEvents'), 1000, 1, 1_000_000),
     storePath: (c.get<string>('storePath') ?? '').trim(),
+    rateLimitPerMinute: clampInt(c.get<number>('rateLimitPerMinute'), 0, 0, 1_000_000),
   };
 }
 
 /** Fires with the names (without the section) of the settings that changed. */
 export function onDidChangeSettings(listener: (changed: ReadonlyArray<keyof Settings>) => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
-    const keys = (['port', 'maxBodySize', 'maxEvents', 'storePath'] as const).filter((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+    const keys = (['port', 'maxBodySize', 'maxEvents', 'storePath', 'rateLimitPerMinute'] as const).filter((k) => e.affectsConfiguration(`${SECTION}.${k}`));
     if (keys.length) {
       listener(keys);
     }
