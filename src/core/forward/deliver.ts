@@ -1,0 +1,86 @@
+/** One attempt: send a prepared request through the transport and describe what happened. */
+import { randomBytes } from 'node:crypto';
+import type { Delivery, DeliveryKind, ForwardState, OutgoingRequest, Transport } from './types';
+import { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError } from './types';
+
+export function newDeliveryId(): string {
+  return `dlv_${randomBytes(8).toString('hex')}`;
+}
+
+export interface AttemptOptions {
+  readonly transport: Transport;
+  readonly now: () => Date;
+  readonly kind: DeliveryKind;
+  readonly url: string;
+  readonly resigned: boolean;
+  readonly attempt?: number;
+  readonly maxResponseBytes?: number;
+  readonly signal?: AbortSignal;
+  readonly newId?: () => string;
+  readonly state?: Exclude<ForwardState, 'pending'>;
+}
+
+/** Sends once. Never throws for a failed delivery: the record carries `error` and `errorCode`. */
+export async function attemptDelivery(request: OutgoingRequest, o: AttemptOptions): Promise<Delivery> {
+  const started = o.now();
+  const base = {
+    id: (o.newId ?? newDeliveryId)(),
+    kind: o.kind,
+    target: o.url,
+    startedAt: started.toISOString(),
+    attempt: o.attempt ?? 1,
+    resigned: o.resigned,
+  };
+  try {
+    const res = await o.transport(request, {
+      maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    const text = decodeUtf8(res.body);
+    return {
+      ...base,
+      durationMs: Math.max(0, o.now().getTime() - started.getTime()),
+      status: res.status,
+      headers: res.headers,
+      ...(text === undefined ? { body: res.body.toString('base64'), bodyEncoding: 'base64' as const } : { body: text }),
+      bodySize: res.bodySize,
+      truncated: res.truncated,
+      ...(o.state ? { state: o.state } : {}),
+    };
+  } catch (err) {
+    const e = err instanceof DeliveryError ? err : new DeliveryError(`The request failed: ${(err as Error).message}`, 'ERROR', { cause: err });
+    return {
+      ...base,
+      durationMs: Math.max(0, o.now().getTime() - started.getTime()),
+      headers: [],
+      body: '',
+      bodySize: 0,
+      truncated: false,
+      error: e.message,
+      errorCode: e.code,
+      ...(o.state ? { state: o.state } : {}),
+    };
+  }
+}
+
+/** UTF-8 text, or undefined when the bytes are not valid UTF-8 (a cut-off multi-byte tail is tolerated). */
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/** 2xx and 3xx: the handler took it. */
+export function isSuccess(d: Pick<Delivery, 'status'>): boolean {
+  return d.status !== undefined && d.status >= 200 && d.status < 400;
+}
+
+/** No answer, 5xx, 408 and 429 are worth another try; other 4xx mean the handler refused this request. */
+export function isRetryable(d: Pick<Delivery, 'status' | 'errorCode'>): boolean {
+  if (d.status === undefined) {
+    return d.errorCode !== 'REFUSED_HOST' && d.errorCode !== 'ABORTED' && d.errorCode !== 'INVALID_REQUEST';
+  }
+  return d.status >= 500 || d.status === 408 || d.status === 429;
+}

@@ -1,0 +1,442 @@
+/**
+ * Live forwarding: every captured event goes on to the developer's handler as it arrives.
+ *
+ * - `immediate` mode: the receiver has already answered the provider 2xx; delivery happens after, with
+ *   NO timeout (a developer may sit on a breakpoint for minutes). Failed deliveries (no answer, 5xx,
+ *   408, 429) are retried with exponential backoff, up to `maxAttempts`. Order is kept per target:
+ *   each target has a queue, and the next event waits until the one before is delivered or failed.
+ * - `proxy` mode: the receiver awaits `proxy()` and gives the provider the handler's status and body
+ *   (504 after `timeoutMs`, 502 when the handler cannot be reached). One attempt: the provider retries.
+ *
+ * Every attempt is recorded on the event (`deliveries`), and state changes fire `onDidChangeState`.
+ */
+import type { CapturedEvent } from '../event';
+import { Disposable, Emitter } from '../lifecycle';
+import type { IDisposable } from '../lifecycle';
+import type { Logger } from '../logger';
+import { nullLogger } from '../logger';
+import type { ReplySpec } from '../receiver';
+import type { DeliveryStore } from './deliveryLog';
+import { DeliveryLog } from './deliveryLog';
+import { attemptDelivery, isRetryable, isSuccess, newDeliveryId } from './deliver';
+import { forwardableHeaders } from './headers';
+import type { ResendSource, SigningOptions } from './prepare';
+import { prepareRequest, signedRequestOf } from './prepare';
+import { detectProvider } from '../signatures';
+import type { RouteRule } from './routing';
+import { routeTargets } from './routing';
+import type { HostGuard } from './target';
+import { DEFAULT_TARGET, parseTarget, TargetError } from './target';
+import { httpTransport } from './transport';
+import type { Delivery, DeliveryKind, ForwardState, Sleep, Transport } from './types';
+import { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError, realSleep } from './types';
+
+export type ResponseMode = 'immediate' | 'proxy';
+
+export interface BackoffOptions {
+  /** Delay before the first retry. Default 1000 ms. */
+  initialMs?: number;
+  /** Growth per retry. Default 2. */
+  factor?: number;
+  /** Upper bound of one delay (also for `Retry-After`). Default 60 000 ms. */
+  maxMs?: number;
+}
+
+export interface ForwarderOptions {
+  /** Where bodies are read from and deliveries recorded (an `EventStore` fits). */
+  store: DeliveryStore & { readBody(id: string): Promise<Uint8Array> };
+  /** Default target base URL. Default `http://localhost:3000`. */
+  target?: string;
+  /** Routing rules; events no rule matches go to `target`. */
+  routes?: readonly RouteRule[];
+  /** Default `immediate`. */
+  mode?: ResponseMode;
+  /** Proxy mode only: how long the provider waits for the handler. Default 10 000 ms (GitHub gives up after 10 s). */
+  timeoutMs?: number;
+  /** Immediate mode: attempts per event and target, the first included. Default 5. */
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+  /** Decides about hosts other than localhost. */
+  guard: HostGuard;
+  /**
+   * Re-signing and secrets, per event: a fixed value, or a function given the event and its detected
+   * provider (so the extension can read that provider's secret from SecretStorage). Default: `auto`
+   * without secrets, i.e. the stored signature goes out unchanged.
+   */
+  signing?: SigningOptions | ((event: ResendSource, provider: string | undefined) => SigningOptions | Promise<SigningOptions>);
+  /** True for a URL that is this receiver itself (forwarding there would loop). */
+  isSelf?(url: URL): boolean;
+  log?: DeliveryLog;
+  transport?: Transport;
+  now?: () => Date;
+  sleep?: Sleep;
+  logger?: Logger;
+  newId?: () => string;
+  maxResponseBytes?: number;
+}
+
+export interface ForwardStateChange {
+  readonly eventId: string;
+  /** The target base URL as configured (the routing key). */
+  readonly target: string;
+  readonly state: ForwardState;
+  /** The attempt that just ended (0 while pending). */
+  readonly attempt: number;
+  readonly delivery?: Delivery;
+  /** When `retrying`: the delay before the next attempt. */
+  readonly nextDelayMs?: number;
+}
+
+/** A request the receiver is about to store, as its async `respond` hook sees it. */
+export interface ProxyRequest {
+  readonly id: string;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: Uint8Array;
+  readonly receivedAt?: string;
+  /** Aborts when the sender hangs up: the handler request is cancelled too. */
+  readonly signal?: AbortSignal;
+}
+
+interface Job {
+  readonly event: CapturedEvent;
+  readonly target: string;
+  /** Read once at intake; undefined for proxy fan-out jobs (read when their turn comes). */
+  readonly body?: Uint8Array;
+}
+
+interface TargetQueue {
+  readonly jobs: Job[];
+  running: Promise<void> | undefined;
+}
+
+const MAX_TRACKED = 1000;
+
+export function backoffDelay(retry: number, b: BackoffOptions = {}): number {
+  const initial = b.initialMs ?? 1000;
+  const factor = b.factor ?? 2;
+  const max = b.maxMs ?? 60_000;
+  return Math.min(max, Math.round(initial * factor ** Math.max(0, retry - 1)));
+}
+
+export class Forwarder extends Disposable {
+  private readonly queues = new Map<string, TargetQueue>();
+  private readonly states = new Map<string, Map<string, ForwardState>>();
+  private readonly proxied = new Map<string, { deliveries: Delivery[]; rest: string[] }>();
+  private readonly shutdown = new AbortController();
+  /** Hosts the user refused: live events do not ask again until `configure` changes the targets. */
+  private readonly refusedHosts = new Set<string>();
+  /** Intake is serial (bodies are read in arrival order), so queues get events in capture order. */
+  private intake: Promise<void> = Promise.resolve();
+  private readonly log: DeliveryLog;
+  private readonly transport: Transport;
+  private readonly now: () => Date;
+  private readonly sleep: Sleep;
+  private readonly logger: Logger;
+  private options: ForwarderOptions;
+
+  private readonly _onDidChangeState = this._register(new Emitter<ForwardStateChange>());
+  /** Fires on every state change of an event at a target (the tree listens). */
+  readonly onDidChangeState = this._onDidChangeState.event;
+
+  constructor(options: ForwarderOptions) {
+    super();
+    this.options = options;
+    this.logger = options.logger ?? nullLogger;
+    this.log = options.log ?? new DeliveryLog(options.store, { logger: this.logger });
+    this.transport = options.transport ?? httpTransport;
+    this.now = options.now ?? (() => new Date());
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  get mode(): ResponseMode {
+    return this.options.mode ?? 'immediate';
+  }
+
+  /** Changes target, routes, mode, timeout, attempts or signing; queued events use the new values. */
+  configure(patch: Partial<Omit<ForwarderOptions, 'store' | 'log' | 'transport' | 'now' | 'sleep' | 'logger'>>): void {
+    this.options = { ...this.options, ...patch };
+    if (patch.target !== undefined || patch.routes !== undefined || patch.guard !== undefined) {
+      this.refusedHosts.clear();
+    }
+  }
+
+  /** Forwards every event `onDidCapture` reports (e.g. `session.onDidCapture`). */
+  attach(onDidCapture: (listener: (event: CapturedEvent) => void) => IDisposable): IDisposable {
+    return this._register(onDidCapture((event) => this.forward(event)));
+  }
+
+  /** The states of an event, per target. */
+  stateOf(eventId: string): ReadonlyMap<string, ForwardState> {
+    return this.states.get(eventId) ?? new Map();
+  }
+
+  /** Takes a stored event. Immediate mode: queues it per target. Proxy mode: records the proxied delivery and queues fan-out targets. */
+  forward(event: CapturedEvent): void {
+    if (this.isDisposed || event.rejected) {
+      return;
+    }
+    const proxied = this.proxied.get(event.id);
+    if (proxied) {
+      this.proxied.delete(event.id);
+      for (const d of proxied.deliveries) {
+        void this.log.append(event.id, d);
+      }
+      for (const target of proxied.rest) {
+        this.enqueue({ event, target });
+      }
+      return;
+    }
+    if (this.mode === 'proxy') {
+      this.logger.debug(`Forward: ${event.id} was not proxied (proxy mode); not forwarded.`);
+      return;
+    }
+    this.intake = this.intake
+      .then(() => this.store.readBody(event.id))
+      .then(
+        (body) => {
+          for (const target of routeTargets(event, this.options.routes ?? [], this.defaultTarget, body)) {
+            this.enqueue({ event, target, body });
+          }
+        },
+        (err: Error) => this.logger.warn(`Forward: cannot read the body of ${event.id}: ${err.message}`),
+      );
+  }
+
+  /**
+   * Proxy mode: sends the request to its (first) target and returns what the provider should get.
+   * Never throws. The delivery is recorded when the event is stored (`forward`). Further fan-out
+   * targets are delivered after, as in immediate mode.
+   */
+  async proxy(req: ProxyRequest): Promise<ReplySpec> {
+    const [primary, ...rest] = routeTargets(req, this.options.routes ?? [], this.defaultTarget, req.body);
+    const target = primary ?? this.defaultTarget;
+    this.setState(req.id, target, 'pending', 0);
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const timeout = new AbortController();
+    const cancelTimer = new AbortController();
+    const onShutdown = () => timeout.abort(new DeliveryError('The forwarder was stopped.', 'ABORTED'));
+    this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    const onHangUp = () => timeout.abort(new DeliveryError('The sender hung up before the handler answered.', 'ABORTED'));
+    if (req.signal?.aborted) onHangUp();
+    req.signal?.addEventListener('abort', onHangUp, { once: true });
+    void this.sleep(timeoutMs, cancelTimer.signal).then(() => {
+      if (!cancelTimer.signal.aborted) {
+        timeout.abort(new DeliveryError(`The handler did not answer within ${timeoutMs / 1000} s (proxy mode, webhookInspector.forward.timeout); the sender got 504.`, 'TIMEOUT'));
+      }
+    });
+    let delivery: Delivery;
+    try {
+      const source = { id: req.id, method: req.method, url: req.url, headers: req.headers, receivedAt: req.receivedAt ?? this.now().toISOString() };
+      delivery = await this.attempt(source, req.body, target, 1, 'proxy', timeout.signal);
+    } finally {
+      cancelTimer.abort();
+      this.shutdown.signal.removeEventListener('abort', onShutdown);
+      req.signal?.removeEventListener('abort', onHangUp);
+    }
+    const state: ForwardState = isSuccess(delivery) ? 'delivered' : 'failed';
+    delivery = { ...delivery, state };
+    this.proxied.set(req.id, { deliveries: [delivery], rest });
+    trim(this.proxied);
+    this.setState(req.id, target, state, 1, delivery);
+    return replyFor(delivery);
+  }
+
+  /** Resolves when every queue is empty (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      await this.intake;
+      const running = [...this.queues.values()].map((q) => q.running).filter((p): p is Promise<void> => !!p);
+      if (running.length === 0) {
+        return;
+      }
+      await Promise.all(running);
+    }
+  }
+
+  override dispose(): void {
+    this.shutdown.abort(new DeliveryError('The forwarder was stopped.', 'ABORTED'));
+    for (const q of this.queues.values()) {
+      q.jobs.length = 0;
+    }
+    super.dispose();
+  }
+
+  // ---- immediate mode ------------------------------------------------------------------------------
+
+  private get store(): ForwarderOptions['store'] {
+    return this.options.store;
+  }
+
+  private get defaultTarget(): string {
+    return this.options.target ?? DEFAULT_TARGET;
+  }
+
+  private enqueue(job: Job): void {
+    let q = this.queues.get(job.target);
+    if (!q) {
+      q = { jobs: [], running: undefined };
+      this.queues.set(job.target, q);
+    }
+    q.jobs.push(job);
+    this.setState(job.event.id, job.target, 'pending', 0);
+    if (!q.running) {
+      const queue = q;
+      queue.running = this.drain(queue).finally(() => {
+        queue.running = undefined;
+      });
+    }
+  }
+
+  private async drain(q: TargetQueue): Promise<void> {
+    for (let job = q.jobs.shift(); job && !this.isDisposed; job = q.jobs.shift()) {
+      try {
+        await this.deliverWithRetries(job);
+      } catch (err) {
+        this.logger.error(`Forward: ${job.event.id} → ${job.target}: ${(err as Error).message}`);
+        this.setState(job.event.id, job.target, 'failed', 0);
+      }
+    }
+  }
+
+  private async deliverWithRetries(job: Job): Promise<void> {
+    const { event, target } = job;
+    const body = job.body ?? (await this.store.readBody(event.id));
+    const max = Math.max(1, this.options.maxAttempts ?? 5);
+    for (let attempt = 1; attempt <= max && !this.isDisposed; attempt++) {
+      const d = await this.attempt(event, body, target, attempt, 'immediate', this.shutdown.signal);
+      if (this.isDisposed) {
+        return;
+      }
+      const ok = isSuccess(d);
+      const retry = !ok && attempt < max && isRetryable(d);
+      const state: Exclude<ForwardState, 'pending'> = ok ? 'delivered' : retry ? 'retrying' : 'failed';
+      const delivery: Delivery = { ...d, state };
+      await this.log.append(event.id, delivery);
+      if (!retry) {
+        this.setState(event.id, target, state, attempt, delivery);
+        if (!ok) {
+          this.logger.warn(`Forward: ${event.method} ${event.url} (${event.id}) → ${delivery.target} failed after ${attempt} attempt(s): ${delivery.error ?? `status ${delivery.status}`}`);
+        }
+        return;
+      }
+      const delay = Math.min(this.options.backoff?.maxMs ?? 60_000, retryAfterMs(delivery) ?? backoffDelay(attempt, this.options.backoff));
+      this.setState(event.id, target, 'retrying', attempt, delivery, delay);
+      this.logger.info(`Forward: ${event.id} → ${delivery.target}: ${delivery.error ?? `status ${delivery.status}`}; retry ${attempt + 1}/${max} in ${delay} ms.`);
+      await this.sleep(delay, this.shutdown.signal);
+    }
+  }
+
+  /** One attempt; target problems (bad URL, refused host, loop) become a failed delivery, not a throw. */
+  private async attempt(event: ResendSource, body: Uint8Array, target: string, attempt: number, kind: DeliveryKind, signal: AbortSignal): Promise<Delivery> {
+    const started = this.now();
+    try {
+      const url = parseTarget(target);
+      if (this.options.isSelf?.(url)) {
+        throw new TargetError(`The target ${url.host} is this receiver itself: forwarding there would loop. Change webhookInspector.forward.target.`, 'INVALID_TARGET');
+      }
+      const host = url.hostname.toLowerCase();
+      if (this.refusedHosts.has(host)) {
+        throw new TargetError(`Forwarding to ${host} was not confirmed; change the target or forward again to be asked again.`, 'REFUSED_HOST');
+      }
+      try {
+        await this.options.guard.check(url);
+      } catch (err) {
+        if (err instanceof TargetError && err.code === 'REFUSED_HOST') this.refusedHosts.add(host);
+        throw err;
+      }
+      const configured = this.options.signing;
+      const signing =
+        typeof configured === 'function'
+          ? await configured(event, detectProvider(signedRequestOf(event.method, event.url, event.headers, body)))
+          : configured ?? {};
+      const prepared = prepareRequest(event, body, url, { ...signing, now: this.now() });
+      return await attemptDelivery(prepared.request, {
+        transport: this.transport,
+        now: this.now,
+        kind,
+        url: prepared.url,
+        resigned: prepared.resigned,
+        attempt,
+        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        signal,
+        ...(this.options.newId ? { newId: this.options.newId } : {}),
+      });
+    } catch (err) {
+      const code = err instanceof TargetError ? err.code : (err as { code?: string }).code ?? 'ERROR';
+      return {
+        id: (this.options.newId ?? newDeliveryId)(),
+        kind,
+        target,
+        startedAt: started.toISOString(),
+        durationMs: 0,
+        attempt,
+        resigned: false,
+        headers: [],
+        body: '',
+        bodySize: 0,
+        truncated: false,
+        error: (err as Error).message,
+        errorCode: code === 'UNSUPPORTED_SCHEME' || code === 'INVALID_TARGET' ? 'REFUSED_HOST' : code,
+      };
+    }
+  }
+
+  private setState(eventId: string, target: string, state: ForwardState, attempt: number, delivery?: Delivery, nextDelayMs?: number): void {
+    let m = this.states.get(eventId);
+    if (!m) {
+      m = new Map();
+      this.states.set(eventId, m);
+      trim(this.states);
+    }
+    m.set(target, state);
+    this._onDidChangeState.fire({
+      eventId,
+      target,
+      state,
+      attempt,
+      ...(delivery ? { delivery } : {}),
+      ...(nextDelayMs !== undefined ? { nextDelayMs } : {}),
+    });
+  }
+}
+
+function trim<K, V>(map: Map<K, V>): void {
+  while (map.size > MAX_TRACKED) {
+    const first = map.keys().next();
+    if (first.done) return;
+    map.delete(first.value);
+  }
+}
+
+/** `Retry-After: <seconds>` on a 429 or 503, in ms. */
+function retryAfterMs(d: Delivery): number | undefined {
+  if (d.status !== 429 && d.status !== 503) return undefined;
+  const v = d.headers.find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
+  return v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) * 1000 : undefined;
+}
+
+/** Response headers a proxy passes back: not hop-by-hop, not the ones the receiver sets itself. */
+const OWN = new Set(['content-type', 'content-length', 'date', 'x-content-type-options']);
+
+/** What the provider gets in proxy mode. */
+export function replyFor(d: Delivery): ReplySpec {
+  if (d.status === undefined) {
+    const timeout = d.errorCode === 'TIMEOUT';
+    return {
+      status: timeout ? 504 : 502,
+      body: JSON.stringify({ error: timeout ? 'handler_timeout' : 'handler_unreachable', message: d.error ?? 'The handler did not answer.' }),
+      contentType: 'application/json; charset=utf-8',
+    };
+  }
+  const headers: Record<string, string> = {};
+  let contentType: string | undefined;
+  for (const [k, v] of forwardableHeaders(d.headers)) {
+    const lower = k.toLowerCase();
+    if (lower === 'content-type') contentType = v;
+    else if (!OWN.has(lower)) headers[lower] = v;
+  }
+  const body = d.bodyEncoding === 'base64' ? Buffer.from(d.body, 'base64') : d.body;
+  return { status: d.status, body, ...(contentType ? { contentType } : {}), headers };
+}

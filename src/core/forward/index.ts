@@ -1,0 +1,23 @@
+/**
+ * Resend and live forwarding: pure core (no `vscode`). See README.md in this folder.
+ */
+export type { Delivery, DeliveryKind, ForwardState, OutgoingRequest, Sleep, Transport, TransportOptions, TransportResponse } from './types';
+export { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError, realSleep } from './types';
+export { forwardableHeaders, replaceHeaders } from './headers';
+export type { HostGuardOptions } from './target';
+export { DEFAULT_TARGET, HostGuard, TargetError, isLoopbackHost, loopbackOnlyGuard, parseTarget, targetPath } from './target';
+export type { HttpTransportOptions } from './transport';
+export { createHttpTransport, httpTransport } from './transport';
+export type { PreflightCode, PreflightOptions, PreflightResult, PreflightWarning, PreparedRequest, ResendSource, ResignMode, ResignPlan, SigningOptions } from './prepare';
+export { ResendError, preflight, prepareRequest, resignPlan } from './prepare';
+export type { DeliveryLogOptions, DeliveryStore } from './deliveryLog';
+export { DeliveryLog, deliveriesOf } from './deliveryLog';
+export { isRetryable, isSuccess } from './deliver';
+export type { IdempotencyReport, ResendOptions, ResendTimesOptions } from './resend';
+export { ConfirmationRequiredError, resend, resendTimes, sendEdited } from './resend';
+export type { RouteRule } from './routing';
+export { eventType, routeTargets } from './routing';
+export type { BackoffOptions, ForwardStateChange, ForwarderOptions, ProxyRequest, ResponseMode } from './forwarder';
+export { Forwarder, backoffDelay, replyFor } from './forwarder';
+export type { SampleInfo, SampleOptions, SampleRequest, SendSampleOptions } from './samples';
+export { buildSample, samples, sendSample, signSample } from './samples';
