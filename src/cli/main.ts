@@ -5,7 +5,8 @@ import { toEventJson } from '../core/eventJson';
 import { formatBytes } from '../core/format';
 import type { Logger } from '../core/logger';
 import { DEFAULT_MAX_BODY_SIZE, PortInUseError } from '../core/receiver';
-import { Session } from '../core/session';
+import { Session, type SessionTunnelOptions } from '../core/session';
+import type { TunnelMode } from '../core/tunnel';
 import { EventStore, StoreLockedError } from '../core/store';
 import { secretsFromCli, type StaticSecrets } from '../core/verification';
 
@@ -19,6 +20,12 @@ Usage:
 
 Options:
   --port N             port on 127.0.0.1 (listen; default 0 = any free port)
+  --tunnel MODE        how providers reach you (listen): localtunnel (default; a public
+                       URL through the localtunnel server), none (local only), or
+                       external (your own ngrok/cloudflared URL, see --public-url)
+  --tunnel-host URL    the localtunnel server (default https://localtunnel.me)
+  --subdomain NAME     ask the localtunnel server for this subdomain
+  --public-url URL     the public URL of your own tunnel (--tunnel external)
   --store DIR          the event store folder
                        (default: ${defaultStoreDir()})
   --json               one JSON object per line on stdout, for scripts:
@@ -63,6 +70,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       allowPositionals: true,
       options: {
         port: { type: 'string' },
+        tunnel: { type: 'string' },
+        'tunnel-host': { type: 'string' },
+        subdomain: { type: 'string' },
+        'public-url': { type: 'string' },
         store: { type: 'string' },
         json: { type: 'boolean', default: false },
         'max-body-size': { type: 'string' },
@@ -102,6 +113,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           maxBodySize: intOption('--max-body-size', values['max-body-size'], DEFAULT_MAX_BODY_SIZE, 0),
           secrets: cliSecrets(values.secret ?? []),
           rateLimitPerMinute: intOption('--rate-limit', values['rate-limit'], 0, 0),
+          tunnel: tunnelOptions(values),
         });
       case 'events':
         return await listEvents(io, common, intOption('--limit', values.limit, Number.MAX_SAFE_INTEGER, 1));
@@ -153,6 +165,27 @@ function stderrLogger(io: CliIo, verbose: boolean): Logger {
   };
 }
 
+function tunnelOptions(values: { tunnel?: string; 'tunnel-host'?: string; subdomain?: string; 'public-url'?: string }): SessionTunnelOptions {
+  const mode = (values.tunnel ?? (values['public-url'] ? 'external' : 'localtunnel')) as TunnelMode;
+  if (!['localtunnel', 'none', 'external'].includes(mode)) {
+    throw new CliError(`--tunnel must be localtunnel, none or external, not "${values.tunnel}".`);
+  }
+  for (const [flag, value] of [['--tunnel-host', values['tunnel-host']], ['--public-url', values['public-url']]] as const) {
+    if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value)) {
+      throw new CliError(`${flag} must be an http(s) URL, not "${value}".`);
+    }
+  }
+  if (mode === 'external' && !values['public-url']) {
+    throw new CliError('--tunnel external needs --public-url URL: the public address of your own tunnel (ngrok, cloudflared, …).');
+  }
+  return {
+    mode,
+    ...(values['tunnel-host'] ? { host: values['tunnel-host'] } : {}),
+    ...(values.subdomain ? { subdomain: values.subdomain } : {}),
+    ...(values['public-url'] ? { externalUrl: values['public-url'] } : {}),
+  };
+}
+
 function cliSecrets(flags: string[]): StaticSecrets {
   try {
     return secretsFromCli(flags, process.env);
@@ -161,7 +194,15 @@ function cliSecrets(flags: string[]): StaticSecrets {
   }
 }
 
-async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySize: number; secrets: StaticSecrets; rateLimitPerMinute: number }): Promise<number> {
+interface ListenOptions extends CommonOptions {
+  port: number;
+  maxBodySize: number;
+  secrets: StaticSecrets;
+  rateLimitPerMinute: number;
+  tunnel: SessionTunnelOptions;
+}
+
+async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
   const logger = stderrLogger(io, !!process.env.WEBHOOK_INSPECTOR_DEBUG);
   let store: EventStore;
   try {
@@ -169,12 +210,48 @@ async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySi
   } catch (err) {
     throw new CliError(err instanceof StoreLockedError ? err.message : (err as Error).message, 1);
   }
-  const session = new Session({ store, port: opts.port, maxBodySize: opts.maxBodySize, logger, secrets: opts.secrets, rateLimitPerMinute: opts.rateLimitPerMinute });
+  const session = new Session({
+    store,
+    port: opts.port,
+    maxBodySize: opts.maxBodySize,
+    logger,
+    secrets: opts.secrets,
+    rateLimitPerMinute: opts.rateLimitPerMinute,
+    tunnel: opts.tunnel,
+  });
+  let lastLine = '';
+  let lastPublicUrl: string | undefined;
+  let lastTunnelState: string | undefined;
+  let fatal: ((message: string) => void) | undefined;
+  const fatalTunnel = new Promise<string>((resolve) => (fatal = resolve));
   const printStatus = () => {
     const s = session.status();
+    const t = s.tunnel;
     if (opts.json) {
-      io.stdout(JSON.stringify({ type: 'receiver', state: s.state, url: s.url, store: store.dir }));
+      const line = JSON.stringify({
+        type: 'receiver',
+        state: s.state,
+        url: s.url,
+        ...(s.publicUrl ? { publicUrl: s.publicUrl } : {}),
+        ...(t ? { tunnel: t.state, tunnelMode: t.mode, ...(t.reason ? { tunnelReason: t.reason } : {}), ...(t.lastSelfTest ? { selfTest: t.lastSelfTest } : {}) } : {}),
+        store: store.dir,
+      });
+      if (line !== lastLine) {
+        io.stdout(line);
+        lastLine = line;
+      }
+    } else if (t && t.state !== lastTunnelState) {
+      if (t.state === 'online' && s.publicUrl && s.publicUrl !== lastPublicUrl) {
+        io.stdout(`Public URL: ${s.publicUrl}  (anyone who knows it can send requests here)`);
+        lastPublicUrl = s.publicUrl;
+      } else if (t.state === 'reconnecting' || (t.state === 'offline' && s.state === 'running')) {
+        io.stderr(`Tunnel ${t.state}: ${t.reason ?? 'no reason given'}`);
+      }
     }
+    if (t?.state !== lastTunnelState && t?.state === 'offline' && t.mode !== 'none' && s.state === 'running') {
+      fatal?.(`The tunnel could not be opened: ${t.reason ?? 'unknown reason'}. Use --tunnel none for local only, or --tunnel-host for another server.`);
+    }
+    lastTunnelState = t?.state;
   };
   session.onDidChangeStatus(printStatus);
   // Events are printed in the order they were stored.
@@ -193,19 +270,26 @@ async function listen(io: CliIo, opts: CommonOptions & { port: number; maxBodySi
   }
   if (!opts.json) {
     io.stdout(`Webhook Inspector listening on ${session.status().url}`);
+    if (opts.tunnel.mode === 'localtunnel') {
+      io.stdout(`Opening a public URL through ${opts.tunnel.host ?? 'https://localtunnel.me'}…`);
+    }
     io.stdout(`Events are stored in ${store.dir}`);
     const providers = opts.secrets.providers;
     io.stdout(providers.length ? `Verifying signatures for: ${providers.join(', ')}` : 'No signing secrets given (--secret PROVIDER=VALUE): signatures are not verified.');
     io.stdout('Send a request to any path; press Ctrl-C to stop.');
   }
-  const signal = await io.untilSignal();
-  if (!opts.json) {
-    io.stdout(`\nStopping (${signal})…`);
+  const outcome = await Promise.race([io.untilSignal().then((signal) => ({ signal })), fatalTunnel.then((message) => ({ message }))]);
+  if ('signal' in outcome && !opts.json) {
+    io.stdout(`\nStopping (${outcome.signal})…`);
   }
   await session.stop();
   await printing;
   session.dispose();
   await store.close();
+  if ('message' in outcome) {
+    io.stderr(`error: ${outcome.message}`);
+    return 3;
+  }
   return 0;
 }
 

@@ -5,7 +5,11 @@ import { nullLogger } from './logger';
 import type { ReceiverOptions, ReceiverState } from './receiver';
 import { Receiver } from './receiver';
 import type { EventStore } from './store';
+import { interceptCanary, TunnelSupervisor, type TunnelStatus, type TunnelSupervisorOptions } from './tunnel';
 import { type SecretSource, StaticSecrets, Verifier } from './verification';
+
+/** How the session reaches the internet; `mode: 'none'` is local only. */
+export type SessionTunnelOptions = Omit<TunnelSupervisorOptions, 'localPort' | 'logger'>;
 
 export interface SessionOptions {
   store: EventStore;
@@ -20,6 +24,8 @@ export interface SessionOptions {
   secrets?: SecretSource;
   /** Handshake ids the user turned off (all are on by default). */
   isHandshakeEnabled?: (id: string) => boolean;
+  /** The public URL: localtunnel (default), an external URL, or none. */
+  tunnel?: SessionTunnelOptions;
   now?: () => Date;
 }
 
@@ -28,8 +34,10 @@ export interface SessionStatus {
   readonly state: ReceiverState;
   /** The local receiver URL, `http://127.0.0.1:PORT`, while running. */
   readonly url?: string;
-  /** The URL providers should call; later set by the tunnel. */
+  /** The URL providers should call: the tunnel's while it is up, or the external URL. */
   readonly publicUrl?: string;
+  /** The tunnel's state, URL, last self-test; absent while stopped. */
+  readonly tunnel?: TunnelStatus;
 }
 
 /**
@@ -47,6 +55,7 @@ export class Session extends Disposable {
   /** Fires once a captured event is stored, answered and verified (the event carries its verdict). */
   readonly onDidProcess = this._onDidProcess.event;
   private processing = Promise.resolve();
+  private supervisor: TunnelSupervisor | undefined;
 
   constructor(readonly options: SessionOptions) {
     super();
@@ -68,6 +77,8 @@ export class Session extends Disposable {
         logger: this.logger,
         publicBaseUrl: () => this.status().publicUrl,
         hooks: {
+          // Tunnel canaries are answered and never listed.
+          intercept: (req) => interceptCanary(req),
           respond: (req) => this.verifier.respondToHandshake(req, this.status().publicUrl),
         },
       }),
@@ -82,15 +93,44 @@ export class Session extends Disposable {
 
   status(): SessionStatus {
     const url = this.receiver.url;
-    return url ? { state: this.receiver.state, url } : { state: this.receiver.state };
+    if (!url) {
+      return { state: this.receiver.state };
+    }
+    const tunnel = this.supervisor?.status();
+    const publicUrl = tunnel?.state === 'online' || tunnel?.mode === 'external' ? tunnel.publicUrl : undefined;
+    return { state: this.receiver.state, url, ...(publicUrl ? { publicUrl } : {}), ...(tunnel ? { tunnel } : {}) };
   }
 
+  /** Starts the receiver, then the tunnel (which comes online in the background; watch the status). */
   async start(): Promise<SessionStatus> {
     await this.receiver.start();
+    const tunnel = this.options.tunnel;
+    if (tunnel && tunnel.mode !== 'none') {
+      const supervisor = new TunnelSupervisor({ ...tunnel, localPort: this.receiver.port, logger: this.logger });
+      this.supervisor = supervisor;
+      supervisor.onDidChangeStatus(() => this._onDidChangeStatus.fire(this.status()));
+      supervisor.start();
+    }
     return this.status();
   }
 
+  /** Reconnects the tunnel (keeping the subdomain). */
+  async restartTunnel(): Promise<void> {
+    await this.supervisor?.restart();
+  }
+
+  /** Sends a canary now (after a resume or a network change); resolves whether it came back. */
+  async selfTestNow(): Promise<boolean> {
+    return (await this.supervisor?.selfTestNow()) ?? false;
+  }
+
   async stop(): Promise<void> {
+    const supervisor = this.supervisor;
+    this.supervisor = undefined;
+    if (supervisor) {
+      await supervisor.stop();
+      supervisor.dispose();
+    }
     await this.receiver.stop();
     await this.processing;
   }

@@ -30,7 +30,7 @@ describe('webhook-inspector CLI', () => {
   });
 
   test('listen --json prints the receiver line and byte-exact events; events and show read them after a restart', async () => {
-    const cli = startCli(['listen', '--port', '0', '--store', store]);
+    const cli = startCli(['listen', '--tunnel', 'none', '--port', '0', '--store', store]);
     const running = await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running');
     const url = String(running.url);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -74,7 +74,7 @@ describe('webhook-inspector CLI', () => {
 
   test('verifies signatures with --secret and WEBHOOK_INSPECTOR_SECRET_* and prints the verdict', async () => {
     const stripeSecret = 'whsec_test_cli_secret';
-    const cli = startCli(['listen', '--port', '0', '--store', store, '--secret', `stripe=${stripeSecret}`], { WEBHOOK_INSPECTOR_SECRET_GITHUB: 'gh-secret' });
+    const cli = startCli(['listen', '--tunnel', 'none', '--port', '0', '--store', store, '--secret', `stripe=${stripeSecret}`], { WEBHOOK_INSPECTOR_SECRET_GITHUB: 'gh-secret' });
     const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
     const payload = JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.succeeded' });
     const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: stripeSecret });
@@ -103,7 +103,7 @@ describe('webhook-inspector CLI', () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const port = (blocker.address() as net.AddressInfo).port;
-    const { code, stderr } = await runCliOnce(['listen', '--port', String(port), '--store', store]);
+    const { code, stderr } = await runCliOnce(['listen', '--tunnel', 'none', '--port', String(port), '--store', store]);
     blocker.close();
     assert.equal(code, 1);
     assert.match(stderr, new RegExp(`Port ${port} is already in use.*--port 0`));
@@ -116,7 +116,7 @@ describe('webhook-inspector CLI', () => {
   });
 
   test('kill -9 during 2,000 requests at 50 concurrent loses no event that got a 2xx', async () => {
-    const cli = startCli(['listen', '--port', '0', '--store', store, '--max-events', '5000']);
+    const cli = startCli(['listen', '--tunnel', 'none', '--port', '0', '--store', store, '--max-events', '5000']);
     const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
     const acknowledged = new Map<string, Buffer>();
