@@ -4,6 +4,7 @@ import { copyUrl } from './vscode/commands/copyUrl';
 import { deleteEvent } from './vscode/commands/deleteEvent';
 import { removeSigningSecret, setSigningSecret } from './vscode/commands/signingSecrets';
 import { startReceiver } from './vscode/commands/startReceiver';
+import { statusMenu } from './vscode/commands/statusMenu';
 import { stopReceiver } from './vscode/commands/stopReceiver';
 import type { CommandContext } from './vscode/commands/types';
 import { clearFilter, filterEvents, groupEventsBy, setPinned } from './vscode/commands/viewOptions';
@@ -18,6 +19,7 @@ export interface WebhookInspectorApi {
   readonly controller: ReceiverController;
   readonly tree: EventsTreeProvider;
   readonly secrets: SecretStore;
+  readonly statusBar: ReceiverStatusBar;
 }
 
 let controller: ReceiverController | undefined;
@@ -34,7 +36,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   const tree = new EventsTreeProvider(controller, context.workspaceState);
   const treeView = vscode.window.createTreeView(EVENTS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.bindView(treeView);
-  context.subscriptions.push(controller, tree, treeView, new ReceiverStatusBar(controller));
+  const statusBar = new ReceiverStatusBar(controller);
+  context.subscriptions.push(controller, tree, treeView, statusBar);
+  // After a resume or a network change the tunnel may be dead while looking alive: when the window
+  // regains focus and the last self-test is old, test it now.
+  context.subscriptions.push(
+    vscode.window.onDidChangeWindowState((w) => {
+      const last = controller?.status.tunnel?.lastSelfTest?.at;
+      if (w.focused && controller?.isRunning && (!last || Date.now() - Date.parse(last) > 60_000)) {
+        void controller.selfTestNow();
+      }
+    }),
+  );
 
   const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets };
   type Node = Parameters<typeof deleteEvent>[1];
@@ -52,6 +65,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     'webhookInspector.clearFilter': () => clearFilter(ctx),
     'webhookInspector.setSigningSecret': (args?: Parameters<typeof setSigningSecret>[1]) => setSigningSecret(ctx, args),
     'webhookInspector.removeSigningSecret': (args?: { provider: string }) => removeSigningSecret(ctx, args),
+    'webhookInspector.statusMenu': () => statusMenu(ctx),
+    'webhookInspector.restartTunnel': () => controller?.restartTunnel(),
     'webhookInspector.showOlderEvents': () => tree.showMore(),
     'webhookInspector.showLog': () => channel.show(),
   };
@@ -61,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   // Secrets are read from the keyring once; verification and handshakes then use the in-memory cache.
   await secrets.load();
   logger.info(`Activated in ${Date.now() - started} ms.`);
-  return { controller, tree, secrets };
+  return { controller, tree, secrets, statusBar };
 }
 
 export async function deactivate(): Promise<void> {

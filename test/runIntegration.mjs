@@ -16,7 +16,8 @@ const store = path.join(work, 'store');
 mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
 writeFileSync(
   path.join(workspace, '.vscode', 'settings.json'),
-  JSON.stringify({ 'webhookInspector.storePath': store, 'webhookInspector.port': 0 }, null, 2),
+  // Local only by default: nothing in the tests may reach the public localtunnel server.
+  JSON.stringify({ 'webhookInspector.storePath': store, 'webhookInspector.port': 0, 'webhookInspector.tunnel.provider': 'none' }, null, 2),
 );
 
 let failed = false;

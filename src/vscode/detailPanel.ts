@@ -81,12 +81,15 @@ export class DetailPanel extends Disposable {
     panel.webview.options = webviewOptions(deps.extensionUri);
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
+    let wasVisible = panel.visible;
     this._register(
       panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.visible) {
+        const visible = e.webviewPanel.visible;
+        if (visible && !wasVisible) {
           // Re-send a full snapshot. If the webview is still loading, its `ready` triggers another.
           void this.refresh();
         }
+        wasVisible = visible;
       }),
     );
     if (deps.onDidChangeStore) {
@@ -154,6 +157,9 @@ export class DetailPanel extends Disposable {
       const store = await this.deps.store();
       this.listen(store);
       const event = store.get(id);
+      if (seq !== this.seq || this.isDisposed) {
+        return undefined; // a newer refresh is under way
+      }
       if (!event) {
         this.lastSnapshot = undefined;
         this.panel.title = 'Webhook Event';

@@ -9,6 +9,7 @@ import type { SecretStore } from './secrets';
 import { isHandshakeEnabled, onDidChangeSettings, readSettings } from './settings';
 
 export const RUNNING_CONTEXT_KEY = 'webhookInspector.running';
+const SUBDOMAIN_KEY = 'webhookInspector.lastSubdomain';
 
 /**
  * Owns the event store and the receiving session for this window, and keeps the `running` context
@@ -93,16 +94,35 @@ export class ReceiverController extends Disposable {
       throw new Error(`The event store ${store.dir} is in use by another window or process. Stop the receiver there, or set webhookInspector.storePath to another folder.`);
     }
     const settings = readSettings();
+    const t = settings.tunnel;
+    if (t.provider === 'external' && !/^https?:\/\//.test(t.externalUrl)) {
+      throw new Error('Tunnel mode "external" needs your public URL in webhookInspector.tunnel.externalUrl (e.g. the https URL ngrok or cloudflared prints).');
+    }
+    const remembered = this.context.workspaceState.get<string>(SUBDOMAIN_KEY);
     const session = new Session({
       store,
       port: portOverride ?? settings.port,
+      tunnel: {
+        mode: t.provider,
+        host: t.host,
+        // The user's choice, else the subdomain this workspace had last time: the URL pasted into providers keeps working.
+        ...(t.subdomain || remembered ? { subdomain: t.subdomain || remembered } : {}),
+        ...(t.externalUrl ? { externalUrl: t.externalUrl } : {}),
+        selfTestIntervalMs: t.selfTestIntervalSeconds * 1000,
+      },
       maxBodySize: settings.maxBodySize,
       rateLimitPerMinute: settings.rateLimitPerMinute,
       logger: this.logger,
       secrets: this.secrets,
       isHandshakeEnabled,
     });
-    session.onDidChangeStatus((s) => this.fireStatus(s));
+    session.onDidChangeStatus((s) => {
+      const preferred = s.tunnel?.preferredSubdomain;
+      if (preferred && preferred !== this.context.workspaceState.get(SUBDOMAIN_KEY)) {
+        void this.context.workspaceState.update(SUBDOMAIN_KEY, preferred);
+      }
+      this.fireStatus(s);
+    });
     this.session = session;
     try {
       const status = await session.start();
@@ -113,6 +133,14 @@ export class ReceiverController extends Disposable {
       this.fireStatus({ state: 'stopped' });
       throw err;
     }
+  }
+
+  async restartTunnel(): Promise<void> {
+    await this.session?.restartTunnel();
+  }
+
+  async selfTestNow(): Promise<boolean> {
+    return (await this.session?.selfTestNow()) ?? false;
   }
 
   async stop(): Promise<void> {
@@ -153,6 +181,13 @@ export class ReceiverController extends Disposable {
         });
       } else {
         await this.reopenStore();
+      }
+    }
+    if (keys.includes('tunnel') && this.isRunning) {
+      const choice = await vscode.window.showInformationMessage('Webhook Inspector: restart the receiver to use the new tunnel settings?', 'Restart Receiver');
+      if (choice) {
+        await this.stop();
+        await this.start();
       }
     }
     if (keys.includes('port') && this.isRunning && this.session?.receiver.port !== settings.port) {

@@ -8,6 +8,13 @@ export interface Settings {
   maxEvents: number;
   storePath: string;
   rateLimitPerMinute: number;
+  tunnel: {
+    provider: 'localtunnel' | 'none' | 'external';
+    host: string;
+    subdomain: string;
+    externalUrl: string;
+    selfTestIntervalSeconds: number;
+  };
 }
 
 export const SECTION = 'webhookInspector';
@@ -20,17 +27,28 @@ export function readSettings(): Settings {
     maxEvents: clampInt(c.get<number>('maxEvents'), 1000, 1, 1_000_000),
     storePath: (c.get<string>('storePath') ?? '').trim(),
     rateLimitPerMinute: clampInt(c.get<number>('rateLimitPerMinute'), 0, 0, 1_000_000),
+    tunnel: {
+      provider: oneOf(c.get<string>('tunnel.provider'), ['localtunnel', 'none', 'external'] as const, 'localtunnel'),
+      host: (c.get<string>('tunnel.host') ?? '').trim() || 'https://localtunnel.me',
+      subdomain: (c.get<string>('tunnel.subdomain') ?? '').trim(),
+      externalUrl: (c.get<string>('tunnel.externalUrl') ?? '').trim(),
+      selfTestIntervalSeconds: clampInt(c.get<number>('tunnel.selfTestInterval'), 30, 0, 86_400),
+    },
   };
 }
 
 /** Fires with the names (without the section) of the settings that changed. */
 export function onDidChangeSettings(listener: (changed: ReadonlyArray<keyof Settings>) => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
-    const keys = (['port', 'maxBodySize', 'maxEvents', 'storePath', 'rateLimitPerMinute'] as const).filter((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+    const keys = (['port', 'maxBodySize', 'maxEvents', 'storePath', 'rateLimitPerMinute', 'tunnel'] as const).filter((k) => e.affectsConfiguration(`${SECTION}.${k}`));
     if (keys.length) {
       listener(keys);
     }
   });
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
 }
 
 function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {

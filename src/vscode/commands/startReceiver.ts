@@ -7,7 +7,7 @@ export const START_RECEIVER = 'webhookInspector.startReceiver';
 
 export async function startReceiver(ctx: CommandContext, portOverride?: number): Promise<string | undefined> {
   if (ctx.controller.isRunning) {
-    const url = ctx.controller.status.url!;
+    const url = ctx.controller.status.publicUrl ?? ctx.controller.status.url!;
     void vscode.window.showInformationMessage(`Webhook Inspector is already receiving at ${url}.`, 'Copy URL').then((c) => c && vscode.commands.executeCommand('webhookInspector.copyUrl'));
     return url;
   }
@@ -18,7 +18,9 @@ export async function startReceiver(ctx: CommandContext, portOverride?: number):
     );
     const url = status.url!;
     void vscode.commands.executeCommand('webhookInspector.events.focus');
-    void vscode.window.showInformationMessage(`Webhook receiver listening on ${url}`, 'Copy URL').then((c) => c && vscode.commands.executeCommand('webhookInspector.copyUrl'));
+    if (!status.tunnel || status.tunnel.mode === 'none') {
+      void vscode.window.showInformationMessage(`Webhook receiver listening on ${url} (local only)`, 'Copy URL').then((c) => c && vscode.commands.executeCommand('webhookInspector.copyUrl'));
+    }
     return url;
   } catch (err) {
     if (err instanceof PortInUseError) {
