@@ -9,9 +9,11 @@ import { stopReceiver } from './vscode/commands/stopReceiver';
 import type { CommandContext } from './vscode/commands/types';
 import { clearFilter, filterEvents, groupEventsBy, setPinned } from './vscode/commands/viewOptions';
 import { EVENTS_VIEW_ID, EventsTreeProvider } from './vscode/eventsTree';
+import { registerEventDetail } from './vscode/detailPanel';
 import { createLog } from './vscode/log';
 import { ReceiverController } from './vscode/receiverController';
 import { SecretStore } from './vscode/secrets';
+import { readSettings } from './vscode/settings';
 import { ReceiverStatusBar } from './vscode/statusBar';
 
 /** What `activate` returns: used by the integration tests, and by other extensions if they wish. */
@@ -46,6 +48,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
       if (w.focused && controller?.isRunning && (!last || Date.now() - Date.parse(last) > 60_000)) {
         void controller.selfTestNow();
       }
+    }),
+  );
+
+  // The detail panel, the webhook-body: documents and their commands (show, open body, cURL, copy, fixture).
+  const ctrl = controller;
+  context.subscriptions.push(
+    registerEventDetail(context, {
+      store: () => ctrl.store(),
+      onDidChangeStore: ctrl.onDidChangeStore,
+      receiverUrl: () => ctrl.status.url,
+      configuredPort: () => readSettings().port,
+      logger,
+      selectedEventId: () => {
+        const n = treeView.selection[0];
+        return n?.kind === 'event' ? n.event.id : undefined;
+      },
     }),
   );
 

@@ -259,6 +259,7 @@ export function eventTreeItem(event: CapturedEvent, now = new Date()): vscode.Tr
       ? new vscode.ThemeIcon('plug')
       : VERDICT_ICONS[verdict];
   item.tooltip = eventTooltip(event, verdict);
+  item.command = { command: 'webhookInspector.showEventDetail', title: 'Show Event Details', arguments: [event.id, { preserveFocus: true }] };
   const verdictWords = event.verification ? `, signature ${verdict}` : '';
   item.accessibilityInformation = { label: `${item.label as string}, ${item.description}${verdictWords}, answered ${event.response.status}` };
   return item;
