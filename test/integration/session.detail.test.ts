@@ -1,16 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { WebhookInspectorApi } from '../../src/extension';
 import type { DetailPanel } from '../../src/vscode/detailPanel';
 import { activateExtension, waitFor } from './helpers';
 
 describe('Event detail panel and body editors, in a real VS Code', () => {
-  let api: WebhookInspectorApi;
   let id: string;
   const hostile = '<img src=x onerror="globalThis.pwned=1"><script>globalThis.pwned=2</script>';
 
   before(async () => {
-    api = await activateExtension();
+    await activateExtension();
     const url = await vscode.commands.executeCommand<string>('webhookInspector.startReceiver');
     const body = JSON.stringify({ id: 'evt_detail', object: 'event', type: 'customer.created', data: { note: hostile } });
     const res = await fetch(`${url}/hooks/detail?mode=${encodeURIComponent(hostile)}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hostile': hostile } });
