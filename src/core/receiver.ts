@@ -37,8 +37,11 @@ export interface ReplySpec {
 export interface ReceiverHooks {
   /** Answers a request without storing it; return undefined to let it through. */
   intercept?(req: ReceivedRequest): ReplySpec | undefined;
-  /** Chooses the response for a request that will be stored; return undefined for the default. */
-  respond?(req: ReceivedRequest, id: string): ReplySpec | undefined;
+  /**
+   * Chooses the response for a request (already stored under `id`); undefined for the default. May be
+   * async (proxy mode waits for the local handler); `signal` aborts when the sender hangs up.
+   */
+  respond?(req: ReceivedRequest, id: string, signal: AbortSignal): ReplySpec | undefined | Promise<ReplySpec | undefined>;
 }
 
 export interface ReceiverOptions {
@@ -78,6 +81,8 @@ export class Receiver extends Disposable {
   private readonly logger: Logger;
   private maxBodySize: number;
   private readonly rateLimiter: RateLimiter | undefined;
+  /** The body bytes of events just captured, for listeners that need them (no read back from disk). */
+  private readonly bodies = new WeakMap<CapturedEvent, Buffer>();
 
   private readonly _onDidChangeState = this._register(new Emitter<ReceiverState>());
   readonly onDidChangeState = this._onDidChangeState.event;
@@ -103,6 +108,11 @@ export class Receiver extends Disposable {
   /** `http://127.0.0.1:PORT` while running. */
   get url(): string | undefined {
     return this._state === 'running' ? `http://${RECEIVER_HOST}:${this._port}` : undefined;
+  }
+
+  /** The body of an event this receiver just captured, while the event object is alive. */
+  bodyOf(event: CapturedEvent): Buffer | undefined {
+    return this.bodies.get(event);
   }
 
   setMaxBodySize(bytes: number): void {
@@ -272,14 +282,9 @@ export class Receiver extends Disposable {
       return;
     }
     const id = newEventId();
-    let custom: ReplySpec | undefined;
-    try {
-      custom = hooks?.respond?.(request, id);
-    } catch (err) {
-      this.logger.error(`Receiver: response hook failed: ${(err as Error).message}`);
-    }
-    const response = custom ? toResponse(custom) : jsonResponse(200, { ok: true, id });
-    const event = await this.persist(
+    const defaultResponse = jsonResponse(200, { ok: true, id });
+    // Stored first, so the event is on disk before any answer leaves, whatever the hook decides.
+    let event = await this.persist(
       {
         id,
         receivedAt,
@@ -288,10 +293,9 @@ export class Receiver extends Disposable {
         headers: request.headers,
         remoteAddress: request.remoteAddress,
         size: request.body.length,
-        response,
+        response: defaultResponse,
         publicUrl: (this.options.publicBaseUrl?.() ?? this.url ?? '') + request.url,
         ...classify(request.headers, request.body),
-        ...custom?.annotate,
       },
       request.body,
     );
@@ -299,8 +303,23 @@ export class Receiver extends Disposable {
       send(res, jsonResponse(503, { error: 'not_saved', message: 'The receiver could not save this request (see the Webhook Inspector log). Retry later.' }), { 'retry-after': '5' });
       return;
     }
-    send(res, response, custom?.headers);
+    let custom: ReplySpec | undefined;
+    if (hooks?.respond) {
+      const abort = new AbortController();
+      res.on('close', () => !res.writableFinished && abort.abort());
+      try {
+        custom = await hooks.respond(request, id, abort.signal);
+      } catch (err) {
+        this.logger.error(`Receiver: response hook failed: ${(err as Error).message}`);
+      }
+    }
+    const response = custom ? toResponse(custom) : defaultResponse;
+    if (custom) {
+      event = (await this.options.store.update(id, { response, ...custom.annotate }).catch(() => undefined)) ?? event;
+    }
+    send(res, response, custom?.headers, custom && typeof custom.body !== 'string' ? custom.body : undefined);
     this.logger.debug(`Receiver: ${event.method} ${event.url} → ${response.status} (${event.size} bytes) as ${event.id}`);
+    this.bodies.set(event, request.body);
     this._onDidCapture.fire(event);
   }
 
@@ -365,11 +384,12 @@ function toResponse(spec: ReplySpec): CapturedResponse {
   return { status: spec.status, body, contentType: spec.contentType ?? 'text/plain; charset=utf-8' };
 }
 
-function send(res: http.ServerResponse, response: CapturedResponse, extra?: Readonly<Record<string, string>>): void {
+function send(res: http.ServerResponse, response: CapturedResponse, extra?: Readonly<Record<string, string>>, rawBody?: Uint8Array): void {
   if (res.headersSent || res.destroyed) {
     return;
   }
-  const body = Buffer.from(response.body);
+  // Bytes from a handler (proxy mode) go out as they came; the stored copy is text.
+  const body = rawBody ? Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength) : Buffer.from(response.body);
   res.statusCode = response.status;
   res.setHeader('content-type', response.contentType);
   res.setHeader('content-length', body.length);

@@ -5,8 +5,12 @@ import { nullLogger } from './logger';
 import type { ReceiverOptions, ReceiverState } from './receiver';
 import { Receiver } from './receiver';
 import type { EventStore } from './store';
+import { DeliveryLog, Forwarder, type ForwarderOptions, isLoopbackHost } from './forward';
 import { interceptCanary, TunnelSupervisor, type TunnelStatus, type TunnelSupervisorOptions } from './tunnel';
 import { type SecretSource, StaticSecrets, Verifier } from './verification';
+
+/** Live forwarding: target(s), response mode, retries, re-signing, host guard. */
+export type SessionForwardOptions = Omit<ForwarderOptions, 'store' | 'log' | 'isSelf' | 'logger'>;
 
 /** How the session reaches the internet; `mode: 'none'` is local only. */
 export type SessionTunnelOptions = Omit<TunnelSupervisorOptions, 'localPort' | 'logger'>;
@@ -26,6 +30,8 @@ export interface SessionOptions {
   isHandshakeEnabled?: (id: string) => boolean;
   /** The public URL: localtunnel (default), an external URL, or none. */
   tunnel?: SessionTunnelOptions;
+  /** Live forwarding of every captured event to a local handler; absent = off. */
+  forward?: SessionForwardOptions;
   now?: () => Date;
 }
 
@@ -55,7 +61,12 @@ export class Session extends Disposable {
   /** Fires once a captured event is stored, answered and verified (the event carries its verdict). */
   readonly onDidProcess = this._onDidProcess.event;
   private processing = Promise.resolve();
+  private readonly pending: Array<{ event: CapturedEvent; body: Buffer | undefined }> = [];
   private supervisor: TunnelSupervisor | undefined;
+  private forwarder: Forwarder | undefined;
+  private readonly _onDidChangeForwarding = this._register(new Emitter<Forwarder | undefined>());
+  /** Fires when live forwarding is switched on or off (subscribe to the forwarder's state there). */
+  readonly onDidChangeForwarding = this._onDidChangeForwarding.event;
 
   constructor(readonly options: SessionOptions) {
     super();
@@ -79,12 +90,52 @@ export class Session extends Disposable {
         hooks: {
           // Tunnel canaries are answered and never listed.
           intercept: (req) => interceptCanary(req),
-          respond: (req) => this.verifier.respondToHandshake(req, this.status().publicUrl),
+          respond: (req, id, signal) => {
+            const handshake = this.verifier.respondToHandshake(req, this.status().publicUrl);
+            if (handshake) {
+              return handshake;
+            }
+            // Proxy mode: the provider gets the handler's answer.
+            const f = this.forwarder;
+            return f?.mode === 'proxy' ? f.proxy({ ...req, id, signal }) : undefined;
+          },
         },
       }),
     );
     this._register(this.receiver.onDidChangeState(() => this._onDidChangeStatus.fire(this.status())));
     this._register(this.receiver.onDidCapture((event) => this.process(event)));
+    this._register(
+      this.receiver.onDidCapture((event) => {
+        // Immediate mode: the provider already has its 2xx; deliver now, with no timeout (hold mode).
+        if (this.forwarder?.mode === 'immediate' && !event.handshake && !event.rejected) {
+          this.forwarder.forward(event);
+        }
+      }),
+    );
+    if (options.forward) {
+      this.setForwarding(options.forward);
+    }
+  }
+
+  get forwarding(): Forwarder | undefined {
+    return this.forwarder;
+  }
+
+  /** Switches live forwarding on (with these options) or off (undefined). */
+  setForwarding(options: SessionForwardOptions | undefined): Forwarder | undefined {
+    this.forwarder?.dispose();
+    this.forwarder = options
+      ? new Forwarder({
+          ...options,
+          store: this.store,
+          log: new DeliveryLog(this.store, { logger: this.logger }),
+          logger: this.logger,
+          // Never forward to ourselves: that would loop.
+          isSelf: (u) => isLoopbackHost(u.hostname) && Number(u.port || (u.protocol === 'https:' ? 443 : 80)) === this.receiver.port,
+        })
+      : undefined;
+    this._onDidChangeForwarding.fire(this.forwarder);
+    return this.forwarder;
   }
 
   get store(): EventStore {
@@ -125,6 +176,7 @@ export class Session extends Disposable {
   }
 
   async stop(): Promise<void> {
+    await this.forwarder?.whenIdle().catch(() => undefined);
     const supervisor = this.supervisor;
     this.supervisor = undefined;
     if (supervisor) {
@@ -137,15 +189,36 @@ export class Session extends Disposable {
 
   /** Verification runs after the sender has its answer; events are processed in arrival order. */
   private process(event: CapturedEvent): void {
-    this.processing = this.processing.then(async () => {
-      let processed = event;
+    this.pending.push({ event, body: this.receiver.bodyOf(event) });
+    if (this.pending.length === 1) {
+      this.processing = this.processing.then(() => this.processPending());
+    }
+  }
+
+  /** Verifies what arrived meanwhile with the bodies still in memory, and records the verdicts in one write. */
+  private async processPending(): Promise<void> {
+    const batch = this.pending.splice(0);
+    const patches: Array<{ id: string; patch: Record<string, unknown> }> = [];
+    for (const { event, body } of batch) {
+      if (event.rejected) {
+        continue;
+      }
       try {
-        await this.verifier.verify(event);
-        processed = this.store.get(event.id) ?? event;
+        const verification = this.verifier.check(event, body ?? (await this.store.readBody(event.id)));
+        patches.push({ id: event.id, patch: { verification, ...(verification.provider ? { provider: verification.provider } : {}) } });
       } catch (err) {
         this.logger.warn(`Could not verify ${event.id}: ${(err as Error).message}`);
       }
-      this._onDidProcess.fire(processed);
-    });
+    }
+    try {
+      if (patches.length && !this.store.readOnly) {
+        await this.store.updateMany(patches);
+      }
+    } catch (err) {
+      this.logger.warn(`Could not record verdicts: ${(err as Error).message}`);
+    }
+    for (const { event } of batch) {
+      this._onDidProcess.fire(this.store.get(event.id) ?? event);
+    }
   }
 }

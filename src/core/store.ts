@@ -304,6 +304,27 @@ export class EventStore extends Disposable {
     });
   }
 
+  /** Several updates in one index write and one change event (verdicts of a burst). */
+  async updateMany(patches: ReadonlyArray<{ id: string; patch: EventPatch }>): Promise<void> {
+    this.assertWritable();
+    await this.exclusive(async () => {
+      const live = patches.filter((p) => this.entries.has(p.id));
+      if (live.length === 0) {
+        return;
+      }
+      await this.writeIndex(live.map((p): Record_ => ({ op: 'set', id: p.id, p: p.patch })));
+      const updated: CapturedEvent[] = [];
+      for (const { id, patch } of live) {
+        const entry = this.entries.get(id)!;
+        entry.event = { ...entry.event, ...patch };
+        updated.push(entry.event);
+      }
+      this.deadLines += live.length;
+      this.newestFirst = undefined;
+      this._onDidChange.fire({ added: [], removed: [], updated, evicted: 0 });
+    });
+  }
+
   async setPinned(id: string, pinned: boolean): Promise<CapturedEvent | undefined> {
     return this.update(id, { pinned: pinned || undefined });
   }
