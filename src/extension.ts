@@ -10,6 +10,8 @@ import type { CommandContext } from './vscode/commands/types';
 import { clearFilter, filterEvents, groupEventsBy, setPinned } from './vscode/commands/viewOptions';
 import { EVENTS_VIEW_ID, EventsTreeProvider } from './vscode/eventsTree';
 import { registerEventDetail } from './vscode/detailPanel';
+import { ForwardingService } from './vscode/forwarding';
+import { resendEvent, resendTo } from './vscode/commands/resend';
 import { createLog } from './vscode/log';
 import { ReceiverController } from './vscode/receiverController';
 import { SecretStore } from './vscode/secrets';
@@ -22,6 +24,7 @@ export interface WebhookInspectorApi {
   readonly tree: EventsTreeProvider;
   readonly secrets: SecretStore;
   readonly statusBar: ReceiverStatusBar;
+  readonly forwarding: ForwardingService;
 }
 
 let controller: ReceiverController | undefined;
@@ -67,7 +70,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     }),
   );
 
-  const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets };
+  const forwarding = new ForwardingService(context, controller, secrets, logger);
+  context.subscriptions.push(forwarding);
+  controller.setForwarding(forwarding.sessionOptions());
+
+  const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets, forwarding };
   type Node = Parameters<typeof deleteEvent>[1];
   type Nodes = Parameters<typeof deleteEvent>[2];
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -83,6 +90,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     'webhookInspector.clearFilter': () => clearFilter(ctx),
     'webhookInspector.setSigningSecret': (args?: Parameters<typeof setSigningSecret>[1]) => setSigningSecret(ctx, args),
     'webhookInspector.removeSigningSecret': (args?: { provider: string }) => removeSigningSecret(ctx, args),
+    'webhookInspector.resendEvent': (node?: Node | string, selected?: Nodes) => resendEvent(ctx, node, selected),
+    'webhookInspector.resendTo': (node?: Node | string, selected?: Nodes) => resendTo(ctx, node, selected),
+    'webhookInspector.startForwarding': () => forwarding.setLive(true),
+    'webhookInspector.stopForwarding': () => forwarding.setLive(false),
+    'webhookInspector.sendSample': (args?: Parameters<ForwardingService['sendSampleEvent']>[0]) => forwarding.sendSampleEvent(args),
     'webhookInspector.statusMenu': () => statusMenu(ctx),
     'webhookInspector.restartTunnel': () => controller?.restartTunnel(),
     'webhookInspector.showOlderEvents': () => tree.showMore(),
@@ -94,7 +106,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   // Secrets are read from the keyring once; verification and handshakes then use the in-memory cache.
   await secrets.load();
   logger.info(`Activated in ${Date.now() - started} ms.`);
-  return { controller, tree, secrets, statusBar };
+  if (controller.wasRunning && vscode.workspace.getConfiguration('webhookInspector').get<boolean>('restoreAfterReload', true)) {
+    logger.info('The receiver was running before the reload: starting it again.');
+    void startReceiver(ctx);
+  }
+  return { controller, tree, secrets, statusBar, forwarding };
 }
 
 export async function deactivate(): Promise<void> {

@@ -5,10 +5,12 @@ import { toEventJson } from '../core/eventJson';
 import { formatBytes } from '../core/format';
 import type { Logger } from '../core/logger';
 import { DEFAULT_MAX_BODY_SIZE, PortInUseError } from '../core/receiver';
-import { Session, type SessionTunnelOptions } from '../core/session';
+import { Session, type SessionForwardOptions, type SessionTunnelOptions } from '../core/session';
 import type { TunnelMode } from '../core/tunnel';
 import { EventStore, StoreLockedError } from '../core/store';
 import { secretsFromCli, type StaticSecrets } from '../core/verification';
+import { CliError } from './errors';
+import { forwardOptions, resendCommand, sendSampleCommand, watchForwarding } from './forward';
 
 export const HELP = `webhook-inspector: capture and inspect webhooks from the terminal.
 
@@ -16,6 +18,9 @@ Usage:
   webhook-inspector listen [options]       run the receiver; print one line per event
   webhook-inspector events [options]       list the stored events, newest first
   webhook-inspector show <id> [options]    print one stored event
+  webhook-inspector resend <id> [options]  send a stored event to your handler again
+  webhook-inspector send-sample <provider> <event> [options]
+                                           send a signed sample event (--list: the samples)
   webhook-inspector --help | --version
 
 Options:
@@ -34,11 +39,40 @@ Options:
                        bodies over 1 MB are left out and "bodyFile" names the stored file
   --max-body-size N    bytes; larger bodies get 413 (listen; default ${DEFAULT_MAX_BODY_SIZE})
   --max-events N       events kept; the oldest unpinned are evicted (default 1000)
-  --secret P=VALUE     a signing secret for provider P (listen; repeatable, e.g.
+  --secret P=VALUE     a signing secret for provider P (listen, resend; repeatable, e.g.
                        --secret stripe=whsec_… --secret github=…); also read from
                        WEBHOOK_INSPECTOR_SECRET_<PROVIDER> environment variables
                        (e.g. WEBHOOK_INSPECTOR_SECRET_STANDARD_WEBHOOKS)
   --rate-limit N       requests a minute per sender address before 429 (listen; default 0 = off)
+
+Forwarding (listen):
+  --forward-to URL     forward every captured event to your handler, e.g. http://localhost:3000;
+                       the event's path and query are kept unless URL names a path. Signatures
+                       are renewed with the --secret secrets where the provider allows it.
+                       --json prints {"type":"delivery","eventId":…,"target":…,"state":…,
+                       "attempt":…,"status":…} on every delivery state change
+  --response-mode M    immediate (default: the sender gets 200 at once, delivery follows with
+                       retries) or proxy (the sender gets the handler's status and body)
+  --forward-timeout MS proxy mode: how long the sender waits for the handler (default 10000)
+  --max-attempts N     immediate mode: attempts per event, retries included (default 5)
+  --allow-host HOST    allow a target that is not this machine (repeatable; forwarding,
+                       resend and send-sample go to localhost only without it)
+
+Resend (resend <id>):
+  --to URL             the handler (default http://localhost:3000)
+  --resign             always renew the signature (fails without the provider's --secret)
+  --no-resign          send the stored signature as it is
+                       (default: renew it when a --secret for the provider is given)
+  --secret P=VALUE     the provider's signing secret, to renew the signature
+  --yes                send even when the preflight warns (e.g. a stale signature)
+  --json               print the delivery as one {"type":"delivery",…} object
+                       Exit code: 0 for a 2xx/3xx answer, 1 otherwise, 2 when not sent.
+
+Samples (send-sample <provider> <event>):
+  --list               list the samples (provider, event, description)
+  --print              print the request instead of sending it
+  --to URL             the handler (default http://localhost:3000, with the sample's path)
+  --secret VALUE       sign with this secret (default WEBHOOK_INSPECTOR_SECRET_<PROVIDER>)
   --limit N            how many events to list (events; default all)
   -h, --help           this text
 
@@ -46,6 +80,9 @@ Examples:
   webhook-inspector listen --port 4000
   curl --data-binary @payload.json 'http://127.0.0.1:4000/webhooks?x=1'
   webhook-inspector events --json | jq .
+  webhook-inspector listen --forward-to http://localhost:3000 --secret stripe=whsec_…
+  webhook-inspector resend evt_… --to http://localhost:3000/webhooks --secret stripe=whsec_…
+  webhook-inspector send-sample stripe payment_intent.succeeded --secret whsec_…
 `;
 
 export interface CliIo {
@@ -54,12 +91,6 @@ export interface CliIo {
   /** Resolves when the user asks to stop (Ctrl-C, SIGTERM). */
   untilSignal: () => Promise<string>;
   version: string;
-}
-
-class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
-  }
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -81,6 +112,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         limit: { type: 'string' },
         'rate-limit': { type: 'string' },
         secret: { type: 'string', multiple: true },
+        'forward-to': { type: 'string' },
+        'response-mode': { type: 'string' },
+        'forward-timeout': { type: 'string' },
+        'max-attempts': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
+        to: { type: 'string' },
+        resign: { type: 'boolean', default: false },
+        'no-resign': { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
+        print: { type: 'boolean', default: false },
+        list: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -105,16 +147,60 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       json: values.json ?? false,
       maxEvents: intOption('--max-events', values['max-events'], 1000, 1),
     };
+    const allowHosts = values['allow-host'] ?? [];
     switch (command) {
-      case 'listen':
+      case 'listen': {
+        const secrets = cliSecrets(values.secret ?? []);
         return await listen(io, {
           ...common,
           port: intOption('--port', values.port, 0, 0, 65535),
           maxBodySize: intOption('--max-body-size', values['max-body-size'], DEFAULT_MAX_BODY_SIZE, 0),
-          secrets: cliSecrets(values.secret ?? []),
+          secrets,
           rateLimitPerMinute: intOption('--rate-limit', values['rate-limit'], 0, 0),
           tunnel: tunnelOptions(values),
+          forward: forwardOptions(
+            {
+              ...(values['forward-to'] !== undefined ? { forwardTo: values['forward-to'] } : {}),
+              ...(values['response-mode'] !== undefined ? { responseMode: values['response-mode'] } : {}),
+              ...(values['forward-timeout'] !== undefined ? { timeoutMs: intOption('--forward-timeout', values['forward-timeout'], 10_000, 1) } : {}),
+              ...(values['max-attempts'] !== undefined ? { maxAttempts: intOption('--max-attempts', values['max-attempts'], 5, 1, 100) } : {}),
+              allowHosts,
+            },
+            secrets,
+          ),
         });
+      }
+      case 'resend':
+        if (!rest[0]) {
+          throw new CliError('resend needs an event id: webhook-inspector resend <id> [--to URL]');
+        }
+        if (values.resign && values['no-resign']) {
+          throw new CliError('--resign and --no-resign cannot be used together.');
+        }
+        return await resendCommand(io, {
+          storeDir: common.storeDir,
+          json: common.json,
+          id: rest[0],
+          ...(values.to !== undefined ? { to: values.to } : {}),
+          resign: values.resign ? 'always' : values['no-resign'] ? 'never' : 'auto',
+          secrets: cliSecrets(values.secret ?? []),
+          yes: values.yes ?? false,
+          allowHosts,
+          logger: stderrLogger(io, !!process.env.WEBHOOK_INSPECTOR_DEBUG),
+        });
+      case 'send-sample': {
+        const secretFlags = values.secret ?? [];
+        return await sendSampleCommand(io, {
+          json: common.json,
+          ...(rest[0] !== undefined ? { provider: rest[0] } : {}),
+          ...(rest[1] !== undefined ? { event: rest[1] } : {}),
+          ...(values.to !== undefined ? { to: values.to } : {}),
+          ...(secretFlags.length ? { secret: secretFlags[secretFlags.length - 1]! } : {}),
+          print: values.print ?? false,
+          list: values.list ?? false,
+          allowHosts,
+        });
+      }
       case 'events':
         return await listEvents(io, common, intOption('--limit', values.limit, Number.MAX_SAFE_INTEGER, 1));
       case 'show':
@@ -200,6 +286,7 @@ interface ListenOptions extends CommonOptions {
   secrets: StaticSecrets;
   rateLimitPerMinute: number;
   tunnel: SessionTunnelOptions;
+  forward: SessionForwardOptions | undefined;
 }
 
 async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
@@ -218,7 +305,9 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
     secrets: opts.secrets,
     rateLimitPerMinute: opts.rateLimitPerMinute,
     tunnel: opts.tunnel,
+    ...(opts.forward ? { forward: opts.forward } : {}),
   });
+  watchForwarding(io, session, opts.json);
   let lastLine = '';
   let lastPublicUrl: string | undefined;
   let lastTunnelState: string | undefined;
@@ -276,6 +365,9 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
     io.stdout(`Events are stored in ${store.dir}`);
     const providers = opts.secrets.providers;
     io.stdout(providers.length ? `Verifying signatures for: ${providers.join(', ')}` : 'No signing secrets given (--secret PROVIDER=VALUE): signatures are not verified.');
+    if (opts.forward) {
+      io.stdout(`Forwarding every event to ${opts.forward.target} (${opts.forward.mode === 'proxy' ? 'proxy mode: senders get the handler\'s answer' : 'immediate mode: senders get 200 at once'})${providers.length ? ', re-signed with the given secrets' : ''}.`);
+    }
     io.stdout('Send a request to any path; press Ctrl-C to stop.');
   }
   const outcome = await Promise.race([io.untilSignal().then((signal) => ({ signal })), fatalTunnel.then((message) => ({ message }))]);

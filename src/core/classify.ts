@@ -54,6 +54,10 @@ export function detectProviderFromHeaders(headers: Headers): string | undefined 
       return provider;
     }
   }
+  const ua = headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? '';
+  if (/^Stripe\//.test(ua)) {
+    return 'stripe';
+  }
   if (names.has('x-hub-signature-256') || names.has('x-hub-signature')) {
     return names.has('x-github-delivery') ? 'github' : undefined;
   }

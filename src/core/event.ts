@@ -1,3 +1,5 @@
+import type { Delivery } from './forward/types';
+
 /** One captured request, as the store keeps it (the body lives apart, on disk). */
 export interface CapturedEvent {
   /** Stable, unique, time-ordered id, e.g. `evt_lx2k9a1c7f3e9b2d`. */
@@ -27,6 +29,8 @@ export interface CapturedEvent {
   readonly verification?: Verification;
   /** Set when the request was a provider's endpoint handshake that the receiver answered. */
   readonly handshake?: string;
+  /** Resends and live deliveries to local handlers, oldest first (see `src/core/forward`). */
+  readonly deliveries?: readonly Delivery[];
 }
 
 /** The stored signature verdict (see `src/core/verification.ts`). */

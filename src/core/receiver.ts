@@ -1,5 +1,5 @@
 import type * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { classify } from './classify';
 import type { CapturedEvent, CapturedResponse } from './event';
 import { Disposable, Emitter } from './lifecycle';
@@ -157,6 +157,13 @@ export class Receiver extends Disposable {
       });
       server.on('error', (err) => this.logger.error(`Receiver: ${err.message}`));
       server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+        // A connection that never sent a byte (the tunnel client opens its local connections ahead of
+        // requests) is closed quietly: a 408 written there would travel back through the tunnel and
+        // become the answer to the next public request.
+        if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && (socket as Socket).bytesRead === 0) {
+          socket.destroy();
+          return;
+        }
         this.logger.debug(`Receiver: rejected a malformed request (${err.code ?? err.message}).`);
         if (socket.writable) {
           const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';

@@ -166,7 +166,8 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (this.store?.readOnly) {
       parts.push('Read-only: another window is using this event store.');
     }
-    if (status.state === 'running' && status.url) {
+    // With no events yet, the welcome content (Copy URL, an example) says more than a message would.
+    if (status.state === 'running' && status.url && (this.store?.size ?? 0) > 0) {
       parts.push(`Listening on ${status.publicUrl ?? status.url}`);
     }
     if (this.evicted > 0) {
@@ -243,7 +244,9 @@ export function eventTreeItem(event: CapturedEvent, now = new Date()): vscode.Tr
   const item = new vscode.TreeItem(event.eventType ? displayText(event.eventType, 80) : `${event.method} ${path}`);
   item.id = event.id;
   const verdict = verdictOf(event);
-  const parts = [event.pinned ? 'pinned' : undefined, event.provider, event.eventType ? `${event.method} ${path}` : undefined, relativeTime(event.receivedAt, now), formatBytes(event.size)];
+  const last = event.deliveries?.[event.deliveries.length - 1];
+  const delivered = last ? (last.status !== undefined && last.status < 400 ? `→ ${last.status}` : last.state === 'retrying' ? '→ retrying' : `→ ${last.status ?? 'failed'}`) : undefined;
+  const parts = [delivered, event.pinned ? 'pinned' : undefined, event.provider, event.eventType ? `${event.method} ${path}` : undefined, relativeTime(event.receivedAt, now), formatBytes(event.size)];
   item.description = parts.filter(Boolean).join(' · ');
   const tokens = ['webhookEvent', verdict, event.pinned ? 'pinned' : 'unpinned'];
   if (event.rejected) {
@@ -251,6 +254,9 @@ export function eventTreeItem(event: CapturedEvent, now = new Date()): vscode.Tr
   }
   if (event.handshake) {
     tokens.push('handshake');
+  }
+  if (last) {
+    tokens.push(last.status !== undefined && last.status < 400 ? 'delivered' : 'deliveryFailed');
   }
   item.contextValue = tokens.join('+');
   item.iconPath = event.rejected
@@ -298,6 +304,11 @@ function eventTooltip(event: CapturedEvent, verdict: string): vscode.MarkdownStr
   }
   if (event.rejected === 'body-too-large') {
     line('The body was over webhookInspector.maxBodySize and was not kept.');
+  }
+  const last = event.deliveries?.[event.deliveries.length - 1];
+  if (last) {
+    md.appendMarkdown('\n');
+    line(`Last delivery: ${last.status !== undefined ? `${last.status} in ${last.durationMs} ms` : last.error ?? 'failed'} → ${last.target}${last.resigned ? ' (re-signed)' : ''}`);
   }
   line(`Id ${event.id}`);
   return md;

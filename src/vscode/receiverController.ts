@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
-import { Session, type SessionStatus } from '../core/session';
+import { Session, type SessionForwardOptions, type SessionStatus } from '../core/session';
 import { EventStore, StoreLockedError } from '../core/store';
 import { Verifier } from '../core/verification';
 import type { SecretStore } from './secrets';
@@ -10,6 +10,7 @@ import { isHandshakeEnabled, onDidChangeSettings, readSettings } from './setting
 
 export const RUNNING_CONTEXT_KEY = 'webhookInspector.running';
 const SUBDOMAIN_KEY = 'webhookInspector.lastSubdomain';
+const WAS_RUNNING_KEY = 'webhookInspector.wasRunning';
 
 /**
  * Owns the event store and the receiving session for this window, and keeps the `running` context
@@ -18,6 +19,7 @@ const SUBDOMAIN_KEY = 'webhookInspector.lastSubdomain';
 export class ReceiverController extends Disposable {
   private storePromise: Promise<EventStore> | undefined;
   private session: Session | undefined;
+  private forwardOptions: SessionForwardOptions | undefined;
   private readonly _onDidChangeStatus = this._register(new Emitter<SessionStatus>());
   readonly onDidChangeStatus = this._onDidChangeStatus.event;
   private readonly _onDidChangeStore = this._register(new Emitter<EventStore>());
@@ -110,6 +112,7 @@ export class ReceiverController extends Disposable {
         ...(t.externalUrl ? { externalUrl: t.externalUrl } : {}),
         selfTestIntervalMs: t.selfTestIntervalSeconds * 1000,
       },
+      forward: this.forwardOptions,
       maxBodySize: settings.maxBodySize,
       rateLimitPerMinute: settings.rateLimitPerMinute,
       logger: this.logger,
@@ -126,6 +129,7 @@ export class ReceiverController extends Disposable {
     this.session = session;
     try {
       const status = await session.start();
+      void this.context.workspaceState.update(WAS_RUNNING_KEY, true);
       return status;
     } catch (err) {
       session.dispose();
@@ -133,6 +137,12 @@ export class ReceiverController extends Disposable {
       this.fireStatus({ state: 'stopped' });
       throw err;
     }
+  }
+
+  /** Live forwarding on (with these options) or off; applies now when running, else at the next start. */
+  setForwarding(options: SessionForwardOptions | undefined): void {
+    this.forwardOptions = options;
+    this.session?.setForwarding(options);
   }
 
   async restartTunnel(): Promise<void> {
@@ -143,7 +153,20 @@ export class ReceiverController extends Disposable {
     return (await this.session?.selfTestNow()) ?? false;
   }
 
+  /** Whether the receiver was running when this workspace's window last closed or reloaded. */
+  get wasRunning(): boolean {
+    return this.context.workspaceState.get<boolean>(WAS_RUNNING_KEY, false);
+  }
+
+  /** Stops the receiver because the user asked (it stays off after a reload). */
   async stop(): Promise<void> {
+    if (this.session) {
+      await this.context.workspaceState.update(WAS_RUNNING_KEY, false);
+    }
+    await this.stopSession();
+  }
+
+  private async stopSession(): Promise<void> {
     const session = this.session;
     if (!session) {
       return;
@@ -220,7 +243,7 @@ export class ReceiverController extends Disposable {
 
   /** For deactivate(): finishes what dispose() starts. */
   async shutdown(): Promise<void> {
-    await this.stop();
+    await this.stopSession();
     await (await this.storePromise?.catch(() => undefined))?.close();
   }
 }

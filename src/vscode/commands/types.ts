@@ -3,6 +3,7 @@ import type { Logger } from '../../core/logger';
 import type { EventsNode, EventsTreeProvider } from '../eventsTree';
 import type { ReceiverController } from '../receiverController';
 import type { SecretStore } from '../secrets';
+import type { ForwardingService } from '../forwarding';
 
 /** What command handlers get from the composition root. */
 export interface CommandContext {
@@ -12,4 +13,5 @@ export interface CommandContext {
   readonly logger: Logger;
   readonly log: vscode.LogOutputChannel;
   readonly secrets: SecretStore;
+  readonly forwarding: ForwardingService;
 }

@@ -67,6 +67,22 @@ describe('slow and flooding clients', () => {
     assert.equal(store.list().filter((e) => e.url === '/slow').length, 0);
   });
 
+  test('an idle connection that never sent a byte is closed without a 408 (it may be a tunnel socket)', async () => {
+    const url = await start({ timeouts: { headersMs: 800, checkIntervalMs: 200 } });
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (c: Buffer) => received.push(c));
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    assert.equal(Buffer.concat(received).length, 0, `nothing was written back: ${Buffer.concat(received).toString()}`);
+    // A client that started a request and stalled still gets its 408.
+    const slow = net.connect(Number(new URL(url).port), '127.0.0.1');
+    const got: Buffer[] = [];
+    slow.on('data', (c: Buffer) => got.push(c));
+    slow.write('POST /x HTTP/1.1\r\nHost: x\r\n');
+    await new Promise<void>((resolve) => slow.on('close', () => resolve()));
+    assert.match(Buffer.concat(got).toString(), /^HTTP\/1\.1 408/);
+  });
+
   test('1,000 concurrent connections: none lost, memory bounded', async () => {
     const url = await start();
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1000 });
