@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Workbench, formatScreen } from './workbench.mjs';
 import { exthostLog, steps } from './steps.mjs';
+import { STRIPE_SECRET, startStripeHandler } from './webhooks.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const harness = await import(pathToFileURL(path.join(root, '..', 'shared', 'vscode-harness', 'lib.mjs')).href);
@@ -41,6 +42,7 @@ let server;
 let browser;
 let run;
 let lt;
+let handler;
 let exitCode = 0;
 const results = [];
 try {
@@ -59,6 +61,9 @@ try {
   const { startLtServer } = await tsImport('../support/ltServer.ts', import.meta.url);
   lt = await startLtServer();
   log(`localtunnel server on ${lt.url}`);
+  // The user's own webhook handler: checks the Stripe signature with the official SDK.
+  handler = await startStripeHandler(STRIPE_SECRET);
+  log(`local handler (Stripe SDK check) on ${handler.url}`);
 
   // 3. A throw-away VS Code profile and workspace; the VSIX installed the way a user installs one.
   run = harness.makeRunDir('wi-e2e');
@@ -67,6 +72,7 @@ try {
   Object.assign(settings, {
     'workbench.colorTheme': 'Default Dark Modern',
     'webhookInspector.tunnel.host': lt.url,
+    'webhookInspector.forward.target': handler.url,
     ...(tunnelMode === 'none' ? { 'webhookInspector.tunnel.provider': 'none' } : {}),
     'editor.minimap.enabled': false,
     'workbench.layoutControl.enabled': false,
@@ -86,7 +92,7 @@ try {
   const page = browser.pages()[0] ?? (await browser.newPage());
   await page.setViewportSize(VIEWPORT);
   const wb = new Workbench(page, { timeout: STEP_TIMEOUT, log });
-  const t = { root, page, wb, run, server, lt, tunnelMode, workspace, outDir, docsDir, log, vsix, state: {}, workbenchUrl: `${server.url}/?folder=${encodeURIComponent(workspace)}` };
+  const t = { root, page, wb, run, server, lt, handler, tunnelMode, workspace, outDir, docsDir, log, vsix, state: {}, workbenchUrl: `${server.url}/?folder=${encodeURIComponent(workspace)}` };
 
   // 5. The steps, in order; a screenshot after each.
   const until = args.until;
@@ -127,6 +133,7 @@ try {
   await browser?.close().catch(() => {});
   await server?.stop();
   await lt?.close().catch(() => {});
+  await handler?.close().catch(() => {});
   if (run && exitCode === 0 && !args['keep-run']) {
     fs.rmSync(run.dir, { recursive: true, force: true }); // profile, logs, Chromium cache: tens of MB a run
   } else if (run) {

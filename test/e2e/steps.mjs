@@ -151,6 +151,37 @@ export const steps = [
     },
   },
   {
+    name: 'resend-to-handler',
+    title: 'right-click the Stripe-signed row, "Resend to Local Handler": the handler checks the signature with the Stripe SDK; the 2xx shows in the UI',
+    async run(t) {
+      const sample = t.state.signed[0];
+      const before = t.handler.accepted.length;
+      const row = t.page.getByRole('treeitem').filter({ hasText: sample.rowTexts[0] }).first();
+      await row.click({ button: 'right' });
+      const item = t.page.locator('.monaco-menu .action-menu-item').filter({ hasText: 'Resend to Local Handler' }).first();
+      await item.waitFor({ state: 'visible', timeout: 15_000 });
+      await item.click();
+      await poll(async () => t.handler.accepted.length > before, {
+        timeout: 30_000,
+        what: `the handler to accept the resent event (rejected: ${JSON.stringify(t.handler.rejected)})`,
+      });
+      assert.equal(t.handler.accepted.at(-1).type, sample.rowTexts[0], 'the SDK accepted the re-signed event');
+      const toast = await poll(
+        async () => {
+          const texts = await t.page.locator('.notification-toast').allInnerTexts().catch(() => []);
+          return texts.find((x) => /Handler answered 200/.test(x));
+        },
+        { timeout: 30_000, what: 'a notification "Handler answered 200"' },
+      );
+      t.log(`notification: ${JSON.stringify(toast.slice(0, 120))}`);
+      await poll(
+        async () => (await t.wb.sidebarRows()).find((r) => r.text.includes(sample.rowTexts[0]) && /→ 200/.test(r.text)),
+        { timeout: 30_000, what: 'the row shows the delivery "→ 200"' },
+      );
+      await t.wb.runCommand('Notifications: Clear All Notifications');
+    },
+  },
+  {
     name: 'readme-screenshots',
     title: 'README screenshots of the Events view and the status bar, dark and light',
     async run(t) {

@@ -122,3 +122,35 @@ export function githubSignedRelease(secret = GITHUB_SECRET) {
     rowTexts: ['release.published', 'release'],
   };
 }
+
+/**
+ * A user's webhook handler on 127.0.0.1: it checks the Stripe signature with the official SDK, as
+ * `stripe.webhooks.constructEvent` does in real handlers, and remembers what it accepted.
+ */
+export async function startStripeHandler(secret) {
+  const { default: Stripe } = await import('stripe');
+  const http = await import('node:http');
+  const accepted = [];
+  const rejected = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        const event = new Stripe('sk_test_e2e').webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), secret);
+        accepted.push({ path: req.url, type: event.type });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ received: event.type }));
+      } catch (err) {
+        rejected.push({ path: req.url, error: err.message });
+        res.writeHead(400).end(err.message);
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    accepted,
+    rejected,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
