@@ -11,7 +11,11 @@ import { clearFilter, filterEvents, groupEventsBy, setPinned } from './vscode/co
 import { EVENTS_VIEW_ID, EventsTreeProvider } from './vscode/eventsTree';
 import { registerEventDetail } from './vscode/detailPanel';
 import { ForwardingService } from './vscode/forwarding';
+import { clearCustomResponses, setCustomResponse } from './vscode/commands/customResponse';
+import { EDITABLE_COPY_CONTEXT_KEY, resendTimesCommand, SendRequestCodeLens, sendEditedRequest } from './vscode/commands/editAndSend';
 import { resendEvent, resendTo } from './vscode/commands/resend';
+import { editableCopies } from './vscode/bodyDocuments';
+import { registerExportCommands } from './vscode/commands/exportImport'; // TEMP-EXPORT-HELPER
 import { createLog } from './vscode/log';
 import { ReceiverController } from './vscode/receiverController';
 import { SecretStore } from './vscode/secrets';
@@ -95,6 +99,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     'webhookInspector.startForwarding': () => forwarding.setLive(true),
     'webhookInspector.stopForwarding': () => forwarding.setLive(false),
     'webhookInspector.sendSample': (args?: Parameters<ForwardingService['sendSampleEvent']>[0]) => forwarding.sendSampleEvent(args),
+    'webhookInspector.sendEditedRequest': (uri?: vscode.Uri) => sendEditedRequest(ctx, uri),
+    'webhookInspector.resendTimes': (node?: Node) => resendTimesCommand(ctx, node),
+    'webhookInspector.setCustomResponse': (node?: Node, _sel?: Nodes, rule?: Parameters<typeof setCustomResponse>[2]) => setCustomResponse(ctx, node, rule),
+    'webhookInspector.clearCustomResponses': () => clearCustomResponses(),
     'webhookInspector.statusMenu': () => statusMenu(ctx),
     'webhookInspector.restartTunnel': () => controller?.restartTunnel(),
     'webhookInspector.showOlderEvents': () => tree.showMore(),
@@ -103,6 +111,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   for (const [id, handler] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
+  // Edit, then send: a CodeLens and an editor-title button on editable copies of bodies.
+  const lens = new SendRequestCodeLens();
+  const updateEditableKey = () =>
+    void vscode.commands.executeCommand('setContext', EDITABLE_COPY_CONTEXT_KEY, editableCopies.has(vscode.window.activeTextEditor?.document.uri.toString() ?? ''));
+  context.subscriptions.push(
+    vscode.languages.registerCodeLensProvider({ scheme: 'untitled' }, lens),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      updateEditableKey();
+      lens.refresh();
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => editableCopies.delete(d.uri.toString())),
+  );
+
+  context.subscriptions.push( // TEMP-EXPORT-HELPER
+    registerExportCommands(context, { store: () => ctrl.store(), selection: () => treeView.selection, receiverUrl: () => ctrl.status.url, configuredPort: () => readSettings().port, maxBodyBytes: () => readSettings().maxBodySize, logger }), // TEMP-EXPORT-HELPER
+  ); // TEMP-EXPORT-HELPER
   // Secrets are read from the keyring once; verification and handshakes then use the in-memory cache.
   await secrets.load();
   logger.info(`Activated in ${Date.now() - started} ms.`);

@@ -1,4 +1,6 @@
+import { type CustomResponseRule, customReply, matchCustomResponse } from './customResponses';
 import type { CapturedEvent } from './event';
+import { classify } from './classify';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
 import { nullLogger } from './logger';
@@ -32,6 +34,8 @@ export interface SessionOptions {
   tunnel?: SessionTunnelOptions;
   /** Live forwarding of every captured event to a local handler; absent = off. */
   forward?: SessionForwardOptions;
+  /** Custom responses per path (read on every request, so changes apply at once). */
+  responses?: () => readonly CustomResponseRule[];
   now?: () => Date;
 }
 
@@ -94,6 +98,11 @@ export class Session extends Disposable {
             const handshake = this.verifier.respondToHandshake(req, this.status().publicUrl);
             if (handshake) {
               return handshake;
+            }
+            const rules = this.options.responses?.() ?? [];
+            const rule = rules.length ? matchCustomResponse(rules, req, classify(req.headers, new Uint8Array(0)).provider) : undefined;
+            if (rule) {
+              return customReply(rule, signal);
             }
             // Proxy mode: the provider gets the handler's answer.
             const f = this.forwarder;

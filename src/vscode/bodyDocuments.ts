@@ -79,7 +79,7 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
     return editor;
   }
 
-  /** Opens an untitled, editable copy of the body (e.g. to tweak and resend it by hand). */
+  /** Opens an untitled, editable copy of the body (remembered in `editableCopies`, so it can be sent). (e.g. to tweak and resend it by hand). */
   async openEditableCopy(eventId: string): Promise<vscode.TextEditor | undefined> {
     const body = await this.compute(eventId);
     if (!body) {
@@ -87,6 +87,7 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
       return undefined;
     }
     const doc = await vscode.workspace.openTextDocument({ content: body.text, language: body.language });
+    editableCopies.set(doc.uri.toString(), eventId);
     return vscode.window.showTextDocument(doc, { preview: false });
   }
 
@@ -106,3 +107,6 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
     this._onDidChange.dispose();
   }
 }
+
+/** Untitled editable copies (document URI → the event they came from), for "Send Request". */
+export const editableCopies = new Map<string, string>();

@@ -4,6 +4,8 @@ import { eventPath } from '../core/event';
 import {
   buildSample,
   ConfirmationRequiredError,
+  resendTimes,
+  sendEdited,
   DEFAULT_TARGET,
   type Delivery,
   DeliveryLog,
@@ -187,6 +189,64 @@ export class ForwardingService extends Disposable {
       this.announce(deliveries);
     }
     return deliveries;
+  }
+
+  /** Sends an edited copy of an event's body (re-signed) to the target: "edit, then send". */
+  async sendEditedBody(event: CapturedEvent, editedBody: Uint8Array, target?: string): Promise<Delivery | undefined> {
+    const settings = readForwardSettings();
+    const to = target ?? settings.target;
+    const store = await this.controller.store();
+    const provider = event.verification?.provider ?? event.provider;
+    const signing = { resign: settings.resign, ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}) };
+    try {
+      const pre = preflight(event, editedBody, to, { ...signing, guard: this.guard, edited: true });
+      let confirmed = false;
+      if (pre.needsConfirmation) {
+        const choice = await vscode.window.showWarningMessage('Send the edited body?', { modal: true, detail: pre.warnings.map((w) => `• ${w.message}`).join('\n') }, 'Send Anyway');
+        if (choice !== 'Send Anyway') {
+          return undefined;
+        }
+        confirmed = true;
+      }
+      const delivery = await sendEdited(event, editedBody, to, { ...signing, guard: this.guard, confirmed, log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }) });
+      this._onDidDeliver.fire({ eventId: event.id, delivery });
+      this.announce([delivery]);
+      return delivery;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Webhook Inspector could not send the edited request: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Idempotency check: sends the same event n times and says whether the handler's answers differ. */
+  async resendTimes(event: CapturedEvent, n: number, parallel: boolean, target?: string): Promise<{ consistent: boolean; differences: string[] } | undefined> {
+    const settings = readForwardSettings();
+    const to = target ?? settings.target;
+    const store = await this.controller.store();
+    const body = await store.readBody(event.id);
+    const provider = event.verification?.provider ?? event.provider;
+    try {
+      const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Sending ${event.eventType ?? event.url} ${n} times` }, () =>
+        resendTimes(event, body, to, n, {
+          guard: this.guard,
+          parallel,
+          confirmed: true,
+          resign: settings.resign,
+          ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}),
+          log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }),
+        }),
+      );
+      const statuses = report.deliveries.map((d) => d.status ?? 'no answer').join(', ');
+      if (report.consistent) {
+        void vscode.window.showInformationMessage(`Webhook Inspector: ${n} deliveries, the same answer each time (${statuses}). The handler looks idempotent.`);
+      } else {
+        void vscode.window.showWarningMessage(`Webhook Inspector: the answers differ (${statuses}): ${report.differences.join('; ')}. Providers retry: handlers should answer the same to a repeat.`, 'Show Last Response').then((c) => c && showDelivery(report.deliveries[report.deliveries.length - 1]!));
+      }
+      return { consistent: report.consistent, differences: [...report.differences] };
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Webhook Inspector could not resend: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   /** A notification with the handler's answer and a way to see the whole response. */

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import { Session, type SessionForwardOptions, type SessionStatus } from '../core/session';
 import { EventStore, StoreLockedError } from '../core/store';
 import { Verifier } from '../core/verification';
+import { sanitizeRules } from '../core/customResponses';
 import type { SecretStore } from './secrets';
 import { isHandshakeEnabled, onDidChangeSettings, readSettings } from './settings';
 
@@ -113,6 +114,7 @@ export class ReceiverController extends Disposable {
         selfTestIntervalMs: t.selfTestIntervalSeconds * 1000,
       },
       forward: this.forwardOptions,
+      responses: () => sanitizeRules(vscode.workspace.getConfiguration('webhookInspector').get('responses')),
       maxBodySize: settings.maxBodySize,
       rateLimitPerMinute: settings.rateLimitPerMinute,
       logger: this.logger,

@@ -86,6 +86,35 @@ describe('Resend to a local handler, in a real VS Code', () => {
     }
   });
 
+  it('edit, then send: an editable copy of the body goes out re-signed and the SDK accepts it', async () => {
+    const store = await api.controller.store();
+    const event = store.list().find((e) => e.url === '/webhooks/stripe')!;
+    await vscode.commands.executeCommand('webhookInspector.openEditableBodyCopy', event.id);
+    const editor = await waitFor('the editable copy', () => vscode.window.activeTextEditor?.document.isUntitled && vscode.window.activeTextEditor);
+    const text = editor.document.getText();
+    assert.ok(text.includes('invoice.finalized'));
+    await editor.edit((b) => b.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(text.length)), text.replace('invoice.finalized', 'invoice.paid')));
+    const before = received.length;
+    const delivery = await vscode.commands.executeCommand<Delivery>('webhookInspector.sendEditedRequest');
+    assert.equal(delivery?.status, 200, delivery?.error ?? delivery?.body);
+    assert.equal(received.length, before + 1);
+    assert.deepEqual(received.at(-1), { ok: true, type: 'invoice.paid' }, 'the edited body, freshly signed');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('a custom response per path answers with the chosen status; clearing it restores 200', async () => {
+    const url = api.controller.status.url!;
+    assert.equal(await vscode.commands.executeCommand('webhookInspector.setCustomResponse', undefined, undefined, { path: '/custom', status: 503, body: 'busy' }), true);
+    const res = await fetch(`${url}/custom/hook`, { method: 'POST', body: 'x' });
+    assert.equal(res.status, 503);
+    assert.equal(await res.text(), 'busy');
+    await vscode.commands.executeCommand('webhookInspector.clearCustomResponses');
+    const again = await fetch(`${url}/custom/hook`, { method: 'POST', body: 'x' });
+    assert.equal(again.status, 200);
+    const store = await api.controller.store();
+    await store.delete(store.list().filter((e) => e.url === '/custom/hook').map((e) => e.id));
+  });
+
   it('live forwarding delivers each captured event as it arrives', async () => {
     await vscode.commands.executeCommand('webhookInspector.startForwarding');
     const url = api.controller.status.url!;

@@ -1,0 +1,340 @@
+import { createHash } from 'node:crypto';
+import { classify } from '../classify';
+import type { CapturedEvent, CapturedResponse } from '../event';
+import type { EventDraft, EventStore } from '../store';
+
+/**
+ * "Import HAR or Fixture": requests from a HAR file (ours or any tool's) or from a fixture saved by
+ * "Save as Fixture" go back into the event store with their original method, path and query,
+ * headers (order, case, duplicates) and body bytes, and the time they were received, so they can be
+ * inspected, compared and resent like captured events. Imported events carry `imported`.
+ *
+ * Input is validated: a file that is not JSON, not a HAR log and not a fixture is refused with a
+ * message that says so; entries that cannot be read are skipped with a warning each. A body over
+ * `maxBodyBytes` is not kept: the event is stored without it and marked `rejected: 'body-too-large'`,
+ * as the receiver does for requests over its limit.
+ */
+
+export type ImportFormat = 'har' | 'fixture';
+
+/** An event to append: the draft (with `imported` set) and its body. */
+export interface ImportedRequest {
+  readonly draft: EventDraft & { readonly imported: ImportFormat };
+  readonly body: Buffer | undefined;
+}
+
+export interface ImportResult {
+  readonly format: ImportFormat;
+  readonly requests: readonly ImportedRequest[];
+  /** One sentence per entry skipped or changed. */
+  readonly warnings: readonly string[];
+}
+
+export interface ImportOptions {
+  /** Bodies larger than this are not kept. */
+  readonly maxBodyBytes: number;
+  /**
+   * Reads a fixture's body file, named relative to the metadata file (a plain file name; the
+   * importer refuses paths). Returns `'too-large'` instead of reading a file over `maxBytes`.
+   */
+  readonly readBodyFile?: (name: string, maxBytes: number) => Promise<Buffer | 'too-large'>;
+  /** Clock, for a missing or invalid time. */
+  readonly now?: () => Date;
+}
+
+export class ImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportError';
+  }
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_HEADER_VALUE = /[\r\n\0]/;
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+const IMPORT_REMOTE_ADDRESS = 'imported';
+
+/** Parses the text of a `.har` or fixture `.json` file. Throws `ImportError` when it is neither. */
+export async function parseImport(text: string, options: ImportOptions): Promise<ImportResult> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (err) {
+    throw new ImportError(`The file is not valid JSON (${(err as Error).message}). Choose a .har file or a fixture .json saved by Webhook Inspector.`);
+  }
+  if (isObject(doc) && 'log' in doc) {
+    return parseHar(doc.log, options);
+  }
+  if (isObject(doc) && 'fixtureVersion' in doc) {
+    return parseFixture(doc, options);
+  }
+  throw new ImportError('The file is neither a HAR file (no "log.entries") nor a Webhook Inspector fixture (no "fixtureVersion").');
+}
+
+/** Appends the imported requests to the store, in order. Resolves with the stored events. */
+export async function importInto(store: Pick<EventStore, 'append'>, result: ImportResult): Promise<CapturedEvent[]> {
+  const added: CapturedEvent[] = [];
+  for (const r of result.requests) {
+    added.push(await store.append(r.draft, r.body));
+  }
+  return added;
+}
+
+// ---- HAR ---------------------------------------------------------------------------------------------
+
+function parseHar(log: unknown, options: ImportOptions): ImportResult {
+  if (!isObject(log) || !Array.isArray(log.entries)) {
+    throw new ImportError('The file is not a HAR file: "log.entries" is missing or not a list.');
+  }
+  if (typeof log.version === 'string' && !/^1\.\d+$/.test(log.version)) {
+    throw new ImportError(`The HAR version ${JSON.stringify(log.version).slice(0, 40)} is not supported (only 1.x).`);
+  }
+  const requests: ImportedRequest[] = [];
+  const warnings: string[] = [];
+  log.entries.forEach((entry: unknown, i: number) => {
+    try {
+      requests.push(harRequest(entry, options, warnings, i + 1));
+    } catch (err) {
+      warnings.push(`Entry ${i + 1} was skipped: ${(err as Error).message}`);
+    }
+  });
+  if (requests.length === 0 && log.entries.length > 0) {
+    throw new ImportError(`No entry of the HAR file could be imported. ${warnings[0] ?? ''}`.trim());
+  }
+  return { format: 'har', requests, warnings };
+}
+
+function harRequest(entry: unknown, options: ImportOptions, warnings: string[], n: number): ImportedRequest {
+  if (!isObject(entry) || !isObject(entry.request)) {
+    throw new Error('it has no "request".');
+  }
+  const req = entry.request;
+  const extras = isObject(entry._webhookInspector) ? entry._webhookInspector : {};
+  const method = str(req.method);
+  if (!method || !TOKEN.test(method)) {
+    throw new Error('its method is missing or not a valid HTTP method.');
+  }
+  const fullUrl = str(req.url);
+  if (fullUrl === undefined) {
+    throw new Error('its URL is missing.');
+  }
+  const extrasUrl = str(extras.url);
+  const url = extrasUrl && extrasUrl.length > 0 && fullUrl.endsWith(extrasUrl) ? extrasUrl : pathAndQuery(fullUrl);
+  if (!Array.isArray(req.headers)) {
+    throw new Error('its "headers" is not a list.');
+  }
+  const headers: Array<[string, string]> = [];
+  for (const h of req.headers as unknown[]) {
+    const name = isObject(h) ? str(h.name) : undefined;
+    const value = isObject(h) ? str(h.value) : undefined;
+    if (name === undefined || value === undefined) {
+      throw new Error('a header is not a {name, value} pair of strings.');
+    }
+    if (name.startsWith(':')) {
+      continue; // HTTP/2 pseudo-headers (:method, :authority, …) are in the request line already
+    }
+    if (!TOKEN.test(name) || BAD_HEADER_VALUE.test(value)) {
+      warnings.push(`Entry ${n}: the header ${JSON.stringify(name.slice(0, 40))} is not valid HTTP and was left out.`);
+      continue;
+    }
+    headers.push([name, value]);
+  }
+
+  let body: Buffer | undefined;
+  let declared = 0;
+  let rejected: string | undefined = str(extras.rejected);
+  const post = req.postData;
+  if (isObject(post)) {
+    const text = str(post.text);
+    const base64 = post.encoding === 'base64';
+    if (text === undefined) {
+      if (Array.isArray(post.params) && post.params.length > 0) {
+        warnings.push(`Entry ${n}: the body is given as "params" only; it was imported without a body.`);
+      }
+    } else if (base64 && !BASE64.test(text)) {
+      throw new Error('its body says base64 but is not.');
+    } else {
+      declared = base64 ? Math.floor((text.replace(/[\s=]/g, '').length * 3) / 4) : Buffer.byteLength(text, 'utf8');
+      if (declared > options.maxBodyBytes) {
+        rejected = 'body-too-large';
+        warnings.push(`Entry ${n}: the body (${declared} bytes) is over the limit of ${options.maxBodyBytes} bytes; the event was imported without it.`);
+      } else {
+        body = Buffer.from(text, base64 ? 'base64' : 'utf8');
+        declared = body.length;
+      }
+    }
+  } else if (post !== undefined) {
+    throw new Error('its "postData" is not an object.');
+  }
+  const receivedAt = isoTime(entry.startedDateTime, options, warnings, n);
+  return {
+    draft: draftOf({
+      method,
+      url,
+      headers,
+      body,
+      size: body ? body.length : rejected ? (num(extras.size) ?? declared) : 0,
+      receivedAt,
+      response: harResponse(entry.response),
+      remoteAddress: str(extras.remoteAddress) || IMPORT_REMOTE_ADDRESS,
+      rejected,
+      provider: str(extras.provider),
+      eventType: str(extras.eventType),
+      imported: 'har',
+    }),
+    body,
+  };
+}
+
+function harResponse(res: unknown): CapturedResponse {
+  if (!isObject(res)) {
+    return { status: 0, body: '', contentType: '' };
+  }
+  const content = isObject(res.content) ? res.content : {};
+  const text = str(content.text) ?? '';
+  return {
+    status: num(res.status) ?? 0,
+    body: content.encoding === 'base64' ? Buffer.from(text, 'base64').toString('utf8') : text,
+    contentType: str(content.mimeType) ?? '',
+  };
+}
+
+/** The path and query of a full URL, taken from the text (no normalisation: `//`, `..`, `%xx` stay). */
+export function pathAndQuery(url: string): string {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url);
+  const rest = m ? url.slice(m[0].length) : url;
+  const noFragment = rest.includes('#') ? rest.slice(0, rest.indexOf('#')) : rest;
+  if (noFragment === '') {
+    return '/';
+  }
+  return noFragment.startsWith('/') || noFragment === '*' ? noFragment : `/${noFragment}`;
+}
+
+// ---- fixtures ------------------------------------------------------------------------------------------
+
+async function parseFixture(meta: Record<string, unknown>, options: ImportOptions): Promise<ImportResult> {
+  if (meta.fixtureVersion !== 1) {
+    throw new ImportError(`The fixture version ${JSON.stringify(meta.fixtureVersion)} is not supported (only 1).`);
+  }
+  const method = str(meta.method);
+  const url = str(meta.url);
+  if (!method || !TOKEN.test(method) || url === undefined) {
+    throw new ImportError('The fixture has no valid "method" and "url".');
+  }
+  if (!Array.isArray(meta.headers) || !meta.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string')) {
+    throw new ImportError('The fixture\'s "headers" must be a list of [name, value] pairs.');
+  }
+  const warnings: string[] = [];
+  const headers = (meta.headers as Array<[string, string]>).filter(([name, value]) => {
+    const ok = TOKEN.test(name) && !BAD_HEADER_VALUE.test(value);
+    if (!ok) {
+      warnings.push(`The header ${JSON.stringify(name.slice(0, 40))} is not valid HTTP and was left out.`);
+    }
+    return ok;
+  });
+  const bodyFile = str(meta.bodyFile);
+  let body: Buffer | undefined;
+  let rejected = str(meta.rejected);
+  if (bodyFile) {
+    if (/[/\\]/.test(bodyFile) || bodyFile === '.' || bodyFile === '..') {
+      throw new ImportError(`The fixture's "bodyFile" must be a file name beside the metadata file, not a path (${JSON.stringify(bodyFile.slice(0, 80))}).`);
+    }
+    if (!options.readBodyFile) {
+      throw new ImportError('The fixture\'s body file cannot be read here.');
+    }
+    let read: Buffer | 'too-large';
+    try {
+      read = await options.readBodyFile(bodyFile, options.maxBodyBytes);
+    } catch (err) {
+      throw new ImportError(`The fixture's body file ${bodyFile} could not be read: ${(err as Error).message}`);
+    }
+    if (read === 'too-large') {
+      rejected = 'body-too-large';
+      warnings.push(`The body file ${bodyFile} is over the limit of ${options.maxBodyBytes} bytes; the event was imported without it.`);
+    } else {
+      const sha = str(meta.bodySha256);
+      if (sha && createHash('sha256').update(read).digest('hex') !== sha.toLowerCase()) {
+        throw new ImportError(`The body file ${bodyFile} does not match the fixture's bodySha256: it was changed or belongs to another fixture.`);
+      }
+      body = read;
+    }
+  }
+  const response = isObject(meta.response) ? meta.response : {};
+  return {
+    format: 'fixture',
+    warnings,
+    requests: [
+      {
+        draft: draftOf({
+          method,
+          url,
+          headers,
+          body,
+          size: body ? body.length : (num(meta.size) ?? 0),
+          receivedAt: isoTime(meta.receivedAt, options, warnings, 1),
+          response: { status: num(response.status) ?? 0, body: str(response.body) ?? '', contentType: str(response.contentType) ?? '' },
+          remoteAddress: str(meta.remoteAddress) || IMPORT_REMOTE_ADDRESS,
+          rejected,
+          imported: 'fixture',
+        }),
+        body,
+      },
+    ],
+  };
+}
+
+// ---- helpers -------------------------------------------------------------------------------------------
+
+interface DraftParts {
+  method: string;
+  url: string;
+  headers: Array<[string, string]>;
+  body: Buffer | undefined;
+  size: number;
+  receivedAt: string;
+  response: CapturedResponse;
+  remoteAddress: string;
+  rejected?: string;
+  provider?: string;
+  eventType?: string;
+  imported: ImportFormat;
+}
+
+/** The draft to append; provider and event type from the file, else classified as the receiver does. */
+function draftOf(p: DraftParts): EventDraft & { imported: ImportFormat } {
+  const classified = p.provider || p.eventType ? { provider: p.provider, eventType: p.eventType } : classify(p.headers, p.body ?? Buffer.alloc(0));
+  return {
+    receivedAt: p.receivedAt,
+    method: p.method,
+    url: p.url,
+    headers: p.headers,
+    remoteAddress: p.remoteAddress,
+    size: p.size,
+    response: p.response,
+    ...(p.rejected ? { rejected: p.rejected } : {}),
+    ...(classified.provider ? { provider: classified.provider } : {}),
+    ...(classified.eventType ? { eventType: classified.eventType } : {}),
+    imported: p.imported,
+  };
+}
+
+function isoTime(value: unknown, options: ImportOptions, warnings: string[], n: number): string {
+  const t = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(t)) {
+    warnings.push(`Entry ${n}: no valid time; the time of the import was used.`);
+    return (options.now?.() ?? new Date()).toISOString();
+  }
+  return new Date(t).toISOString();
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function str(x: unknown): string | undefined {
+  return typeof x === 'string' ? x : undefined;
+}
+
+function num(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+}

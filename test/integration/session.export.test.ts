@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CapturedEvent } from '../../src/core/event';
+import type { WebhookInspectorApi } from '../../src/extension';
+import { activateExtension, waitFor } from './helpers';
+
+interface ExportResult {
+  file: string;
+  bodyFiles: string[];
+  redacted: boolean;
+  count: number;
+}
+
+describe('Compare, Save as .http, HAR export and import, in a real VS Code', () => {
+  let api: WebhookInspectorApi;
+  let dir: string;
+  /** Every event this suite made (captured and imported), deleted at the end. */
+  const mine: string[] = [];
+  let first: string;
+  let second: string;
+  let binary: string;
+  const binaryBody = Buffer.concat([Buffer.from([0xff, 0x00, 0x0d, 0x0a]), randomBytes(1024)]);
+
+  async function post(url: string, pathAndQuery: string, body: Buffer, headers: Record<string, string>): Promise<string> {
+    const res = await fetch(`${url}${pathAndQuery}`, { method: 'POST', body, headers });
+    const id = ((await res.json()) as { id: string }).id;
+    mine.push(id);
+    return id;
+  }
+
+  before(async () => {
+    api = await activateExtension();
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-export-it-'));
+    const url = await vscode.commands.executeCommand<string>('webhookInspector.startReceiver');
+    const json = { 'content-type': 'application/json', 'x-event-type': 'wi_export.test' };
+    first = await post(url, '/export/a?n=1', Buffer.from(JSON.stringify({ n: 1, status: 'old' })), json);
+    second = await post(url, '/export/a?n=2', Buffer.from(JSON.stringify({ n: 2, status: 'new' })), { ...json, authorization: 'Bearer it-secret' });
+    binary = await post(url, '/export/bin', binaryBody, { 'content-type': 'application/octet-stream' });
+    const store = await api.controller.store();
+    await waitFor('the three events in the store', () => mine.every((id) => store.get(id)));
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const store = await api.controller.store();
+    await store.delete(mine);
+    await vscode.commands.executeCommand('webhookInspector.stopReceiver');
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  function activeDiff(): vscode.TabInputTextDiff | undefined {
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    return input instanceof vscode.TabInputTextDiff ? input : undefined;
+  }
+
+  it('Compare Selected Events opens a diff editor of the two events, the older on the left', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const pair = await vscode.commands.executeCommand<CapturedEvent[]>('webhookInspector.compareEvents', second, first);
+    assert.deepEqual(
+      pair?.map((e) => e.id),
+      [first, second],
+    );
+    const diff = await waitFor('the diff editor', activeDiff);
+    assert.equal(diff.original.scheme, 'webhook-compare');
+    assert.ok(diff.original.path.includes(first) && diff.modified.path.includes(second), `${diff.original.path} ↔ ${diff.modified.path}`);
+    const right = (await vscode.workspace.openTextDocument(diff.modified)).getText();
+    assert.match(right, /^POST \/export\/a\?n=2 HTTP\/1\.1\n/);
+    assert.match(right, /^x-event-type: wi_export\.test$/im);
+    assert.match(right, /\n\n\{\n {2}"n": 2,\n {2}"status": "new"\n\}/, 'the body pretty-printed after a blank line');
+  });
+
+  it('Compare with one event selected says so and opens nothing', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const pair = await vscode.commands.executeCommand('webhookInspector.compareEvents', first);
+    assert.equal(pair, undefined);
+    assert.equal(activeDiff(), undefined);
+  });
+
+  it('Compare with Previous of Same Type diffs the event against the newest earlier one of its type', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const pair = await vscode.commands.executeCommand<CapturedEvent[]>('webhookInspector.compareWithPrevious', second);
+    assert.deepEqual(
+      pair?.map((e) => e.id),
+      [first, second],
+    );
+    await waitFor('the diff editor', activeDiff);
+    const none = await vscode.commands.executeCommand('webhookInspector.compareWithPrevious', first);
+    assert.equal(none, undefined, 'the first of its type has no previous');
+  });
+
+  it('Export as HAR, then Import: method, url, headers and body bytes come back equal', async () => {
+    const target = path.join(dir, 'events.har');
+    const result = await vscode.commands.executeCommand<ExportResult>('webhookInspector.exportHar', { eventIds: [first, second, binary], target, redact: false });
+    assert.equal(result?.count, 3);
+    const har = JSON.parse(await fsp.readFile(target, 'utf8'));
+    assert.equal(har.log.version, '1.2');
+    assert.equal(har.log.entries.length, 3);
+
+    const imported = await vscode.commands.executeCommand<CapturedEvent[]>('webhookInspector.importEvents', { files: [target] });
+    mine.push(...imported.map((e) => e.id));
+    assert.equal(imported.length, 3);
+    const store = await api.controller.store();
+    for (const [i, id] of [first, second, binary].entries()) {
+      const original = store.get(id)!;
+      const copy = imported[i]!;
+      assert.notEqual(copy.id, id);
+      assert.equal(copy.method, original.method);
+      assert.equal(copy.url, original.url);
+      assert.deepEqual(copy.headers, original.headers);
+      assert.equal(copy.receivedAt, original.receivedAt);
+      assert.equal((copy as CapturedEvent & { imported?: string }).imported, 'har');
+      assert.deepEqual(await store.readBody(copy.id), await store.readBody(id));
+    }
+    assert.deepEqual(await store.readBody(imported[2]!.id), binaryBody);
+  });
+
+  it('Import of a file that is not HAR imports nothing', async () => {
+    const bad = path.join(dir, 'not-har.json');
+    await fsp.writeFile(bad, '{"hello": "world"}');
+    const imported = await vscode.commands.executeCommand<CapturedEvent[]>('webhookInspector.importEvents', { files: [bad] });
+    assert.deepEqual(imported, []);
+  });
+
+  it('Save as .http writes the requests, redacted, and the binary body beside the file', async () => {
+    const target = path.join(dir, 'hooks.http');
+    const result = await vscode.commands.executeCommand<ExportResult>('webhookInspector.saveAsHttpFile', { eventIds: [first, second, binary], target, redact: true, baseUrl: 'http://127.0.0.1:9' });
+    assert.equal(result?.count, 3);
+    const text = await fsp.readFile(target, 'utf8');
+    assert.equal(text.match(/^###$/gm)?.length, 2);
+    assert.match(text, /^POST http:\/\/127\.0\.0\.1:9\/export\/a\?n=1 HTTP\/1\.1$/m);
+    assert.match(text, /^authorization: \[redacted\]$/im);
+    assert.doesNotMatch(text, /it-secret/);
+    assert.equal(result.bodyFiles.length, 1);
+    assert.match(text, new RegExp(`^< \\./${path.basename(result.bodyFiles[0]!).replace(/\./g, '\\.')}$`, 'm'));
+    assert.deepEqual(await fsp.readFile(result.bodyFiles[0]!), binaryBody);
+  });
+});
