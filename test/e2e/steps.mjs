@@ -48,6 +48,11 @@ export const steps = [
         assert.ok(t.state.receiverUrl.startsWith(`${t.lt.url}/t/`), `the status bar shows the tunnel's public URL (${t.lt.url}/t/…), not the local port: ${item.text}`);
         assert.match(item.label, /Tunnel online/, 'the accessible label says the tunnel is online');
       }
+      // Copy the URL as a user would; the status bar confirms what was copied.
+      await t.wb.runCommand('Webhook Inspector: Copy Receiver URL');
+      const copied = await poll(async () => (await t.wb.statusBarItems()).find((i) => /Copied /.test(i.text)), { timeout: 15_000, what: 'the "Copied …" status bar message' });
+      assert.ok(copied.text.includes(t.state.receiverUrl.replace(/\/$/, '')), `the copied URL is the one shown: ${copied.text}`);
+      t.log(`copy: "${copied.text}"`);
     },
   },
   {
