@@ -10,12 +10,12 @@ import type { CommandContext } from './vscode/commands/types';
 import { clearFilter, filterEvents, groupEventsBy, setPinned } from './vscode/commands/viewOptions';
 import { EVENTS_VIEW_ID, EventsTreeProvider } from './vscode/eventsTree';
 import { registerEventDetail } from './vscode/detailPanel';
+import { registerExportCommands } from './vscode/commands/exportImport';
 import { ForwardingService } from './vscode/forwarding';
 import { clearCustomResponses, setCustomResponse } from './vscode/commands/customResponse';
 import { EDITABLE_COPY_CONTEXT_KEY, resendTimesCommand, SendRequestCodeLens, sendEditedRequest } from './vscode/commands/editAndSend';
 import { resendEvent, resendTo } from './vscode/commands/resend';
 import { editableCopies } from './vscode/bodyDocuments';
-import { registerExportCommands } from './vscode/commands/exportImport'; // TEMP-EXPORT-HELPER
 import { createLog } from './vscode/log';
 import { ReceiverController } from './vscode/receiverController';
 import { SecretStore } from './vscode/secrets';
@@ -74,6 +74,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     }),
   );
 
+  // Compare, Save as .http, HAR export and import.
+  context.subscriptions.push(
+    registerExportCommands(context, {
+      store: () => ctrl.store(),
+      selection: () => treeView.selection,
+      receiverUrl: () => ctrl.status.url,
+      configuredPort: () => readSettings().port,
+      maxBodyBytes: () => readSettings().maxBodySize,
+      logger,
+    }),
+  );
+
   const forwarding = new ForwardingService(context, controller, secrets, logger);
   context.subscriptions.push(forwarding);
   controller.setForwarding(forwarding.sessionOptions());
@@ -124,9 +136,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     vscode.workspace.onDidCloseTextDocument((d) => editableCopies.delete(d.uri.toString())),
   );
 
-  context.subscriptions.push( // TEMP-EXPORT-HELPER
-    registerExportCommands(context, { store: () => ctrl.store(), selection: () => treeView.selection, receiverUrl: () => ctrl.status.url, configuredPort: () => readSettings().port, maxBodyBytes: () => readSettings().maxBodySize, logger }), // TEMP-EXPORT-HELPER
-  ); // TEMP-EXPORT-HELPER
   // Secrets are read from the keyring once; verification and handshakes then use the in-memory cache.
   await secrets.load();
   logger.info(`Activated in ${Date.now() - started} ms.`);

@@ -493,6 +493,19 @@ export class EventStore extends Disposable {
       await this.maybeCompact(skipped > 0);
     }
     await this.removeUnreferencedSegments(segSizes.keys());
+    // A large body written just before a crash, whose index line never made it, is garbage.
+    const referenced = new Set<string>();
+    for (const e of this.entries.values()) {
+      if (e.body && 'file' in e.body) {
+        referenced.add(e.body.file);
+      }
+    }
+    for (const name of fileNames) {
+      if (!referenced.has(name)) {
+        this.logger.warn(`Event store: removed ${name}, a body whose record was never written (a crash mid-write).`);
+        await fsp.rm(path.join(this.dir, BODIES, name), { force: true }).catch(() => undefined);
+      }
+    }
   }
 
   private replay(rec: Record_, segSizes: Map<number, number>, fileNames: Set<string>): boolean {

@@ -158,7 +158,8 @@ export function secretsFromCli(flags: readonly string[], env: NodeJS.ProcessEnv)
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     if (eq <= 0) {
-      throw new Error(`--secret takes PROVIDER=VALUE, e.g. --secret stripe=whsec_…; got "${flag.slice(0, 40)}".`);
+      // Never echo the value: it is probably the secret itself, and stderr ends up in CI logs.
+      throw new Error('--secret takes PROVIDER=VALUE, e.g. --secret stripe=whsec_… (the value given has no "PROVIDER=" in front).');
     }
     secrets.add(flag.slice(0, eq).trim().toLowerCase(), flag.slice(eq + 1));
   }

@@ -13,6 +13,12 @@ import type { CapturedEvent } from '../core/event';
 import { headerValue } from '../core/event';
 import { curlCommand } from '../core/export/curl';
 import { fixtureBodyExtension, fixtureFileNames, fixtureMetadata } from '../core/export/fixture';
+import { hasCredentials, redactHeaders } from '../core/export/redact';
+
+/** Exports leave Authorization and Cookie values out unless the user turned this off. */
+function redactCredentials(): boolean {
+  return vscode.workspace.getConfiguration('webhookInspector').get<boolean>('export.redactCredentials', true);
+}
 import { Disposable } from '../core/lifecycle';
 import type { IDisposable } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
@@ -315,7 +321,8 @@ export async function copyAsCurl(deps: DetailDeps, eventId: string): Promise<str
   const baseUrl = running ?? `http://127.0.0.1:${deps.configuredPort?.() || 'PORT'}`;
   const dir = path.join(os.tmpdir(), 'webhook-inspector');
   const bodyFilePath = path.join(dir, `${eventId.replace(/[^\w-]/g, '_')}.body`);
-  const curl = curlCommand(event, body, { baseUrl, bodyFilePath });
+  const redact = redactCredentials();
+  const curl = curlCommand({ ...event, headers: redactHeaders(event.headers, redact) }, body, { baseUrl, bodyFilePath });
   if (curl.needsBodyFile) {
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
     await fsp.writeFile(bodyFilePath, body, { mode: 0o600 });
@@ -327,6 +334,9 @@ export async function copyAsCurl(deps: DetailDeps, eventId: string): Promise<str
   }
   if (!running) {
     parts.push(`The receiver is not running: the command targets ${baseUrl}; change it or start the receiver.`);
+  }
+  if (redact && hasCredentials(event.headers)) {
+    parts.push('Authorization and Cookie values were redacted (setting webhookInspector.export.redactCredentials).');
   }
   void vscode.window.showInformationMessage(parts.join(' '));
   return curl.command;
@@ -363,7 +373,7 @@ export async function saveAsFixture(deps: DetailDeps, eventId: string): Promise<
   const names = fixtureFileNames(target.path, fixtureBodyExtension(event, body));
   const metadataUri = target.with({ path: names.metadataPath });
   const bodyUri = target.with({ path: names.bodyPath });
-  const meta = fixtureMetadata(event, names.bodyFile, createHash('sha256').update(body).digest('hex'));
+  const meta = fixtureMetadata({ ...event, headers: redactHeaders(event.headers, redactCredentials()) }, names.bodyFile, createHash('sha256').update(body).digest('hex'));
   await vscode.workspace.fs.writeFile(bodyUri, body);
   await vscode.workspace.fs.writeFile(metadataUri, Buffer.from(JSON.stringify(meta, null, 2) + '\n', 'utf8'));
   void vscode.window.showInformationMessage(`Webhook Inspector: saved ${names.bodyFile} and its metadata.`);

@@ -188,7 +188,7 @@ export const steps = [
   },
   {
     name: 'readme-screenshots',
-    title: 'README screenshots of the Events view and the status bar, dark and light',
+    title: 'README screenshots of the Events view, the status bar and the detail panel, dark and light',
     async run(t) {
       const extra = moreSamples();
       for (const sample of extra) {
@@ -215,6 +215,17 @@ export const steps = [
         const file = path.join(t.docsDir, `events-${kind}.png`);
         await t.page.screenshot({ path: file });
         t.log(`README screenshot: ${path.relative(t.root, file)}`);
+        // The detail panel of the Stripe-signed event, in the same theme.
+        await t.wb.clickRow(t.state.signed[0].rowTexts[0]);
+        await t.wb.waitForWebviewTexts([t.state.signed[0].rowTexts[0], 'signature valid']);
+        await t.wb.parkMouse();
+        await t.page.waitForTimeout(500);
+        const detail = path.join(t.docsDir, `detail-${kind}.png`);
+        await t.page.screenshot({ path: detail });
+        t.log(`README screenshot: ${path.relative(t.root, detail)}`);
+        await t.wb.runCommand('View: Close All Editors');
+        await t.wb.quickOpen('webhooks.js');
+        await t.page.keyboard.press('Control+End');
       }
       await t.wb.pickFromCommand('Preferences: Color Theme', 'Dark Modern');
     },

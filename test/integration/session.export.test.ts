@@ -26,7 +26,7 @@ describe('Compare, Save as .http, HAR export and import, in a real VS Code', () 
   const binaryBody = Buffer.concat([Buffer.from([0xff, 0x00, 0x0d, 0x0a]), randomBytes(1024)]);
 
   async function post(url: string, pathAndQuery: string, body: Buffer, headers: Record<string, string>): Promise<string> {
-    const res = await fetch(`${url}${pathAndQuery}`, { method: 'POST', body, headers });
+    const res = await fetch(`${url}${pathAndQuery}`, { method: 'POST', body: new Uint8Array(body), headers });
     const id = ((await res.json()) as { id: string }).id;
     mine.push(id);
     return id;
