@@ -18,6 +18,8 @@ const common = {
   logLevel: 'warning',
   define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
   legalComments: 'none',
+  // Only express's body parsers use iconv-lite, and the receiver never uses them (see the stub).
+  alias: { 'iconv-lite': './scripts/stubs/iconv-lite.cjs' },
 };
 
 const builds = [

@@ -19,9 +19,17 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCl
   const child = spawn(process.execPath, [CLI, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const lines: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
+  const partial: string[] = [];
   const waiters: Array<{ pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }> = [];
   readline.createInterface({ input: child.stdout! }).on('line', (text) => {
-    const line = JSON.parse(text) as Record<string, unknown>;
+    let line: Record<string, unknown>;
+    try {
+      line = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // A process killed with -9 can leave its last line half written: that line is not an event.
+      partial.push(text);
+      return;
+    }
     lines.push(line);
     for (const w of waiters.splice(0)) {
       if (w.pred(line)) {
