@@ -54,6 +54,17 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     this._groupBy = state.get<GroupBy>(GROUP_BY_KEY, 'none');
     this._register(controller.onDidChangeStore((store) => this.attach(store)));
     this._register(controller.onDidChangeStatus(() => this.updateMessage()));
+    // Live forwarding shows "→ pending" / "→ retrying" until the delivery is recorded on the event.
+    this._register(
+      controller.onDidChangeForwardState((e) => {
+        if (e.state === 'pending' || e.state === 'retrying') {
+          forwardStates.set(e.eventId, e.state);
+        } else {
+          forwardStates.delete(e.eventId);
+        }
+        this.scheduleRefresh();
+      }),
+    );
     // Relative times ("2m ago") age: refresh them now and then while the view is visible.
     const tick = setInterval(() => this.view?.visible && this.scheduleRefresh(), 30_000);
     this._register({ dispose: () => clearInterval(tick) });
@@ -232,6 +243,9 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 }
 
+/** Events being delivered by live forwarding right now. */
+const forwardStates = new Map<string, 'pending' | 'retrying'>();
+
 const VERDICT_ICONS: Record<string, vscode.ThemeIcon> = {
   verified: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   invalid: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
@@ -245,7 +259,8 @@ export function eventTreeItem(event: CapturedEvent, now = new Date()): vscode.Tr
   item.id = event.id;
   const verdict = verdictOf(event);
   const last = event.deliveries?.[event.deliveries.length - 1];
-  const delivered = last ? (last.status !== undefined && last.status < 400 ? `→ ${last.status}` : last.state === 'retrying' ? '→ retrying' : `→ ${last.status ?? 'failed'}`) : undefined;
+  const live = forwardStates.get(event.id);
+  const delivered = live ? `→ ${live}` : last ? (last.status !== undefined && last.status < 400 ? `→ ${last.status}` : last.state === 'retrying' ? '→ retrying' : `→ ${last.status ?? 'failed'}`) : undefined;
   const parts = [delivered, event.pinned ? 'pinned' : undefined, event.provider, event.eventType ? `${event.method} ${path}` : undefined, relativeTime(event.receivedAt, now), formatBytes(event.size)];
   item.description = parts.filter(Boolean).join(' · ');
   const tokens = ['webhookEvent', verdict, event.pinned ? 'pinned' : 'unpinned'];

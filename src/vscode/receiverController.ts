@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
+import type { ForwardStateChange } from '../core/forward';
+import type { IDisposable } from '../core/lifecycle';
 import { Session, type SessionForwardOptions, type SessionStatus } from '../core/session';
 import { EventStore, StoreLockedError } from '../core/store';
 import { Verifier } from '../core/verification';
@@ -21,6 +23,10 @@ export class ReceiverController extends Disposable {
   private storePromise: Promise<EventStore> | undefined;
   private session: Session | undefined;
   private forwardOptions: SessionForwardOptions | undefined;
+  private forwardStateSub: IDisposable | undefined;
+  private readonly _onDidChangeForwardState = this._register(new Emitter<ForwardStateChange>());
+  /** Live forwarding progress per event (pending, retrying, delivered, failed). */
+  readonly onDidChangeForwardState = this._onDidChangeForwardState.event;
   private readonly _onDidChangeStatus = this._register(new Emitter<SessionStatus>());
   readonly onDidChangeStatus = this._onDidChangeStatus.event;
   private readonly _onDidChangeStore = this._register(new Emitter<EventStore>());
@@ -131,6 +137,7 @@ export class ReceiverController extends Disposable {
     this.session = session;
     try {
       const status = await session.start();
+      this.watchForwarder();
       void this.context.workspaceState.update(WAS_RUNNING_KEY, true);
       return status;
     } catch (err) {
@@ -145,6 +152,12 @@ export class ReceiverController extends Disposable {
   setForwarding(options: SessionForwardOptions | undefined): void {
     this.forwardOptions = options;
     this.session?.setForwarding(options);
+    this.watchForwarder();
+  }
+
+  private watchForwarder(): void {
+    this.forwardStateSub?.dispose();
+    this.forwardStateSub = this.session?.forwarding?.onDidChangeState((e) => this._onDidChangeForwardState.fire(e));
   }
 
   async restartTunnel(): Promise<void> {

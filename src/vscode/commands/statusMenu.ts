@@ -31,6 +31,11 @@ export async function statusMenu(ctx: CommandContext): Promise<void> {
       },
     });
   }
+  items.push(
+    ctx.forwarding.isLive
+      ? { label: '$(circle-slash) Stop Live Forwarding', run: () => ctx.forwarding.setLive(false) }
+      : { label: '$(radio-tower) Start Live Forwarding', description: 'deliver every event to your handler as it arrives', run: () => ctx.forwarding.setLive(true) },
+  );
   items.push({ label: '$(debug-stop) Stop Receiver', run: () => vscode.commands.executeCommand('webhookInspector.stopReceiver') });
   items.push({ label: '$(output) Show Log', run: () => ctx.log.show() });
   const pick = await vscode.window.showQuickPick(items, { title: 'Webhook Inspector', placeHolder: status.publicUrl ?? status.url });

@@ -167,6 +167,8 @@ export const workspace = {
   textDocuments: [] as unknown[],
   workspaceFolders: undefined,
   fs: { writeFile: async () => undefined },
+  /** Every setting at its default. */
+  getConfiguration: () => ({ get: <T>(_key: string, fallback?: T) => fallback }),
 };
 
 export const languages = { setTextDocumentLanguage: async (d: unknown) => d };
