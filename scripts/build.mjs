@@ -2,6 +2,7 @@
 //   node scripts/build.mjs [--watch] [--tests] [--production]
 import * as esbuild from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -19,7 +20,7 @@ const common = {
   define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
   legalComments: 'none',
   // Only express's body parsers use iconv-lite, and the receiver never uses them (see the stub).
-  alias: { 'iconv-lite': './scripts/stubs/iconv-lite.cjs' },
+  alias: { 'iconv-lite': fileURLToPath(new URL('./stubs/iconv-lite.cjs', import.meta.url)) },
 };
 
 const builds = [
