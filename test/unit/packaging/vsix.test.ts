@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Zip, readZip } from './zip';
+import { type Zip, readZip } from '../../support/zip';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const MAX_BYTES = 2 * 1024 * 1024;
