@@ -165,7 +165,17 @@ export const steps = [
       await row.click({ button: 'right' });
       const item = t.page.locator('.monaco-menu .action-menu-item').filter({ hasText: 'Resend to Local Handler' }).first();
       await item.waitFor({ state: 'visible', timeout: 15_000 });
-      await item.click();
+      // Menus fade in: a click that lands during the animation is dropped. Click until the menu closes,
+      // then fall back to the keyboard (the item is the menu's first, highlighted entry).
+      for (let attempt = 0; attempt < 3 && (await item.isVisible().catch(() => false)); attempt++) {
+        await t.page.waitForTimeout(300);
+        await item.click().catch(() => undefined);
+        await t.page.waitForTimeout(700);
+      }
+      if (await item.isVisible().catch(() => false)) {
+        await item.hover().catch(() => undefined);
+        await t.page.keyboard.press('Enter');
+      }
       await poll(async () => t.handler.accepted.length > before, {
         timeout: 30_000,
         what: `the handler to accept the resent event (rejected: ${JSON.stringify(t.handler.rejected)})`,
