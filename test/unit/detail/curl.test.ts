@@ -83,7 +83,7 @@ async function roundTrip(method: string, url: string, headers: Array<[string, st
 }
 
 test('shellQuote survives a real shell', async () => {
-  for (const s of [`it's`, `'`, `''`, `$(touch /tmp/pwned) \`id\` $HOME`, `a"b\\c`, '\n\t', '!event']) {
+  for (const s of [`it's`, `'`, `''`, `$(touch ./pwned) \`id\` $HOME`, `a"b\\c`, '\n\t', '!event']) {
     const out = await new Promise<string>((resolve, reject) =>
       execFile('/bin/sh', ['-c', `printf %s ${shellQuote(s)}`], (err, stdout) => (err ? reject(err) : resolve(stdout))),
     );

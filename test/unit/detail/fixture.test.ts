@@ -5,8 +5,8 @@ import { fixtureBodyExtension, fixtureFileNames, fixtureMetadata } from '../../.
 import { makeEvent } from './helpers';
 
 test('fixture file names sit side by side', () => {
-  assert.deepEqual(fixtureFileNames('/tmp/fx/stripe-paid.json', '.json'), { metadataPath: '/tmp/fx/stripe-paid.json', bodyPath: '/tmp/fx/stripe-paid.body.json', bodyFile: 'stripe-paid.body.json' });
-  assert.deepEqual(fixtureFileNames('/tmp/fx/evt', '.bin'), { metadataPath: '/tmp/fx/evt.json', bodyPath: '/tmp/fx/evt.body.bin', bodyFile: 'evt.body.bin' });
+  assert.deepEqual(fixtureFileNames('/fixtures/fx/stripe-paid.json', '.json'), { metadataPath: '/fixtures/fx/stripe-paid.json', bodyPath: '/fixtures/fx/stripe-paid.body.json', bodyFile: 'stripe-paid.body.json' });
+  assert.deepEqual(fixtureFileNames('/fixtures/fx/evt', '.bin'), { metadataPath: '/fixtures/fx/evt.json', bodyPath: '/fixtures/fx/evt.body.bin', bodyFile: 'evt.body.bin' });
   assert.equal(fixtureFileNames('C:\\fx\\a.meta.json', '.xml').bodyFile, 'a.body.xml');
 });
 
