@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { guarded } from './guarded';
 import { bodyForEditor } from '../../core/detail/editorText';
 import type { CapturedEvent } from '../../core/event';
 import { eventPath } from '../../core/event';
@@ -142,16 +143,6 @@ export async function compareWithPrevious(deps: CompareDeps, ...args: unknown[])
 
 /** The `webhook-compare:` documents and the two commands. */
 export function registerCompare(deps: CompareDeps): vscode.Disposable {
-  const guarded =
-    <T>(fn: (...args: unknown[]) => Promise<T>) =>
-    async (...args: unknown[]): Promise<T | undefined> => {
-      try {
-        return await fn(...args);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Webhook Inspector: ${(err as Error).message}`);
-        return undefined;
-      }
-    };
   return vscode.Disposable.from(
     vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocumentProvider(deps.store)),
     vscode.commands.registerCommand(COMPARE_COMMANDS.compareEvents, guarded((...args) => compareEvents(deps, ...args))),

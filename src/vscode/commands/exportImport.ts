@@ -12,6 +12,7 @@ import { DEFAULT_MAX_BODY_SIZE } from '../../core/receiver';
 import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';
 import { registerCompare } from './compare';
+import { guarded as guardedCommand } from './guarded';
 
 /**
  * Save as .http, Export as HAR and Import HAR or Fixture (and, through `registerCompare`, the two
@@ -251,17 +252,7 @@ export async function importEvents(deps: ExportDeps, options?: ImportOptions): P
 
 /** Registers Compare, Compare with Previous, Save as .http, Export as HAR and Import. Push the result to `context.subscriptions`. */
 export function registerExportCommands(_context: vscode.ExtensionContext, deps: ExportDeps): vscode.Disposable {
-  const guarded =
-    <T>(fn: (...args: unknown[]) => Promise<T>) =>
-    async (...args: unknown[]): Promise<T | undefined> => {
-      try {
-        return await fn(...args);
-      } catch (err) {
-        deps.logger.error(`Export: ${(err as Error).message}`);
-        void vscode.window.showErrorMessage(`Webhook Inspector: ${(err as Error).message}`);
-        return undefined;
-      }
-    };
+  const guarded = <T>(fn: (...args: unknown[]) => Promise<T>) => guardedCommand(fn, (m) => deps.logger.error(`Export: ${m}`));
   return vscode.Disposable.from(
     registerCompare({ store: deps.store, selection: deps.selection }),
     vscode.commands.registerCommand(EXPORT_COMMANDS.saveAsHttpFile, guarded((...args) => saveAsHttpFile(deps, ...args))),
