@@ -29,8 +29,8 @@ export interface CapturedEvent {
   readonly verification?: Verification;
   /** Set when the request was a provider's endpoint handshake that the receiver answered. */
   readonly handshake?: string;
-  /** Set when the event came from a file rather than the receiver: 'har' or 'fixture'. */
-  readonly imported?: 'har' | 'fixture';
+  /** Set when the event came from a file rather than the receiver: the file's format. */
+  readonly imported?: 'har' | 'fixture' | 'http' | 'curl';
   /** Resends and live deliveries to local handlers, oldest first (see `src/core/forward`). */
   readonly deliveries?: readonly Delivery[];
 }

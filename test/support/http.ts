@@ -46,3 +46,29 @@ export function rawRequest(port: number, data: Uint8Array | string, quietMs = 30
     socket.write(data);
   });
 }
+
+/** A request as a test server received it: raw header pairs in order, body bytes. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Array<[string, string]>;
+  body: Buffer;
+}
+
+/** A loopback server that answers "ok" and records every request in `received`. */
+export async function startRecordingServer(): Promise<{ base: string; received: RecordedRequest[]; close: () => Promise<void> }> {
+  const received: RecordedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers: Array<[string, string]> = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+      received.push({ method: req.method!, url: req.url!, headers, body: Buffer.concat(chunks) });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  return { base: `http://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+}

@@ -5,7 +5,9 @@ import type { CapturedEvent } from '../event';
  * (or any base URL). Every argument is single-quoted (`'` becomes `'"'"'`), so nothing in the
  * request is ever interpreted by the shell. Bodies that cannot travel safely inside a pasted
  * command line (binary, NUL, CR or other control bytes, invalid UTF-8, or large) are sent with
- * `--data-binary @FILE`: the caller writes the bytes to `bodyFilePath`.
+ * `--data-binary @FILE`: the caller writes the bytes to `bodyFilePath`. An inline body that starts
+ * with `@` is sent with `--data-raw` (curl would read `--data-binary '@…'` as a file name).
+ * `curlImport.ts` reads these commands back.
  */
 
 /** Headers curl must not copy: it sets them itself, or they describe the old connection. */
@@ -105,7 +107,10 @@ export function curlCommand(event: Pick<CapturedEvent, 'method' | 'url' | 'heade
   if (hasBody) {
     suppress('content-type', 'Content-Type');
     if (canInlineBody(body)) {
-      lines.push(`--data-binary ${shellQuote(new TextDecoder().decode(body))}`);
+      // `--data-binary '@x'` would read the file x: a body that starts with `@` goes as --data-raw,
+      // which sends its argument as it is (and, like --data-binary, keeps newlines).
+      const option = body[0] === 0x40 ? '--data-raw' : '--data-binary';
+      lines.push(`${option} ${shellQuote(new TextDecoder().decode(body))}`);
     } else {
       needsBodyFile = true;
       lines.push(`--data-binary ${shellQuote(`@${options.bodyFilePath}`)}`);

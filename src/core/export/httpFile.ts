@@ -14,6 +14,11 @@ import { redactHeaders } from './redact';
  * any of this would change (and every binary or non-UTF-8 body) is therefore not written inline: it
  * is saved to a file beside the `.http` file and referenced with `< ./name`, which REST Client sends
  * byte for byte. On Windows, REST Client joins the lines of a multi-line inline body with CRLF.
+ *
+ * Each request ends with its last header or body line; requests are joined by a blank line, `###`
+ * and a blank line, and the file ends with one newline. An inline body never ends with a blank line
+ * nor holds a `###` or comment line, so the line before the separator is always its last line:
+ * `httpImport.ts` reads the file back byte for byte, with the time from the comment above each request.
  */
 
 /** Headers left out: REST Client (or the HTTP stack) sets them, or they describe the old connection. */
@@ -43,6 +48,8 @@ const FILE_REFERENCE_LINE = /^<(?:@\w*)?\s+.+/;
 const TEST_BLOCK_LINE = /^\s*```/;
 const REQUEST_VARIABLE = /^\s*@\w+\s*=/;
 const RESPONSE_STATUS_LINE = /^\s*HTTP\/[\d.]+/;
+/** A form body REST Client sends unchanged: characters a URL keeps as they are, and `%XX` escapes. */
+const FORM_SAFE = /^(?:[A-Za-z0-9\-._~!*'()&=+,;:@/?]|%[0-9A-Fa-f]{2})*$/;
 
 /**
  * True when REST Client would send this body, written inline, unchanged: valid UTF-8 text without
@@ -73,6 +80,11 @@ export function canInlineHttpBody(body: Uint8Array, contentType: string | undefi
   }
   const type = contentType?.toLowerCase() ?? '';
   if (lines.length > 1 && (type.includes('x-www-form-urlencoded') || type.includes('multipart/'))) {
+    return false;
+  }
+  // REST Client ends an x-ndjson body with a line break, and percent-encodes what a URL cannot hold
+  // in a form body (space, `"`, non-ASCII, a `%` not followed by two hex digits, …).
+  if (type.includes('ndjson') || (type.includes('x-www-form-urlencoded') && !FORM_SAFE.test(text))) {
     return false;
   }
   if (RESPONSE_STATUS_LINE.test(lines[0]!) || REQUEST_VARIABLE.test(lines[0]!)) {

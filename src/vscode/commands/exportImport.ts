@@ -15,8 +15,8 @@ import { registerCompare } from './compare';
 import { guarded as guardedCommand } from './guarded';
 
 /**
- * Save as .http, Export as HAR and Import HAR or Fixture (and, through `registerCompare`, the two
- * Compare commands). Register once with `registerExportCommands` from `activate()`.
+ * Save as .http, Export as HAR and Import (HAR, fixture, .http or cURL; and, through
+ * `registerCompare`, the two Compare commands). Register once with `registerExportCommands` from `activate()`.
  *
  * Every command takes what a tree menu passes (the clicked node and the selected nodes), nothing
  * (the view's selection), or an options object, which is how tests and other extensions call them
@@ -194,14 +194,27 @@ export async function exportHar(deps: ExportDeps, ...args: unknown[]): Promise<E
   return { file: target.fsPath, bodyFiles: [], redacted: redact, count: events.length };
 }
 
-/** Import HAR or Fixture: every request of the chosen files becomes an event (marked `imported`). */
+/** The open dialog's filters: every format Import reads, then each on its own. */
+export const IMPORT_FILTERS: Readonly<Record<string, string[]>> = {
+  'Requests (HAR, fixture, .http, cURL)': ['har', 'json', 'http', 'rest', 'sh', 'curl', 'txt'],
+  'HAR or fixture': ['har', 'json'],
+  'REST Client (.http)': ['http', 'rest'],
+  'cURL commands': ['sh', 'curl', 'txt'],
+  'All files': ['*'],
+};
+
+/**
+ * Import: every request of the chosen files (HAR, fixture, `.http`, cURL; told from the content)
+ * becomes an event (marked `imported`). Body files a `.http` file or a cURL command refers to are read
+ * relative to the imported file's folder (or by their absolute path).
+ */
 export async function importEvents(deps: ExportDeps, options?: ImportOptions): Promise<CapturedEvent[]> {
   const uris = options?.files?.map((f) => vscode.Uri.file(f)) ??
     (await vscode.window.showOpenDialog({
       canSelectMany: true,
-      filters: { 'HAR or fixture': ['har', 'json'], 'All files': ['*'] },
+      filters: IMPORT_FILTERS,
       openLabel: 'Import',
-      title: 'Import requests from HAR files or fixtures saved by Webhook Inspector',
+      title: 'Import requests from HAR files, fixtures, .http files or cURL commands',
     }));
   if (!uris?.length) {
     return [];
@@ -219,16 +232,18 @@ export async function importEvents(deps: ExportDeps, options?: ImportOptions): P
       if (stat.size > maxFileBytes) {
         throw new ImportError(`the file is ${Math.round(stat.size / 1024 / 1024)} MiB, over the import limit of ${Math.round(maxFileBytes / 1024 / 1024)} MiB.`);
       }
-      const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-      const result = await parseImport(text, {
+      const bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
+      const readLimited = async (bodyUri: vscode.Uri, max: number): Promise<Buffer | 'too-large'> => {
+        if ((await vscode.workspace.fs.stat(bodyUri)).size > max) {
+          return 'too-large';
+        }
+        return Buffer.from(await vscode.workspace.fs.readFile(bodyUri));
+      };
+      const result = await parseImport(bytes, {
         maxBodyBytes,
-        readBodyFile: async (bodyName, max) => {
-          const bodyUri = vscode.Uri.joinPath(uri, '..', bodyName);
-          if ((await vscode.workspace.fs.stat(bodyUri)).size > max) {
-            return 'too-large';
-          }
-          return Buffer.from(await vscode.workspace.fs.readFile(bodyUri));
-        },
+        fileName: name,
+        readBodyFile: (bodyName, max) => readLimited(vscode.Uri.joinPath(uri, '..', bodyName), max),
+        readReferencedFile: (ref, max) => readLimited(path.isAbsolute(ref) ? vscode.Uri.file(ref) : vscode.Uri.joinPath(uri, '..', ref), max),
       });
       for (const w of result.warnings) {
         deps.logger.warn(`Import of ${name}: ${w}`);

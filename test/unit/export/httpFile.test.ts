@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { startRecordingServer } from '../../support/http';
+import type { RecordedRequest } from '../../support/http';
 import type { CapturedEvent } from '../../../src/core/event';
 import { canInlineHttpBody, compareText, httpFileText } from '../../../src/core/export/httpFile';
 import type { HttpFileOptions } from '../../../src/core/export/httpFile';
@@ -159,27 +160,17 @@ describe('.http export (REST Client format)', () => {
 });
 
 describe('.http round trip: parsed back and sent to a real server, the request arrives unchanged', () => {
-  let server: http.Server;
+  let server: Awaited<ReturnType<typeof startRecordingServer>>;
   let base: string;
   let dir: string;
-  const received: ParsedRequest[] = [];
+  let received: RecordedRequest[];
   before(async () => {
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-http-'));
-    server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const headers: Array<[string, string]> = [];
-        for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-        received.push({ method: req.method!, url: req.url!, headers, body: Buffer.concat(chunks) });
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startRecordingServer();
+    ({ base, received } = server);
   });
   after(async () => {
-    await new Promise((r) => server.close(r));
+    await server.close();
     await fsp.rm(dir, { recursive: true, force: true });
   });
 
