@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // End-to-end UI test: the packaged extension in a real VS Code (code-server) driven by Chromium.
 //   npm run test:e2e                      package, install, run every step
-//   node test/e2e/run.mjs [--vsix file.vsix] [--until step-name] [--keep-open] [--keep-run] [--no-docs] [--tunnel none]
-// --vsix: use this VSIX instead of packaging one; --until: stop after that step; --keep-open: leave
+//   node test/e2e/run.mjs [--vsix file.vsix] [--until step-name] [--skip step,step] [--keep-open] [--keep-run] [--no-docs] [--tunnel none]
+// --vsix: use this VSIX instead of packaging one; --until: stop after that step; --skip: leave out
+// these steps (while working on a later one; a skipped step counts as not run); --keep-open: leave
 // code-server running at the end (prints its URL; Ctrl-C stops it); --keep-run: keep the profile and
 // logs folder (kept anyway when a step fails); --no-docs: don't write the
 // README screenshots into docs/screenshots (they are still saved in test-results/e2e); --tunnel none:
@@ -92,12 +93,17 @@ try {
   const page = browser.pages()[0] ?? (await browser.newPage());
   await page.setViewportSize(VIEWPORT);
   const wb = new Workbench(page, { timeout: STEP_TIMEOUT, log });
-  const t = { root, page, wb, run, server, lt, handler, tunnelMode, workspace, outDir, docsDir, log, vsix, state: {}, workbenchUrl: `${server.url}/?folder=${encodeURIComponent(workspace)}` };
+  const t = { root, page, wb, run, server, lt, handler, tunnelMode, tsImport: (spec) => tsImport(spec, pathToFileURL(path.join(root, 'test', 'e2e', 'steps.mjs')).href), workspace, outDir, docsDir, log, vsix, state: {}, workbenchUrl: `${server.url}/?folder=${encodeURIComponent(workspace)}` };
 
   // 5. The steps, in order; a screenshot after each.
   const until = args.until;
+  const skip = new Set(harness.asList(args.skip).flatMap((x) => String(x).split(',')));
   for (const [i, step] of steps.entries()) {
     const nn = String(i + 1).padStart(2, '0');
+    if (skip.has(step.name)) {
+      log(`step ${nn} ${step.name}: not run (--skip)`);
+      continue;
+    }
     const started = Date.now();
     log(`step ${nn} ${step.name}: ${step.title}`);
     try {

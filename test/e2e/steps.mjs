@@ -1,3 +1,4 @@
+/* global document, window, indexedDB */
 // The e2e steps, in order. Each is { name, title, run(t) }: `name` names the screenshot
 // (test-results/e2e/NN-name.png) and the failure; `run` throws when what is on screen is wrong.
 // `t` holds: page (Playwright), wb (Workbench helpers), run (harness run dirs: userDataDir, …),
@@ -7,7 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { poll } from './workbench.mjs';
-import { GITHUB_SECRET, STRIPE_SECRET, deliver, githubPush, githubSignedRelease, moreSamples, stripePaymentSucceeded, stripeSignedCheckout } from './webhooks.mjs';
+import { GITHUB_SECRET, STRIPE_SECRET, deliver, githubPush, githubSignedRelease, largeStripeEvent, moreSamples, stripePaymentSucceeded, stripeSignedCheckout } from './webhooks.mjs';
+import { TRAP_GLOBAL, hostilePayloads, hostileRequest, sendRaw, startSentinel } from './hostile.mjs';
+import { findSecrets, secretNeedles } from './secrets.mjs';
 
 export const EXTENSION_ID = 'webhook-inspector.webhook-inspector';
 const CONTAINER = 'Webhook Inspector';
@@ -241,6 +244,17 @@ export const steps = [
     },
   },
   {
+    name: 'detail-before-reload',
+    title: 'open the detail panel of the Stripe-signed event and leave it open for the reload',
+    async run(t) {
+      await t.wb.runCommand('View: Close All Editors');
+      await t.wb.clickRow(t.state.signed[0].rowTexts[0]);
+      await t.wb.waitForWebviewTexts([t.state.signed[0].rowTexts[0], 'signature valid']);
+      t.state.panelTab = (await t.page.locator('.tabs-container .tab.active').first().innerText()).trim();
+      t.log(`panel tab: "${t.state.panelTab}"`);
+    },
+  },
+  {
     name: 'reload-window',
     title: 'run "Developer: Reload Window" from the command palette',
     async run(t) {
@@ -266,6 +280,252 @@ export const steps = [
         },
         { timeout: 60_000, what: `rows ${t.state.signed.map((s) => s.rowTexts[0]).join(', ')} read "signature verified"` },
       );
+    },
+  },
+  {
+    name: 'detail-restored',
+    title: 'after the reload, the detail panel is back (restored by its serializer) and shows the same event',
+    async run(t) {
+      const tab = t.page.locator('.tabs-container .tab').filter({ hasText: t.state.panelTab }).first();
+      await tab.waitFor({ state: 'visible', timeout: 60_000 });
+      await tab.click();
+      const text = await t.wb.waitForWebviewTexts([t.state.signed[0].rowTexts[0], 'signature valid'], { timeout: 60_000 });
+      t.log(`restored panel: ${JSON.stringify(text.slice(0, 120))}`);
+    },
+  },
+  {
+    name: 'large-event',
+    title: 'POST a 10 MB JSON event and open it: the panel shows a bounded preview, the full body opens in an editor, and the window keeps answering',
+    async run(t) {
+      const sample = largeStripeEvent(10 * 1024 * 1024);
+      const res = await deliver(t.state.receiverUrl, sample);
+      assert.ok(res.status >= 200 && res.status < 300, `the 10 MB delivery answered ${res.status}: ${res.text.slice(0, 200)}`);
+      await t.wb.waitForRows([{ name: sample.name, anyOf: sample.rowTexts }]);
+      // Long tasks (main thread busy over 50 ms) while the panel opens: logged, not asserted (no timing thresholds).
+      await t.page.evaluate(() => {
+        window.__wiLongTasks = [];
+        new PerformanceObserver((list) => window.__wiLongTasks.push(...list.getEntries().map((e) => Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
+      });
+      await t.wb.clickRow(sample.rowTexts[0]);
+      await t.wb.waitForWebviewTexts(['evt_1QxE2e2eLargeReport', 'Open full body in editor'], { timeout: 60_000 });
+      const frame = await t.wb.detailFrame();
+      const shown = await frame.evaluate(() => document.body.textContent.length);
+      const panelTasks = await t.page.evaluate(() => window.__wiLongTasks.splice(0));
+      t.log(`detail panel of the 10 MB event: ${shown} characters of text in the webview; main-thread long tasks: ${panelTasks.length} (longest ${Math.max(0, ...panelTasks)} ms)`);
+      assert.ok(shown < 2 * 1024 * 1024, `the webview shows a bounded preview of the 10 MB body, not all of it (${shown} characters)`);
+      // The user goes on working while the panel is open: the palette answers, and the full body opens in an editor.
+      await frame.getByRole('button', { name: 'Open full body in editor' }).click();
+      const tab = t.page.locator('.tabs-container .tab').filter({ hasText: /\.json|body/i }).first();
+      await tab.waitFor({ state: 'visible', timeout: 60_000 });
+      await poll(async () => (await t.wb.statusBarItems()).some((i) => /^JSON$/i.test(i.text)), { timeout: 60_000, what: 'the status bar shows the JSON language of the body editor' });
+      // The body editor opens beside the panel: click into its text, then jump to the end.
+      await t.page.locator('.part.editor .monaco-editor .view-lines').last().click();
+      await t.page.keyboard.press('Control+End');
+      const position = await poll(async () => (await t.wb.statusBarItems()).find((i) => /^Ln \d+, Col \d+/.test(i.text) && !/^Ln 1,/.test(i.text)), {
+        timeout: 60_000,
+        what: 'the cursor at the end of the 10 MB document (Ctrl+End): the editor answers',
+      });
+      t.log(`body editor: "${tab ? await tab.innerText() : ''}", cursor ${position.text}`);
+      await t.wb.runCommand('View: Close All Editors');
+      const longTasks = await t.page.evaluate(() => window.__wiLongTasks ?? []);
+      t.log(`main-thread long tasks while the body editor opened: ${longTasks.length} (longest ${Math.max(0, ...longTasks)} ms)`);
+    },
+  },
+  {
+    name: 'hostile-corpus',
+    title: 'POST 58 hostile payloads (path, query, header, body, event type) and open each in the real detail panel: no script runs, nothing is fetched, no element comes from a payload',
+    async run(t) {
+      const sentinel = await startSentinel();
+      const { ALLOWED_TAGS, ALLOWED_ATTRIBUTES } = await t.tsImport('../../src/webview/render.ts');
+      const dialogs = [];
+      const outside = [];
+      const onDialog = (d) => {
+        dialogs.push(`${d.type()}: ${d.message()}`);
+        void d.dismiss().catch(() => {});
+      };
+      const codeServer = new URL(t.server.url).host;
+      const onRequest = (req) => {
+        const u = req.url();
+        let host = '';
+        try {
+          host = new URL(u).host;
+        } catch {
+          /* data:, blob: */
+        }
+        const fromWebview = /webview/i.test(req.frame()?.url() ?? '');
+        // The panel's own stylesheet and script: asWebviewUri() resources, which VS Code's service
+        // worker serves from the installed extension's media/ and dist/ folders.
+        const ownResource = host.endsWith('.vscode-resource.vscode-cdn.net') && /\/webhook-inspector\.webhook-inspector-[^/]+\/(media|dist)\/[\w.-]+$/.test(new URL(u).pathname);
+        if (u.startsWith(sentinel.url) || (fromWebview && host !== codeServer && !ownResource && !u.startsWith('blob:'))) {
+          outside.push(`${req.method()} ${u.slice(0, 200)} (frame ${req.frame()?.url().slice(0, 80)})`);
+        }
+      };
+      t.page.on('dialog', onDialog);
+      t.page.context().on('request', onRequest);
+      try {
+        // The trap works: a request to the sentinel is recorded.
+        await fetch(`${sentinel.url}/probe`);
+        assert.equal(sentinel.hits.length, 1, 'the sentinel records requests');
+        sentinel.hits.length = 0;
+
+        const payloads = hostilePayloads(sentinel.url);
+        assert.ok(payloads.length >= 50, `at least 50 payloads (${payloads.length})`);
+        const requests = payloads.map((p, i) => hostileRequest(p, i + 1));
+        for (const req of requests) {
+          const res = await sendRaw(t.state.receiverUrl, req);
+          assert.ok(res.status >= 200 && res.status < 300, `hostile request ${req.nn} answered ${res.status}: ${res.text.slice(0, 200)}`);
+        }
+        t.log(`sent ${requests.length} hostile requests`);
+
+        // Only the corpus in the view, then open each event with the keyboard (Down, Enter), as a user browsing them would.
+        await t.wb.runCommand('Webhook Inspector: Filter Events…');
+        await t.wb.answerInputBox('Filter Events', 'x-hostile-n');
+        await poll(async () => (await t.page.locator('.part.sidebar').innerText()).includes(`Filter "x-hostile-n": ${requests.length} of`), {
+          timeout: 30_000,
+          what: `the view's message says the filter is on: Filter "x-hostile-n": ${requests.length} of …`,
+        });
+        const first = t.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: `/hostile/${requests.at(-1).nn}/` }).first();
+        await first.click();
+        const seen = new Map();
+        let last = '';
+        let idle = 0;
+        for (let moves = 0; seen.size < requests.length && moves < requests.length * 3 && idle < 6; moves++) {
+          const nn = await poll(
+            async () => {
+              const frame = await t.wb.detailFrame().catch(() => undefined);
+              const text = frame ? await frame.evaluate(() => document.body.textContent).catch(() => '') : '';
+              const m = /\/hostile\/(\d\d)\//.exec(text);
+              return m && m[1] !== last ? m[1] : false;
+            },
+            { timeout: 15_000, what: `the detail panel shows the next corpus event (after ${last || 'none'})` },
+          ).catch(() => undefined);
+          if (nn) {
+            idle = 0;
+            last = nn;
+            seen.set(nn, await inspectDetailFrames(t, { ALLOWED_TAGS, ALLOWED_ATTRIBUTES }));
+          } else {
+            idle++;
+          }
+          await t.page.keyboard.press('ArrowDown');
+          await t.page.keyboard.press('Enter');
+        }
+        const missing = requests.filter((r) => !seen.has(r.nn)).map((r) => r.nn);
+        assert.deepEqual(missing, [], `every corpus event was opened in the detail panel (opened ${seen.size})`);
+        const violations = [...seen].flatMap(([nn, v]) => v.map((x) => `#${nn}: ${x}`));
+        assert.deepEqual(violations, [], 'no trap fired and no element or attribute came from a payload');
+        const topTrap = await t.page.evaluate((g) => window[g], TRAP_GLOBAL);
+        assert.equal(topTrap, undefined, 'the workbench page has no trap global');
+        await t.page.waitForTimeout(2000); // late loads (images, fonts) would arrive by now
+        assert.deepEqual(sentinel.hits, [], 'no request reached the sentinel server');
+        assert.deepEqual(outside, [], 'no webview request left code-server');
+        assert.deepEqual(dialogs, [], 'no dialog (alert/confirm/prompt) opened');
+        t.log(`opened ${seen.size} hostile events in the detail panel; sentinel hits 0, dialogs 0, outside requests 0`);
+        await t.page.screenshot({ path: path.join(t.outDir, 'hostile-detail.png') });
+      } finally {
+        t.page.off('dialog', onDialog);
+        t.page.context().off('request', onRequest);
+        await sentinel.close();
+        await t.wb.runCommand('Webhook Inspector: Clear Filter').catch(() => {});
+        await t.wb.runCommand('View: Close All Editors').catch(() => {});
+      }
+    },
+  },
+  {
+    name: 'export-files',
+    title: 'select the Stripe-signed row, then "Export as HAR…" and "Save as .http File…" into the workspace (files for the secret search)',
+    async run(t) {
+      // The corpus fills the view: filter down to the Stripe-signed event, as a user would.
+      await t.wb.runCommand('Webhook Inspector: Filter Events…');
+      await t.wb.answerInputBox('Filter Events', `type:${t.state.signed[0].rowTexts[0]}`);
+      await t.wb.clickRow(t.state.signed[0].rowTexts[0]);
+      t.state.exports = [];
+      for (const [command, ext] of [
+        ['Webhook Inspector: Export as HAR…', '.har'],
+        ['Webhook Inspector: Save as .http File…', '.http'],
+      ]) {
+        await t.wb.clickRow(t.state.signed[0].rowTexts[0]);
+        await t.wb.runCommand(command, { keepSelection: true });
+        // code-server's save dialog is VS Code's own: a path in a quick input, the workspace folder by default.
+        const input = t.page.locator('.quick-input-widget input.input').first();
+        await poll(async () => (await input.isVisible()) && (await input.inputValue()).endsWith(ext) && (await input.inputValue()), {
+          timeout: 30_000,
+          what: `the save dialog proposes a ${ext} file`,
+        });
+        const file = await input.inputValue();
+        await t.page.keyboard.press('Enter');
+        const onDisk = path.join(t.workspace, path.basename(file));
+        await poll(() => fs.existsSync(onDisk) && fs.statSync(onDisk).size > 0, { timeout: 30_000, what: `${onDisk} written` });
+        t.state.exports.push(onDisk);
+        t.log(`${command} -> ${path.relative(t.workspace, onDisk)} (${fs.statSync(onDisk).size} bytes)`);
+      }
+      const har = JSON.parse(fs.readFileSync(t.state.exports[0], 'utf8'));
+      assert.equal(har.log.entries.length, 1, 'the HAR holds the selected event');
+      assert.ok(har.log.entries[0].request.headers.some((h) => h.name.toLowerCase() === 'stripe-signature'), 'the HAR has the signature header as received');
+      await t.wb.runCommand('Notifications: Clear All Notifications');
+      await t.wb.runCommand('Webhook Inspector: Clear Filter');
+    },
+  },
+  {
+    name: 'secrets-not-leaked',
+    title: 'the signing secrets appear nowhere: store, logs, settings, exported files, browser storage (webview state) or webview DOM',
+    async run(t) {
+      const needles = secretNeedles([STRIPE_SECRET, GITHUB_SECRET]);
+      // The search can find: a canary file with the secret is reported, then removed.
+      const canary = path.join(t.run.userDataDir, 'logs', 'wi-canary.txt');
+      fs.writeFileSync(canary, `x${STRIPE_SECRET}x`);
+      const probe = await findSecrets([t.run.dir], needles);
+      fs.rmSync(canary);
+      assert.ok(probe.files.some((f) => f.file === canary), 'the search finds a planted secret');
+
+      const disk = await findSecrets([t.run.dir, t.workspace], needles);
+      t.log(`searched ${disk.searched} files (${(disk.bytes / 1e6).toFixed(1)} MB) under the run folder and the workspace`);
+      assert.ok(t.state.exports.every((f) => disk.seen.has(f)), 'the exported files were searched');
+      const storeFiles = [...disk.seen].filter((f) => f.includes('webhook-inspector.webhook-inspector'));
+      assert.ok(storeFiles.some((f) => f.endsWith('index.jsonl')), `the event store was searched (${storeFiles.length} files)`);
+      assert.deepEqual(disk.files, [], 'no file holds a signing secret');
+
+      // Browser storage as the page sees it (IndexedDB holds the workbench state, webview state included; localStorage).
+      const browser = await t.page.evaluate(async () => {
+        const out = [];
+        for (const info of (await indexedDB.databases?.()) ?? []) {
+          const db = await new Promise((res, rej) => {
+            const r = indexedDB.open(info.name);
+            r.onsuccess = () => res(r.result);
+            r.onerror = () => rej(r.error);
+          });
+          for (const store of db.objectStoreNames) {
+            const tx = db.transaction(store, 'readonly');
+            const [keys, values] = await Promise.all(
+              ['getAllKeys', 'getAll'].map((m) => new Promise((res) => {
+                const r = tx.objectStore(store)[m]();
+                r.onsuccess = () => res(r.result);
+                r.onerror = () => res([]);
+              })),
+            );
+            keys.forEach((k, i) => {
+              const v = values[i];
+              out.push({ where: `indexedDB ${info.name}/${store}/${String(k)}`, text: typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : JSON.stringify(v) ?? '' });
+            });
+          }
+          db.close();
+        }
+        for (let i = 0; i < localStorage.length; i++) {
+          const k = localStorage.key(i);
+          out.push({ where: `localStorage ${k}`, text: localStorage.getItem(k) ?? '' });
+        }
+        return out;
+      });
+      const stateEntries = browser.filter((e) => /webview|memento\/webviewView|webhookInspector/i.test(e.text) || /webview/i.test(e.where));
+      t.log(`browser storage: ${browser.length} entries (${stateEntries.length} mention webviews)`);
+      assert.ok(browser.length > 0, 'the workbench state in browser storage was read');
+      const inBrowser = browser.filter((e) => needles.some((n) => e.text.includes(n.text))).map((e) => e.where);
+      assert.deepEqual(inBrowser, [], 'no browser storage entry holds a signing secret');
+
+      // The open webview's document.
+      const frames = await t.wb.webviewDocuments();
+      assert.ok(frames.length > 0, 'the restored detail webview was read');
+      const inFrames = frames.filter((html) => needles.some((n) => html.includes(n.text)));
+      assert.equal(inFrames.length, 0, 'no webview document holds a signing secret');
     },
   },
   {
@@ -331,4 +591,56 @@ function assertNoActivationErrors(t) {
   assert.ok(text.length > 0, `an extension host log exists under ${t.run.userDataDir}/logs`);
   const failed = text.split('\n').filter((l) => l.includes(`Activating extension '${EXTENSION_ID}' failed`) || l.includes(`Activating extension ${EXTENSION_ID} failed`));
   assert.deepEqual(failed, [], 'the extension host log has no activation failure');
+}
+
+/**
+ * Looks into every webview frame after a hostile event was opened: the trap global unset; in our
+ * document (the one with `#root`) only the renderer's tags and attributes, no `on*` attribute
+ * anywhere, no script but ours and VS Code's. Returns the violations (empty when safe).
+ */
+async function inspectDetailFrames(t, allowed) {
+  const violations = [];
+  for (const frame of t.page.frames()) {
+    if (frame === t.page.mainFrame() || !/webview/i.test(frame.url())) {
+      continue;
+    }
+    const found = await frame
+      .evaluate(
+        ({ g, tags, attrs }) => {
+          const v = [];
+          if (window[g] !== undefined) {
+            v.push(`trap global set to ${String(window[g])}`);
+          }
+          for (const el of document.querySelectorAll('*')) {
+            for (const a of el.attributes) {
+              if (/^on/i.test(a.name)) {
+                v.push(`<${el.localName} ${a.name}>`);
+              }
+            }
+          }
+          const root = document.getElementById('root');
+          if (!root) {
+            return v; // VS Code's webview host frame, not our document
+          }
+          for (const el of root.querySelectorAll('*')) {
+            if (!tags.includes(el.localName)) {
+              v.push(`element <${el.localName}>`);
+            }
+            for (const a of el.attributes) {
+              if (!attrs.includes(a.name)) {
+                v.push(`attribute ${a.name} on <${el.localName}>`);
+              }
+            }
+          }
+          for (const el of document.querySelectorAll('iframe, object, embed, img, svg, video, audio, base, form, style:not(#_defaultStyles), meta[http-equiv="refresh"]')) {
+            v.push(`element <${el.localName}> in the document`);
+          }
+          return v;
+        },
+        { g: TRAP_GLOBAL, tags: [...allowed.ALLOWED_TAGS], attrs: [...allowed.ALLOWED_ATTRIBUTES] },
+      )
+      .catch((e) => (/detached|destroyed|navigat/i.test(e.message) ? [] : [`frame not readable: ${e.message}`]));
+    violations.push(...found);
+  }
+  return violations;
 }

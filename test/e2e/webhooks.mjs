@@ -74,6 +74,27 @@ export function moreSamples() {
   ];
 }
 
+/** A Stripe-shaped event whose JSON body is about `bytes` long (a report with many line items). */
+export function largeStripeEvent(bytes) {
+  const items = [];
+  let size = 0;
+  for (let i = 0; size < bytes - 400; i++) {
+    const item = { id: `il_${String(i).padStart(8, '0')}`, object: 'line_item', amount: 100 + (i % 997), currency: 'usd', description: `Seat license ${i} for the large report test`, metadata: { row: i } };
+    size += JSON.stringify(item).length + 1;
+    items.push(item);
+  }
+  const body = JSON.stringify({ id: 'evt_1QxE2e2eLargeReport', object: 'event', type: 'reporting.report_run.succeeded', data: { object: { id: 'frr_e2e_large', object: 'reporting.report_run', lines: items } } });
+  return {
+    name: 'large',
+    path: '/webhooks/stripe',
+    headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+    body,
+    // Bodies over 1 MB are not parsed to find the event type (classification is bounded): the row
+    // reads method + path and the size.
+    rowTexts: ['· 10 MB', 'reporting.report_run.succeeded'],
+  };
+}
+
 /** POSTs a sample to the receiver; returns status and body text. */
 export async function deliver(baseUrl, sample) {
   // The public URL may have a path (the loopback tunnel's is http://127.0.0.1:PORT/t/<id>): append to it.

@@ -53,12 +53,17 @@ export class Workbench {
    * Runs a command by its palette title ("Category: Title"), as typed into the palette. The palette
    * lists an extension's commands only once the extension host has registered them, so it reopens
    * the palette until the entry is there. Picks the row whose label is exactly `title`.
+   * (A retry presses Escape, which clears a focused tree's selection: keepSelection callers check.)
    */
-  async runCommand(title, { timeout = this.timeout } = {}) {
+  async runCommand(title, { timeout = this.timeout, keepSelection = false } = {}) {
     const page = this.page;
     const deadline = Date.now() + timeout;
     for (let attempt = 1; ; attempt++) {
-      await this.escape();
+      // Escape closes menus and hovers, but in a focused tree it also clears the selection: commands
+      // that act on the selected rows pass keepSelection.
+      if (!keepSelection || attempt > 1) {
+        await this.escape();
+      }
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible', timeout });
@@ -242,6 +247,32 @@ export class Workbench {
       },
       { timeout, what: `a webview showing ${texts.map((x) => JSON.stringify(x)).join(' and ')}` },
     );
+  }
+
+  /** The frame of the detail panel's own document (the one with `#root`), inside the webview's iframes. */
+  async detailFrame({ timeout = 10_000 } = {}) {
+    return poll(
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame !== this.page.mainFrame() && /webview/i.test(frame.url()) && (await frame.evaluate(() => !!document.getElementById('root')).catch(() => false))) {
+            return frame;
+          }
+        }
+        return false;
+      },
+      { timeout, what: 'the detail panel webview frame' },
+    );
+  }
+
+  /** The HTML of every webview frame (outer host frames and inner documents). */
+  async webviewDocuments() {
+    const out = [];
+    for (const frame of this.page.frames()) {
+      if (frame !== this.page.mainFrame() && /webview/i.test(frame.url()) && !/webWorkerExtensionHost/i.test(frame.url())) {
+        out.push(await frame.content().catch(() => ''));
+      }
+    }
+    return out.filter(Boolean);
   }
 
   /** Status bar entries as shown: text, codicons and accessible label. */
