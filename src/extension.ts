@@ -18,6 +18,7 @@ import { resendEvent, resendTo } from './vscode/commands/resend';
 import { editableCopies } from './vscode/bodyDocuments';
 import { createLog } from './vscode/log';
 import { ReceiverController } from './vscode/receiverController';
+import { httpTransport } from './core/forward/transport';
 import { SecretStore } from './vscode/secrets';
 import { readSettings } from './vscode/settings';
 import { ReceiverStatusBar } from './vscode/statusBar';
@@ -149,4 +150,5 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
 export async function deactivate(): Promise<void> {
   await controller?.shutdown();
   controller = undefined;
+  httpTransport.closeIdleConnections();
 }

@@ -11,7 +11,7 @@ import { nullLogger } from './logger';
  * The durable event store.
  *
  * Layout of a store folder:
- * - `index.jsonl`: an append-only log of small JSON records (`add`, `set`, `del`, `clear`), one a line.
+ * - `index.jsonl`: an append-only log of small JSON records (`add`, `set`, `push`, `del`, `clear`), one a line.
  *   Replaying it gives the list of events. It is compacted (rewritten and renamed into place) when
  *   most of its lines are dead.
  * - `bodies/NNNNNN.seg`: append-only segment files holding small bodies back to back; an index record
@@ -62,6 +62,7 @@ interface Entry {
 type Record_ =
   | { op: 'add'; e: CapturedEvent; b?: BodyLocation }
   | { op: 'set'; id: string; p: EventPatch }
+  | { op: 'push'; id: string; f: string; v: unknown; n: number }
   | { op: 'del'; id: string }
   | { op: 'clear' };
 
@@ -304,6 +305,28 @@ export class EventStore extends Disposable {
     });
   }
 
+  /**
+   * Appends `item` to the list in field `field` of an event, keeping its newest `keep` items (the
+   * delivery history). The index gets one small `push` record, not the whole list as `update` would
+   * write, so the cost does not grow with the list. Resolves once the record is written, like `update`.
+   */
+  async appendTo(id: string, field: string, item: unknown, keep: number): Promise<CapturedEvent | undefined> {
+    this.assertWritable();
+    return this.exclusive(async () => {
+      const entry = this.entries.get(id);
+      if (!entry) {
+        return undefined;
+      }
+      const n = Math.max(1, Math.floor(keep));
+      await this.writeIndex([{ op: 'push', id, f: field, v: item, n }]);
+      entry.event = withPushed(entry.event, field, item, n);
+      this.deadLines++;
+      this.newestFirst = undefined;
+      this._onDidChange.fire({ added: [], removed: [], updated: [entry.event], evicted: 0 });
+      return entry.event;
+    });
+  }
+
   /** Several updates in one index write and one change event (verdicts of a burst). */
   async updateMany(patches: ReadonlyArray<{ id: string; patch: EventPatch }>): Promise<void> {
     this.assertWritable();
@@ -536,6 +559,13 @@ export class EventStore extends Disposable {
         }
         return true;
       }
+      case 'push': {
+        const entry = this.entries.get(rec.id);
+        if (entry && typeof rec.f === 'string' && typeof rec.n === 'number') {
+          entry.event = withPushed(entry.event, rec.f, rec.v, rec.n);
+        }
+        return true;
+      }
       case 'del':
         this.entries.delete(rec.id);
         return true;
@@ -765,6 +795,15 @@ export class EventStore extends Disposable {
     this.indexSize = (await this.indexFh.stat()).size;
     this.deadLines = 0;
   }
+}
+
+/** The event with `item` appended to its list `field`, of which the newest `keep` items stay. */
+function withPushed(event: CapturedEvent, field: string, item: unknown, keep: number): CapturedEvent {
+  const prev = (event as unknown as Record<string, unknown>)[field];
+  const list = Array.isArray(prev) ? (prev as unknown[]) : [];
+  const next = list.slice(Math.max(0, list.length - Math.max(1, keep) + 1));
+  next.push(item);
+  return { ...event, [field]: next };
 }
 
 async function writeAllv(fh: FileHandle, chunks: Uint8Array[], position: number): Promise<void> {

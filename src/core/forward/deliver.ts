@@ -3,8 +3,17 @@ import { randomBytes } from 'node:crypto';
 import type { Delivery, DeliveryKind, ForwardState, OutgoingRequest, Transport } from './types';
 import { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError } from './types';
 
+/** Random bytes for ids, drawn 4 KB at a time (one `randomBytes` call per 512 ids instead of one per id). */
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
 export function newDeliveryId(): string {
-  return `dlv_${randomBytes(8).toString('hex')}`;
+  if (idOffset + 8 > idPool.length) {
+    idPool = randomBytes(4096);
+    idOffset = 0;
+  }
+  idOffset += 8;
+  return `dlv_${idPool.toString('hex', idOffset - 8, idOffset)}`;
 }
 
 export interface AttemptOptions {

@@ -9,6 +9,8 @@ import type { Delivery } from './types';
 export interface DeliveryStore {
   get(id: string): CapturedEvent | undefined;
   update(id: string, patch: EventPatch): Promise<CapturedEvent | undefined>;
+  /** Appends one item to a list field (one small record). Without it the log writes the whole list with `update`. */
+  appendTo?(id: string, field: string, item: unknown, keep: number): Promise<CapturedEvent | undefined>;
 }
 
 /** The deliveries recorded on an event, oldest first. */
@@ -24,8 +26,11 @@ export interface DeliveryLogOptions {
 }
 
 /**
- * Appends deliveries to `event.deliveries` with `store.update`. Appends for one event are
- * serialised, so concurrent deliveries (fan-out, parallel resends) never overwrite each other.
+ * Appends deliveries to `event.deliveries`: with `store.appendTo` (one index record per delivery,
+ * whatever the history holds), else with `store.update` of the whole list. Appends for one event are
+ * serialised, so concurrent deliveries (fan-out, parallel resends) never overwrite each other; with
+ * `appendTo` the store appends atomically, so not even two logs over one store can.
+ * `append` resolves once the record is written to the store's files (as `store.update` does).
  * A store that cannot be written (read-only, event deleted) is logged, never thrown.
  */
 export class DeliveryLog {
@@ -56,9 +61,12 @@ export class DeliveryLog {
       this.logger.debug(`Forward: event ${eventId} is gone; delivery ${delivery.id} not recorded.`);
       return;
     }
-    const deliveries = [...deliveriesOf(event), delivery].slice(-this.maxPerEvent);
     try {
-      await this.store.update(eventId, { deliveries });
+      if (this.store.appendTo) {
+        await this.store.appendTo(eventId, 'deliveries', delivery, this.maxPerEvent);
+      } else {
+        await this.store.update(eventId, { deliveries: [...deliveriesOf(event), delivery].slice(-this.maxPerEvent) });
+      }
     } catch (err) {
       this.logger.warn(`Forward: could not record delivery ${delivery.id} on ${eventId}: ${(err as Error).message}`);
     }

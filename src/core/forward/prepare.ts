@@ -100,6 +100,11 @@ export function resignPlan(headers: ReadonlyArray<readonly [string, string]>, bo
  * exact body; with fresh signature headers when re-signing.
  */
 export function prepareRequest(source: ResendSource, body: Uint8Array, target: URL, opts: SigningOptions & { now: Date }): PreparedRequest {
+  return prepare(source, body, target, opts).prepared;
+}
+
+/** `prepareRequest`, plus the re-signing plan it followed (the preflight reads it instead of detecting the provider again). */
+function prepare(source: ResendSource, body: Uint8Array, target: URL, opts: SigningOptions & { now: Date }): { prepared: PreparedRequest; plan: ResignPlan } {
   const path = targetPath(target, source.url);
   const url = displayUrl(target, path);
   const plan = resignPlan(source.headers, body, source.method, url, opts);
@@ -117,7 +122,7 @@ export function prepareRequest(source: ResendSource, body: Uint8Array, target: U
     resigned = true;
   }
   const out: Array<[string, string]> = [['Host', target.host], ...headers, ['Content-Length', String(body.byteLength)]];
-  return { request: { method: source.method, origin: target, path, headers: out, body }, url, provider: plan.provider, resigned };
+  return { prepared: { request: { method: source.method, origin: target, path, headers: out, body }, url, provider: plan.provider, resigned }, plan };
 }
 
 function signingSecret(source: ResendSource, body: Uint8Array, provider: string, opts: SigningOptions): string {
@@ -175,16 +180,25 @@ export interface PreflightOptions extends SigningOptions {
  * be re-signed with `resign: 'always'`.
  */
 export function preflight(source: ResendSource, body: Uint8Array, targetUrl: URL | string | undefined, opts: PreflightOptions = {}): PreflightResult {
+  return preflightWithRequest(source, body, targetUrl, opts).result;
+}
+
+/** `preflight`, plus the request it prepared on the way (a resend sends it when it was not re-signed, instead of building it twice). */
+export function preflightWithRequest(
+  source: ResendSource,
+  body: Uint8Array,
+  targetUrl: URL | string | undefined,
+  opts: PreflightOptions = {},
+): { result: PreflightResult; prepared: PreparedRequest } {
   const target = targetUrl instanceof URL ? targetUrl : parseTarget(targetUrl);
   if (source.rejected) {
     throw new ResendError(`This event's body was not kept (${source.rejected}), so it cannot be resent.`, 'NO_BODY');
   }
   const now = opts.now?.() ?? new Date();
-  const prepared = prepareRequest(source, body, target, { ...opts, now });
+  const { prepared, plan } = prepare(source, body, target, { ...opts, now });
   const warnings: PreflightWarning[] = [];
   let verification: VerificationResult | undefined;
   if (!prepared.resigned && prepared.provider) {
-    const plan = resignPlan(source.headers, body, source.method, prepared.url, opts);
     const why = plan.reason ? ` ${plan.reason}` : ' Re-signing is turned off.';
     const secrets = (opts.secrets ?? []).filter((s) => s.trim() !== '');
     if (secrets.length > 0) {
@@ -227,7 +241,7 @@ export function preflight(source: ResendSource, body: Uint8Array, targetUrl: URL
   if (opts.guard && !opts.guard.isAllowed(target)) {
     warnings.push({ code: 'confirm-host', message: `${target.hostname} is not this machine: you will be asked to confirm sending there.`, blocking: false });
   }
-  return {
+  const result: PreflightResult = {
     url: prepared.url,
     provider: prepared.provider,
     resign: prepared.resigned,
@@ -235,6 +249,7 @@ export function preflight(source: ResendSource, body: Uint8Array, targetUrl: URL
     warnings,
     needsConfirmation: warnings.some((w) => w.blocking),
   };
+  return { result, prepared };
 }
 
 function describeAge(seconds: number): string {

@@ -4,7 +4,7 @@
 import type { DeliveryLog } from './deliveryLog';
 import { attemptDelivery } from './deliver';
 import type { PreflightResult, PreflightWarning, ResendSource, SigningOptions } from './prepare';
-import { preflight, prepareRequest } from './prepare';
+import { preflight, preflightWithRequest, prepareRequest } from './prepare';
 import type { HostGuard } from './target';
 import { parseTarget } from './target';
 import { httpTransport } from './transport';
@@ -59,12 +59,14 @@ export async function sendEdited(baseEvent: ResendSource, editedBody: Uint8Array
 async function send(event: ResendSource, body: Uint8Array, target: string | undefined, options: ResendOptions, kind: DeliveryKind, edited: boolean): Promise<Delivery> {
   const url = parseTarget(target);
   const now = options.now ?? (() => new Date());
-  const check = preflight(event, body, url, { ...options, now, edited });
-  if (check.needsConfirmation && !options.confirmed) {
-    throw new ConfirmationRequiredError(check);
+  const check = preflightWithRequest(event, body, url, { ...options, now, edited });
+  if (check.result.needsConfirmation && !options.confirmed) {
+    throw new ConfirmationRequiredError(check.result);
   }
   await options.guard.check(url);
-  const prepared = prepareRequest(event, body, url, { ...options, now: now() });
+  // Without re-signing the request does not depend on the clock: send the one the preflight built.
+  // A re-signed one is signed now, after the guard (which may have waited for the user).
+  const prepared = check.prepared.resigned ? prepareRequest(event, body, url, { ...options, now: now() }) : check.prepared;
   const delivery = await attemptDelivery(prepared.request, {
     transport: options.transport ?? httpTransport,
     now,

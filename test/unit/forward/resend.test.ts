@@ -303,7 +303,8 @@ describe('request hygiene', () => {
         ['x-MIXED-Case', 'Kept'],
         ['X-Trace', 'three'],
         ['Content-Length', String(body.length)],
-        ['Connection', 'close'],
+        // The transport's own connection header (not the captured one): loopback connections are kept alive.
+        ['Connection', 'keep-alive'],
       ]);
     } finally {
       await h.close();

@@ -42,12 +42,18 @@ export interface Handler {
   readonly url: string;
   readonly port: number;
   readonly seen: Seen[];
+  /** TCP connections accepted so far. */
+  readonly connections: number;
+  /** Connections open now. */
+  readonly open: number;
   close(): Promise<void>;
 }
 
-/** A real HTTP server on 127.0.0.1:0; `answer` decides the response (it may wait on a promise). */
-export async function startHandler(answer: (req: Seen) => Answer | Promise<Answer> = () => ({ status: 200, body: 'ok' })): Promise<Handler> {
+/** A real HTTP server on 127.0.0.1 (port 0: any); `answer` decides the response (it may wait on a promise). */
+export async function startHandler(answer: (req: Seen) => Answer | Promise<Answer> = () => ({ status: 200, body: 'ok' }), listenPort = 0): Promise<Handler> {
   const seen: Seen[] = [];
+  let connections = 0;
+  let open = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -61,12 +67,23 @@ export async function startHandler(answer: (req: Seen) => Answer | Promise<Answe
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.on('connection', (socket) => {
+    connections++;
+    open++;
+    socket.on('close', () => open--);
+  });
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     seen,
+    get connections() {
+      return connections;
+    },
+    get open() {
+      return open;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
