@@ -19,8 +19,12 @@ const common = {
   logLevel: 'warning',
   define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
   legalComments: 'none',
-  // Only express's body parsers use iconv-lite, and the receiver never uses them (see the stub).
-  alias: { 'iconv-lite': fileURLToPath(new URL('./stubs/iconv-lite.cjs', import.meta.url)) },
+  // Only express's body parsers use iconv-lite, and the receiver never uses them; only localtunnel's
+  // own handshake uses axios, and ours replaces it (see the stubs).
+  alias: {
+    'iconv-lite': fileURLToPath(new URL('./stubs/iconv-lite.cjs', import.meta.url)),
+    axios: fileURLToPath(new URL('./stubs/axios.cjs', import.meta.url)),
+  },
 };
 
 const builds = [

@@ -95,8 +95,9 @@ async function bundleComposition(root: string): Promise<Array<[string, number]>>
     logLevel: 'silent',
     external: ['vscode'],
     define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
-    // As scripts/build.mjs does: express's unused body parsers get a stub instead of iconv-lite.
-    alias: { 'iconv-lite': path.join(root, 'scripts', 'stubs', 'iconv-lite.cjs') },
+    // As scripts/build.mjs does: stubs for iconv-lite (express's unused body parsers) and axios
+    // (localtunnel's handshake, replaced by ours).
+    alias: { 'iconv-lite': path.join(root, 'scripts', 'stubs', 'iconv-lite.cjs'), axios: path.join(root, 'scripts', 'stubs', 'axios.cjs') },
   });
   const by = new Map<string, number>();
   for (const output of Object.values(result.metafile.outputs)) {
