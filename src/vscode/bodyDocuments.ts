@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { bodyForEditor } from '../core/detail/editorText';
 import type { EditorBody } from '../core/detail/editorText';
+import { formatBytes } from '../core/format';
 import type { EventStore } from '../core/store';
 
 /** Read-only documents of event bodies: `webhook-body:/<eventId>/body.<ext>`. */
@@ -65,6 +66,9 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
       void vscode.window.showWarningMessage(`Webhook Inspector: the event ${eventId} is no longer in the store.`);
       return undefined;
     }
+    if (!(await confirmLargeText(body.text))) {
+      return undefined;
+    }
     const uri = bodyUri(eventId, body.extension);
     this.pending.set(uri.toString(), Promise.resolve(body));
     let doc = await vscode.workspace.openTextDocument(uri);
@@ -84,6 +88,9 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
     const body = await this.compute(eventId);
     if (!body) {
       void vscode.window.showWarningMessage(`Webhook Inspector: the event ${eventId} is no longer in the store.`);
+      return undefined;
+    }
+    if (!(await confirmLargeText(body.text))) {
       return undefined;
     }
     const doc = await vscode.workspace.openTextDocument({ content: body.text, language: body.language });
@@ -110,3 +117,23 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
 
 /** Untitled editable copies (document URI → the event they came from), for "Send Request". */
 export const editableCopies = new Map<string, string>();
+
+export const OPEN_ANYWAY = 'Open Anyway';
+
+/**
+ * Asks before a body opens in an editor when its text is over `workbench.editorLargeFileConfirmation`
+ * (MB; VS Code's own limit for files, 10 MB in the browser, 1 GB on the desktop): loading it can keep
+ * the window busy for seconds, and VS Code asks the same for a file that large. True to go on.
+ */
+async function confirmLargeText(text: string): Promise<boolean> {
+  const limitMb = vscode.workspace.getConfiguration('workbench').get<number>('editorLargeFileConfirmation');
+  if (typeof limitMb !== 'number' || !(limitMb > 0) || text.length <= limitMb * 1024 * 1024) {
+    return true;
+  }
+  const choice = await vscode.window.showWarningMessage(
+    `Webhook Inspector: this body is ${formatBytes(text.length)} as text. Opening it in an editor can keep the window busy for several seconds.`,
+    { modal: true, detail: `VS Code asks the same for files over ${limitMb} MB (workbench.editorLargeFileConfirmation). The detail panel shows a preview of it.` },
+    OPEN_ANYWAY,
+  );
+  return choice === OPEN_ANYWAY;
+}

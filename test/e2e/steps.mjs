@@ -315,6 +315,15 @@ export const steps = [
       assert.ok(shown < 2 * 1024 * 1024, `the webview shows a bounded preview of the 10 MB body, not all of it (${shown} characters)`);
       // The user goes on working while the panel is open: the palette answers, and the full body opens in an editor.
       await frame.getByRole('button', { name: 'Open full body in editor' }).click();
+      // Over workbench.editorLargeFileConfirmation (10 MB in the browser) it asks first, as VS Code does for files.
+      const dialog = t.page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      const question = (await dialog.innerText()).replace(/\s+/g, ' ');
+      assert.match(question, /can keep the window busy/, `the dialog says why it asks: ${question}`);
+      t.log(`dialog: ${JSON.stringify(question.slice(0, 200))}`);
+      await t.page.screenshot({ path: path.join(t.outDir, 'large-body-dialog.png') });
+      await t.page.evaluate(() => window.__wiLongTasks.splice(0));
+      await dialog.getByRole('button', { name: 'Open Anyway' }).click();
       const tab = t.page.locator('.tabs-container .tab').filter({ hasText: /\.json|body/i }).first();
       await tab.waitFor({ state: 'visible', timeout: 60_000 });
       await poll(async () => (await t.wb.statusBarItems()).some((i) => /^JSON$/i.test(i.text)), { timeout: 60_000, what: 'the status bar shows the JSON language of the body editor' });
