@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as querystring from 'node:querystring';
 import type { HmacAlgorithm, SignedRequest, VerificationResult } from './types';
 import {
   type Candidate,
@@ -121,6 +122,31 @@ function urlVariants(url: string): string[] {
   return out;
 }
 
+/**
+ * The URLs Twilio's signature may cover: as received and WHATWG-normalised (`new URL`), each with and
+ * without the default port, and the normalised ones with the query re-encoded the way Node's legacy
+ * `querystring` module does (some of Twilio's back ends signed `%27` for `'`, as the SDK notes).
+ */
+function twilioUrls(url: string): string[] {
+  const out = urlVariants(url);
+  let normalized: string | undefined;
+  try {
+    normalized = new URL(url).toString();
+  } catch {
+    return out;
+  }
+  for (const u of urlVariants(normalized)) {
+    out.push(u, withLegacyQuery(u));
+  }
+  return [...new Set(out)];
+}
+
+function withLegacyQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0 || q === url.length - 1) return url;
+  return `${url.slice(0, q)}?${querystring.stringify(querystring.parse(url.slice(q + 1)))}`;
+}
+
 function twilioParams(req: SignedRequest, body: Uint8Array): string {
   const type = (header(req, 'content-type') ?? '').toLowerCase();
   if (!type.includes('application/x-www-form-urlencoded')) return '';
@@ -147,7 +173,7 @@ function twilioAlg(req: SignedRequest): HmacAlgorithm {
 
 function twilioScheme(req: SignedRequest): MacScheme {
   const usesBodyHash = bodyHashParam(req.url) !== undefined;
-  const variants = urlVariants(req.url);
+  const variants = twilioUrls(req.url);
   return {
     alg: twilioAlg(req),
     enc: 'base64',

@@ -164,6 +164,16 @@ describe('Twilio SDK (twilio@6)', () => {
     const headers = signRequest(formReq('x', settings), { provider: 'twilio', secret: token, now: NOW });
     assert.equal(twilio.validateRequest(token, headers['x-twilio-signature'] ?? '', url, params, 'HMAC_SHA256'), true);
   });
+  it('accepts a signature over the legacy-querystring form of the URL, as the SDK does', () => {
+    // Received with an escaped query; signed over the query as Node's legacy querystring module writes it.
+    const quoted = 'https://hooks.example.com/twilio/voice?name=O%27Brien&x=%281%29';
+    const legacy = "https://hooks.example.com/twilio/voice?name=O'Brien&x=(1)";
+    const sig = twilio.getExpectedTwilioSignature(token, legacy, params);
+    assert.equal(twilio.validateRequest(token, sig, quoted, params), true, 'the SDK accepts it');
+    const req = request({ 'x-twilio-signature': sig, 'content-type': 'application/x-www-form-urlencoded' }, form, quoted);
+    expectValid(verifyRequest(req, { secrets: [token], now: NOW }), 'twilio');
+    assert.equal(verifyRequest(req, { secrets: ['wrong-token'], now: NOW }).status, 'invalid');
+  });
   it('handles JSON bodies with bodySHA256 in the URL, both ways', () => {
     const jsonUrl = `https://hooks.example.com/twilio/json?bodySHA256=${twilio.getExpectedBodyHash(JSON_BODY)}`;
     const sig = twilio.getExpectedTwilioSignature(token, jsonUrl, {});
