@@ -5,12 +5,14 @@
 // WI_UI_TESTS=0 leaves the UI tests out; WI_UI_TESTS=1 runs them (and fails without the harness).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const harnessLib = path.join(root, '..', 'shared', 'vscode-harness', 'lib.mjs');
-const harnessHome = process.env.VSH_HOME || '/tmp/vscode-harness';
+// The harness's own default (lib.mjs): $VSH_HOME, else vscode-harness in the OS temp folder.
+const harnessHome = process.env.VSH_HOME || path.join(os.tmpdir(), 'vscode-harness');
 const harnessInstalled = fs.existsSync(harnessLib) && fs.existsSync(harnessHome);
 const ui = process.env.WI_UI_TESTS === '1' || (process.env.WI_UI_TESTS !== '0' && harnessInstalled);
 

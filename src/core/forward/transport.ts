@@ -34,13 +34,13 @@ export const DEFAULT_KEEP_ALIVE_IDLE_MS = 1000;
 
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
   const idleMs = Math.max(0, options.keepAliveIdleMs ?? DEFAULT_KEEP_ALIVE_IDLE_MS);
-  let httpAgent: LoopbackHttpAgent | undefined;
-  let httpsAgent: LoopbackHttpsAgent | undefined;
+  let httpAgent: http.Agent | undefined;
+  let httpsAgent: https.Agent | undefined;
   const agentFor = (origin: URL): http.Agent | undefined => {
     if (idleMs === 0 || !isLoopbackHost(origin.hostname)) {
       return undefined;
     }
-    return origin.protocol === 'https:' ? (httpsAgent ??= new LoopbackHttpsAgent(idleMs)) : (httpAgent ??= new LoopbackHttpAgent(idleMs));
+    return origin.protocol === 'https:' ? (httpsAgent ??= loopbackAgent(new https.Agent(LOOPBACK_AGENT_OPTIONS), idleMs)) : (httpAgent ??= loopbackAgent(new http.Agent(LOOPBACK_AGENT_OPTIONS), idleMs));
   };
   const transport = (req: OutgoingRequest, opts: Parameters<Transport>[1]) => send(req, opts.maxResponseBytes, opts.signal, options, agentFor(req.origin));
   return Object.assign(transport, {
@@ -61,45 +61,28 @@ export const httpTransport: HttpTransport = createHttpTransport();
  * flight never times out (hold mode: the handler may sit on a breakpoint for minutes). The agent's
  * own `timeout` option is not used because it would apply to sockets in use too.
  */
-class LoopbackHttpAgent extends http.Agent {
-  constructor(private readonly idleMs: number) {
-    super({ keepAlive: true, maxFreeSockets: 16, scheduling: 'lifo' });
-  }
-
-  override keepSocketAlive(socket: Duplex): boolean {
-    return keepIdle(super.keepSocketAlive(socket), socket, this.idleMs);
-  }
-
-  override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
-    super.reuseSocket(socket, request);
-    (socket as Duplex & { setTimeout(ms: number): void }).setTimeout(0);
-  }
+function loopbackAgent<A extends http.Agent>(agent: A, idleMs: number): A {
+  // Node's keepSocketAlive unrefs the socket and returns false when it must not be kept (typed `void`).
+  const pool = agent as unknown as { keepSocketAlive(socket: Duplex): boolean; reuseSocket(socket: Duplex, request: http.ClientRequest): void };
+  const keepSocketAlive = pool.keepSocketAlive.bind(agent);
+  const reuseSocket = pool.reuseSocket.bind(agent);
+  type TimedSocket = Duplex & { setTimeout(ms: number): void };
+  pool.keepSocketAlive = (socket) => {
+    if (keepSocketAlive(socket) === false) {
+      return false;
+    }
+    // The agent destroys a socket of its free list when it times out.
+    (socket as TimedSocket).setTimeout(idleMs);
+    return true;
+  };
+  pool.reuseSocket = (socket, request) => {
+    reuseSocket(socket, request);
+    (socket as TimedSocket).setTimeout(0);
+  };
+  return agent;
 }
 
-class LoopbackHttpsAgent extends https.Agent {
-  constructor(private readonly idleMs: number) {
-    super({ keepAlive: true, maxFreeSockets: 16, scheduling: 'lifo' });
-  }
-
-  override keepSocketAlive(socket: Duplex): boolean {
-    return keepIdle(super.keepSocketAlive(socket), socket, this.idleMs);
-  }
-
-  override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
-    super.reuseSocket(socket, request);
-    (socket as Duplex & { setTimeout(ms: number): void }).setTimeout(0);
-  }
-}
-
-/** Node's `keepSocketAlive` unrefs the socket and returns false when it must not be kept (typed `void` in @types/node). */
-function keepIdle(kept: unknown, socket: Duplex, idleMs: number): boolean {
-  if (kept === false) {
-    return false;
-  }
-  // The agent destroys a socket of its free list when it times out.
-  (socket as Duplex & { setTimeout(ms: number): void }).setTimeout(idleMs);
-  return true;
-}
+const LOOPBACK_AGENT_OPTIONS: http.AgentOptions = { keepAlive: true, maxFreeSockets: 16, scheduling: 'lifo' };
 
 function destroyIdle(agent: http.Agent, port?: number): void {
   for (const list of Object.values(agent.freeSockets)) {

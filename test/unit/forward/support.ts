@@ -67,6 +67,9 @@ export async function startHandler(answer: (req: Seen) => Answer | Promise<Answe
       });
     });
   });
+  // Node closes idle server connections after 5 s; a minute here, so that only the client closes them
+  // in the tests of the transport's own idle timeout.
+  server.keepAliveTimeout = 60_000;
   server.on('connection', (socket) => {
     connections++;
     open++;
