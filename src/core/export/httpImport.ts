@@ -1,4 +1,4 @@
-import { headerProblem, limitBody, readReferencedBody, TOKEN } from './importCommon';
+import { headerProblem, limitBody, pathAndQuery, readReferencedBody, TOKEN } from './importCommon';
 import type { TextImport, TextImportContext, TextRequest } from './importCommon';
 
 /**
@@ -55,17 +55,6 @@ export function looksLikeHttpFile(text: string): boolean {
     return parseRequestLine(line) !== undefined;
   }
   return false;
-}
-
-/** The path and query of a request line's URL, as written (`/` when it has none; no fragment). */
-function httpPathAndQuery(url: string): string {
-  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url);
-  let rest = m ? url.slice(m[0].length) : url;
-  const hash = rest.indexOf('#');
-  if (hash >= 0) {
-    rest = rest.slice(0, hash);
-  }
-  return rest === '' ? '/' : rest.startsWith('/') ? rest : `/${rest}`;
 }
 
 interface Block {
@@ -188,7 +177,7 @@ async function httpRequest(block: Block, ctx: TextImportContext, substitute: (s:
   const kept = limitBody(body, ctx, warn);
   return {
     method: parsed.method,
-    url: httpPathAndQuery(parsed.url),
+    url: pathAndQuery(parsed.url),
     headers,
     ...kept,
     ...(kept.rejected ? {} : block.rejected && body === undefined ? { rejected: block.rejected } : {}),

@@ -4,9 +4,11 @@ import type { CapturedEvent, CapturedResponse } from '../event';
 import type { EventDraft, EventStore } from '../store';
 import { isCurlProgram, parseCurlCommands } from './curlImport';
 import { looksLikeHttpFile, parseHttpRequests } from './httpImport';
-import { BAD_HEADER_VALUE, ImportError, TOKEN } from './importCommon';
+import { BAD_HEADER_VALUE, ImportError, pathAndQuery, TOKEN } from './importCommon';
 import type { ReferencedFileReader, TextImport, TextRequest } from './importCommon';
 import { binaryString } from './shellWords';
+
+export { pathAndQuery };
 
 export { ImportError } from './importCommon';
 export type { ReferencedFileReader } from './importCommon';
@@ -308,17 +310,6 @@ function harResponse(res: unknown): CapturedResponse {
     body: content.encoding === 'base64' ? Buffer.from(text, 'base64').toString('utf8') : text,
     contentType: str(content.mimeType) ?? '',
   };
-}
-
-/** The path and query of a full URL, taken from the text (no normalisation: `//`, `..`, `%xx` stay). */
-export function pathAndQuery(url: string): string {
-  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url);
-  const rest = m ? url.slice(m[0].length) : url;
-  const noFragment = rest.includes('#') ? rest.slice(0, rest.indexOf('#')) : rest;
-  if (noFragment === '') {
-    return '/';
-  }
-  return noFragment.startsWith('/') || noFragment === '*' ? noFragment : `/${noFragment}`;
 }
 
 // ---- fixtures ------------------------------------------------------------------------------------------

@@ -89,3 +89,14 @@ export function limitBody(body: Buffer | 'too-large' | undefined, ctx: TextImpor
   }
   return { body };
 }
+
+/** The path and query of a full URL, taken from the text (no normalisation: `//`, `..`, `%xx` stay). */
+export function pathAndQuery(url: string): string {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url);
+  const rest = m ? url.slice(m[0].length) : url;
+  const noFragment = rest.includes('#') ? rest.slice(0, rest.indexOf('#')) : rest;
+  if (noFragment === '') {
+    return '/';
+  }
+  return noFragment.startsWith('/') || noFragment === '*' ? noFragment : `/${noFragment}`;
+}
