@@ -55,7 +55,32 @@ export function macProvider(spec: MacProviderSpec): ProviderDef {
   return def;
 }
 
-const bodyMessage = (body: Uint8Array): Uint8Array[] => [body];
+
+/** A raw-key HMAC over one message built from the body (the shape most providers share). */
+export function hmacOver(alg: HmacAlgorithm, enc: SignatureEncoding, message: (body: Uint8Array) => Uint8Array = (b) => b): MacScheme {
+  return { alg, enc, key: 'raw', messages: (body) => [message(body)] };
+}
+
+/**
+ * Reads `key=value` signature headers such as Stripe's `t=…,v1=…` and Paddle's `ts=…;h1=…`: the
+ * timestamp element and every (non-empty) signature element, in order.
+ */
+export function keyValueSignature(
+  value: string,
+  o: { separator: string; timeKey: string; signatureKey: string },
+): { time: string | undefined; candidates: Candidate[] } {
+  let time: string | undefined;
+  const candidates: Candidate[] = [];
+  for (const part of value.split(o.separator)) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const k = part.slice(0, eq).trim();
+    const v = part.slice(eq + 1).trim();
+    if (k === o.timeKey) time = v;
+    else if (k === o.signatureKey && v) candidates.push({ value: v });
+  }
+  return { time, candidates };
+}
 
 /** Splits `sha256=<sig>` style values. Returns the algorithm named by the prefix when it is one of ours. */
 export function splitAlgPrefix(value: string): { alg: HmacAlgorithm; sig: string } | undefined {
@@ -75,7 +100,7 @@ export function bodyOnly(o: {
   algPrefix?: boolean;
   detect(req: SignedRequest): boolean;
 }): ProviderDef {
-  const scheme: MacScheme = { alg: o.alg, enc: o.enc, key: 'raw', messages: bodyMessage };
+  const scheme = hmacOver(o.alg, o.enc);
   return macProvider({
     id: o.id,
     name: o.name,
@@ -101,12 +126,7 @@ export function bodyOnly(o: {
 
 /** `t=<unix>,v1=<hex>[,v1=<hex>…]` over `${t}.${body}` (Stripe, Calendly). */
 export function tv1(o: { id: string; name: string; header: string; tolerance: number; detect(req: SignedRequest): boolean }): ProviderDef {
-  const schemeFor = (t: string): MacScheme => ({
-    alg: 'sha256',
-    enc: 'hex',
-    key: 'raw',
-    messages: (body) => [concat(`${t}.`, body)],
-  });
+  const schemeFor = (t: string): MacScheme => hmacOver('sha256', 'hex', (body) => concat(`${t}.`, body));
   return macProvider({
     id: o.id,
     name: o.name,
@@ -115,16 +135,7 @@ export function tv1(o: { id: string; name: string; header: string; tolerance: nu
     parse(req) {
       const value = header(req, o.header);
       if (value === undefined) return missing(o.name, o.header);
-      let t: string | undefined;
-      const sigs: Candidate[] = [];
-      for (const part of value.split(',')) {
-        const eq = part.indexOf('=');
-        if (eq < 0) continue;
-        const k = part.slice(0, eq).trim();
-        const v = part.slice(eq + 1).trim();
-        if (k === 't') t = v;
-        else if (k === 'v1' && v) sigs.push({ value: v });
-      }
+      const { time: t, candidates: sigs } = keyValueSignature(value, { separator: ',', timeKey: 't', signatureKey: 'v1' });
       if (t === undefined || !/^\d+$/.test(t)) return malformed(o.name, o.header, 'no "t=<unix time>" element');
       if (sigs.length === 0) return malformed(o.name, o.header, 'no "v1=<signature>" element');
       return { candidates: sigs, time: Number(t), scheme: schemeFor(t) };
@@ -145,12 +156,7 @@ export function v0(o: {
   tolerance: number;
   detect(req: SignedRequest): boolean;
 }): ProviderDef {
-  const schemeFor = (ts: string): MacScheme => ({
-    alg: 'sha256',
-    enc: 'hex',
-    key: 'raw',
-    messages: (body) => [concat(`v0:${ts}:`, body)],
-  });
+  const schemeFor = (ts: string): MacScheme => hmacOver('sha256', 'hex', (body) => concat(`v0:${ts}:`, body));
   return macProvider({
     id: o.id,
     name: o.name,
