@@ -195,117 +195,13 @@ export function splitShellCommands(src: string): ShellCommand[] {
     }
 
     beginWord();
-    if (c === "'") {
-      const end = src.indexOf("'", i + 1);
-      if (end < 0) {
-        fail(`a single quote (') opened on line ${line} is never closed`);
-        word += src.slice(i + 1);
+    if (c === "'" || c === '"' || (c === '$' && (src[i + 1] === '"' || src[i + 1] === "'"))) {
+      const reader: QuoteReader = { src, i, line, fail };
+      word += c === "'" ? singleQuoted(reader) : c === '"' || src[i + 1] === '"' ? doubleQuoted(reader) : ansiCQuoted(reader);
+      ({ i, line } = reader);
+      if (reader.unterminated) {
         break;
       }
-      const quoted = src.slice(i + 1, end);
-      word += quoted;
-      line += countNewlines(quoted);
-      i = end + 1;
-      continue;
-    }
-    if (c === '"' || (c === '$' && src[i + 1] === '"')) {
-      const opened = line;
-      let j = c === '$' ? i + 2 : i + 1;
-      let closed = false;
-      while (j < src.length) {
-        const ch = src[j]!;
-        if (ch === '"') {
-          closed = true;
-          j++;
-          break;
-        }
-        if (ch === '\\') {
-          const n = src[j + 1];
-          if (n === '\n') {
-            line++;
-            j += 2;
-          } else if (n === '$' || n === '`' || n === '"' || n === '\\') {
-            word += n;
-            j += 2;
-          } else {
-            word += '\\';
-            j++;
-          }
-          continue;
-        }
-        if (ch === '$' && EXPANSION_START.test(src[j + 1] ?? '')) {
-          fail(`the shell expansion "$${src[j + 1]}…" inside double quotes cannot be evaluated here`);
-        } else if (ch === '`') {
-          fail('a command substitution (`…`) cannot be evaluated here');
-        }
-        if (ch === '\n') {
-          line++;
-        }
-        word += ch;
-        j++;
-      }
-      if (!closed) {
-        fail(`a double quote (") opened on line ${opened} is never closed`);
-      }
-      i = j;
-      continue;
-    }
-    if (c === '$' && src[i + 1] === "'") {
-      const opened = line;
-      let j = i + 2;
-      let closed = false;
-      while (j < src.length) {
-        const ch = src[j]!;
-        if (ch === "'") {
-          closed = true;
-          j++;
-          break;
-        }
-        if (ch !== '\\') {
-          if (ch === '\n') {
-            line++;
-          }
-          word += ch;
-          j++;
-          continue;
-        }
-        const n = src[j + 1];
-        if (n === undefined) {
-          j++;
-          break;
-        }
-        const simple = ANSI_C_ESCAPES[n];
-        if (simple !== undefined) {
-          word += simple;
-          j += 2;
-        } else if (n === 'x') {
-          const hex = /^[0-9A-Fa-f]{1,2}/.exec(src.slice(j + 2, j + 4));
-          word += hex ? String.fromCharCode(parseInt(hex[0], 16)) : '\\x';
-          j += 2 + (hex ? hex[0].length : 0);
-        } else if (n === 'u' || n === 'U') {
-          const hex = (n === 'u' ? /^[0-9A-Fa-f]{1,4}/ : /^[0-9A-Fa-f]{1,8}/).exec(src.slice(j + 2, j + 10));
-          const cp = hex ? parseInt(hex[0], 16) : -1;
-          if (cp > 0x10ffff) {
-            fail(`the escape \\${n}${hex![0]} is not a Unicode code point`);
-          }
-          word += cp >= 0 && cp <= 0x10ffff ? utf8Chars(cp) : `\\${n}`;
-          j += 2 + (hex ? hex[0].length : 0);
-        } else if (n >= '0' && n <= '7') {
-          const oct = /^[0-7]{1,3}/.exec(src.slice(j + 1, j + 4))!;
-          word += String.fromCharCode(parseInt(oct[0], 8) & 0xff);
-          j += 1 + oct[0].length;
-        } else if (n === 'c' && j + 2 < src.length) {
-          word += String.fromCharCode(src.charCodeAt(j + 2) & 0x1f);
-          j += 3;
-        } else {
-          word += `\\${n}`;
-          j += 2;
-        }
-      }
-      if (!closed) {
-        fail(`a quote $' opened on line ${opened} is never closed`);
-      }
-      i = j;
       continue;
     }
     if (c === '$' && EXPANSION_START.test(src[i + 1] ?? '')) {
@@ -316,6 +212,144 @@ export function splitShellCommands(src: string): ShellCommand[] {
   }
   endCommand();
   return commands;
+}
+
+/** Where a quoted part starts (`i` at its opening quote or `$`), advanced past it by the reader. */
+interface QuoteReader {
+  readonly src: string;
+  i: number;
+  line: number;
+  /** Set when the input ends inside the quote and nothing after it can be read. */
+  unterminated?: boolean;
+  fail(why: string): void;
+}
+
+/** `'…'`: every byte literal up to the next single quote. */
+function singleQuoted(r: QuoteReader): string {
+  const end = r.src.indexOf("'", r.i + 1);
+  if (end < 0) {
+    r.fail(`a single quote (') opened on line ${r.line} is never closed`);
+    r.unterminated = true;
+    const rest = r.src.slice(r.i + 1);
+    r.i = r.src.length;
+    return rest;
+  }
+  const quoted = r.src.slice(r.i + 1, end);
+  r.line += countNewlines(quoted);
+  r.i = end + 1;
+  return quoted;
+}
+
+/** `"…"` (and bash's `$"…"`): backslash escapes only `$`, `` ` ``, `"`, `\` and newline; expansions are refused. */
+function doubleQuoted(r: QuoteReader): string {
+  const { src } = r;
+  const opened = r.line;
+  let j = src[r.i] === '$' ? r.i + 2 : r.i + 1;
+  let closed = false;
+  let out = '';
+  while (j < src.length) {
+    const ch = src[j]!;
+    if (ch === '"') {
+      closed = true;
+      j++;
+      break;
+    }
+    if (ch === '\\') {
+      const n = src[j + 1];
+      if (n === '\n') {
+        r.line++;
+        j += 2;
+      } else if (n === '$' || n === '`' || n === '"' || n === '\\') {
+        out += n;
+        j += 2;
+      } else {
+        out += '\\';
+        j++;
+      }
+      continue;
+    }
+    if (ch === '$' && EXPANSION_START.test(src[j + 1] ?? '')) {
+      r.fail(`the shell expansion "$${src[j + 1]}…" inside double quotes cannot be evaluated here`);
+    } else if (ch === '`') {
+      r.fail('a command substitution (`…`) cannot be evaluated here');
+    }
+    if (ch === '\n') {
+      r.line++;
+    }
+    out += ch;
+    j++;
+  }
+  if (!closed) {
+    r.fail(`a double quote (") opened on line ${opened} is never closed`);
+  }
+  r.i = j;
+  return out;
+}
+
+/** `$'…'` (ANSI-C quoting): C-style escapes, everything else literal. */
+function ansiCQuoted(r: QuoteReader): string {
+  const { src } = r;
+  const opened = r.line;
+  let j = r.i + 2;
+  let closed = false;
+  let out = '';
+  while (j < src.length) {
+    const ch = src[j]!;
+    if (ch === "'") {
+      closed = true;
+      j++;
+      break;
+    }
+    if (ch !== '\\') {
+      if (ch === '\n') {
+        r.line++;
+      }
+      out += ch;
+      j++;
+      continue;
+    }
+    if (src[j + 1] === undefined) {
+      j++;
+      break;
+    }
+    const escape = ansiCEscape(src, j, r.fail);
+    out += escape.text;
+    j += escape.length;
+  }
+  if (!closed) {
+    r.fail(`a quote $' opened on line ${opened} is never closed`);
+  }
+  r.i = j;
+  return out;
+}
+
+/** One escape inside `$'…'`, `j` at its backslash: the bytes it stands for and how many chars it takes. */
+function ansiCEscape(src: string, j: number, fail: (why: string) => void): { text: string; length: number } {
+  const n = src[j + 1]!;
+  const simple = ANSI_C_ESCAPES[n];
+  if (simple !== undefined) {
+    return { text: simple, length: 2 };
+  }
+  if (n === 'x') {
+    const hex = /^[0-9A-Fa-f]{1,2}/.exec(src.slice(j + 2, j + 4));
+    return { text: hex ? String.fromCharCode(parseInt(hex[0], 16)) : '\\x', length: 2 + (hex ? hex[0].length : 0) };
+  }
+  if (n === 'u' || n === 'U') {
+    const hex = (n === 'u' ? /^[0-9A-Fa-f]{1,4}/ : /^[0-9A-Fa-f]{1,8}/).exec(src.slice(j + 2, j + 10));
+    const cp = hex ? parseInt(hex[0], 16) : -1;
+    if (hex && cp > 0x10ffff) {
+      fail(`the escape \\${n}${hex[0]} is not a Unicode code point`);
+    }
+    return { text: cp >= 0 && cp <= 0x10ffff ? utf8Chars(cp) : `\\${n}`, length: 2 + (hex ? hex[0].length : 0) };
+  }
+  if (n >= '0' && n <= '7') {
+    const oct = /^[0-7]{1,3}/.exec(src.slice(j + 1, j + 4))!;
+    return { text: String.fromCharCode(parseInt(oct[0], 8) & 0xff), length: 1 + oct[0].length };
+  }
+  if (n === 'c' && j + 2 < src.length) {
+    return { text: String.fromCharCode(src.charCodeAt(j + 2) & 0x1f), length: 3 };
+  }
+  return { text: `\\${n}`, length: 2 };
 }
 
 function countNewlines(s: string): number {
