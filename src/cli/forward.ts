@@ -26,9 +26,11 @@ import type { Logger } from '../core/logger';
 import type { Session, SessionForwardOptions } from '../core/session';
 import { detectProvider } from '../core/signatures';
 import { EventStore, StoreLockedError } from '../core/store';
-import { secretsFromCli, type StaticSecrets, toSignedRequest } from '../core/verification';
+import { secretEnvName, secretsFromCli, type StaticSecrets, toSignedRequest } from '../core/verification';
 import { CliError } from './errors';
 import type { CliIo } from './main';
+import { deliveryKnob } from '../core/forward/deliver';
+import { cliWording } from './wording';
 
 // ---- shared ---------------------------------------------------------------------------------------
 
@@ -47,12 +49,10 @@ export function checkedTarget(raw: string | undefined, allowHosts: readonly stri
   return url;
 }
 
-/** The error text of a failed delivery, in CLI terms (the core's texts name the extension's settings). */
+/** The error text of a failed delivery, with the flag that fixes it in CLI terms. */
 function deliveryErrorText(d: Delivery): string {
-  if (d.errorCode === 'ECONNREFUSED') {
-    return `Nothing is listening on ${new URL(d.target).host} (${d.target}). Start your handler, or pass --to URL.`;
-  }
-  return `${d.error ?? 'No answer.'} (${d.target})`;
+  const knob = deliveryKnob(d);
+  return `${d.error ?? 'No answer.'} (${d.target})${knob ? ` ${cliWording({ knob })}` : ''}`;
 }
 
 function bodyText(d: Delivery): string {
@@ -258,7 +258,7 @@ export async function sendSampleCommand(io: CliIo, o: SendSampleFlags): Promise<
     throw new CliError('send-sample needs a provider and an event, e.g. send-sample stripe payment_intent.succeeded; --list shows them.');
   }
   const provider = o.provider;
-  const envName = `WEBHOOK_INSPECTOR_SECRET_${provider.toUpperCase().replace(/-/g, '_')}`;
+  const envName = secretEnvName(provider);
   let secret = o.secret;
   if (secret?.startsWith(`${provider}=`)) {
     secret = secret.slice(provider.length + 1);

@@ -11,6 +11,8 @@ import { EventStore, StoreLockedError } from '../core/store';
 import { secretsFromCli, type StaticSecrets } from '../core/verification';
 import { CliError } from './errors';
 import { forwardOptions, resendCommand, sendSampleCommand, watchForwarding } from './forward';
+import { verdictHint } from '../core/knobs';
+import { cliWording } from './wording';
 
 export const HELP = `webhook-inspector: capture and inspect webhooks from the terminal.
 
@@ -438,10 +440,11 @@ async function showEvent(io: CliIo, opts: CommonOptions, id: string): Promise<nu
       io.stdout(`event type: ${event.eventType}`);
     }
     if (event.verification) {
-      io.stdout(`signature: ${verdictText(event)}${event.verification.hint ? `\n  hint: ${event.verification.hint}` : ''}`);
+      const hint = verdictHint(event.verification, cliWording);
+      io.stdout(`signature: ${verdictText(event)}${hint ? `\n  hint: ${hint}` : ''}`);
     }
     if (event.rejected) {
-      io.stdout(`rejected: ${event.rejected} (the body was not kept)`);
+      io.stdout(`rejected: ${event.rejected} (the body was not kept)${event.rejected === 'body-too-large' ? ` ${cliWording({ knob: 'maxBodySize' })}` : ''}`);
     }
     io.stdout('');
     for (const [k, v] of event.headers) {

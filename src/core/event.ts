@@ -1,3 +1,5 @@
+import type { Knob } from './knobs';
+import type { VerificationStatus } from './signatures/types';
 import type { Delivery } from './forward/types';
 
 /** One captured request, as the store keeps it (the body lives apart, on disk). */
@@ -38,9 +40,11 @@ export interface CapturedEvent {
 /** The stored signature verdict (see `src/core/verification.ts`). */
 export interface Verification {
   readonly provider?: string;
-  readonly status: 'valid' | 'invalid' | 'no-signature' | 'no-secret' | 'stale' | 'malformed' | 'unsupported';
+  readonly status: VerificationStatus;
   readonly reason: string;
   readonly hint?: string;
+  /** The knob that fixes it; the front doors word it (see `src/core/knobs.ts`). */
+  readonly knob?: Knob;
   readonly matchedSecretIndex?: number;
   readonly skewSeconds?: number;
   readonly checkedAt: string;

@@ -221,7 +221,7 @@ export class Receiver extends Disposable {
     const limited = this.rateLimiter?.take(sourceAddress(remoteAddress, headers), Date.now());
     if (limited) {
       req.resume();
-      send(res, jsonResponse(429, { error: 'rate_limited', message: `Too many requests from this address; retry in ${limited} s (setting webhookInspector.rateLimitPerMinute).` }), { 'retry-after': String(limited) });
+      send(res, jsonResponse(429, { error: 'rate_limited', message: `Too many requests from this address; retry in ${limited} s.` }), { 'retry-after': String(limited) });
       return;
     }
 
@@ -229,7 +229,7 @@ export class Receiver extends Disposable {
       const id = newEventId();
       const response = jsonResponse(413, {
         error: 'payload_too_large',
-        message: `The body (${size} bytes) is larger than this receiver's limit of ${limit} bytes (setting webhookInspector.maxBodySize).`,
+        message: `The body (${size} bytes) is larger than this receiver's limit of ${limit} bytes.`,
         id,
       });
       this.logger.warn(`Receiver: ${method} ${url} rejected, body ${size} bytes over the ${limit}-byte limit.`);

@@ -52,6 +52,7 @@ export class Verifier {
       status: result.status,
       reason: result.reason,
       ...(result.hint ? { hint: result.hint } : {}),
+      ...(result.knob ? { knob: result.knob } : {}),
       ...(result.matchedSecretIndex !== undefined ? { matchedSecretIndex: result.matchedSecretIndex } : {}),
       ...(result.skewSeconds !== undefined ? { skewSeconds: result.skewSeconds } : {}),
       checkedAt: (this.options.now?.() ?? new Date()).toISOString(),
@@ -150,6 +151,11 @@ export class StaticSecrets implements SecretSource {
   get providers(): string[] {
     return [...this.map.keys()];
   }
+}
+
+/** The environment variable a provider's secret is read from: `standard-webhooks` → `WEBHOOK_INSPECTOR_SECRET_STANDARD_WEBHOOKS`. */
+export function secretEnvName(provider: string): string {
+  return `WEBHOOK_INSPECTOR_SECRET_${provider.toUpperCase().replace(/-/g, '_')}`;
 }
 
 /** `--secret stripe=whsec_…` flags and `WEBHOOK_INSPECTOR_SECRET_STRIPE` variables → secrets. */

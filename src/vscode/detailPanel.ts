@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { decodeForDisplay } from '../core/bodyDecode';
 import { detectFormat, decodeText, parseMediaType } from '../core/detail/contentKind';
 import { detailHtml } from '../core/detail/html';
-import { DETAIL_VIEW_TYPE, isWebviewMessage, toUiState } from '../core/detail/protocol';
+import { isWebviewMessage, toUiState } from '../core/detail/protocol';
 import type { DetailAction, DetailSnapshot, HostMessage, WebviewMessage } from '../core/detail/protocol';
 import { buildDetailSnapshot, queryPairs } from '../core/detail/snapshot';
 import type { CapturedEvent } from '../core/event';
@@ -24,6 +24,10 @@ import type { IDisposable } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
 import type { EventStore, StoreChange } from '../core/store';
 import { BODY_SCHEME, BodyDocumentProvider } from './bodyDocuments';
+import { vscodeWording } from './wording';
+
+/** The panel's viewType, used by `createWebviewPanel` and `registerWebviewPanelSerializer` (and the `onWebviewPanel:` activation event). */
+const DETAIL_VIEW_TYPE = 'webhookInspector.eventDetail';
 
 export const RESEND_COMMAND = 'webhookInspector.resendEvent';
 
@@ -173,7 +177,7 @@ export class DetailPanel extends Disposable {
         return undefined;
       }
       const [body, commands] = await Promise.all([store.readBody(id), vscode.commands.getCommands(true)]);
-      const snapshot = await buildDetailSnapshot(event, body, { canResend: commands.includes(RESEND_COMMAND) });
+      const snapshot = await buildDetailSnapshot(event, body, { canResend: commands.includes(RESEND_COMMAND), wording: vscodeWording });
       if (seq !== this.seq || this.isDisposed) {
         return undefined; // a newer refresh is under way
       }

@@ -5,6 +5,8 @@ import { formatBytes, relativeTime } from '../core/format';
 import { Disposable } from '../core/lifecycle';
 import type { EventStore } from '../core/store';
 import type { ReceiverController } from './receiverController';
+import { verdictHint } from '../core/knobs';
+import { vscodeWording } from './wording';
 
 export const EVENTS_VIEW_ID = 'webhookInspector.events';
 /** Events shown before a "Show older…" node; each click shows this many more. */
@@ -310,15 +312,16 @@ function eventTooltip(event: CapturedEvent, verdict: string): vscode.MarkdownStr
     md.appendMarkdown('\n');
     line(`Signature: ${verdict} (${v.status})`);
     line(v.reason);
-    if (v.hint) {
-      line(`What to do: ${v.hint}`);
+    const hint = verdictHint(v, vscodeWording);
+    if (hint) {
+      line(`What to do: ${hint}`);
     }
   }
   if (event.handshake) {
     line(`Handshake answered automatically: ${event.handshake}`);
   }
   if (event.rejected === 'body-too-large') {
-    line('The body was over webhookInspector.maxBodySize and was not kept.');
+    line(`The body was over the receiver's size limit and was not kept. ${vscodeWording({ knob: 'maxBodySize' })}`);
   }
   const last = event.deliveries?.[event.deliveries.length - 1];
   if (last) {

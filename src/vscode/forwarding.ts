@@ -24,6 +24,8 @@ import type { SessionForwardOptions } from '../core/session';
 import type { ReceiverController } from './receiverController';
 import type { SecretStore } from './secrets';
 import { SECTION } from './settings';
+import { deliveryKnob } from '../core/forward/deliver';
+import { vscodeWording } from './wording';
 
 const ALLOWED_HOSTS_KEY = 'webhookInspector.allowedForwardHosts';
 const RECENT_TARGETS_KEY = 'webhookInspector.recentTargets';
@@ -257,7 +259,7 @@ export class ForwardingService extends Disposable {
       deliveries.length === 1
         ? last.status !== undefined
           ? `Handler answered ${last.status} in ${last.durationMs} ms${last.resigned ? ' (re-signed)' : ''}.`
-          : `Not delivered: ${last.error}`
+          : `Not delivered: ${last.error}${problemHint(last)}`
         : `${deliveries.filter((d) => d.status !== undefined && d.status < 400).length} of ${deliveries.length} delivered; last answer ${last.status ?? last.error}.`;
     const show = (fn: typeof vscode.window.showInformationMessage) =>
       fn(`Webhook Inspector: ${summary}`, 'Show Response', ...(last.status === undefined ? ['Open Settings'] : [])).then((c) => {
@@ -349,6 +351,12 @@ export class ForwardingService extends Disposable {
 
 function openTargetSetting(): void {
   void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.forward.target`);
+}
+
+/** Where to fix a failed delivery, in VS Code terms (a leading space), or nothing. */
+function problemHint(d: Delivery): string {
+  const knob = deliveryKnob(d);
+  return knob ? `. ${vscodeWording({ knob })}` : '';
 }
 
 /** The handler's response in a read-only-ish untitled document: status line, headers, body. */

@@ -41,7 +41,9 @@ describe('Signatures in a real VS Code', () => {
       return n?.event.verification && n;
     });
     assert.equal(node.event.verification?.status, 'no-secret');
-    assert.match(node.event.verification?.hint ?? '', /Set Signing Secret/);
+    assert.equal(node.event.verification?.knob, 'signingSecret', 'the core names the knob, not a command');
+    const tooltip = api.tree.getTreeItem(node).tooltip;
+    assert.match(typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '', /Set Signing Secret/, 'VS Code words it as its command');
     assert.match(api.tree.getTreeItem(node).contextValue ?? '', /\+unverified\+/);
   });
 

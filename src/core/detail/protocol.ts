@@ -9,8 +9,8 @@
  * No `vscode` and no Node imports here: the webview bundle includes this file.
  */
 
-/** The panel's viewType, used by `createWebviewPanel` and `registerWebviewPanelSerializer`. */
-export const DETAIL_VIEW_TYPE = 'webhookInspector.eventDetail';
+import { isVerificationStatus, type VerificationStatus } from '../signatures/types';
+
 
 export const PROTOCOL_VERSION = 1;
 
@@ -24,7 +24,7 @@ export interface DisplayPair {
   readonly valueTruncated?: boolean;
 }
 
-export type VerificationStatus = 'valid' | 'invalid' | 'no-signature' | 'no-secret' | 'stale' | 'malformed' | 'unsupported';
+export type { VerificationStatus };
 
 export interface VerificationView {
   readonly provider?: string;
@@ -254,7 +254,6 @@ export function isJsonNode(root: unknown): root is JsonNode {
 }
 
 const TEXT_LANGUAGES = ['json', 'xml', 'html', 'form', 'plain'];
-const VERIFICATION_STATUSES: readonly string[] = ['valid', 'invalid', 'no-signature', 'no-secret', 'stale', 'malformed', 'unsupported'];
 
 function isBodyContent(x: unknown): x is BodyContent {
   if (!isObject(x)) {
@@ -320,7 +319,7 @@ function isOverview(x: unknown): x is OverviewView {
 }
 
 function isVerification(x: unknown): x is VerificationView {
-  return isObject(x) && VERIFICATION_STATUSES.includes(x.status as string) && isString(x.reason) && isOptString(x.provider) && isOptString(x.hint);
+  return isObject(x) && isVerificationStatus(x.status) && isString(x.reason) && isOptString(x.provider) && isOptString(x.hint);
 }
 
 function isDeliveries(x: unknown): x is DeliveryView[] {

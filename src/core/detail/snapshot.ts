@@ -1,3 +1,5 @@
+import { isKnob, type KnobWording, verdictHint } from '../knobs';
+import { isVerificationStatus } from '../signatures/types';
 import { decodeForDisplay } from '../bodyDecode';
 import type { CapturedEvent } from '../event';
 import { eventPath, headerValue } from '../event';
@@ -49,16 +51,18 @@ export const DEFAULT_DETAIL_LIMITS: DetailLimits = {
 };
 
 export interface SnapshotOptions {
-  /** Whether a `webhookInspector.resendEvent` command exists. */
+  /** Whether the host can resend events (the panel then offers it). */
   readonly canResend?: boolean;
+  /** How the host names the knobs hints are about (its commands and settings); without it, the core's own hints. */
+  readonly wording?: KnobWording;
   /** Provider name from elsewhere (e.g. detection), when the event carries none. */
   readonly provider?: string;
   readonly limits?: Partial<DetailLimits>;
 }
 
 /**
- * Fields later features add to events. Read defensively: the store may hold records written by
- * other versions, so each is checked before it is shown.
+ * Optional fields of stored events. Read defensively: the store may hold records written by other
+ * versions, so each is checked before it is shown.
  */
 interface EventExtras {
   verification?: unknown;
@@ -69,8 +73,6 @@ interface EventExtras {
   deliveries?: unknown;
 }
 
-const STATUSES: readonly string[] = ['valid', 'invalid', 'no-signature', 'no-secret', 'stale', 'malformed', 'unsupported'];
-
 function str(x: unknown): x is string {
   return typeof x === 'string';
 }
@@ -79,17 +81,19 @@ function line(text: string, max: number): string {
   return displayLine(text, max).text;
 }
 
-export function readVerification(event: CapturedEvent): VerificationView | undefined {
+export function readVerification(event: CapturedEvent, wording?: KnobWording): VerificationView | undefined {
   const v = (event as unknown as EventExtras).verification as Record<string, unknown> | undefined;
-  if (typeof v !== 'object' || v === null || !STATUSES.includes(v.status as string) || !str(v.reason)) {
+  if (typeof v !== 'object' || v === null || !isVerificationStatus(v.status) || !str(v.reason)) {
     return undefined;
   }
-  return {
-    status: v.status as VerificationView['status'],
+  const view: VerificationView = {
+    status: v.status,
     reason: line(v.reason, 2000),
     ...(str(v.provider) && v.provider ? { provider: line(v.provider, 200) } : {}),
-    ...(str(v.hint) && v.hint ? { hint: line(v.hint, 2000) } : {}),
   };
+  const knob = v.knob === undefined || isKnob(v.knob) ? v.knob : undefined;
+  const hint = wording ? verdictHint({ status: v.status, knob, provider: str(v.provider) ? v.provider : undefined, hint: str(v.hint) ? v.hint : undefined }, wording) : v.hint;
+  return str(hint) && hint ? { ...view, hint: line(hint, 2000) } : view;
 }
 
 function readDeliveries(event: CapturedEvent): DeliveryView[] | undefined {
@@ -141,7 +145,7 @@ export function detailTitle(event: Pick<CapturedEvent, 'method' | 'url'>): strin
 export async function buildDetailSnapshot(event: CapturedEvent, body: Uint8Array, options: SnapshotOptions = {}): Promise<DetailSnapshot> {
   const limits: DetailLimits = { ...DEFAULT_DETAIL_LIMITS, ...options.limits };
   const extras = event as unknown as EventExtras;
-  const verification = readVerification(event);
+  const verification = readVerification(event, options.wording);
   const providerRaw = verification?.provider ?? (str(extras.provider) && extras.provider ? extras.provider : undefined) ?? options.provider;
   const eventType = str(extras.eventType) && extras.eventType ? line(extras.eventType, 200) : undefined;
   const responseBody = truncateText(event.response.body ?? '', limits.responseBodyMaxChars);
@@ -182,14 +186,14 @@ export async function buildDetailSnapshot(event: CapturedEvent, body: Uint8Array
     headersOmitted: Math.max(0, event.headers.length - headers.length),
     query,
     queryOmitted: Math.max(0, allQuery.length - query.length),
-    body: await buildBodyView(event, body, limits),
+    body: await buildBodyView(event, body, limits, options.wording),
     ...(deliveries ? { deliveries } : {}),
     actions: { canResend: !!options.canResend, hasBody: body.length > 0 },
   };
 }
 
 /** The body part of a snapshot: decoded when compressed, bounded by `limits`. */
-export async function buildBodyView(event: CapturedEvent, body: Uint8Array, limits: DetailLimits = DEFAULT_DETAIL_LIMITS): Promise<BodyView> {
+export async function buildBodyView(event: CapturedEvent, body: Uint8Array, limits: DetailLimits = DEFAULT_DETAIL_LIMITS, wording?: KnobWording): Promise<BodyView> {
   const contentTypeRaw = headerValue(event, 'content-type');
   const contentType = contentTypeRaw === undefined ? undefined : line(contentTypeRaw, 500);
   const base = { ...(contentType !== undefined ? { contentType } : {}), storedSize: body.length };
@@ -205,7 +209,7 @@ export async function buildBodyView(event: CapturedEvent, body: Uint8Array, limi
         kind: 'rejected',
         reason:
           event.rejected === 'body-too-large'
-            ? `The body (${formatBytes(event.size)}) was over webhookInspector.maxBodySize and was not kept.`
+            ? `The body (${formatBytes(event.size)}) was over the receiver's size limit and was not kept.${wording ? ` ${wording({ knob: 'maxBodySize' })}` : ''}`
             : `The body was not kept (${line(event.rejected, 200)}).`,
       },
     };

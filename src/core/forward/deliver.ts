@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Delivery, DeliveryKind, ForwardState, OutgoingRequest, Transport } from './types';
 import { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError } from './types';
+import type { Knob } from '../knobs';
 
 /** Random bytes for ids, drawn 4 KB at a time (one `randomBytes` call per 512 ids instead of one per id). */
 let idPool = Buffer.alloc(0);
@@ -69,6 +70,21 @@ export async function attemptDelivery(request: OutgoingRequest, o: AttemptOption
       errorCode: e.code,
       ...(o.state ? { state: o.state } : {}),
     };
+  }
+}
+
+/** The knob that fixes a failed delivery, by its error code (for the front door to word; see `src/core/knobs.ts`). */
+export function deliveryKnob(d: Pick<Delivery, 'errorCode'>): Knob | undefined {
+  switch (d.errorCode) {
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'INVALID_TARGET':
+      return 'forwardTarget';
+    case 'TIMEOUT':
+      return 'forwardTimeout';
+    default:
+      return undefined;
   }
 }
 

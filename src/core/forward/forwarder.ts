@@ -223,7 +223,7 @@ export class Forwarder extends Disposable {
     req.signal?.addEventListener('abort', onHangUp, { once: true });
     void this.sleep(timeoutMs, cancelTimer.signal).then(() => {
       if (!cancelTimer.signal.aborted) {
-        timeout.abort(new DeliveryError(`The handler did not answer within ${timeoutMs / 1000} s (proxy mode, webhookInspector.forward.timeout); the sender got 504.`, 'TIMEOUT'));
+        timeout.abort(new DeliveryError(`The handler did not answer within ${timeoutMs / 1000} s (proxy mode); the sender got 504.`, 'TIMEOUT'));
       }
     });
     let delivery: Delivery;
@@ -334,7 +334,7 @@ export class Forwarder extends Disposable {
     try {
       const url = parseTarget(target);
       if (this.options.isSelf?.(url)) {
-        throw new TargetError(`The target ${url.host} is this receiver itself: forwarding there would loop. Change webhookInspector.forward.target.`, 'INVALID_TARGET');
+        throw new TargetError(`The target ${url.host} is this receiver itself: forwarding there would loop. Change the target.`, 'INVALID_TARGET');
       }
       const host = url.hostname.toLowerCase();
       if (this.refusedHosts.has(host)) {

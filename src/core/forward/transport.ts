@@ -215,10 +215,10 @@ export function describeError(err: NodeJS.ErrnoException, origin: URL): Delivery
   const host = origin.host;
   switch (err.code) {
     case 'ECONNREFUSED':
-      return new DeliveryError(`Nothing is listening on ${host} — start your handler or change webhookInspector.forward.target`, 'ECONNREFUSED', { cause: err });
+      return new DeliveryError(`Nothing is listening on ${host} — start your handler or change the target`, 'ECONNREFUSED', { cause: err });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new DeliveryError(`The host ${origin.hostname} could not be found (DNS). Check webhookInspector.forward.target.`, err.code, { cause: err });
+      return new DeliveryError(`The host ${origin.hostname} could not be found (DNS). Check the target.`, err.code, { cause: err });
     case 'ECONNRESET':
     case 'EPIPE':
       return new DeliveryError(`The handler on ${host} closed the connection without answering (${err.code}). Did it crash? Check its log.`, err.code, { cause: err });

@@ -59,7 +59,6 @@ export interface ProviderDef {
   sign?(req: SignedRequest, secret: string, now: Date, generic?: GenericHmacConfig): Record<string, string>;
 }
 
-export const SET_SECRET_HINT = "Run 'Webhook Inspector: Set Signing Secret' to store the secret for this provider.";
 
 export function isParseFailure<T extends object>(value: T | ParseFailure): value is ParseFailure {
   return 'status' in value;
@@ -245,7 +244,7 @@ export function noSecret(provider: string, name: string, what = 'signing secret'
     provider,
     status: 'no-secret',
     reason: `No ${what} is configured for ${name}, so the signature cannot be checked.`,
-    hint: SET_SECRET_HINT,
+    knob: 'signingSecret',
   };
 }
 

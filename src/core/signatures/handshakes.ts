@@ -93,7 +93,7 @@ const ANSWERS: Record<string, Answer> = {
         status: 500,
         headers: TEXT,
         body: 'Zoom Secret Token not configured',
-        problem: "Zoom asked to validate this endpoint, but no Zoom Secret Token is set. Run 'Webhook Inspector: Set Signing Secret' for Zoom, then revalidate in the Zoom app.",
+        problem: 'Zoom asked to validate this endpoint, but no Zoom Secret Token is set. Set it as the signing secret for Zoom, then revalidate in the Zoom app.',
       };
     }
     const encryptedToken = encode(hmac('sha256', utf8(secret), utf8(plainToken)), 'hex');

@@ -1,3 +1,5 @@
+import type { Knob } from '../knobs';
+
 /** A request as the receiver captured it, the input of every verification. */
 export interface SignedRequest {
   method: string;
@@ -9,14 +11,15 @@ export interface SignedRequest {
   body: Uint8Array;
 }
 
-export type VerificationStatus =
-  | 'valid'
-  | 'invalid'
-  | 'no-signature'
-  | 'no-secret'
-  | 'stale'
-  | 'malformed'
-  | 'unsupported';
+/** Every verdict a verification can reach: the one declaration of the status union. */
+export const VERIFICATION_STATUSES = ['valid', 'invalid', 'no-signature', 'no-secret', 'stale', 'malformed', 'unsupported'] as const;
+
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+/** True for one of `VERIFICATION_STATUSES` (for data read back from disk or a webview message). */
+export function isVerificationStatus(x: unknown): x is VerificationStatus {
+  return typeof x === 'string' && (VERIFICATION_STATUSES as readonly string[]).includes(x);
+}
 
 export interface VerificationResult {
   /** Provider id, or undefined when none was detected. */
@@ -26,6 +29,8 @@ export interface VerificationResult {
   reason: string;
   /** What to do about it. */
   hint?: string;
+  /** The knob that fixes it (e.g. the signing secret for `no-secret`); each front door words it. */
+  knob?: Knob;
   /** Which of the given secrets matched (index into `opts.secrets`). */
   matchedSecretIndex?: number;
   /**

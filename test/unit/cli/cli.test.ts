@@ -99,6 +99,23 @@ describe('webhook-inspector CLI', () => {
     assert.match(human.stdout, /stripe ✗ invalid/);
   });
 
+  test('show of an event without a secret names --secret and the variable, never a VS Code command', async () => {
+    const cli = startCli(['listen', '--tunnel', 'none', '--port', '0', '--store', store]);
+    const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
+    const payload = JSON.stringify({ id: 'evt_2', object: 'event', type: 'invoice.paid' });
+    const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: 'whsec_unknown_here' });
+    const reply = await request(`${url}/stripe`, { body: payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } });
+    const id = JSON.parse(reply.body.toString()).id as string;
+    const line = await cli.waitFor((l) => l.type === 'event' && l.id === id);
+    assert.equal((line.verification as { status: string }).status, 'no-secret');
+    cli.child.kill('SIGINT');
+    await cli.exited;
+    const human = await runCliOnce(['show', id, '--store', store]);
+    assert.equal(human.code, 0);
+    assert.match(human.stdout, /hint: Pass --secret stripe=<secret>, or set WEBHOOK_INSPECTOR_SECRET_STRIPE\./);
+    assert.doesNotMatch(human.stdout + human.stderr, /Webhook Inspector:|webhookInspector\./, 'no VS Code command or setting in the terminal');
+  });
+
   test('a port in use exits 1 with a message that says what to do', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

@@ -172,7 +172,14 @@ test('empty and rejected bodies', async () => {
   assert.equal(empty.actions.hasBody, false);
   const rejected = await buildDetailSnapshot(makeEvent({ rejected: 'body-too-large', size: 30_000_000 }), Buffer.alloc(0));
   assert.equal(rejected.body.content.kind, 'rejected');
-  assert.match(rejected.body.content.kind === 'rejected' ? rejected.body.content.reason : '', /maxBodySize/);
+  const reason = rejected.body.content.kind === 'rejected' ? rejected.body.content.reason : '';
+  assert.match(reason, /over the receiver's size limit and was not kept\.$/);
+  assert.doesNotMatch(reason, /webhookInspector/, 'the core names no setting');
+  // The host words the knob: the VS Code panel names its setting.
+  const worded = await buildDetailSnapshot(makeEvent({ rejected: 'body-too-large', size: 30_000_000 }), Buffer.alloc(0), {
+    wording: ({ knob }) => `[set ${knob}]`,
+  });
+  assert.match(worded.body.content.kind === 'rejected' ? worded.body.content.reason : '', /not kept\. \[set maxBodySize\]$/);
 });
 
 test('overview, headers as received, query parameters', async () => {

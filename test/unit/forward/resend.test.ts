@@ -341,7 +341,7 @@ describe('request hygiene', () => {
     const d = await resend(event, body, `http://localhost:${port}`, { guard: strictGuard(), log: new DeliveryLog(ts.store) });
     assert.equal(d.status, undefined);
     assert.equal(d.errorCode, 'ECONNREFUSED');
-    assert.equal(d.error, `Nothing is listening on localhost:${port} — start your handler or change webhookInspector.forward.target`);
+    assert.equal(d.error, `Nothing is listening on localhost:${port} — start your handler or change the target`);
     assert.equal(deliveriesOf(ts.store.get(event.id))[0]!.errorCode, 'ECONNREFUSED');
   });
 

@@ -129,7 +129,8 @@ describe('slow and flooding clients', () => {
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
     const limited = await request(`${url}/r`, { body: 'x' });
     assert.ok(Number(limited.headers['retry-after']) >= 1);
-    assert.match(limited.body.toString(), /rateLimitPerMinute/);
+    assert.match(limited.body.toString(), /Too many requests from this address; retry in \d+ s\./);
+    assert.doesNotMatch(limited.body.toString(), /webhookInspector|rateLimit|--rate-limit/, 'a remote sender is told no local setting');
     // Behind the tunnel, the sender is the first X-Forwarded-For address.
     assert.equal((await request(`${url}/r`, { body: 'x', headers: { 'x-forwarded-for': '203.0.113.9' } })).status, 200);
   });

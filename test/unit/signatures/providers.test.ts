@@ -309,10 +309,10 @@ describe('every provider, table-driven', () => {
         assert.equal(r.status, 'malformed', r.reason);
       });
 
-      it('reports no-secret with the command to set one', () => {
+      it('reports no-secret with the signing secret as the knob to set', () => {
         const r = verifyRequest(valid, { secrets: [], now: NOW });
         assert.equal(r.status, 'no-secret');
-        assert.match(r.hint ?? '', /Webhook Inspector: Set Signing Secret/);
+        assert.equal(r.knob, 'signingSecret');
       });
 
       if (c.tolerance !== undefined) {
