@@ -30,17 +30,9 @@ import { DEFAULT_TARGET, parseTarget, TargetError } from './target';
 import { httpTransport } from './transport';
 import type { Delivery, DeliveryKind, ForwardState, Sleep, Transport } from './types';
 import { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError, realSleep } from './types';
+import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from '../backoff';
 
 export type ResponseMode = 'immediate' | 'proxy';
-
-export interface BackoffOptions {
-  /** Delay before the first retry. Default 1000 ms. */
-  initialMs?: number;
-  /** Growth per retry. Default 2. */
-  factor?: number;
-  /** Upper bound of one delay (also for `Retry-After`). Default 60 000 ms. */
-  maxMs?: number;
-}
 
 export interface ForwarderOptions {
   /** Where bodies are read from and deliveries recorded (an `EventStore` fits). */
@@ -55,7 +47,10 @@ export interface ForwarderOptions {
   timeoutMs?: number;
   /** Immediate mode: attempts per event and target, the first included. Default 5. */
   maxAttempts?: number;
+  /** Retry delays (the shared schedule, with jitter); `maxMs` also caps a handler's `Retry-After`. */
   backoff?: BackoffOptions;
+  /** For backoff jitter, so retries to one handler do not run in lockstep. Default `Math.random`. */
+  random?: () => number;
   /** Decides about hosts other than localhost. */
   guard: HostGuard;
   /**
@@ -112,13 +107,6 @@ interface TargetQueue {
 }
 
 const MAX_TRACKED = 1000;
-
-export function backoffDelay(retry: number, b: BackoffOptions = {}): number {
-  const initial = b.initialMs ?? 1000;
-  const factor = b.factor ?? 2;
-  const max = b.maxMs ?? 60_000;
-  return Math.min(max, Math.round(initial * factor ** Math.max(0, retry - 1)));
-}
 
 export class Forwarder extends Disposable {
   private readonly queues = new Map<string, TargetQueue>();
@@ -321,7 +309,7 @@ export class Forwarder extends Disposable {
         }
         return;
       }
-      const delay = Math.min(this.options.backoff?.maxMs ?? 60_000, retryAfterMs(delivery) ?? backoffDelay(attempt, this.options.backoff));
+      const delay = Math.min(this.options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs, retryAfterMs(delivery) ?? backoffDelay(attempt, this.options.backoff, this.options.random));
       this.setState(event.id, target, 'retrying', attempt, delivery, delay);
       this.logger.info(`Forward: ${event.id} → ${delivery.target}: ${delivery.error ?? `status ${delivery.status}`}; retry ${attempt + 1}/${max} in ${delay} ms.`);
       await this.sleep(delay, this.shutdown.signal);

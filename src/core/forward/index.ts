@@ -17,7 +17,9 @@ export type { IdempotencyReport, ResendOptions, ResendTimesOptions } from './res
 export { ConfirmationRequiredError, resend, resendTimes, sendEdited } from './resend';
 export type { RouteRule } from './routing';
 export { eventType, routeTargets } from './routing';
-export type { BackoffOptions, ForwardStateChange, ForwarderOptions, ProxyRequest, ResponseMode } from './forwarder';
-export { Forwarder, backoffDelay, replyFor } from './forwarder';
+export type { BackoffOptions } from '../backoff';
+export { backoffDelay } from '../backoff';
+export type { ForwardStateChange, ForwarderOptions, ProxyRequest, ResponseMode } from './forwarder';
+export { Forwarder, replyFor } from './forwarder';
 export type { SampleInfo, SampleOptions, SampleRequest, SendSampleOptions } from './samples';
 export { buildSample, samples, sendSample, signSample } from './samples';

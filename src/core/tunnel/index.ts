@@ -1,6 +1,6 @@
 /** The tunnel layer: a public URL in front of the local receiver, supervised and self-tested. No `vscode`. */
-export { backoffDelay, DEFAULT_BACKOFF } from './backoff';
-export type { BackoffOptions } from './backoff';
+export { backoffDelay, DEFAULT_BACKOFF } from '../backoff';
+export type { BackoffOptions } from '../backoff';
 export {
   CANARY_PATH_PREFIX,
   canaryResponse,

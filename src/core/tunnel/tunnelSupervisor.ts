@@ -2,8 +2,8 @@ import type { IDisposable } from '../lifecycle';
 import { Disposable, Emitter } from '../lifecycle';
 import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
-import type { BackoffOptions } from './backoff';
-import { backoffDelay } from './backoff';
+import type { BackoffOptions } from '../backoff';
+import { backoffDelay } from '../backoff';
 import { canaryUrl, checkCanaryAnswer, newCanaryToken } from './canary';
 import { createLocaltunnelFactory, DEFAULT_LOCALTUNNEL_HOST } from './localtunnelFactory';
 import type {

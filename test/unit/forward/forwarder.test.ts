@@ -33,7 +33,7 @@ describe('Forwarder, immediate mode', () => {
     const port = await deadPort();
     const clock = new FakeClock(T0.getTime());
     const sleep = new FakeSleep(true, clock);
-    const fwd = new Forwarder({ store: ts.store, target: `http://localhost:${port}`, guard: strictGuard(), maxAttempts: 5, now: clock.now, sleep: sleep.sleep });
+    const fwd = new Forwarder({ store: ts.store, target: `http://localhost:${port}`, guard: strictGuard(), maxAttempts: 5, now: clock.now, sleep: sleep.sleep, random: () => 0 });
     const changes: ForwardStateChange[] = [];
     fwd.onDidChangeState((c) => changes.push(c));
     try {
@@ -64,7 +64,7 @@ describe('Forwarder, immediate mode', () => {
     let calls = 0;
     const h = await startHandler((req) => (req.url === '/bad' ? { status: 400, body: 'no' } : ++calls <= 2 ? { status: 503, body: 'busy' } : { status: 200, body: 'ok' }));
     const sleep = new FakeSleep(true);
-    const fwd = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), sleep: sleep.sleep, backoff: { initialMs: 500, factor: 3 } });
+    const fwd = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), sleep: sleep.sleep, backoff: { initialMs: 500, factor: 3 }, random: () => 0 });
     const changes: ForwardStateChange[] = [];
     fwd.onDidChangeState((c) => changes.push(c));
     try {
@@ -430,6 +430,28 @@ describe('routing and fan-out', () => {
 });
 
 test('backoffDelay grows exponentially up to the cap', () => {
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n)), [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
-  assert.deepEqual([1, 2, 3].map((n) => backoffDelay(n, { initialMs: 100, factor: 10, maxMs: 5000 })), [100, 1000, 5000]);
+  const noJitter = () => 0;
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n, {}, noJitter)), [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+  assert.deepEqual([1, 2, 3].map((n) => backoffDelay(n, { initialMs: 100, factor: 10, maxMs: 5000 }, noJitter)), [100, 1000, 5000]);
+});
+
+test('retries to one handler are jittered (the shared backoff), so they do not run in lockstep', async () => {
+  const ts = await tempStore();
+  const port = await deadPort();
+  const draws = [0.9, 0.1, 0.5];
+  const sleep = new FakeSleep(true);
+  const fwd = new Forwarder({ store: ts.store, target: `http://localhost:${port}`, guard: strictGuard(), maxAttempts: 4, sleep: sleep.sleep, random: () => draws.shift() ?? 0 });
+  const changes: ForwardStateChange[] = [];
+  fwd.onDidChangeState((c) => changes.push(c));
+  try {
+    const { event } = await capture(ts.store, { url: '/hook', headers: [], body: '{}' });
+    fwd.forward(event);
+    await until(() => changes.some((c) => c.state === 'failed'), 'the failed state');
+    await fwd.whenIdle();
+    // base 1000, 2000, 4000 less jitter (0.5 x base x draw): never above the base, never below half of it.
+    assert.deepEqual(sleep.delays, [550, 1900, 3000]);
+  } finally {
+    fwd.dispose();
+    await ts.close();
+  }
 });

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startLtServer } from '../../support/ltServer';
 import type { LtServer } from '../../support/ltServer';
-import { backoffDelay } from '../../../src/core/tunnel/backoff';
+import { backoffDelay } from '../../../src/core/backoff';
 import { TunnelSupervisor } from '../../../src/core/tunnel/tunnelSupervisor';
 import type { TunnelSupervisorOptions } from '../../../src/core/tunnel/tunnelSupervisor';
 import type { TunnelConnection, TunnelFactory } from '../../../src/core/tunnel/types';

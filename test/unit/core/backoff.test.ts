@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../../src/core/tunnel/backoff';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../../src/core/backoff';
 
 test('backoff grows by the factor and is capped', () => {
   const opts = { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 };
