@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { Cookie, Entry, Log, PostDataCommon, PostDataText, Request, Response } from 'har-format';
 import type { CapturedEvent } from '../event';
 import { headerValue } from '../event';
 import { queryPairs } from '../detail/snapshot';
@@ -17,57 +18,11 @@ import { isCredentialHeader, REDACTED, redactHeaders } from './redact';
  * (custom fields start with `_`, as the spec allows).
  */
 
-export interface HarNameValue {
-  name: string;
-  value: string;
-}
+/** A request body as we write it: text, or base64 with `encoding` (HAR defines that field for response content only). */
+export type HarPostData = PostDataCommon & PostDataText & { encoding?: 'base64' };
 
-export interface HarPostData {
-  mimeType: string;
-  text: string;
-  encoding?: 'base64';
-}
-
-export interface HarRequest {
-  method: string;
-  url: string;
-  httpVersion: string;
-  cookies: HarNameValue[];
-  headers: HarNameValue[];
-  queryString: HarNameValue[];
-  postData?: HarPostData;
-  headersSize: number;
-  bodySize: number;
-}
-
-export interface HarContent {
-  size: number;
-  mimeType: string;
-  text?: string;
-  encoding?: 'base64';
-}
-
-export interface HarResponse {
-  status: number;
-  statusText: string;
-  httpVersion: string;
-  cookies: HarNameValue[];
-  headers: HarNameValue[];
-  content: HarContent;
-  redirectURL: string;
-  headersSize: number;
-  bodySize: number;
-}
-
-export interface HarTimings {
-  blocked: number;
-  dns: number;
-  connect: number;
-  send: number;
-  wait: number;
-  receive: number;
-  ssl: number;
-}
+/** A HAR request whose body may be base64 (see `HarPostData`). */
+export type HarRequest = Omit<Request, 'postData'> & { postData?: HarPostData };
 
 /** What HAR cannot say about a captured event. */
 export interface HarEventExtras {
@@ -83,24 +38,12 @@ export interface HarEventExtras {
   redacted?: boolean;
 }
 
-export interface HarEntry {
-  startedDateTime: string;
-  time: number;
-  request: HarRequest;
-  response: HarResponse;
-  cache: Record<string, never>;
-  timings: HarTimings;
-  comment?: string;
-  _webhookInspector?: HarEventExtras;
-}
+/** A HAR entry with our request shape and the `_webhookInspector` extras. */
+export type HarEntry = Omit<Entry, 'request'> & { request: HarRequest; _webhookInspector?: HarEventExtras };
 
+/** The archive we write: HAR 1.2 with our entries. */
 export interface HarLog {
-  log: {
-    version: '1.2';
-    creator: { name: string; version: string };
-    entries: HarEntry[];
-    comment?: string;
-  };
+  log: Omit<Log, 'entries' | 'version'> & { version: '1.2'; entries: HarEntry[] };
 }
 
 export interface HarOptions {
@@ -140,8 +83,8 @@ function requestHeadersSize(event: CapturedEvent): number {
 }
 
 /** Cookies of the `Cookie` headers, as HAR lists them (values redacted like the header). */
-function requestCookies(event: CapturedEvent, redact: boolean): HarNameValue[] {
-  const cookies: HarNameValue[] = [];
+function requestCookies(event: CapturedEvent, redact: boolean): Cookie[] {
+  const cookies: Cookie[] = [];
   for (const [name, value] of event.headers) {
     if (name.toLowerCase() !== 'cookie') {
       continue;
@@ -175,7 +118,7 @@ export function harEntry(event: CapturedEvent, body: Uint8Array, options: HarOpt
   }
   const res = event.response;
   const resBytes = Buffer.byteLength(res.body, 'utf8');
-  const response: HarResponse = {
+  const response: Response = {
     status: res.status,
     statusText: STATUS_CODES[res.status] ?? '',
     httpVersion: HTTP_VERSION,
