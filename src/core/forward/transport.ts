@@ -16,12 +16,15 @@ import type { Duplex } from 'node:stream';
 import { isLoopbackHost } from './target';
 import type { OutgoingRequest, Transport, TransportResponse } from './types';
 import { DeliveryError } from './types';
+import type { LookupFunction } from 'node:net';
 
 export interface HttpTransportOptions {
   /** Accept self-signed certificates (https on localhost during development). Default false. */
   insecureTls?: boolean;
   /** How long (ms) an idle connection to a loopback target stays open for the next request. Default 1000; 0: a connection per request. */
   keepAliveIdleMs?: number;
+  /** Name resolution (`net.connect`'s `lookup`); the system resolver by default. Tests map a remote-looking name to a loopback listener. */
+  lookup?: LookupFunction;
 }
 
 /** A `Transport` that may hold idle connections to loopback handlers. */
@@ -143,6 +146,7 @@ function attempt(req: OutgoingRequest, limit: number, signal: AbortSignal | unde
       headers: flat as unknown as http.OutgoingHttpHeaders,
       agent: agent ?? (false as const),
       setHost: false,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
     };
     try {
       client = isHttps ? https.request({ ...base, rejectUnauthorized: !options.insecureTls }) : http.request(base);
