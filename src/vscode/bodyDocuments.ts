@@ -3,6 +3,7 @@ import { bodyForEditor } from '../core/detail/editorText';
 import type { EditorBody } from '../core/detail/editorText';
 import { formatBytes } from '../core/format';
 import type { EventStore } from '../core/store';
+import { missingEventMessage } from './commands/guarded';
 
 /** Read-only documents of event bodies: `webhook-body:/<eventId>/body.<ext>`. */
 export const BODY_SCHEME = 'webhook-body';
@@ -44,7 +45,7 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
     this.pending.delete(key);
     try {
       const body = await (pending ?? this.compute(id));
-      return body ? body.text : `The event ${id} is no longer in the store.`;
+      return body ? body.text : missingEventMessage(id);
     } catch (err) {
       return `The body of ${id} could not be read: ${(err as Error).message}`;
     }
@@ -63,7 +64,7 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
   async open(eventId: string, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor | undefined> {
     const body = await this.compute(eventId);
     if (!body) {
-      void vscode.window.showWarningMessage(`Webhook Inspector: the event ${eventId} is no longer in the store.`);
+      void vscode.window.showWarningMessage(`Webhook Inspector: ${missingEventMessage(eventId)}`);
       return undefined;
     }
     if (!(await confirmLargeText(body.text))) {
@@ -87,7 +88,7 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
   async openEditableCopy(eventId: string): Promise<vscode.TextEditor | undefined> {
     const body = await this.compute(eventId);
     if (!body) {
-      void vscode.window.showWarningMessage(`Webhook Inspector: the event ${eventId} is no longer in the store.`);
+      void vscode.window.showWarningMessage(`Webhook Inspector: ${missingEventMessage(eventId)}`);
       return undefined;
     }
     if (!(await confirmLargeText(body.text))) {

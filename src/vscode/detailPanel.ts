@@ -25,6 +25,7 @@ import type { Logger } from '../core/logger';
 import type { EventStore, StoreChange } from '../core/store';
 import { BODY_SCHEME, BodyDocumentProvider } from './bodyDocuments';
 import { vscodeWording } from './wording';
+import { guarded, missingEventMessage } from './commands/guarded';
 
 /** The panel's viewType, used by `createWebviewPanel` and `registerWebviewPanelSerializer` (and the `onWebviewPanel:` activation event). */
 const DETAIL_VIEW_TYPE = 'webhookInspector.eventDetail';
@@ -173,7 +174,7 @@ export class DetailPanel extends Disposable {
       if (!event) {
         this.lastSnapshot = undefined;
         this.panel.title = 'Webhook Event';
-        this.post({ type: 'missing', eventId: id, message: 'This event is no longer in the store: it was deleted, evicted, or the store folder changed.' });
+        this.post({ type: 'missing', eventId: id, message: missingEventMessage(id) });
         return undefined;
       }
       const [body, commands] = await Promise.all([store.readBody(id), vscode.commands.getCommands(true)]);
@@ -268,7 +269,7 @@ async function eventAndBody(deps: DetailDeps, eventId: string): Promise<{ event:
   const store = await deps.store();
   const event = store.get(eventId);
   if (!event) {
-    throw new Error(`The event ${eventId} is no longer in the store.`);
+    throw new Error(missingEventMessage(eventId));
   }
   return { event, body: await store.readBody(eventId), store };
 }
@@ -277,7 +278,7 @@ async function copyValue(deps: DetailDeps, eventId: string, what: 'header' | 'qu
   const store = await deps.store();
   const event = store.get(eventId);
   if (!event) {
-    throw new Error(`The event ${eventId} is no longer in the store.`);
+    throw new Error(missingEventMessage(eventId));
   }
   const pair = what === 'header' ? event.headers[index] : queryPairs(event.url)[index];
   if (!pair) {
@@ -433,30 +434,23 @@ export function registerEventDetail(
     }
     return id;
   };
-  const guarded =
-    (fn: (id: string) => Promise<unknown>) =>
-    async (arg?: unknown): Promise<void> => {
+  /** The command's event (argument, selection or open panel), then `fn` under the one error policy. */
+  const onEvent = (fn: (id: string) => Promise<unknown>) =>
+    guarded(async (arg?: unknown) => {
       const id = target(arg);
-      if (!id) {
-        return;
-      }
-      try {
-        await fn(id);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Webhook Inspector: ${(err as Error).message}`);
-      }
-    };
+      return id ? fn(id) : undefined;
+    });
   const commands: Record<string, (arg?: unknown) => unknown> = {
     [DETAIL_COMMANDS.showEventDetail]: (arg?: unknown, opts?: unknown) => {
       const id = target(arg);
       const preserveFocus = typeof opts === 'object' && opts !== null && (opts as { preserveFocus?: unknown }).preserveFocus === true;
       return id ? DetailPanel.show(deps, id, { preserveFocus }) : undefined;
     },
-    [DETAIL_COMMANDS.openBodyInEditor]: guarded((id) => runAction(deps, 'openInEditor', id)),
-    [DETAIL_COMMANDS.openEditableBodyCopy]: guarded((id) => runAction(deps, 'openEditableCopy', id)),
-    [DETAIL_COMMANDS.copyAsCurl]: guarded((id) => runAction(deps, 'copyCurl', id)),
-    [DETAIL_COMMANDS.copyBody]: guarded((id) => runAction(deps, 'copyBody', id)),
-    [DETAIL_COMMANDS.saveAsFixture]: guarded((id) => runAction(deps, 'saveFixture', id)),
+    [DETAIL_COMMANDS.openBodyInEditor]: onEvent((id) => runAction(deps, 'openInEditor', id)),
+    [DETAIL_COMMANDS.openEditableBodyCopy]: onEvent((id) => runAction(deps, 'openEditableCopy', id)),
+    [DETAIL_COMMANDS.copyAsCurl]: onEvent((id) => runAction(deps, 'copyCurl', id)),
+    [DETAIL_COMMANDS.copyBody]: onEvent((id) => runAction(deps, 'copyBody', id)),
+    [DETAIL_COMMANDS.saveAsFixture]: onEvent((id) => runAction(deps, 'saveFixture', id)),
   };
   for (const [id, handler] of Object.entries(commands)) {
     disposables.push(vscode.commands.registerCommand(id, handler));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { guarded } from './guarded';
+import { missingEventMessage, registerGuardedCommand } from './guarded';
 import { bodyForEditor } from '../../core/detail/editorText';
 import type { CapturedEvent } from '../../core/event';
 import { eventPath } from '../../core/event';
@@ -50,7 +50,7 @@ export class CompareDocumentProvider implements vscode.TextDocumentContentProvid
       const store = await this.getStore();
       const event = store.get(id);
       if (!event) {
-        return `The event ${id} is no longer in the store.`;
+        return missingEventMessage(id);
       }
       const body = await bodyForEditor(event, await store.readBody(id));
       return compareText(event, body.text);
@@ -145,7 +145,7 @@ export async function compareWithPrevious(deps: CompareDeps, ...args: unknown[])
 export function registerCompare(deps: CompareDeps): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocumentProvider(deps.store)),
-    vscode.commands.registerCommand(COMPARE_COMMANDS.compareEvents, guarded((...args) => compareEvents(deps, ...args))),
-    vscode.commands.registerCommand(COMPARE_COMMANDS.compareWithPrevious, guarded((...args) => compareWithPrevious(deps, ...args))),
+    registerGuardedCommand(COMPARE_COMMANDS.compareEvents, (...args) => compareEvents(deps, ...args)),
+    registerGuardedCommand(COMPARE_COMMANDS.compareWithPrevious, (...args) => compareWithPrevious(deps, ...args)),
   );
 }

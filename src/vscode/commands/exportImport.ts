@@ -12,7 +12,7 @@ import { DEFAULT_MAX_BODY_SIZE } from '../../core/receiver';
 import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';
 import { registerCompare } from './compare';
-import { guarded as guardedCommand } from './guarded';
+import { registerGuardedCommand } from './guarded';
 
 /**
  * Save as .http, Export as HAR and Import (HAR, fixture, .http or cURL; and, through
@@ -267,14 +267,11 @@ export async function importEvents(deps: ExportDeps, options?: ImportOptions): P
 
 /** Registers Compare, Compare with Previous, Save as .http, Export as HAR and Import. Push the result to `context.subscriptions`. */
 export function registerExportCommands(_context: vscode.ExtensionContext, deps: ExportDeps): vscode.Disposable {
-  const guarded = <T>(fn: (...args: unknown[]) => Promise<T>) => guardedCommand(fn, (m) => deps.logger.error(`Export: ${m}`));
+  const log = (m: string) => deps.logger.error(`Export: ${m}`);
   return vscode.Disposable.from(
     registerCompare({ store: deps.store, selection: deps.selection }),
-    vscode.commands.registerCommand(EXPORT_COMMANDS.saveAsHttpFile, guarded((...args) => saveAsHttpFile(deps, ...args))),
-    vscode.commands.registerCommand(EXPORT_COMMANDS.exportHar, guarded((...args) => exportHar(deps, ...args))),
-    vscode.commands.registerCommand(
-      EXPORT_COMMANDS.importEvents,
-      guarded((arg) => importEvents(deps, isOptions(arg) ? arg : undefined)),
-    ),
+    registerGuardedCommand(EXPORT_COMMANDS.saveAsHttpFile, (...args) => saveAsHttpFile(deps, ...args), log),
+    registerGuardedCommand(EXPORT_COMMANDS.exportHar, (...args) => exportHar(deps, ...args), log),
+    registerGuardedCommand(EXPORT_COMMANDS.importEvents, (arg) => importEvents(deps, isOptions(arg) ? arg : undefined), log),
   );
 }

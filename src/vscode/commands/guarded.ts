@@ -12,3 +12,13 @@ export function guarded<T>(fn: (...args: unknown[]) => Promise<T>, log?: (messag
     }
   };
 }
+
+/** Registers a command whose handler runs under `guarded`'s error policy. */
+export function registerGuardedCommand(id: string, fn: (...args: unknown[]) => Promise<unknown>, log?: (message: string) => void): vscode.Disposable {
+  return vscode.commands.registerCommand(id, guarded(fn, log));
+}
+
+/** The one wording for an event that was deleted, evicted, or lives in another store folder. */
+export function missingEventMessage(eventId: string): string {
+  return `The event ${eventId} is no longer in the store: it was deleted, evicted, or the store folder changed.`;
+}
