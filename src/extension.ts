@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { clearEvents } from './vscode/commands/clearEvents';
 import { copyUrl } from './vscode/commands/copyUrl';
 import { deleteEvent } from './vscode/commands/deleteEvent';
-import { removeSigningSecret, setSigningSecret } from './vscode/commands/signingSecrets';
+import { removeSigningSecret, reverifyOnChangesElsewhere, setSigningSecret } from './vscode/commands/signingSecrets';
 import { startReceiver } from './vscode/commands/startReceiver';
 import { statusMenu } from './vscode/commands/statusMenu';
 import { stopReceiver } from './vscode/commands/stopReceiver';
@@ -137,8 +137,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     vscode.workspace.onDidCloseTextDocument((d) => editableCopies.delete(d.uri.toString())),
   );
 
-  // Secrets are read from the keyring once; verification and handshakes then use the in-memory cache.
+  // Secrets are read from the keyring once; verification and handshakes then use the in-memory cache,
+  // which follows changes made in other windows.
   await secrets.load();
+  context.subscriptions.push(reverifyOnChangesElsewhere(ctx));
   logger.info(`Activated in ${Date.now() - started} ms.`);
   if (controller.wasRunning && vscode.workspace.getConfiguration('webhookInspector').get<boolean>('restoreAfterReload', true)) {
     logger.info('The receiver was running before the reload: starting it again.');

@@ -12,7 +12,8 @@ export interface SecretEntry {
 }
 
 const INDEX_KEY = 'webhookInspector.secretProviders';
-const secretKey = (provider: string) => `webhookInspector.secret.${provider}`;
+const SECRET_KEY_PREFIX = 'webhookInspector.secret.';
+const secretKey = (provider: string) => `${SECRET_KEY_PREFIX}${provider}`;
 
 export class KeyringError extends Error {
   constructor(action: string, cause: unknown) {
@@ -35,8 +36,45 @@ export class SecretStore implements SecretSource {
   private readonly _onDidChange = new Emitter<string>();
   /** Fires with the provider whose secrets changed. */
   readonly onDidChange = this._onDidChange.event;
+  private readonly _onDidChangeElsewhere = new Emitter<string>();
+  /** Fires with the provider whose secrets another window changed (after `onDidChange`). */
+  readonly onDidChangeElsewhere = this._onDidChangeElsewhere.event;
 
-  constructor(private readonly storage: vscode.SecretStorage, private readonly state: vscode.Memento, private readonly logger: Logger) {}
+  private readonly subscription: vscode.Disposable;
+  /** Providers this window is writing now: their change events are our own. */
+  private readonly writing = new Set<string>();
+
+  constructor(private readonly storage: vscode.SecretStorage, private readonly state: vscode.Memento, private readonly logger: Logger) {
+    // A secret set or removed in another window of this VS Code applies here too.
+    this.subscription = storage.onDidChange((e) => {
+      if (e.key.startsWith(SECRET_KEY_PREFIX)) {
+        void this.reload(e.key.slice(SECRET_KEY_PREFIX.length));
+      }
+    });
+  }
+
+  /** Reads one provider's secrets again after SecretStorage reported a change; fires only when they differ. */
+  private async reload(provider: string): Promise<void> {
+    let entries: SecretEntry[];
+    try {
+      const raw = await this.storage.get(secretKey(provider));
+      entries = raw ? (JSON.parse(raw) as SecretEntry[]) : [];
+    } catch (err) {
+      this.logger.error(new KeyringError('read from', err).message);
+      return;
+    }
+    if (this.writing.has(provider) || JSON.stringify(entries) === JSON.stringify(this.cache.get(provider) ?? [])) {
+      return; // our own write, already in the cache
+    }
+    if (entries.length) {
+      this.cache.set(provider, entries);
+    } else {
+      this.cache.delete(provider);
+    }
+    this.logger.info(`The ${provider} signing secrets changed in another window; re-verifying.`);
+    this._onDidChange.fire(provider);
+    this._onDidChangeElsewhere.fire(provider);
+  }
 
   /** Loads every stored secret into memory. Keyring failures are logged and leave the cache empty. */
   async load(): Promise<void> {
@@ -89,6 +127,15 @@ export class SecretStore implements SecretSource {
   }
 
   private async write(provider: string, entries: SecretEntry[]): Promise<void> {
+    this.writing.add(provider);
+    try {
+      await this.writeNow(provider, entries);
+    } finally {
+      this.writing.delete(provider);
+    }
+  }
+
+  private async writeNow(provider: string, entries: SecretEntry[]): Promise<void> {
     try {
       if (entries.length) {
         await this.storage.store(secretKey(provider), JSON.stringify(entries));
@@ -108,7 +155,9 @@ export class SecretStore implements SecretSource {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this._onDidChange.dispose();
+    this._onDidChangeElsewhere.dispose();
   }
 }
 

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import * as vscode from 'vscode';
 import Stripe from 'stripe';
 import type { WebhookInspectorApi } from '../../src/extension';
@@ -42,8 +43,8 @@ describe('Signatures in a real VS Code', () => {
     });
     assert.equal(node.event.verification?.status, 'no-secret');
     assert.equal(node.event.verification?.knob, 'signingSecret', 'the core names the knob, not a command');
-    const tooltip = api.tree.getTreeItem(node).tooltip;
-    assert.match(typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '', /Set Signing Secret/, 'VS Code words it as its command');
+    const tooltip = (api.tree.getTreeItem(node).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    assert.match(tooltip, /What to do: Run "Webhook Inspector: Set Signing Secret" for stripe/, 'VS Code words the knob as its command');
     assert.match(api.tree.getTreeItem(node).contextValue ?? '', /\+unverified\+/);
   });
 
@@ -123,6 +124,21 @@ describe('Signatures in a real VS Code', () => {
     assert.deepEqual(api.secrets.secretsFor('github'), []);
     await waitFor('github events unverified again', async () => eventNode(await api.tree.getChildren(), '/hooks/github')?.event.verification?.status === 'no-secret');
     await vscode.commands.executeCommand('webhookInspector.setSigningSecret', { provider: 'github', secret: GITHUB_SECRET });
+  });
+
+  it('a secret stored in another window (SecretStorage.onDidChange) applies here and re-verifies', async () => {
+    const secret = 'shpss_other_window_secret';
+    const body = JSON.stringify({ id: 820982911946154500, email: 'jon@example.com' });
+    const hmac = createHmac('sha256', secret).update(body).digest('base64');
+    await post(`${url}/hooks/shopify-other-window`, body, { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': hmac, 'content-type': 'application/json' });
+    await waitFor('the Shopify event without a secret', async () => eventNode(await api.tree.getChildren(), '/hooks/shopify-other-window')?.event.verification?.status === 'no-secret');
+    // Another window writes the same SecretStorage entry this window reads: the change event is all we get.
+    const storage = (api.secrets as unknown as { storage: vscode.SecretStorage }).storage;
+    await storage.store('webhookInspector.secret.shopify', JSON.stringify([{ value: secret, addedAt: new Date().toISOString() }]));
+    await waitFor('the Shopify event re-verified', async () => eventNode(await api.tree.getChildren(), '/hooks/shopify-other-window')?.event.verification?.status === 'valid');
+    assert.deepEqual(api.secrets.secretsFor('shopify'), [secret]);
+    await storage.delete('webhookInspector.secret.shopify');
+    await waitFor('the secret removed here too', async () => api.secrets.secretsFor('shopify').length === 0);
   });
 
   after(async () => {

@@ -147,6 +147,14 @@ export async function removeSigningSecret(ctx: CommandContext, args?: { provider
   return true;
 }
 
+/** Re-verifies a provider's events when another window of this VS Code changes its secrets. */
+export function reverifyOnChangesElsewhere(ctx: CommandContext): vscode.Disposable {
+  const sub = ctx.secrets.onDidChangeElsewhere((provider) => {
+    reverify(ctx, provider).catch((err: Error) => ctx.logger.error(`Re-verifying ${provider} events: ${err.message}`));
+  });
+  return { dispose: () => sub.dispose() };
+}
+
 /** Re-checks the stored events of a provider after its secrets changed, with progress. */
 async function reverify(ctx: CommandContext, provider: string): Promise<void> {
   const store = await ctx.controller.store();
