@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync, gunzipSync } from 'node:zlib';
 import Ajv2020 from 'ajv/dist/2020';
 import { runCliOnce as runCli } from '../../support/cli';
 import { jsString, literalKey } from '../../../src/core/codegen/codeText';
@@ -42,7 +43,21 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
   let ids: Map<string, string>;
   let byKey: Map<string, Delivery>;
   const out = new Map<string, string>();
-  const json = (key: string): Record<string, unknown> => JSON.parse(byKey.get(key)!.body.toString('utf8')) as Record<string, unknown>;
+  /** A sample's value as the handler sees it: parsed JSON (gunzipped first), or a form's fields. */
+  const json = (key: string): Record<string, unknown> => {
+    const d = byKey.get(key)!;
+    const gz = d.headers.some(([k, v]) => k.toLowerCase() === 'content-encoding' && v === 'gzip');
+    const text = (gz ? gunzipSync(d.body) : d.body).toString('utf8');
+    if (d.headers.some(([k, v]) => k.toLowerCase() === 'content-type' && v.startsWith('application/x-www-form-urlencoded'))) {
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of new URLSearchParams(text)) {
+        const prev = out[k];
+        out[k] = prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), v];
+      }
+      return out;
+    }
+    return JSON.parse(text) as Record<string, unknown>;
+  };
 
   const hostileBodies: Array<[string, string]> = [
     ['hostile1', '{"__proto__":{"polluted":1},"a-b":"x","*/":"*/ export const hacked = 1; /*","constructor":"c","type":"x\\u2028y","list":[{"k":1}],"ok":true}'],
@@ -80,6 +95,16 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
       wrong: () => ({ ...json('order2'), order_number: '1001' }),
     },
     {
+      name: 'SlackCommand',
+      keys: ['form1', 'form2'],
+      wrong: () => ({ ...json('form1'), team_id: 7 }),
+    },
+    {
+      name: 'GzippedEvent',
+      keys: ['gz1', 'gz2'],
+      wrong: () => ({ ...json('gz1'), count: 'three' }),
+    },
+    {
       name: 'HostilePayload',
       keys: ['hostile1', 'hostile2'],
       wrong: () => {
@@ -96,6 +121,14 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
     const items = await deliveries();
     for (const [key, text] of hostileBodies) {
       items.push({ key, url: '/hooks/custom', headers: [['Content-Type', 'application/json']], body: Buffer.from(text) });
+    }
+    const form = 'token=xyzz&team_id=T1DC2JH3J&command=%2Fweather&text=94070&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1';
+    items.push(
+      { key: 'form1', url: '/slack/commands', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: Buffer.from(form) },
+      { key: 'form2', url: '/slack/commands', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: Buffer.from(`${form}&text=again&channel_id=C1`) },
+    );
+    for (const [key, value] of [['gz1', { count: 3, tags: ['a'] }], ['gz2', { count: 4.5, tags: [], note: 'x' }]] as const) {
+      items.push({ key, url: '/gz', headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: gzipSync(JSON.stringify(value)) });
     }
     byKey = new Map(items.map((d) => [d.key, d]));
     ids = await storeDeliveries(storeDir, items);
@@ -132,6 +165,10 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
     assert.match(shop, /customer\?: \{/);
     assert.match(shop, /fulfillment_status: string \| null;/);
     assert.match(shop, /note\?: string;/);
+    const slack = out.get('SlackCommand.ts')!;
+    assert.match(slack, /text: string\[\] \| string;/, 'a repeated form field');
+    assert.match(slack, /channel_id\?: string;/);
+    assert.match(out.get('GzippedEvent.ts')!, /tags: string\[\];\n {2}note\?: string;/);
   });
 
   it('tsc --strict compiles every generated file and every sample; each wrong sample fails', async () => {
