@@ -84,9 +84,10 @@ describe('Generate Types from Events and Create Test from Event, in a real VS Co
     wrong.data.object.amount = 'a lot';
     await fsp.writeFile(path.join(dir, 'wrong.ts'), `import type { PaymentEvent } from './types';\nexport const w: PaymentEvent = ${JSON.stringify(wrong)};\n`);
     const tsc = path.join(extensionPath, 'node_modules', 'typescript', 'bin', 'tsc');
-    const common = ['--strict', '--noEmit', '--types', 'node', '--skipLibCheck', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler'];
-    // One tsc run over both files: errors in wrong.ts only.
-    const r2 = await run(process.execPath, [tsc, ...common, '--pretty', 'false', path.join(dir, 'check.ts'), path.join(dir, 'wrong.ts')]);
+    // One tsc run over both files (no @types: nothing else to check): errors in wrong.ts only.
+    const compilerOptions = { strict: true, noEmit: true, types: [], skipLibCheck: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler' };
+    await fsp.writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['check.ts', 'wrong.ts'] }));
+    const r2 = await run(process.execPath, [tsc, '-p', dir, '--pretty', 'false']);
     const errors = r2.out.split('\n').filter((l) => /error TS\d+/.test(l));
     assert.ok(errors.length > 0, r2.out);
     assert.ok(errors.every((l) => /wrong\.ts\(\d+,\d+\): error TS2322/.test(l)), r2.out);

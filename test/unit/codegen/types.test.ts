@@ -255,6 +255,10 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
         assert.match(r.stderr, message);
         assert.equal(r.stdout, '');
       }
+      const help = await runCli(['--help']);
+      for (const word of ['generate types <id…>', '--lang L', '--type T', '--name NAME', 'generate test <id>', '--framework F', '--out DIR']) {
+        assert.ok(help.stdout.includes(word), `--help mentions ${word}`);
+      }
       // With a name, mixed providers merge into one type.
       const mixed = await runCli(['generate', 'types', ids.get('pi1')!, ids.get('order1')!, '--lang', 'ts', '--name', 'AnyEvent', '--store', storeDir]);
       assert.equal(mixed.code, 0, mixed.stderr);
