@@ -53,8 +53,8 @@ export function literalKey(name: string): string {
   return typeKey(name);
 }
 
-/** Text for a comment: only harmless characters survive (no line breaks, no `*\/`), at most `max` long. */
+/** Text for a comment: only harmless characters survive (no line breaks, no `*`), at most `max` long. */
 export function commentText(text: string, max = 120): string {
-  const clean = text.replace(/[^A-Za-z0-9 ._:/@#,+()-]/g, '?');
+  const clean = text.replace(/[^A-Za-z0-9 ._:/@#,+()=&?%~-]/g, '?');
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
