@@ -203,7 +203,9 @@ export const steps = [
       const editor = t.page.locator('.editor-instance .view-lines').first();
       await poll(async () => /export\sinterface\sCheckoutEvent/.test(await editor.innerText().catch(() => '')), { timeout: 30_000, what: 'the generated interface in an editor' });
       assert.match(await editor.innerText(), /type:\s"checkout\.session\.completed";/);
-      await t.page.screenshot({ path: path.join(t.outDir, 'codegen-types.png') });
+      // A README screenshot (docs/screenshots unless --no-docs).
+      fs.mkdirSync(t.docsDir, { recursive: true });
+      await t.page.screenshot({ path: path.join(t.docsDir, 'codegen-types.png') });
       await t.wb.runCommand('View: Revert and Close Editor');
     },
   },
