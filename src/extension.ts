@@ -11,6 +11,7 @@ import { clearFilter, filterEvents, groupEventsBy, setPinned } from './vscode/co
 import { EVENTS_VIEW_ID, EventsTreeProvider } from './vscode/eventsTree';
 import { registerEventDetail } from './vscode/detailPanel';
 import { registerExportCommands } from './vscode/commands/exportImport';
+import { registerCodegenCommands } from './vscode/commands/codegen';
 import { ForwardingService } from './vscode/forwarding';
 import { clearCustomResponses, setCustomResponse } from './vscode/commands/customResponse';
 import { EDITABLE_COPY_CONTEXT_KEY, resendTimesCommand, SendRequestCodeLens, sendEditedRequest } from './vscode/commands/editAndSend';
@@ -86,6 +87,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
       logger,
     }),
   );
+
+  // Generate Types from Events…, Create Test from Event…
+  context.subscriptions.push(registerCodegenCommands({ store: () => ctrl.store(), selection: () => treeView.selection, logger }));
 
   const forwarding = new ForwardingService(context, controller, secrets, logger);
   context.subscriptions.push(forwarding);

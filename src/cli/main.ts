@@ -13,6 +13,7 @@ import { CliError } from './errors';
 import { forwardOptions, resendCommand, sendSampleCommand, watchForwarding } from './forward';
 import { verdictHint } from '../core/knobs';
 import { cliWording } from './wording';
+import { GENERATE_HELP, generateCommand } from './commands/generate';
 
 export const HELP = `webhook-inspector: capture and inspect webhooks from the terminal.
 
@@ -23,6 +24,10 @@ Usage:
   webhook-inspector resend <id> [options]  send a stored event to your handler again
   webhook-inspector send-sample <provider> <event> [options]
                                            send a signed sample event (--list: the samples)
+  webhook-inspector generate types <id…> [--type T] --lang ts|zod|jsonschema [--name NAME]
+                                           types or a JSON Schema merged from stored events
+  webhook-inspector generate test <id> --framework node|vitest|jest --out DIR
+                                           a regression test that replays the event, signed afresh
   webhook-inspector --help | --version
 
 Options:
@@ -78,6 +83,8 @@ Samples (send-sample <provider> <event>):
   --limit N            how many events to list (events; default all)
   -h, --help           this text
 
+${GENERATE_HELP}
+
 Examples:
   webhook-inspector listen --port 4000
   curl --data-binary @payload.json 'http://127.0.0.1:4000/webhooks?x=1'
@@ -125,6 +132,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         yes: { type: 'boolean', default: false },
         print: { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
+        lang: { type: 'string' },
+        name: { type: 'string' },
+        type: { type: 'string' },
+        framework: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -203,6 +215,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           allowHosts,
         });
       }
+      case 'generate':
+        return await generateCommand(io, {
+          storeDir: common.storeDir,
+          what: rest[0],
+          ids: rest.slice(1),
+          ...(values.type !== undefined ? { type: values.type } : {}),
+          ...(values.lang !== undefined ? { lang: values.lang } : {}),
+          ...(values.name !== undefined ? { name: values.name } : {}),
+          ...(values.framework !== undefined ? { framework: values.framework } : {}),
+          ...(values.out !== undefined ? { out: values.out } : {}),
+        });
       case 'events':
         return await listEvents(io, common, intOption('--limit', values.limit, Number.MAX_SAFE_INTEGER, 1));
       case 'show':

@@ -20,7 +20,7 @@ export const steps = [
     name: 'open-workbench',
     title: 'open the workbench on a workspace folder; the extension is installed',
     async run(t) {
-      await t.page.goto(t.workbenchUrl);
+      await t.page.goto(t.workbenchUrl, { timeout: 180_000 });
       await t.wb.waitReady();
       // The activity bar entry comes from the installed extension's contributions.
       await t.wb.activityBarItem(CONTAINER).waitFor({ state: 'visible', timeout: 90_000 });
@@ -164,21 +164,7 @@ export const steps = [
     async run(t) {
       const sample = t.state.signed[0];
       const before = t.handler.accepted.length;
-      const row = t.page.getByRole('treeitem').filter({ hasText: sample.rowTexts[0] }).first();
-      await row.click({ button: 'right' });
-      const item = t.page.locator('.monaco-menu .action-menu-item').filter({ hasText: 'Resend to Local Handler' }).first();
-      await item.waitFor({ state: 'visible', timeout: 15_000 });
-      // Menus fade in: a click that lands during the animation is dropped. Click until the menu closes,
-      // then fall back to the keyboard (the item is the menu's first, highlighted entry).
-      for (let attempt = 0; attempt < 3 && (await item.isVisible().catch(() => false)); attempt++) {
-        await t.page.waitForTimeout(300);
-        await item.click().catch(() => undefined);
-        await t.page.waitForTimeout(700);
-      }
-      if (await item.isVisible().catch(() => false)) {
-        await item.hover().catch(() => undefined);
-        await t.page.keyboard.press('Enter');
-      }
+      await t.wb.contextMenu(sample.rowTexts[0], 'Resend to Local Handler');
       await poll(async () => t.handler.accepted.length > before, {
         timeout: 30_000,
         what: `the handler to accept the resent event (rejected: ${JSON.stringify(t.handler.rejected)})`,
@@ -197,6 +183,30 @@ export const steps = [
         { timeout: 30_000, what: 'the row shows the delivery "→ 200"' },
       );
       await t.wb.runCommand('Notifications: Clear All Notifications');
+    },
+  },
+  {
+    name: 'generate-types-from-events',
+    title: 'right-click the Stripe row, "Generate Types from Events…", TypeScript, a name: a new TypeScript editor shows the interface',
+    async run(t) {
+      const sample = t.state.signed[0];
+      await t.wb.contextMenu(sample.rowTexts[0], 'Generate Types from Events…', async () => {
+        await t.page.screenshot({ path: path.join(t.outDir, 'codegen-context-menu.png') });
+      });
+      await poll(async () => (await t.wb.quickPickLabels()).includes('TypeScript'), { timeout: 30_000, what: 'the language quick pick' });
+      await t.wb.acceptQuickPickRow('TypeScript');
+      await t.wb.answerInputBox('(4/4)', 'CheckoutEvent');
+      // With a text editor open, one more question: where the result goes.
+      if (await poll(async () => (await t.wb.quickPickLabels()).some((l) => /new editor/.test(l)), { timeout: 3000 }).catch(() => false)) {
+        await t.page.keyboard.press('Enter');
+      }
+      const editor = t.page.locator('.editor-instance .view-lines').first();
+      await poll(async () => /export\sinterface\sCheckoutEvent/.test(await editor.innerText().catch(() => '')), { timeout: 30_000, what: 'the generated interface in an editor' });
+      assert.match(await editor.innerText(), /type:\s"checkout\.session\.completed";/);
+      // A README screenshot (docs/screenshots unless --no-docs).
+      fs.mkdirSync(t.docsDir, { recursive: true });
+      await t.page.screenshot({ path: path.join(t.docsDir, 'codegen-types.png') });
+      await t.wb.runCommand('View: Revert and Close Editor');
     },
   },
   {

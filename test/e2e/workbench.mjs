@@ -119,6 +119,29 @@ export class Workbench {
     throw new Error(`no quick pick row labelled "${label}"; rows: ${JSON.stringify(await this.quickPickLabels())}`);
   }
 
+  /**
+   * Right-clicks the tree row containing `rowText` and runs the context menu entry `label`.
+   * `beforeClick(item)` runs once the menu shows (e.g. for a screenshot).
+   */
+  async contextMenu(rowText, label, beforeClick = async () => {}) {
+    const row = this.page.getByRole('treeitem').filter({ hasText: rowText }).first();
+    await row.click({ button: 'right' });
+    const item = this.page.locator('.monaco-menu .action-menu-item').filter({ hasText: label }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    await beforeClick(item);
+    // Menus fade in: a click that lands during the animation is dropped. Click until the menu closes,
+    // then fall back to the keyboard (hover highlights the entry).
+    for (let attempt = 0; attempt < 3 && (await item.isVisible().catch(() => false)); attempt++) {
+      await this.page.waitForTimeout(300);
+      await item.click().catch(() => undefined);
+      await this.page.waitForTimeout(700);
+    }
+    if (await item.isVisible().catch(() => false)) {
+      await item.hover().catch(() => undefined);
+      await this.page.keyboard.press('Enter');
+    }
+  }
+
   /** Waits for an input box whose title contains `title`, types `value` and presses Enter. */
   async answerInputBox(title, value) {
     const widget = this.page.locator('.quick-input-widget');

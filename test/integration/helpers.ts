@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import type { WebhookInspectorApi } from '../../src/extension';
 import type { EventsNode } from '../../src/vscode/eventsTree';
@@ -36,4 +37,13 @@ export async function treeLabels(api: WebhookInspectorApi): Promise<string[]> {
     const label = api.tree.getTreeItem(n).label;
     return typeof label === 'string' ? label : (label?.label ?? '');
   });
+}
+
+/** A suite's teardown: closes the editors, deletes the suite's events, stops the receiver, removes its temp folder. */
+export async function cleanUpSuite(api: WebhookInspectorApi, eventIds: readonly string[], tempDir: string): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const store = await api.controller.store();
+  await store.delete(eventIds);
+  await vscode.commands.executeCommand('webhookInspector.stopReceiver');
+  await fsp.rm(tempDir, { recursive: true, force: true });
 }

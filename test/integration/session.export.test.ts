@@ -9,7 +9,7 @@ import type { CapturedEvent } from '../../src/core/event';
 import { CURL_SKIPPED_HEADERS } from '../../src/core/export/curl';
 import type { WebhookInspectorApi } from '../../src/extension';
 import { IMPORT_FILTERS } from '../../src/vscode/commands/exportImport';
-import { activateExtension, waitFor } from './helpers';
+import { activateExtension, cleanUpSuite, waitFor } from './helpers';
 
 interface ExportResult {
   file: string;
@@ -47,13 +47,7 @@ describe('Compare, Save as .http, HAR export, cURL and .http import, in a real V
     await waitFor('the three events in the store', () => mine.every((id) => store.get(id)));
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const store = await api.controller.store();
-    await store.delete(mine);
-    await vscode.commands.executeCommand('webhookInspector.stopReceiver');
-    await fsp.rm(dir, { recursive: true, force: true });
-  });
+  after(() => cleanUpSuite(api, mine, dir));
 
   function activeDiff(): vscode.TabInputTextDiff | undefined {
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;

@@ -67,6 +67,7 @@ export function runCliOnce(args: string[]): Promise<{ code: number | null; stdou
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': after 'exit' the pipes may still hold output.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
