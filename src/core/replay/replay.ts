@@ -79,10 +79,15 @@ export function itemsFromEvents(events: readonly CapturedEvent[], readBody: (id:
       id: e.id,
       label: `${e.eventType ?? `${e.method} ${e.url}`}`,
       source: e,
-      ...(e.provider ? { provider: e.provider } : {}),
+      ...(providerOf(e) ? { provider: providerOf(e)! } : {}),
       body: () => readBody(e.id),
       atMs: Date.parse(e.receivedAt),
     }));
+}
+
+/** The provider re-signing needs: the verified one when known (e.g. `clerk` rather than `svix`). */
+function providerOf(e: CapturedEvent): string | undefined {
+  return e.verification?.provider ?? e.provider;
 }
 
 /** Items from a scenario, in file order, arrival times from the gaps. */

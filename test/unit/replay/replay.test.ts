@@ -4,6 +4,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import type { CapturedEvent } from '../../../src/core/event';
 import { loopbackOnlyGuard } from '../../../src/core/forward/index';
 import {
   ScenarioError,
@@ -87,7 +88,7 @@ describe('replay to a real handler', () => {
     });
     try {
       const base = Date.parse('2026-03-01T12:00:00Z');
-      const events = [];
+      const events: CapturedEvent[] = [];
       for (const [i, name] of ['a', 'b-fail', 'c', 'd'].entries()) {
         events.push((await capture(t.store, { url: `/${name}`, headers: [['Content-Type', 'text/plain']], body: name, receivedAt: new Date(base + i * 1000) })).event);
       }
@@ -127,7 +128,7 @@ describe('replay to a real handler', () => {
     const t = await tempStore();
     const handler = await startHandler();
     try {
-      const events = [];
+      const events: CapturedEvent[] = [];
       for (const name of ['a', 'b', 'c']) {
         events.push((await capture(t.store, { url: `/${name}`, headers: [], body: name })).event);
       }
