@@ -5,6 +5,7 @@
  * from a scenario file.
  */
 import type { CapturedEvent } from '../event';
+import { eventPath } from '../event';
 import type { DeliveryLog } from '../forward/deliveryLog';
 import type { PreflightWarning, ResendSource, ResignMode } from '../forward/prepare';
 import { preflight } from '../forward/prepare';
@@ -37,7 +38,8 @@ export interface ReplayOptions {
   readonly seed?: number;
   readonly pacing: Pacing;
   readonly resign: ResignMode;
-  readonly secretsFor: (provider: string) => readonly string[];
+  /** The provider's secrets; `path` (the event's path) picks path-bound ones first. */
+  readonly secretsFor: (provider: string, path: string) => readonly string[];
   readonly guard: HostGuard;
   /** Records deliveries on stored events (not for scenarios). */
   readonly log?: DeliveryLog;
@@ -179,7 +181,7 @@ export async function replay(items: readonly ReplayItem[], options: ReplayOption
 function signingFor(item: ReplayItem, options: Pick<ReplayOptions, 'resign' | 'secretsFor'>) {
   return {
     resign: options.resign,
-    ...(item.provider ? { provider: item.provider, secrets: [...options.secretsFor(item.provider)] } : {}),
+    ...(item.provider ? { provider: item.provider, secrets: [...options.secretsFor(item.provider, eventPath(item.source))] } : {}),
     // A provider's retry keeps its message id: so does a replay (freshId would make every repeat look new).
     freshId: false,
   };
