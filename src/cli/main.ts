@@ -453,7 +453,8 @@ async function printEvent(io: CliIo, store: EventStore, event: CapturedEvent, js
     return;
   }
   const time = new Date(event.receivedAt).toLocaleTimeString(undefined, { hour12: false });
-  const note = event.rejected ? `  (${event.rejected})` : event.handshake ? `  (handshake: ${event.handshake})` : '';
+  const retry = event.duplicateOf ? `  (retry${event.attempt !== undefined ? ` ${event.attempt}` : ''} of ${event.duplicateOf})` : '';
+  const note = (event.rejected ? `  (${event.rejected})` : event.handshake ? `  (handshake: ${event.handshake})` : '') + retry;
   const what = event.eventType ? `  ${event.eventType}` : '';
   io.stdout(`${time}  ${event.method.padEnd(6)} ${event.url}  ${event.response.status}  ${formatBytes(event.size)}${what}  ${verdictText(event)}  ${event.id}${note}`);
 }

@@ -48,6 +48,7 @@ describe('CLI delivery ids, replay and scenarios', () => {
 
     const listed = jsonLines((await run(['events', '--store', store, '--json'])).stdout);
     assert.deepEqual(listed.map((l) => [l.id, l.duplicateOf]), [[second, first], [first, undefined]]);
+    assert.match((await run(['events', '--store', store])).stdout, new RegExp(`${second}  \\(retry 2 of ${first}\\)`), 'the human listing says it too');
     const shown = JSON.parse((await run(['show', second, '--store', store, '--json'])).stdout) as Record<string, unknown>;
     assert.equal(shown.duplicateOf, first);
     assert.equal(shown.deliveryId, '72d3162e-cc78-11e3-81ab-4c9367dc0958');
