@@ -281,7 +281,7 @@ export function eventTreeItem(event: CapturedEvent, now = new Date(), first?: Ca
   const live = forwardStates.get(event.id);
   const delivered = live ? `→ ${live}` : last ? (last.status !== undefined && last.status < 400 ? `→ ${last.status}` : last.state === 'retrying' ? '→ retrying' : `→ ${last.status ?? 'failed'}`) : undefined;
   const retry = retryText(event, first);
-  const parts = [retry, delivered, event.pinned ? 'pinned' : undefined, event.provider, event.eventType ? `${event.method} ${path}` : undefined, relativeTime(event.receivedAt, now), formatBytes(event.size)];
+  const parts = [retryText(event, first, true), delivered, event.pinned ? 'pinned' : undefined, event.provider, event.eventType ? `${event.method} ${path}` : undefined, relativeTime(event.receivedAt, now), formatBytes(event.size)];
   item.description = parts.filter(Boolean).join(' · ');
   const tokens = ['webhookEvent', verdict, event.pinned ? 'pinned' : 'unpinned'];
   if (event.rejected) {

@@ -49,7 +49,7 @@ describe('Retries, Replay Selection and scenario files, in a real VS Code', () =
       const n = (await eventNodes()).find((x) => x.kind === 'event' && x.event.id === retry);
       return n && api.tree.getTreeItem(n);
     });
-    assert.match(String(item.description), new RegExp(`^retry 2 of ${first}, \\+\\d`));
+    assert.match(String(item.description), new RegExp(`^retry 2 of evt_…${first.slice(-6)}, \\+\\d`));
     assert.match(item.contextValue ?? '', /\+duplicate/);
     // The tooltip's Markdown escapes text (spaces as &nbsp;, punctuation with backslashes): read it back as text.
     const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');

@@ -29,13 +29,19 @@ export function elapsedText(ms: number): string {
  * "retry 2 of evt_…" for a repeat (`first` is the first attempt when still stored), with
  * "+1m 03s" since the first attempt; undefined for a first attempt.
  */
-export function retryText(event: Pick<CapturedEvent, 'duplicateOf' | 'attempt' | 'receivedAt'>, first?: Pick<CapturedEvent, 'receivedAt'>): string | undefined {
+export function retryText(event: Pick<CapturedEvent, 'duplicateOf' | 'attempt' | 'receivedAt'>, first?: Pick<CapturedEvent, 'receivedAt'>, short = false): string | undefined {
   if (!event.duplicateOf) {
     return undefined;
   }
   const n = event.attempt !== undefined ? ` ${event.attempt}` : '';
   const since = first ? `, ${elapsedText(Date.parse(event.receivedAt) - Date.parse(first.receivedAt))}` : '';
-  return `retry${n} of ${event.duplicateOf}${since}`;
+  return `retry${n} of ${short ? shortId(event.duplicateOf) : event.duplicateOf}${since}`;
+}
+
+/** `evt_0mx90ykktcc53cf008a` → `evt_…cf008a`: enough to tell events apart in a narrow row (the tooltip has the whole id). */
+export function shortId(id: string): string {
+  const m = /^([a-z]+_)(.{8,})$/.exec(id);
+  return m ? `${m[1]}…${m[2]!.slice(-6)}` : id;
 }
 
 /** One attempt of a delivery, as the detail panel lists it. */

@@ -33,6 +33,7 @@ describe('attempt chains', () => {
     assert.equal(retryText(second, first), 'retry 2 of evt_a1, +1m 03s');
     assert.equal(retryText(second), 'retry 2 of evt_a1', 'first attempt evicted: no time');
     assert.equal(retryText(first, undefined), undefined);
+    assert.equal(retryText({ ...second, duplicateOf: 'evt_0mx90ykktcc53cf008a' }, first, true), 'retry 2 of evt_…cf008a, +1m 03s', 'short form for rows');
   });
 
   it('is:duplicate keeps only repeats', () => {
