@@ -67,15 +67,16 @@ export function renderDetail(snapshot: DetailSnapshot, doc: Document, options: R
   main.appendChild(renderHeader(snapshot, doc));
   main.appendChild(renderActions(snapshot, doc));
   main.appendChild(section(doc, 'overview', 'Overview', options, renderOverview(snapshot, doc)));
+  // Retries right after the overview: the attempt chain is what a user looks at a repeat for.
+  if (snapshot.attempts) {
+    main.appendChild(section(doc, 'attempts', `Provider attempts (${snapshot.attempts.rows.length})`, options, renderAttempts(snapshot.attempts, doc)));
+  }
   main.appendChild(section(doc, 'headers', `Headers (${snapshot.headers.length + snapshot.headersOmitted})`, options, renderHeaders(snapshot, doc)));
   if (snapshot.query.length > 0) {
     main.appendChild(section(doc, 'query', `Query parameters (${snapshot.query.length + snapshot.queryOmitted})`, options, renderQuery(snapshot, doc)));
   }
   main.appendChild(section(doc, 'body', 'Body', options, renderBody(snapshot, doc)));
   main.appendChild(section(doc, 'response', 'Our response', options, renderResponse(snapshot, doc)));
-  if (snapshot.attempts) {
-    main.appendChild(section(doc, 'attempts', `Provider attempts (${snapshot.attempts.rows.length})`, options, renderAttempts(snapshot.attempts, doc)));
-  }
   if (snapshot.deliveries && snapshot.deliveries.length > 0) {
     main.appendChild(section(doc, 'deliveries', `Delivery history (${snapshot.deliveries.length})`, options, renderDeliveries(snapshot.deliveries, doc)));
   }
