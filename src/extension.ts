@@ -16,6 +16,7 @@ import { ForwardingService } from './vscode/forwarding';
 import { clearCustomResponses, setCustomResponse } from './vscode/commands/customResponse';
 import { EDITABLE_COPY_CONTEXT_KEY, resendTimesCommand, SendRequestCodeLens, sendEditedRequest } from './vscode/commands/editAndSend';
 import { resendEvent, resendTo } from './vscode/commands/resend';
+import { registerReplay } from './vscode/replay/replayCommands';
 import { editableCopies } from './vscode/bodyDocuments';
 import { createLog } from './vscode/log';
 import { ReceiverController } from './vscode/receiverController';
@@ -128,6 +129,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   for (const [id, handler] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
+  // Replay Selection…, Save Selection as Scenario…, Replay Scenario and its CodeLens.
+  context.subscriptions.push(registerReplay(ctx));
   // Edit, then send: a CodeLens and an editor-title button on editable copies of bodies.
   const lens = new SendRequestCodeLens();
   const updateEditableKey = () =>

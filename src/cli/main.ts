@@ -14,6 +14,8 @@ import { forwardOptions, resendCommand, sendSampleCommand, watchForwarding } fro
 import { verdictHint } from '../core/knobs';
 import { cliWording } from './wording';
 import { GENERATE_HELP, generateCommand } from './commands/generate';
+import { replayCommand } from './commands/replay';
+import { scenarioCommand } from './commands/scenario';
 
 export const HELP = `webhook-inspector: capture and inspect webhooks from the terminal.
 
@@ -22,6 +24,10 @@ Usage:
   webhook-inspector events [options]       list the stored events, newest first
   webhook-inspector show <id> [options]    print one stored event
   webhook-inspector resend <id> [options]  send a stored event to your handler again
+  webhook-inspector replay <id…> --to URL [options]
+                                           deliver several events in order (or --scenario FILE)
+  webhook-inspector scenario save <id…> --out FILE
+                                           write the events as a scenario file (.scenario.json)
   webhook-inspector send-sample <provider> <event> [options]
                                            send a signed sample event (--list: the samples)
   webhook-inspector generate types <id…> [--type T] --lang ts|zod|jsonschema [--name NAME]
@@ -74,6 +80,25 @@ Resend (resend <id>):
   --yes                send even when the preflight warns (e.g. a stale signature)
   --json               print the delivery as one {"type":"delivery",…} object
                        Exit code: 0 for a 2xx/3xx answer, 1 otherwise, 2 when not sent.
+
+Replay (replay <id…> | replay --scenario FILE):
+  --to URL             the handler (required)
+  --order O            received (default), reverse or shuffle
+  --seed N             the shuffle's seed (printed on every shuffled run; give it to repeat one)
+  --delay MS           wait MS milliseconds between deliveries (default: no delay)
+  --as-received        keep the gaps between the events as they arrived
+  --speed N            with --as-received: N times faster (e.g. 10)
+  --resign/--no-resign as for resend; secrets from --secret or WEBHOOK_INSPECTOR_SECRET_*
+  --scenario FILE      replay a scenario file (no event store needed)
+  --expect-status S    what counts as success: 2xx (default), 200, 2xx,304 …
+  --json               one {"type":"delivery","position":…,"eventId":…,"ok":…} line per delivery
+                       Exit code: 0 all matched, 1 any failed or did not match, 2 bad usage or
+                       a malformed scenario file (the message names the entry and field).
+
+Scenario (scenario save <id…> --out FILE):
+  --out FILE           e.g. .webhooks/checkout.scenario.json; bodies as UTF-8 text, or base64
+                       when binary; credential headers (Authorization, Cookie, X-Gitlab-Token)
+                       are left out; signatures are renewed at replay time, never stored as secrets
 
 Samples (send-sample <provider> <event>):
   --list               list the samples (provider, event, description)
@@ -136,6 +161,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         name: { type: 'string' },
         type: { type: 'string' },
         framework: { type: 'string' },
+        order: { type: 'string' },
+        seed: { type: 'string' },
+        delay: { type: 'string' },
+        'as-received': { type: 'boolean', default: false },
+        speed: { type: 'string' },
+        scenario: { type: 'string' },
+        'expect-status': { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -201,6 +233,35 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           yes: values.yes ?? false,
           allowHosts,
           logger: stderrLogger(io, !!process.env.WEBHOOK_INSPECTOR_DEBUG),
+        });
+      case 'replay':
+        if (values.resign && values['no-resign']) {
+          throw new CliError('--resign and --no-resign cannot be used together.');
+        }
+        return await replayCommand(io, {
+          storeDir: common.storeDir,
+          json: common.json,
+          ids: rest,
+          ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
+          ...(values.to !== undefined ? { to: values.to } : {}),
+          ...(values.order !== undefined ? { order: values.order } : {}),
+          ...(values.seed !== undefined ? { seed: values.seed } : {}),
+          ...(values.delay !== undefined ? { delay: values.delay } : {}),
+          asReceived: values['as-received'] ?? false,
+          ...(values.speed !== undefined ? { speed: values.speed } : {}),
+          ...(values['expect-status'] !== undefined ? { expectStatus: values['expect-status'] } : {}),
+          resign: values.resign ? 'always' : values['no-resign'] ? 'never' : 'auto',
+          secrets: cliSecrets(values.secret ?? []),
+          allowHosts,
+          logger: stderrLogger(io, !!process.env.WEBHOOK_INSPECTOR_DEBUG),
+        });
+      case 'scenario':
+        return await scenarioCommand(io, {
+          storeDir: common.storeDir,
+          json: common.json,
+          args: rest,
+          ...(values.out !== undefined ? { out: values.out } : {}),
+          secrets: cliSecrets(values.secret ?? []),
         });
       case 'send-sample': {
         const secretFlags = values.secret ?? [];
@@ -416,7 +477,8 @@ async function printEvent(io: CliIo, store: EventStore, event: CapturedEvent, js
     return;
   }
   const time = new Date(event.receivedAt).toLocaleTimeString(undefined, { hour12: false });
-  const note = event.rejected ? `  (${event.rejected})` : event.handshake ? `  (handshake: ${event.handshake})` : '';
+  const retry = event.duplicateOf ? `  (retry${event.attempt !== undefined ? ` ${event.attempt}` : ''} of ${event.duplicateOf})` : '';
+  const note = (event.rejected ? `  (${event.rejected})` : event.handshake ? `  (handshake: ${event.handshake})` : '') + retry;
   const what = event.eventType ? `  ${event.eventType}` : '';
   io.stdout(`${time}  ${event.method.padEnd(6)} ${event.url}  ${event.response.status}  ${formatBytes(event.size)}${what}  ${verdictText(event)}  ${event.id}${note}`);
 }

@@ -1,3 +1,4 @@
+import { type DeliveryIdentity, deliveryIdentity } from './delivery/deliveryId';
 import { headerValue } from './event';
 
 /** What can be read about a request cheaply at capture time: who sent it and what it is about. */
@@ -6,7 +7,10 @@ export interface Classification {
   eventType?: string;
 }
 
-/** Bodies above this size are not parsed at capture time (the label falls back to method + path). */
+/** The classification plus the delivery identity (see `src/core/delivery/deliveryId.ts`): what the receiver stores. */
+export type CaptureFacts = Classification & DeliveryIdentity;
+
+/** Bodies above this size are not parsed at capture time (the label falls back to method + path; no body delivery id). */
 const PARSE_LIMIT = 1024 * 1024;
 
 type Headers = ReadonlyArray<readonly [string, string]>;
@@ -70,11 +74,22 @@ export function detectProviderFromHeaders(headers: Headers): string | undefined 
  * Webhooks `type`, Twilio statuses, and the usual fields of other providers.
  */
 export function classify(headers: Headers, body: Uint8Array, provider = detectProviderFromHeaders(headers)): Classification {
+  return classifyParsed(headers, body, provider).classification;
+}
+
+/** `classify`, plus the delivery id and attempt, from one parse of the body (the receiver's call). */
+export function captureFacts(headers: Headers, body: Uint8Array): CaptureFacts {
+  const provider = detectProviderFromHeaders(headers);
+  const { classification, json, h } = classifyParsed(headers, body, provider);
+  return { ...classification, ...deliveryIdentity(h, json, provider) };
+}
+
+function classifyParsed(headers: Headers, body: Uint8Array, provider: string | undefined): { classification: Classification; json: unknown; h: (name: string) => string | undefined } {
   const h = (name: string) => headerValue({ headers }, name);
   const json = body.length <= PARSE_LIMIT ? parseJson(body) : undefined;
   const form = json === undefined && body.length <= PARSE_LIMIT ? parseForm(body, h('content-type')) : undefined;
   const eventType = clean(fromHeaders(h, json) ?? fromBody(provider, json, form));
-  return { ...(provider ? { provider } : {}), ...(eventType ? { eventType } : {}) };
+  return { classification: { ...(provider ? { provider } : {}), ...(eventType ? { eventType } : {}) }, json, h };
 }
 
 function fromHeaders(h: (name: string) => string | undefined, json: unknown): string | undefined {

@@ -35,6 +35,12 @@ export interface CapturedEvent {
   readonly imported?: 'har' | 'fixture' | 'http' | 'curl';
   /** Resends and live deliveries to local handlers, oldest first (see `src/core/forward`). */
   readonly deliveries?: readonly Delivery[];
+  /** The provider's id of this logical delivery (a retry keeps it), e.g. `X-GitHub-Delivery` (see `src/core/delivery`). */
+  readonly deliveryId?: string;
+  /** The attempt number: stated by a header (Slack `X-Slack-Retry-Num`), else the position among the stored attempts of a repeat. */
+  readonly attempt?: number;
+  /** The id of the first stored event with the same provider and `deliveryId`: this one is a repeat. */
+  readonly duplicateOf?: string;
 }
 
 /** The stored signature verdict (see `src/core/verification.ts`). */
@@ -73,6 +79,9 @@ export interface EventJson {
   eventType?: string;
   verification?: Verification;
   handshake?: string;
+  deliveryId?: string;
+  attempt?: number;
+  duplicateOf?: string;
   /** The raw body, base64. Left out above `inlineBodyLimit`; then `bodyFile` names the stored file. */
   body?: string;
   bodyFile?: string;

@@ -35,6 +35,15 @@ export async function toEventJson(store: EventStore, event: CapturedEvent, inlin
   if (event.handshake) {
     json.handshake = event.handshake;
   }
+  if (event.deliveryId) {
+    json.deliveryId = event.deliveryId;
+  }
+  if (event.attempt !== undefined) {
+    json.attempt = event.attempt;
+  }
+  if (event.duplicateOf) {
+    json.duplicateOf = event.duplicateOf;
+  }
   if (!event.rejected) {
     const file = store.bodyFile(event.id);
     if (event.size > inlineLimit && file) {

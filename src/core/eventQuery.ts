@@ -12,6 +12,8 @@ export interface EventFilter {
   readonly eventType?: RegExp;
   readonly verdict?: RegExp;
   readonly method?: RegExp;
+  /** `is:duplicate`: only repeats of a delivery (events with `duplicateOf`). */
+  readonly duplicate?: boolean;
 }
 
 export function parseFilter(input: string): EventFilter | undefined {
@@ -21,16 +23,19 @@ export function parseFilter(input: string): EventFilter | undefined {
   }
   const words: string[] = [];
   const fields: Record<string, RegExp> = {};
+  let duplicate = false;
   for (const term of text.match(/"[^"]*"|\S+/g) ?? []) {
     const m = /^(provider|type|verdict|method):(.+)$/i.exec(term);
-    if (m) {
+    if (/^is:(duplicate|duplicates|retry|retries)$/i.test(term)) {
+      duplicate = true;
+    } else if (m) {
       const key = m[1]!.toLowerCase();
       fields[key === 'type' ? 'eventType' : key] = wildcard(m[2]!);
     } else {
       words.push(term.replace(/^"|"$/g, '').toLowerCase());
     }
   }
-  return { text, words: words.filter(Boolean), ...fields };
+  return { text, words: words.filter(Boolean), ...fields, ...(duplicate ? { duplicate } : {}) };
 }
 
 function wildcard(pattern: string): RegExp {
@@ -58,6 +63,9 @@ export function matchesFilter(event: CapturedEvent, filter: EventFilter | undefi
   if (filter.eventType && !filter.eventType.test(event.eventType ?? '')) {
     return false;
   }
+  if (filter.duplicate && !event.duplicateOf) {
+    return false;
+  }
   if (filter.method && !filter.method.test(event.method)) {
     return false;
   }
@@ -74,7 +82,8 @@ export function matchesFilter(event: CapturedEvent, filter: EventFilter | undefi
   return filter.words.every((w) => haystack.includes(w));
 }
 
-export type GroupBy = 'none' | 'time' | 'provider' | 'eventType' | 'path';
+/** `delivery` nests repeats under their first attempt (see `delivery/attempts.ts`, `groupByDelivery`). */
+export type GroupBy = 'none' | 'time' | 'provider' | 'eventType' | 'path' | 'delivery';
 
 export interface EventGroup {
   readonly key: string;
@@ -83,7 +92,7 @@ export interface EventGroup {
 }
 
 /** Groups events (already newest first) keeping that order inside each group; groups in first-seen order. */
-export function groupEvents(events: readonly CapturedEvent[], by: Exclude<GroupBy, 'none'>, now: Date = new Date()): EventGroup[] {
+export function groupEvents(events: readonly CapturedEvent[], by: Exclude<GroupBy, 'none' | 'delivery'>, now: Date = new Date()): EventGroup[] {
   const groups = new Map<string, EventGroup>();
   const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
   const startOfYesterday = startOfToday - 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import type * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { classify } from './classify';
+import { captureFacts } from './classify';
 import type { CapturedEvent, CapturedResponse } from './event';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
@@ -234,7 +234,7 @@ export class Receiver extends Disposable {
       });
       this.logger.warn(`Receiver: ${method} ${url} rejected, body ${size} bytes over the ${limit}-byte limit.`);
       // The attempt is listed (metadata only) before the sender hears back, like every event.
-      const event = await this.persist({ id, receivedAt, method, url, headers, remoteAddress, size, response, rejected: 'body-too-large', ...classify(headers, new Uint8Array(0)) }, undefined);
+      const event = await this.persist({ id, receivedAt, method, url, headers, remoteAddress, size, response, rejected: 'body-too-large', ...captureFacts(headers, new Uint8Array(0)) }, undefined);
       // Not a single byte more is read: the socket closes after the answer.
       send(res, response, { connection: 'close' });
       res.on('finish', () => req.socket.destroySoon?.());
@@ -302,7 +302,7 @@ export class Receiver extends Disposable {
         size: request.body.length,
         response: defaultResponse,
         publicUrl: (this.options.publicBaseUrl?.() ?? this.url ?? '') + request.url,
-        ...classify(request.headers, request.body),
+        ...captureFacts(request.headers, request.body),
       },
       request.body,
     );

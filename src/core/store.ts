@@ -3,6 +3,7 @@ import { constants as fsc, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CapturedEvent } from './event';
+import { DeliveryIndex } from './delivery/deliveryIndex';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
 import { nullLogger } from './logger';
@@ -106,6 +107,8 @@ export class EventStore extends Disposable {
   private readonly entries = new Map<string, Entry>();
   private newestFirst: CapturedEvent[] | undefined;
   private readonly segmentRefs = new Map<number, number>();
+  /** (provider, deliveryId) → first attempt, for `duplicateOf` (see `delivery/deliveryIndex.ts`). */
+  private readonly deliveries = new DeliveryIndex();
   private indexFh: FileHandle | undefined;
   private indexSize = 0;
   private deadLines = 0;
@@ -493,6 +496,7 @@ export class EventStore extends Disposable {
     }
     this.deadLines = lines - this.entries.size;
     for (const e of this.entries.values()) {
+      this.deliveries.add(e.event);
       if (e.body && !('file' in e.body)) {
         this.segmentRefs.set(e.body[0], (this.segmentRefs.get(e.body[0]) ?? 0) + 1);
       }
@@ -649,9 +653,15 @@ export class EventStore extends Disposable {
     const segChunks: Uint8Array[] = [];
     const files: Array<{ name: string; body: Uint8Array }> = [];
     let pos = this.segSize;
+    const marked: CapturedEvent[] = [];
+    const unmark = () => marked.forEach((e) => this.deliveries.remove(e));
     for (const { draft, body } of batch) {
       const { id, receivedAt, ...rest } = draft;
-      const event: CapturedEvent = { id: id ?? newEventId(now), receivedAt: receivedAt ?? now.toISOString(), ...rest };
+      const fresh: CapturedEvent = { id: id ?? newEventId(now), receivedAt: receivedAt ?? now.toISOString(), ...rest };
+      // A repeat of a stored delivery is flagged (never dropped); the mark is written with the event.
+      const event: CapturedEvent = fresh.duplicateOf ? fresh : { ...fresh, ...this.deliveries.mark(fresh) };
+      this.deliveries.add(event);
+      marked.push(event);
       let b: BodyLocation | undefined;
       if (body && body.length > this.largeBodyThreshold) {
         b = { file: `${event.id}.bin` };
@@ -669,6 +679,7 @@ export class EventStore extends Disposable {
         await writeAllv(this.segFh!, segChunks, this.segSize);
       }
     } catch (err) {
+      unmark();
       await Promise.all(files.map((f) => fsp.rm(path.join(this.dir, BODIES, f.name), { force: true })));
       throw new StoreWriteError(err);
     }
@@ -677,6 +688,7 @@ export class EventStore extends Disposable {
     try {
       await this.writeIndex(lines);
     } catch (err) {
+      unmark();
       await Promise.all(files.map((f) => fsp.rm(path.join(this.dir, BODIES, f.name), { force: true })));
       throw new StoreWriteError(err);
     }
@@ -742,6 +754,7 @@ export class EventStore extends Disposable {
         continue;
       }
       this.entries.delete(id);
+      this.deliveries.remove(entry.event);
       this.deadLines += 2;
       const b = entry.body;
       if (b && 'file' in b) {

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { decodeForDisplay } from '../core/bodyDecode';
+import { attemptChain } from '../core/delivery/attempts';
 import { detectFormat, decodeText, parseMediaType } from '../core/detail/contentKind';
 import { detailHtml } from '../core/detail/html';
 import { isWebviewMessage, toUiState } from '../core/detail/protocol';
@@ -178,7 +179,8 @@ export class DetailPanel extends Disposable {
         return undefined;
       }
       const [body, commands] = await Promise.all([store.readBody(id), vscode.commands.getCommands(true)]);
-      const snapshot = await buildDetailSnapshot(event, body, { canResend: commands.includes(RESEND_COMMAND), wording: vscodeWording });
+      const attempts = attemptChain(store.list(), event);
+      const snapshot = await buildDetailSnapshot(event, body, { canResend: commands.includes(RESEND_COMMAND), wording: vscodeWording, attempts });
       if (seq !== this.seq || this.isDisposed) {
         return undefined; // a newer refresh is under way
       }

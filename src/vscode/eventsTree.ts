@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { groupByDelivery, retryText } from '../core/delivery/attempts';
 import type { CapturedEvent } from '../core/event';
 import { type EventFilter, type GroupBy, groupEvents, matchesFilter, parseFilter, verdictOf } from '../core/eventQuery';
 import { formatBytes, relativeTime } from '../core/format';
@@ -16,7 +17,7 @@ const REFRESH_DELAY_MS = 200;
 const GROUP_BY_KEY = 'webhookInspector.groupBy';
 
 export type EventsNode =
-  | { readonly kind: 'event'; readonly event: CapturedEvent }
+  | { readonly kind: 'event'; readonly event: CapturedEvent; readonly first?: CapturedEvent; readonly retries?: readonly CapturedEvent[] }
   | { readonly kind: 'group'; readonly key: string; readonly label: string; readonly events: readonly CapturedEvent[] }
   | { readonly kind: 'more'; readonly hidden: number };
 
@@ -26,6 +27,7 @@ export const GROUP_BY_LABELS: Record<GroupBy, string> = {
   provider: 'Provider',
   eventType: 'Event type',
   path: 'Path',
+  delivery: 'Delivery (retries under the first attempt)',
 };
 
 /**
@@ -196,7 +198,10 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   async getChildren(element?: EventsNode): Promise<EventsNode[]> {
     if (element?.kind === 'group') {
-      return element.events.map((event) => ({ kind: 'event', event }));
+      return element.events.map((event) => this.eventNode(event));
+    }
+    if (element?.kind === 'event' && element.retries?.length) {
+      return element.retries.map((event) => this.eventNode(event));
     }
     if (element) {
       return [];
@@ -209,8 +214,10 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     const page = events.slice(0, this.limit);
     const nodes: EventsNode[] =
       this._groupBy === 'none'
-        ? page.map((event) => ({ kind: 'event', event }))
-        : groupEvents(page, this._groupBy).map((g) => ({ kind: 'group', key: g.key, label: g.label, events: g.events }));
+        ? page.map((event) => this.eventNode(event))
+        : this._groupBy === 'delivery'
+          ? groupByDelivery(page).map((g) => ({ ...this.eventNode(g.head), retries: g.retries }))
+          : groupEvents(page, this._groupBy).map((g) => ({ kind: 'group', key: g.key, label: g.label, events: g.events }));
     if (events.length > page.length) {
       nodes.push({ kind: 'more', hidden: events.length - page.length });
     }
@@ -235,9 +242,21 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
         item.iconPath = new vscode.ThemeIcon(this._groupBy === 'time' ? 'calendar' : this._groupBy === 'path' ? 'symbol-folder' : 'symbol-namespace');
         return item;
       }
-      case 'event':
-        return eventTreeItem(node.event);
+      case 'event': {
+        const item = eventTreeItem(node.event, new Date(), node.first);
+        if (node.retries?.length) {
+          item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+          item.description = `${node.retries.length + 1} attempts · ${item.description as string}`;
+        }
+        return item;
+      }
     }
+  }
+
+  /** An event row, with its first attempt when it is a repeat (for "retry 2 of evt_…, +1m 03s"). */
+  private eventNode(event: CapturedEvent): EventsNode {
+    const first = event.duplicateOf ? this.store?.get(event.duplicateOf) : undefined;
+    return first ? { kind: 'event', event, first } : { kind: 'event', event };
   }
 
   getParent(): undefined {
@@ -255,7 +274,7 @@ const VERDICT_ICONS: Record<string, vscode.ThemeIcon> = {
 };
 
 /** The row of one event. */
-export function eventTreeItem(event: CapturedEvent, now = new Date()): vscode.TreeItem {
+export function eventTreeItem(event: CapturedEvent, now = new Date(), first?: CapturedEvent): vscode.TreeItem {
   const path = displayText(event.url, 120);
   const item = new vscode.TreeItem(event.eventType ? displayText(event.eventType, 80) : `${event.method} ${path}`);
   item.id = event.id;
@@ -263,7 +282,8 @@ export function eventTreeItem(event: CapturedEvent, now = new Date()): vscode.Tr
   const last = event.deliveries?.[event.deliveries.length - 1];
   const live = forwardStates.get(event.id);
   const delivered = live ? `→ ${live}` : last ? (last.status !== undefined && last.status < 400 ? `→ ${last.status}` : last.state === 'retrying' ? '→ retrying' : `→ ${last.status ?? 'failed'}`) : undefined;
-  const parts = [delivered, event.pinned ? 'pinned' : undefined, event.provider, event.eventType ? `${event.method} ${path}` : undefined, relativeTime(event.receivedAt, now), formatBytes(event.size)];
+  const retry = retryText(event, first);
+  const parts = [retryText(event, first, true), delivered, event.pinned ? 'pinned' : undefined, event.provider, event.eventType ? `${event.method} ${path}` : undefined, relativeTime(event.receivedAt, now), formatBytes(event.size)];
   item.description = parts.filter(Boolean).join(' · ');
   const tokens = ['webhookEvent', verdict, event.pinned ? 'pinned' : 'unpinned'];
   if (event.rejected) {
@@ -271,6 +291,9 @@ export function eventTreeItem(event: CapturedEvent, now = new Date()): vscode.Tr
   }
   if (event.handshake) {
     tokens.push('handshake');
+  }
+  if (event.duplicateOf) {
+    tokens.push('duplicate');
   }
   if (last) {
     tokens.push(last.status !== undefined && last.status < 400 ? 'delivered' : 'deliveryFailed');
@@ -281,14 +304,14 @@ export function eventTreeItem(event: CapturedEvent, now = new Date()): vscode.Tr
     : event.handshake
       ? new vscode.ThemeIcon('plug')
       : VERDICT_ICONS[verdict];
-  item.tooltip = eventTooltip(event, verdict);
+  item.tooltip = eventTooltip(event, verdict, retry);
   item.command = { command: 'webhookInspector.showEventDetail', title: 'Show Event Details', arguments: [event.id, { preserveFocus: true }] };
   const verdictWords = event.verification ? `, signature ${verdict}` : '';
   item.accessibilityInformation = { label: `${item.label as string}, ${item.description}${verdictWords}, answered ${event.response.status}` };
   return item;
 }
 
-function eventTooltip(event: CapturedEvent, verdict: string): vscode.MarkdownString {
+function eventTooltip(event: CapturedEvent, verdict: string, retry: string | undefined): vscode.MarkdownString {
   // Payload text goes in only through appendText, which escapes Markdown; nothing is trusted or HTML.
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
@@ -306,6 +329,11 @@ function eventTooltip(event: CapturedEvent, verdict: string): vscode.MarkdownStr
   line(`Body ${formatBytes(event.size)} · answered ${event.response.status} · ${event.headers.length} headers`);
   if (event.provider) {
     line(`Provider: ${event.provider}`);
+  }
+  if (retry) {
+    line(`Repeat: ${retry} (same delivery id ${displayText(event.deliveryId ?? '', 120)})`);
+  } else if (event.deliveryId) {
+    line(`Delivery id: ${displayText(event.deliveryId, 120)}${event.attempt !== undefined ? ` (attempt ${event.attempt})` : ''}`);
   }
   const v = event.verification;
   if (v) {

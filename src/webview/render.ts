@@ -6,7 +6,7 @@
  * (`createTextNode`). Attributes are set only from the constants in this file, indexes and
  * validated enum values; no innerHTML, no href/src, no inline style.
  */
-import type { BodyView, DeliveryView, DetailSnapshot, DisplayPair, HexRow, JsonNode, SectionId, VerificationView } from '../core/detail/protocol';
+import type { AttemptsView, BodyView, DeliveryView, DetailSnapshot, DisplayPair, HexRow, JsonNode, SectionId, VerificationView } from '../core/detail/protocol';
 
 /** Every tag these renderers create. */
 export const ALLOWED_TAGS = [
@@ -67,6 +67,10 @@ export function renderDetail(snapshot: DetailSnapshot, doc: Document, options: R
   main.appendChild(renderHeader(snapshot, doc));
   main.appendChild(renderActions(snapshot, doc));
   main.appendChild(section(doc, 'overview', 'Overview', options, renderOverview(snapshot, doc)));
+  // Retries right after the overview: the attempt chain is what a user looks at a repeat for.
+  if (snapshot.attempts) {
+    main.appendChild(section(doc, 'attempts', `Provider attempts (${snapshot.attempts.rows.length})`, options, renderAttempts(snapshot.attempts, doc)));
+  }
   main.appendChild(section(doc, 'headers', `Headers (${snapshot.headers.length + snapshot.headersOmitted})`, options, renderHeaders(snapshot, doc)));
   if (snapshot.query.length > 0) {
     main.appendChild(section(doc, 'query', `Query parameters (${snapshot.query.length + snapshot.queryOmitted})`, options, renderQuery(snapshot, doc)));
@@ -385,6 +389,38 @@ export function renderDeliveries(deliveries: readonly DeliveryView[], doc: Docum
     { class: 'deliveries' },
     h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'When'), h(doc, 'th', { scope: 'col' }, 'Target'), h(doc, 'th', { scope: 'col' }, 'Status'), h(doc, 'th', { scope: 'col' }, 'Result'))),
     body,
+  );
+}
+
+/** The provider's attempts of this delivery: when each came, the time since the first, what we answered. */
+export function renderAttempts(attempts: AttemptsView, doc: Document): HTMLElement {
+  const body = h(doc, 'tbody');
+  for (const a of attempts.rows) {
+    body.appendChild(
+      h(
+        doc,
+        'tr',
+        a.current ? { class: 'current', 'aria-label': 'this event' } : {},
+        h(doc, 'td', {}, `${a.attempt}${a.current ? ' (this one)' : ''}`),
+        h(doc, 'td', {}, formatTime(a.receivedAt)),
+        h(doc, 'td', {}, a.since),
+        h(doc, 'td', {}, String(a.status)),
+        h(doc, 'td', {}, a.eventId),
+      ),
+    );
+  }
+  return h(
+    doc,
+    'div',
+    { class: 'attempts' },
+    h(doc, 'p', { class: 'muted' }, `Delivery id ${attempts.deliveryId}. Answer with a custom response (e.g. 500) to watch the provider's retry schedule here.`),
+    h(
+      doc,
+      'table',
+      { class: 'deliveries' },
+      h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'Attempt'), h(doc, 'th', { scope: 'col' }, 'Received'), h(doc, 'th', { scope: 'col' }, 'Since first'), h(doc, 'th', { scope: 'col' }, 'We answered'), h(doc, 'th', { scope: 'col' }, 'Event'))),
+      body,
+    ),
   );
 }
 

@@ -210,6 +210,26 @@ export const steps = [
     },
   },
   {
+    name: 'redelivery-flagged',
+    title: 'the same GitHub delivery twice (a redelivery keeps X-GitHub-Delivery): the second row reads "retry 2 of evt_…" with the time since the first',
+    async run(t) {
+      const sample = { ...githubPush(), name: 'redelivery' };
+      for (let i = 0; i < 2; i++) {
+        const res = await deliver(t.state.receiverUrl, sample);
+        assert.ok(res.status >= 200 && res.status < 300, `${sample.path} answered ${res.status}: ${res.text}`);
+      }
+      const row = await poll(async () => (await t.wb.sidebarRows()).find((r) => /retry 2 of evt_…\w{6}, \+\d/.test(r.text)), {
+        timeout: 30_000,
+        what: 'a row "retry 2 of evt_…, +…"',
+      });
+      t.log(`retry row: ${JSON.stringify(row.text)}`);
+      // The retry's detail panel lists both attempts with the status we answered.
+      await t.wb.clickRow('retry 2 of');
+      const panel = await t.wb.waitForWebviewTexts(['Provider attempts (2)', '2 (this one)']);
+      t.log(`attempts: ${JSON.stringify(panel.slice(panel.indexOf('Provider attempts'), panel.indexOf('Provider attempts') + 160))}`);
+    },
+  },
+  {
     name: 'readme-screenshots',
     title: 'README screenshots of the Events view, the status bar and the detail panel, dark and light',
     async run(t) {

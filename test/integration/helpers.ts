@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { WebhookInspectorApi } from '../../src/extension';
 import type { EventsNode } from '../../src/vscode/eventsTree';
@@ -46,4 +48,27 @@ export async function cleanUpSuite(api: WebhookInspectorApi, eventIds: readonly 
   await store.delete(eventIds);
   await vscode.commands.executeCommand('webhookInspector.stopReceiver');
   await fsp.rm(tempDir, { recursive: true, force: true });
+}
+
+/** What a loopback handler started by `startLoopbackHandler` received. */
+export interface SeenRequest {
+  readonly url: string;
+  readonly body: Buffer;
+  readonly headers: http.IncomingHttpHeaders;
+}
+
+/** A real HTTP handler on 127.0.0.1 that records every request; `status` picks the answer. */
+export async function startLoopbackHandler(status: (url: string) => number = () => 200): Promise<{ url: string; seen: SeenRequest[]; close(): Promise<void> }> {
+  const seen: SeenRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      seen.push({ url: req.url ?? '', body: Buffer.concat(parts), headers: req.headers });
+      res.writeHead(status(req.url ?? '')).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

@@ -42,6 +42,25 @@ export interface DeliveryView {
   readonly durationMs?: number;
 }
 
+/** One attempt of the same provider delivery (same delivery id): when it came and what we answered. */
+export interface AttemptView {
+  readonly eventId: string;
+  readonly attempt: number;
+  readonly receivedAt: string;
+  /** Time since the first attempt, e.g. `+1m 03s`. */
+  readonly since: string;
+  /** The status we answered with. */
+  readonly status: number;
+  /** The attempt this panel shows. */
+  readonly current: boolean;
+}
+
+/** The attempts of this event's delivery, when there are several. */
+export interface AttemptsView {
+  readonly deliveryId: string;
+  readonly rows: readonly AttemptView[];
+}
+
 export interface OverviewView {
   readonly method: string;
   /** Path and query as received (display text). */
@@ -123,6 +142,8 @@ export interface DetailSnapshot {
   readonly body: BodyView;
   /** Present only when the event has delivery history. */
   readonly deliveries?: readonly DeliveryView[];
+  /** Present only when the provider delivered this event more than once (retries, redeliveries). */
+  readonly attempts?: AttemptsView;
   readonly actions: { readonly canResend: boolean; readonly hasBody: boolean };
 }
 
@@ -150,7 +171,7 @@ export interface DetailUiState {
   readonly collapsed: readonly string[];
 }
 
-export const SECTION_IDS = ['overview', 'headers', 'query', 'body', 'deliveries', 'response'] as const;
+export const SECTION_IDS = ['overview', 'headers', 'query', 'body', 'deliveries', 'response', 'attempts'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 // ---- guards ------------------------------------------------------------------------------------
@@ -322,6 +343,15 @@ function isVerification(x: unknown): x is VerificationView {
   return isObject(x) && isVerificationStatus(x.status) && isString(x.reason) && isOptString(x.provider) && isOptString(x.hint);
 }
 
+function isAttempts(x: unknown): x is AttemptsView {
+  return (
+    isObject(x) &&
+    isString(x.deliveryId) &&
+    Array.isArray(x.rows) &&
+    x.rows.every((r) => isObject(r) && isString(r.eventId) && typeof r.attempt === 'number' && isString(r.receivedAt) && isString(r.since) && typeof r.status === 'number' && typeof r.current === 'boolean')
+  );
+}
+
 function isDeliveries(x: unknown): x is DeliveryView[] {
   return (
     Array.isArray(x) &&
@@ -351,6 +381,7 @@ export function isDetailSnapshot(x: unknown): x is DetailSnapshot {
     typeof x.queryOmitted === 'number' &&
     isBodyView(x.body) &&
     (x.deliveries === undefined || isDeliveries(x.deliveries)) &&
+    (x.attempts === undefined || isAttempts(x.attempts)) &&
     isObject(x.actions) &&
     typeof x.actions.canResend === 'boolean' &&
     typeof x.actions.hasBody === 'boolean'

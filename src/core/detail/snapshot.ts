@@ -1,6 +1,7 @@
 import { isKnob, type KnobWording, verdictHint } from '../knobs';
 import { isVerificationStatus } from '../signatures/types';
 import { decodeForDisplay } from '../bodyDecode';
+import type { AttemptRow } from '../delivery/attempts';
 import type { CapturedEvent } from '../event';
 import { eventPath, headerValue } from '../event';
 import { formatBytes } from '../format';
@@ -58,6 +59,8 @@ export interface SnapshotOptions {
   /** Provider name from elsewhere (e.g. detection), when the event carries none. */
   readonly provider?: string;
   readonly limits?: Partial<DetailLimits>;
+  /** The attempts of this event's delivery (`attemptChain` over the store's events). */
+  readonly attempts?: readonly AttemptRow[];
 }
 
 /**
@@ -188,6 +191,14 @@ export async function buildDetailSnapshot(event: CapturedEvent, body: Uint8Array
     queryOmitted: Math.max(0, allQuery.length - query.length),
     body: await buildBodyView(event, body, limits, options.wording),
     ...(deliveries ? { deliveries } : {}),
+    ...(options.attempts && options.attempts.length > 1 && event.deliveryId
+      ? {
+          attempts: {
+            deliveryId: line(event.deliveryId, 200),
+            rows: options.attempts.map((a) => ({ eventId: a.id, attempt: a.attempt, receivedAt: a.receivedAt, since: a.since, status: a.status, current: a.current })),
+          },
+        }
+      : {}),
     actions: { canResend: !!options.canResend, hasBody: body.length > 0 },
   };
 }

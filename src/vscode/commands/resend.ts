@@ -5,7 +5,7 @@ import type { EventsNode } from '../eventsTree';
 import type { CommandContext } from './types';
 
 /** The events a command acts on: the clicked row, the selection, or (from the palette) the selected row. */
-async function eventsFrom(ctx: CommandContext, node?: EventsNode | string, selected?: readonly EventsNode[]): Promise<CapturedEvent[]> {
+export async function eventsFrom(ctx: CommandContext, node?: EventsNode | string, selected?: readonly EventsNode[]): Promise<CapturedEvent[]> {
   if (typeof node === 'string') {
     const e = (await ctx.controller.store()).get(node);
     return e ? [e] : [];

@@ -23,7 +23,7 @@ export async function filterEvents(ctx: CommandContext, text?: string): Promise<
     const value = await vscode.window.showInputBox({
       title: 'Filter Events',
       value: ctx.tree.filter?.text ?? '',
-      prompt: 'Words match the path, headers and body. Narrow with provider:stripe, type:payment_*, verdict:invalid (verified, invalid, unverified), method:POST.',
+      prompt: 'Words match the path, headers and body. Narrow with provider:stripe, type:payment_*, verdict:invalid (verified, invalid, unverified), method:POST, is:duplicate (repeats of a delivery).',
       placeHolder: 'e.g. cus_123 provider:stripe verdict:invalid',
     });
     if (value === undefined) {
