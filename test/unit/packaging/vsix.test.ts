@@ -76,6 +76,7 @@ describe('VSIX package', () => {
       [/\.vsix$/, 'other VSIX files'],
       [/\.ts$/, 'TypeScript sources'],
       [/(^|\/)\.(git|ci|vscode-test)(\/|$)/, 'dot folders'],
+      [/(^|\/)\.vscode\//, '.vscode/ (launch.json, tasks.json: contributor setup)'],
     ];
     for (const [re, what] of forbidden) {
       const hits = names.filter((n) => re.test(n));
