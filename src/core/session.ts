@@ -177,11 +177,12 @@ export class Session extends Disposable {
       this.supervisor = supervisor;
       supervisor.onDidChangeStatus((t) => {
         const change = this.urlWatch.observe(t);
-        this._onDidChangeStatus.fire(this.status());
         if (change) {
+          // Before the status, so a front end showing "URL ready" knows this one is a change.
           this.logger.info(`The public URL changed from ${change.previousUrl} to ${change.publicUrl}: update it in your providers' webhook settings.`);
           this._onDidChangePublicUrl.fire(change);
         }
+        this._onDidChangeStatus.fire(this.status());
       });
       supervisor.start();
     }

@@ -114,6 +114,12 @@ describe('VSIX package', () => {
     for (const icon of icons) {
       assert.ok(inVsix(icon), `contributed icon ${icon} is in the VSIX`);
     }
+    const walkthroughs = (pkg.contributes as { walkthroughs?: { steps: { media: Record<string, unknown> }[] }[] } | undefined)?.walkthroughs ?? [];
+    const media = walkthroughs.flatMap((w) => w.steps.flatMap((s) => Object.values(s.media).filter((m): m is string => typeof m === 'string')));
+    assert.ok(media.length >= 5, 'the walkthrough has its media');
+    for (const m of media) {
+      assert.ok(inVsix(m), `walkthrough media ${m} is in the VSIX`);
+    }
     const manifest = zip.read('extension.vsixmanifest').toString('utf8');
     assert.match(manifest, new RegExp(`Version="${source.version.replace(/\./g, '\\.')}"`), 'the manifest has the package version');
   });
