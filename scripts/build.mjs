@@ -46,8 +46,27 @@ if (args.has('--tests')) {
 }
 
 if (args.has('--watch')) {
+  // One "started" when the first bundle starts, one "finished" when the last ends: the markers the
+  // background problem matcher of .vscode/tasks.json waits for (F5 launches after "finished").
+  let running = 0;
+  let errors = 0;
+  const markers = {
+    name: 'watch-markers',
+    setup(build) {
+      build.onStart(() => {
+        if (running++ === 0) {
+          errors = 0;
+          console.log('[watch] build started');
+        }
+      });
+      build.onEnd((result) => {
+        errors += result.errors.length;
+        if (--running === 0) console.log(`[watch] build finished${errors ? ` with ${errors} error(s)` : ''}`);
+      });
+    },
+  };
   for (const b of builds) {
-    const ctx = await esbuild.context(b);
+    const ctx = await esbuild.context({ ...b, plugins: [...(b.plugins ?? []), markers] });
     await ctx.watch();
   }
   console.log('watching src/ …');

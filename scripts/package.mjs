@@ -18,7 +18,8 @@ const out = path.resolve(outIndex >= 0 ? argv[outIndex + 1] : path.join(root, 'w
 const stage = argv.includes('--stage');
 
 /** What the build and vsce read. Everything else (tests, docs, node_modules) stays out of the stage. */
-const SOURCES = ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'src', 'media', 'scripts/build.mjs', 'scripts/stubs'];
+// .vscode/ is copied too, so the VSIX test proves .vscodeignore keeps it out.
+const SOURCES = ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'src', 'media', '.vscode', 'scripts/build.mjs', 'scripts/stubs'];
 
 function run(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });

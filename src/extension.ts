@@ -24,6 +24,10 @@ import { httpTransport } from './core/forward/transport';
 import { SecretStore } from './vscode/secrets';
 import { readSettings } from './vscode/settings';
 import { ReceiverStatusBar } from './vscode/statusBar';
+import { ViewContextKeys } from './vscode/contextKeys';
+import { PublicUrlNotice } from './vscode/publicUrlNotice';
+import { useCloudflared, useLocalOnly, useOwnUrl } from './vscode/commands/tunnelChoice';
+import { sendSampleToReceiver } from './vscode/commands/sampleToReceiver';
 
 /** What `activate` returns: used by the integration tests, and by other extensions if they wish. */
 export interface WebhookInspectorApi {
@@ -32,6 +36,8 @@ export interface WebhookInspectorApi {
   readonly secrets: SecretStore;
   readonly statusBar: ReceiverStatusBar;
   readonly forwarding: ForwardingService;
+  readonly viewKeys: ViewContextKeys;
+  readonly urlNotice: PublicUrlNotice;
 }
 
 let controller: ReceiverController | undefined;
@@ -49,7 +55,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   const treeView = vscode.window.createTreeView(EVENTS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.bindView(treeView);
   const statusBar = new ReceiverStatusBar(controller);
-  context.subscriptions.push(controller, tree, treeView, statusBar);
+  // The view's states (welcome content, messages) and the notice for a changed public URL.
+  const viewKeys = new ViewContextKeys(controller, tree, secrets);
+  tree.extraMessages = () => viewKeys.messages();
+  const urlNotice = new PublicUrlNotice(controller);
+  context.subscriptions.push(controller, tree, treeView, statusBar, viewKeys, urlNotice);
   // After a resume or a network change the tunnel may be dead while looking alive: when the window
   // regains focus and the last self-test is old, test it now.
   context.subscriptions.push(
@@ -125,6 +135,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     'webhookInspector.restartTunnel': () => controller?.restartTunnel(),
     'webhookInspector.showOlderEvents': () => tree.showMore(),
     'webhookInspector.showLog': () => channel.show(),
+    'webhookInspector.useLocalOnly': () => useLocalOnly(ctx),
+    'webhookInspector.useOwnUrl': (url?: string) => useOwnUrl(ctx, url),
+    'webhookInspector.useCloudflared': () => useCloudflared(ctx),
+    'webhookInspector.sendSampleToReceiver': (args?: { provider: string; event: string }) => sendSampleToReceiver(ctx, args),
   };
   for (const [id, handler] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
@@ -153,7 +167,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     logger.info('The receiver was running before the reload: starting it again.');
     void startReceiver(ctx);
   }
-  return { controller, tree, secrets, statusBar, forwarding };
+  return { controller, tree, secrets, statusBar, forwarding, viewKeys, urlNotice };
 }
 
 export async function deactivate(): Promise<void> {

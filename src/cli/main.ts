@@ -6,7 +6,7 @@ import { formatBytes } from '../core/format';
 import type { Logger } from '../core/logger';
 import { DEFAULT_MAX_BODY_SIZE, PortInUseError } from '../core/receiver';
 import { Session, type SessionForwardOptions, type SessionTunnelOptions } from '../core/session';
-import type { TunnelMode } from '../core/tunnel';
+import { TUNNEL_MODES, type TunnelMode } from '../core/tunnel';
 import { EventStore, StoreLockedError } from '../core/store';
 import { secretsFromCli, type StaticSecrets } from '../core/verification';
 import { CliError } from './errors';
@@ -16,6 +16,7 @@ import { cliWording } from './wording';
 import { GENERATE_HELP, generateCommand } from './commands/generate';
 import { replayCommand } from './commands/replay';
 import { scenarioCommand } from './commands/scenario';
+import { looksUnreachable, noNetworkHint, publicUrlChangedLine, RepeatCollapser } from './quiet';
 
 export const HELP = `webhook-inspector: capture and inspect webhooks from the terminal.
 
@@ -39,8 +40,10 @@ Usage:
 Options:
   --port N             port on 127.0.0.1 (listen; default 0 = any free port)
   --tunnel MODE        how providers reach you (listen): localtunnel (default; a public
-                       URL through the localtunnel server), none (local only), or
+                       URL through the localtunnel server), cloudflared (a quick tunnel
+                       through your installed cloudflared), none (local only), or
                        external (your own ngrok/cloudflared URL, see --public-url)
+  --cloudflared-path P the cloudflared executable (--tunnel cloudflared; default: on PATH)
   --tunnel-host URL    the localtunnel server (default https://localtunnel.me)
   --subdomain NAME     ask the localtunnel server for this subdomain
   --public-url URL     the public URL of your own tunnel (--tunnel external)
@@ -49,6 +52,8 @@ Options:
   --json               one JSON object per line on stdout, for scripts:
                          {"type":"receiver","state":…,"url":…} on every state change
                          {"type":"event","id":…,"headers":[[name,value],…],"body":"<base64>",…}
+                         {"type":"publicUrlChanged","previousUrl":…,"publicUrl":…} when a
+                         reconnect gives another public URL (update your providers)
                        bodies over 1 MB are left out and "bodyFile" names the stored file
   --max-body-size N    bytes; larger bodies get 413 (listen; default ${DEFAULT_MAX_BODY_SIZE})
   --max-events N       events kept; the oldest unpinned are evicted (default 1000)
@@ -139,6 +144,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'tunnel-host': { type: 'string' },
         subdomain: { type: 'string' },
         'public-url': { type: 'string' },
+        'cloudflared-path': { type: 'string' },
         store: { type: 'string' },
         json: { type: 'boolean', default: false },
         'max-body-size': { type: 'string' },
@@ -204,6 +210,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           secrets,
           rateLimitPerMinute: intOption('--rate-limit', values['rate-limit'], 0, 0),
           tunnel: tunnelOptions(values),
+          defaultTunnel: values.tunnel === undefined && values['public-url'] === undefined,
           forward: forwardOptions(
             {
               ...(values['forward-to'] !== undefined ? { forwardTo: values['forward-to'] } : {}),
@@ -327,20 +334,21 @@ interface CommonOptions {
   maxEvents: number;
 }
 
-function stderrLogger(io: CliIo, verbose: boolean): Logger {
+function stderrLogger(io: CliIo, verbose: boolean, quiet?: RepeatCollapser): Logger {
+  const out = (m: string) => (quiet ? quiet.line(m) : io.stderr(m));
   return {
     trace: () => undefined,
     debug: (m) => verbose && io.stderr(m),
     info: () => undefined,
-    warn: (m) => io.stderr(`warning: ${m}`),
-    error: (m) => io.stderr(`error: ${m}`),
+    warn: (m) => out(`warning: ${m}`),
+    error: (m) => out(`error: ${m}`),
   };
 }
 
-function tunnelOptions(values: { tunnel?: string; 'tunnel-host'?: string; subdomain?: string; 'public-url'?: string }): SessionTunnelOptions {
+function tunnelOptions(values: { tunnel?: string; 'tunnel-host'?: string; subdomain?: string; 'public-url'?: string; 'cloudflared-path'?: string }): SessionTunnelOptions {
   const mode = (values.tunnel ?? (values['public-url'] ? 'external' : 'localtunnel')) as TunnelMode;
-  if (!['localtunnel', 'none', 'external'].includes(mode)) {
-    throw new CliError(`--tunnel must be localtunnel, none or external, not "${values.tunnel}".`);
+  if (!TUNNEL_MODES.includes(mode)) {
+    throw new CliError(`--tunnel must be localtunnel, cloudflared, none or external, not "${values.tunnel}".`);
   }
   for (const [flag, value] of [['--tunnel-host', values['tunnel-host']], ['--public-url', values['public-url']]] as const) {
     if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value)) {
@@ -355,6 +363,7 @@ function tunnelOptions(values: { tunnel?: string; 'tunnel-host'?: string; subdom
     ...(values['tunnel-host'] ? { host: values['tunnel-host'] } : {}),
     ...(values.subdomain ? { subdomain: values.subdomain } : {}),
     ...(values['public-url'] ? { externalUrl: values['public-url'] } : {}),
+    ...(values['cloudflared-path'] ? { cloudflaredPath: values['cloudflared-path'] } : {}),
   };
 }
 
@@ -372,11 +381,15 @@ interface ListenOptions extends CommonOptions {
   secrets: StaticSecrets;
   rateLimitPerMinute: number;
   tunnel: SessionTunnelOptions;
+  /** No --tunnel flag: the no-network hint applies. */
+  defaultTunnel: boolean;
   forward: SessionForwardOptions | undefined;
 }
 
 async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
-  const logger = stderrLogger(io, !!process.env.WEBHOOK_INSPECTOR_DEBUG);
+  // Identical warnings in a row (a tunnel retrying while offline) collapse into one line with a count.
+  const quiet = new RepeatCollapser(io.stderr);
+  const logger = stderrLogger(io, !!process.env.WEBHOOK_INSPECTOR_DEBUG, quiet);
   let store: EventStore;
   try {
     store = await EventStore.open(opts.storeDir, { maxEvents: opts.maxEvents, logger });
@@ -397,6 +410,7 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
   let lastLine = '';
   let lastPublicUrl: string | undefined;
   let lastTunnelState: string | undefined;
+  let hinted = false;
   let fatal: ((message: string) => void) | undefined;
   const fatalTunnel = new Promise<string>((resolve) => (fatal = resolve));
   const printStatus = () => {
@@ -420,15 +434,28 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
         io.stdout(`Public URL: ${s.publicUrl}  (anyone who knows it can send requests here)`);
         lastPublicUrl = s.publicUrl;
       } else if (t.state === 'reconnecting' || (t.state === 'offline' && s.state === 'running')) {
-        io.stderr(`Tunnel ${t.state}: ${t.reason ?? 'no reason given'}`);
+        quiet.line(`Tunnel ${t.state}: ${t.reason ?? 'no reason given'}`);
       }
     }
+    if (!opts.json && !hinted && opts.defaultTunnel && s.url && t?.state === 'reconnecting' && looksUnreachable(t.reason)) {
+      hinted = true;
+      io.stderr(noNetworkHint(s.url));
+    }
     if (t?.state !== lastTunnelState && t?.state === 'offline' && t.mode !== 'none' && s.state === 'running') {
-      fatal?.(`The tunnel could not be opened: ${t.reason ?? 'unknown reason'}. Use --tunnel none for local only, or --tunnel-host for another server.`);
+      const next = t.mode === 'cloudflared' ? '' : ' Use --tunnel none for local only, or --tunnel-host for another server.';
+      fatal?.(`The tunnel could not be opened: ${(t.reason ?? 'unknown reason').replace(/\.$/, '')}.${next}`);
     }
     lastTunnelState = t?.state;
   };
   session.onDidChangeStatus(printStatus);
+  session.onDidChangePublicUrl((change) => {
+    if (opts.json) {
+      io.stdout(JSON.stringify({ type: 'publicUrlChanged', previousUrl: change.previousUrl, publicUrl: change.publicUrl, tunnelMode: change.mode }));
+    } else {
+      quiet.flush();
+      io.stdout(publicUrlChangedLine(change));
+    }
+  });
   // Events are printed in the order they were stored.
   let printing = Promise.resolve();
   session.onDidProcess((event) => {
@@ -447,6 +474,8 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
     io.stdout(`Webhook Inspector listening on ${session.status().url}`);
     if (opts.tunnel.mode === 'localtunnel') {
       io.stdout(`Opening a public URL through ${opts.tunnel.host ?? 'https://localtunnel.me'}…`);
+    } else if (opts.tunnel.mode === 'cloudflared') {
+      io.stdout('Opening a cloudflared quick tunnel (trycloudflare.com: for development, no uptime guarantee; a new URL each start)…');
     }
     io.stdout(`Events are stored in ${store.dir}`);
     const providers = opts.secrets.providers;
@@ -461,6 +490,7 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
     io.stdout(`\nStopping (${outcome.signal})…`);
   }
   await session.stop();
+  quiet.flush();
   await printing;
   session.dispose();
   await store.close();

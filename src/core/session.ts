@@ -8,7 +8,7 @@ import type { ReceiverOptions, ReceiverState } from './receiver';
 import { Receiver } from './receiver';
 import type { EventStore } from './store';
 import { DeliveryLog, Forwarder, type ForwarderOptions, isLoopbackHost } from './forward';
-import { interceptCanary, TunnelSupervisor, type TunnelStatus, type TunnelSupervisorOptions } from './tunnel';
+import { interceptCanary, type PublicUrlChange, PublicUrlWatch, TunnelSupervisor, type TunnelStatus, type TunnelSupervisorOptions } from './tunnel';
 import { type SecretSource, StaticSecrets, Verifier } from './verification';
 
 /** Live forwarding: target(s), response mode, retries, re-signing, host guard. */
@@ -30,8 +30,10 @@ export interface SessionOptions {
   secrets?: SecretSource;
   /** Handshake ids the user turned off (all are on by default). */
   isHandshakeEnabled?: (id: string) => boolean;
-  /** The public URL: localtunnel (default), an external URL, or none. */
+  /** The public URL: localtunnel (default), cloudflared, an external URL, or none. */
   tunnel?: SessionTunnelOptions;
+  /** The public URL of the previous run (persisted by the front end): a different one now is a change. */
+  lastPublicUrl?: string;
   /** Live forwarding of every captured event to a local handler; absent = off. */
   forward?: SessionForwardOptions;
   /** Custom responses per path (read on every request, so changes apply at once). */
@@ -71,10 +73,15 @@ export class Session extends Disposable {
   private readonly _onDidChangeForwarding = this._register(new Emitter<Forwarder | undefined>());
   /** Fires when live forwarding is switched on or off (subscribe to the forwarder's state there). */
   readonly onDidChangeForwarding = this._onDidChangeForwarding.event;
+  private readonly _onDidChangePublicUrl = this._register(new Emitter<PublicUrlChange>());
+  /** A reconnect or restart brought the tunnel online at another URL than before: providers must be updated. */
+  readonly onDidChangePublicUrl = this._onDidChangePublicUrl.event;
+  private readonly urlWatch: PublicUrlWatch;
 
   constructor(readonly options: SessionOptions) {
     super();
     this.logger = options.logger ?? nullLogger;
+    this.urlWatch = new PublicUrlWatch(options.lastPublicUrl);
     this.verifier = new Verifier({
       store: options.store,
       secrets: options.secrets ?? new StaticSecrets(),
@@ -168,7 +175,15 @@ export class Session extends Disposable {
     if (tunnel && tunnel.mode !== 'none') {
       const supervisor = new TunnelSupervisor({ ...tunnel, localPort: this.receiver.port, logger: this.logger });
       this.supervisor = supervisor;
-      supervisor.onDidChangeStatus(() => this._onDidChangeStatus.fire(this.status()));
+      supervisor.onDidChangeStatus((t) => {
+        const change = this.urlWatch.observe(t);
+        if (change) {
+          // Before the status, so a front end showing "URL ready" knows this one is a change.
+          this.logger.info(`The public URL changed from ${change.previousUrl} to ${change.publicUrl}: update it in your providers' webhook settings.`);
+          this._onDidChangePublicUrl.fire(change);
+        }
+        this._onDidChangeStatus.fire(this.status());
+      });
       supervisor.start();
     }
     return this.status();

@@ -52,6 +52,8 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   refreshCount = 0;
   /** Events evicted by the maxEvents bound since the window opened; the view says so. */
   private evicted = 0;
+  /** More lines for the view's message (tunnel failure, missing secret), from the context keys. */
+  extraMessages: (() => string[]) | undefined;
 
   constructor(private readonly controller: ReceiverController, private readonly state: vscode.Memento) {
     super();
@@ -172,12 +174,29 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     return this.visible;
   }
 
+  /** Events shown and stored, after filtering (undefined before the store is attached). */
+  counts(): { shown: number; total: number } | undefined {
+    if (!this.store) {
+      return undefined;
+    }
+    const { events, total } = this.computeVisible(this.store);
+    return { shown: events.length, total };
+  }
+
+  refreshMessage(): void {
+    this.updateMessage();
+  }
+
   private updateMessage(): void {
     if (!this.view) {
       return;
     }
     const status = this.controller.status;
     const parts: string[] = [];
+    // Only while events are listed: an empty view shows the welcome content for these states instead.
+    if ((this.store?.size ?? 0) > 0) {
+      parts.push(...(this.extraMessages?.() ?? []));
+    }
     if (this.store?.readOnly) {
       parts.push('Read-only: another window is using this event store.');
     }

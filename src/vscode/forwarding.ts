@@ -21,6 +21,7 @@ import {
 import { Disposable, Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
 import type { SessionForwardOptions } from '../core/session';
+import type { SampleInfo } from '../core/forward';
 import type { ReceiverController } from './receiverController';
 import type { SecretStore } from './secrets';
 import { SECTION } from './settings';
@@ -307,14 +308,7 @@ export class ForwardingService extends Disposable {
 
   /** Like `stripe trigger`, offline: a realistic sample, signed with the configured secret, edited first if wanted. */
   async sendSampleEvent(args?: { provider: string; event: string; target?: string; edit?: boolean }): Promise<Delivery | undefined> {
-    let choice = args ? samples.find((s) => s.provider === args.provider && s.event === args.event) : undefined;
-    if (!choice) {
-      const pick = await vscode.window.showQuickPick(
-        samples.map((s) => ({ label: s.event, description: s.provider, detail: s.description, sample: s })),
-        { title: 'Send Sample Event', placeHolder: 'Which event should your handler get?', matchOnDescription: true },
-      );
-      choice = pick?.sample;
-    }
+    const choice = await pickSample(args, 'Send Sample Event', 'Which event should your handler get?');
     if (!choice) {
       return undefined;
     }
@@ -347,6 +341,19 @@ export class ForwardingService extends Disposable {
       return undefined;
     }
   }
+}
+
+/** The sample named by `args`, else the one the user picks (undefined when cancelled). */
+export async function pickSample(args: { provider: string; event: string } | undefined, title: string, placeHolder: string): Promise<SampleInfo | undefined> {
+  const named = args ? samples.find((s) => s.provider === args.provider && s.event === args.event) : undefined;
+  if (named) {
+    return named;
+  }
+  const pick = await vscode.window.showQuickPick(
+    samples.map((s) => ({ label: s.event, description: s.provider, detail: s.description, sample: s })),
+    { title, placeHolder, matchOnDescription: true },
+  );
+  return pick?.sample;
 }
 
 function openTargetSetting(): void {

@@ -4,6 +4,7 @@ import { Disposable, Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
 import type { ForwardStateChange } from '../core/forward';
 import type { IDisposable } from '../core/lifecycle';
+import type { PublicUrlChange } from '../core/tunnel';
 import { Session, type SessionForwardOptions, type SessionStatus } from '../core/session';
 import { EventStore, StoreLockedError } from '../core/store';
 import { Verifier } from '../core/verification';
@@ -14,6 +15,7 @@ import { isHandshakeEnabled, onDidChangeSettings, readSettings } from './setting
 export const RUNNING_CONTEXT_KEY = 'webhookInspector.running';
 const SUBDOMAIN_KEY = 'webhookInspector.lastSubdomain';
 const WAS_RUNNING_KEY = 'webhookInspector.wasRunning';
+const LAST_PUBLIC_URL_KEY = 'webhookInspector.lastPublicUrl';
 
 /**
  * Owns the event store and the receiving session for this window, and keeps the `running` context
@@ -32,6 +34,11 @@ export class ReceiverController extends Disposable {
   private readonly _onDidChangeStore = this._register(new Emitter<EventStore>());
   /** Fires when the store is (re)opened, e.g. after the storePath setting changed. */
   readonly onDidChangeStore = this._onDidChangeStore.event;
+  private readonly _onDidChangePublicUrl = this._register(new Emitter<PublicUrlChange>());
+  /** The tunnel came up at another public URL than last time (also across restarts and reloads). */
+  readonly onDidChangePublicUrl = this._onDidChangePublicUrl.event;
+  /** Set while a command changes the tunnel settings itself (no "restart?" prompt). */
+  private quietTunnelChange = 0;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -117,8 +124,10 @@ export class ReceiverController extends Disposable {
         // The user's choice, else the subdomain this workspace had last time: the URL pasted into providers keeps working.
         ...(t.subdomain || remembered ? { subdomain: t.subdomain || remembered } : {}),
         ...(t.externalUrl ? { externalUrl: t.externalUrl } : {}),
+        ...(t.cloudflaredPath ? { cloudflaredPath: t.cloudflaredPath } : {}),
         selfTestIntervalMs: t.selfTestIntervalSeconds * 1000,
       },
+      lastPublicUrl: this.context.workspaceState.get<string>(LAST_PUBLIC_URL_KEY),
       forward: this.forwardOptions,
       responses: () => sanitizeRules(vscode.workspace.getConfiguration('webhookInspector').get('responses')),
       maxBodySize: settings.maxBodySize,
@@ -132,8 +141,12 @@ export class ReceiverController extends Disposable {
       if (preferred && preferred !== this.context.workspaceState.get(SUBDOMAIN_KEY)) {
         void this.context.workspaceState.update(SUBDOMAIN_KEY, preferred);
       }
+      if (s.tunnel?.state === 'online' && s.publicUrl && s.tunnel.mode !== 'external' && s.publicUrl !== this.context.workspaceState.get(LAST_PUBLIC_URL_KEY)) {
+        void this.context.workspaceState.update(LAST_PUBLIC_URL_KEY, s.publicUrl);
+      }
       this.fireStatus(s);
     });
+    session.onDidChangePublicUrl((change) => this._onDidChangePublicUrl.fire(change));
     this.session = session;
     try {
       const status = await session.start();
@@ -158,6 +171,17 @@ export class ReceiverController extends Disposable {
   private watchForwarder(): void {
     this.forwardStateSub?.dispose();
     this.forwardStateSub = this.session?.forwarding?.onDidChangeState((e) => this._onDidChangeForwardState.fire(e));
+  }
+
+  /** Runs `fn` (which changes tunnel settings) without the "restart the receiver?" prompt. */
+  async withoutTunnelPrompt(fn: () => Promise<void>): Promise<void> {
+    this.quietTunnelChange++;
+    try {
+      await fn();
+    } finally {
+      // The configuration event may come after update() resolves: keep quiet a moment longer.
+      setTimeout(() => this.quietTunnelChange--, 500);
+    }
   }
 
   async restartTunnel(): Promise<void> {
@@ -221,7 +245,7 @@ export class ReceiverController extends Disposable {
         await this.reopenStore();
       }
     }
-    if (keys.includes('tunnel') && this.isRunning) {
+    if (keys.includes('tunnel') && this.isRunning && this.quietTunnelChange === 0) {
       const choice = await vscode.window.showInformationMessage('Webhook Inspector: restart the receiver to use the new tunnel settings?', 'Restart Receiver');
       if (choice) {
         await this.stop();

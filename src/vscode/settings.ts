@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_BODY_SIZE } from '../core/receiver';
+import { TUNNEL_MODES, type TunnelMode } from '../core/tunnel';
 
 /** Every setting the extension reads, typed, with the defaults package.json declares. */
 export interface Settings {
@@ -9,10 +10,11 @@ export interface Settings {
   storePath: string;
   rateLimitPerMinute: number;
   tunnel: {
-    provider: 'localtunnel' | 'none' | 'external';
+    provider: TunnelMode;
     host: string;
     subdomain: string;
     externalUrl: string;
+    cloudflaredPath: string;
     selfTestIntervalSeconds: number;
   };
 }
@@ -28,10 +30,11 @@ export function readSettings(): Settings {
     storePath: (c.get<string>('storePath') ?? '').trim(),
     rateLimitPerMinute: clampInt(c.get<number>('rateLimitPerMinute'), 0, 0, 1_000_000),
     tunnel: {
-      provider: oneOf(c.get<string>('tunnel.provider'), ['localtunnel', 'none', 'external'] as const, 'localtunnel'),
+      provider: oneOf(c.get<string>('tunnel.provider'), TUNNEL_MODES, 'localtunnel'),
       host: (c.get<string>('tunnel.host') ?? '').trim() || 'https://localtunnel.me',
       subdomain: (c.get<string>('tunnel.subdomain') ?? '').trim(),
       externalUrl: (c.get<string>('tunnel.externalUrl') ?? '').trim(),
+      cloudflaredPath: (c.get<string>('tunnel.cloudflaredPath') ?? '').trim(),
       selfTestIntervalSeconds: clampInt(c.get<number>('tunnel.selfTestInterval'), 30, 0, 86_400),
     },
   };

@@ -16,6 +16,8 @@ export class ReceiverStatusBar extends Disposable {
     super();
     this.item = this._register(vscode.window.createStatusBarItem('webhookInspector.status', vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'Webhook Inspector';
+    // A changed URL gets its own notice (publicUrlNotice.ts), not a second "ready" one.
+    this._register(controller.onDidChangePublicUrl((change) => (this.announced = change.publicUrl)));
     this._register(controller.onDidChangeStatus((s) => this.render(s)));
     this.render(controller.status);
     this.item.show();

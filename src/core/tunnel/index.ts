@@ -12,6 +12,10 @@ export {
   newCanaryToken,
 } from './canary';
 export type { CanaryReply } from './canary';
+export { CLOUDFLARED_INSTALL_HINT, createCloudflaredFactory, openCloudflared, publicUrlFromHostname } from './cloudflared';
+export type { CloudflaredFactoryDeps } from './cloudflared';
+export { PublicUrlWatch } from './publicUrlWatch';
+export type { PublicUrlChange } from './publicUrlWatch';
 export { createLocaltunnelFactory, DEFAULT_LOCALTUNNEL_HOST, openLocaltunnel } from './localtunnelFactory';
 export type { LocaltunnelFactoryDeps, LocaltunnelHandshake } from './localtunnelFactory';
 export {
@@ -21,7 +25,7 @@ export {
   TunnelSupervisor,
 } from './tunnelSupervisor';
 export type { TunnelSupervisorOptions } from './tunnelSupervisor';
-export { realClock, TunnelOpenError } from './types';
+export { realClock, TUNNEL_MODES, TunnelOpenError } from './types';
 export type {
   Clock,
   SelfTestResult,

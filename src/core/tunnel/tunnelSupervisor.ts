@@ -5,6 +5,7 @@ import { nullLogger } from '../logger';
 import type { BackoffOptions } from '../backoff';
 import { backoffDelay } from '../backoff';
 import { canaryUrl, checkCanaryAnswer, newCanaryToken } from './canary';
+import { createCloudflaredFactory } from './cloudflared';
 import { createLocaltunnelFactory, DEFAULT_LOCALTUNNEL_HOST } from './localtunnelFactory';
 import type {
   Clock,
@@ -30,11 +31,13 @@ export interface TunnelSupervisorOptions {
   subdomain?: string;
   /** `external` mode: the public URL the user's own tunnel (ngrok, cloudflared, forwarding) gives. */
   externalUrl?: string;
+  /** `cloudflared` mode: the executable. Default `cloudflared` on PATH. */
+  cloudflaredPath?: string;
   /** Self-test period. Default 30 000 ms; 0 turns the periodic self-test off (`selfTestNow()` still works). */
   selfTestIntervalMs?: number;
   /** How long a canary may take. Default 10 000 ms. */
   selfTestTimeoutMs?: number;
-  /** How long opening a tunnel may take. Default 15 000 ms. */
+  /** How long opening a tunnel may take. Default 15 000 ms (30 000 ms for cloudflared). */
   openTimeoutMs?: number;
   backoff?: BackoffOptions;
   /**
@@ -49,7 +52,7 @@ export interface TunnelSupervisorOptions {
    */
   subdomainRetryDelayMs?: number;
   logger?: Logger;
-  /** Opens a tunnel. Default: the localtunnel client, loaded on first start. */
+  /** Opens a tunnel. Default: the localtunnel client, loaded on first start; in `cloudflared` mode, cloudflared. */
   openTunnel?: TunnelFactory;
   /** Used for the canary (and the default factory's handshake). Default: global `fetch`. */
   fetch?: typeof fetch;
@@ -61,6 +64,8 @@ export interface TunnelSupervisorOptions {
 export const DEFAULT_SELF_TEST_INTERVAL_MS = 30_000;
 export const DEFAULT_SELF_TEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_OPEN_TIMEOUT_MS = 15_000;
+/** Creating a quick tunnel asks Cloudflare's API and then registers a connection: it takes longer. */
+export const DEFAULT_CLOUDFLARED_OPEN_TIMEOUT_MS = 30_000;
 
 interface Session {
   readonly ctl: AbortController;
@@ -112,6 +117,8 @@ export class TunnelSupervisor extends Disposable {
   /** Ends the supervised connection with a reason (set while one is supervised). */
   private failConnection: ((reason: string) => void) | undefined;
   private selfTestInFlight: { readonly url: string; readonly run: Promise<boolean> } | undefined;
+  /** While a new connection may still be unreachable (its `readyGraceMs`), failed self-tests do not end it. */
+  private graceCheck: { readonly signal: AbortSignal; inGrace(): boolean } | undefined;
   private readonly timers = new Set<unknown>();
 
   private readonly _onDidChangeState = this._register(new Emitter<TunnelStatus>());
@@ -129,10 +136,14 @@ export class TunnelSupervisor extends Disposable {
     this.random = options.random ?? Math.random;
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.openTunnel =
-      options.openTunnel ?? createLocaltunnelFactory({ fetch: this.fetchImpl, logger: this.logger });
+      options.openTunnel ??
+      (this.mode === 'cloudflared'
+        ? createCloudflaredFactory({ logger: this.logger, ...(options.cloudflaredPath ? { binaryPath: options.cloudflaredPath } : {}) })
+        : createLocaltunnelFactory({ fetch: this.fetchImpl, logger: this.logger }));
     this.selfTestIntervalMs = options.selfTestIntervalMs ?? DEFAULT_SELF_TEST_INTERVAL_MS;
     this.selfTestTimeoutMs = options.selfTestTimeoutMs ?? DEFAULT_SELF_TEST_TIMEOUT_MS;
-    this.openTimeoutMs = options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+    this.openTimeoutMs =
+      options.openTimeoutMs ?? (this.mode === 'cloudflared' ? DEFAULT_CLOUDFLARED_OPEN_TIMEOUT_MS : DEFAULT_OPEN_TIMEOUT_MS);
     this.subdomainRetries = options.subdomainRetries ?? 2;
     this.subdomainRetryDelayMs = options.subdomainRetryDelayMs ?? 1500;
     this.preferredSubdomain = options.subdomain || undefined;
@@ -240,8 +251,11 @@ export class TunnelSupervisor extends Disposable {
         return;
       case 'external':
         return this.runExternal(signal);
+      case 'cloudflared':
+        // Every cloudflared process gets a new random URL: there is no subdomain to ask for again.
+        return this.runTunnel(signal, false);
       default:
-        return this.runLocaltunnel(signal);
+        return this.runTunnel(signal, true);
     }
   }
 
@@ -264,9 +278,12 @@ export class TunnelSupervisor extends Disposable {
     }
   }
 
-  private async runLocaltunnel(signal: AbortSignal): Promise<void> {
+  /** Opens, supervises and reopens tunnels from the factory; `keepSubdomain` asks for the same one each time. */
+  private async runTunnel(signal: AbortSignal, keepSubdomain: boolean): Promise<void> {
     const host = this.options.host || DEFAULT_LOCALTUNNEL_HOST;
     let failures = 0;
+    /** The server asked us to wait at least this long (e.g. a rate limit). */
+    let minDelayMs = 0;
     let subdomainMisses = 0;
     /** Set after the server offered another subdomain: wait for it to free ours, instead of backing off. */
     let holdDelayMs: number | undefined;
@@ -274,9 +291,10 @@ export class TunnelSupervisor extends Disposable {
     let everOnline = false;
     while (!signal.aborted) {
       const state: TunnelState = everOnline || failures > 0 ? 'reconnecting' : 'starting';
-      const delayMs = holdDelayMs ?? (failures > 0 ? backoffDelay(failures, this.options.backoff, this.random) : 0);
+      const delayMs = holdDelayMs ?? Math.max(minDelayMs, failures > 0 ? backoffDelay(failures, this.options.backoff, this.random) : 0);
       const attempt = holdDelayMs !== undefined ? subdomainMisses : failures;
       holdDelayMs = undefined;
+      minDelayMs = 0;
       if (delayMs > 0) {
         const at = new Date(this.clock.now() + delayMs).toISOString();
         this.logger.info(`Tunnel: retry ${attempt} in ${delayMs} ms (${reason ?? 'no reason'}).`);
@@ -306,11 +324,12 @@ export class TunnelSupervisor extends Disposable {
           return;
         }
         this.logger.warn(`Tunnel: could not open: ${reason}`);
+        if (err instanceof TunnelOpenError && err.retryAfterMs) minDelayMs = err.retryAfterMs;
         failures++;
         continue;
       }
 
-      const wanted = this.preferredSubdomain;
+      const wanted = keepSubdomain ? this.preferredSubdomain : undefined;
       if (wanted !== undefined && conn.subdomain !== wanted && subdomainMisses < this.subdomainRetries) {
         subdomainMisses++;
         conn.close();
@@ -325,7 +344,7 @@ export class TunnelSupervisor extends Disposable {
         );
       }
       subdomainMisses = 0;
-      if (wanted === undefined) {
+      if (keepSubdomain && wanted === undefined) {
         this.preferredSubdomain = conn.subdomain;
         this.update(signal, { preferredSubdomain: conn.subdomain });
       }
@@ -371,7 +390,7 @@ export class TunnelSupervisor extends Disposable {
       signal.addEventListener('abort', onAbort);
       let promise: Promise<TunnelConnection>;
       try {
-        const subdomain = this.preferredSubdomain;
+        const subdomain = this.mode === 'cloudflared' ? undefined : this.preferredSubdomain;
         promise = this.openTunnel({
           host,
           localPort: this.options.localPort,
@@ -405,6 +424,7 @@ export class TunnelSupervisor extends Disposable {
       // Cancels this connection's canaries when it ends, so a late answer cannot judge the next one.
       const connCtl = new AbortController();
       const target = { url: conn.url, signal: connCtl.signal };
+      const graceUntil = conn.readyGraceMs ? this.clock.now() + conn.readyGraceMs : undefined;
       const finish = (reason: string | undefined) => {
         if (settled) return;
         settled = true;
@@ -426,10 +446,17 @@ export class TunnelSupervisor extends Disposable {
       subscriptions.push(conn.onClose(() => finish('The tunnel client closed.')));
       this.failConnection = finish;
       this.testTarget = target;
+      const inGrace = () => !wasOnline && graceUntil !== undefined && this.clock.now() < graceUntil;
+      this.graceCheck = { signal: target.signal, inGrace };
 
       const tick = async (): Promise<void> => {
         timer = undefined;
         const ok = await this.selfTest(target.url, target.signal);
+        if (!settled && !ok && inGrace()) {
+          // A new URL not reachable yet: test again shortly, the connection stays.
+          timer = this.setTimer(() => void tick(), Math.min(1000, this.selfTestIntervalMs || 1000));
+          return;
+        }
         if (settled || !ok) {
           return; // a failed self-test has already ended the connection
         }
@@ -523,7 +550,7 @@ export class TunnelSupervisor extends Disposable {
           ? { state: 'online', reason: undefined }
           : { state: 'offline', reason: `Self-test failed: ${error}. Check that your tunnel forwards to this receiver.` },
       );
-    } else if (!ok && this.testTarget?.signal === signal) {
+    } else if (!ok && this.testTarget?.signal === signal && !(this.graceCheck?.signal === signal && this.graceCheck.inGrace())) {
       this.failConnection?.(`Self-test failed: ${error}`);
     }
     return ok;

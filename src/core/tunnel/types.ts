@@ -1,7 +1,12 @@
 import type { IDisposable } from '../lifecycle';
 
-/** `localtunnel`: we open one. `none`: local only. `external`: the user runs ngrok/cloudflared/forwarding. */
-export type TunnelMode = 'localtunnel' | 'none' | 'external';
+/**
+ * `localtunnel`: we open one. `cloudflared`: we run a cloudflared quick tunnel (the user installs the
+ * binary). `none`: local only. `external`: the user runs ngrok/cloudflared/forwarding.
+ */
+export type TunnelMode = 'localtunnel' | 'cloudflared' | 'none' | 'external';
+
+export const TUNNEL_MODES: readonly TunnelMode[] = ['localtunnel', 'cloudflared', 'none', 'external'];
 
 /**
  * - `starting`: first connection (or first self-test in `external` mode) in progress.
@@ -72,6 +77,11 @@ export interface TunnelConnection {
   /** The client closed without us asking. */
   onClose(listener: () => void): IDisposable;
   close(): void;
+  /**
+   * A new URL that may take a while to become reachable (a cloudflared quick tunnel's DNS): for this
+   * long after opening, a failed first self-test is tried again instead of ending the connection.
+   */
+  readonly readyGraceMs?: number;
 }
 
 export type TunnelFactory = (options: TunnelOpenOptions) => Promise<TunnelConnection>;
@@ -80,10 +90,13 @@ export type TunnelFactory = (options: TunnelOpenOptions) => Promise<TunnelConnec
 export class TunnelOpenError extends Error {
   readonly retryable: boolean;
   readonly status: number | undefined;
-  constructor(message: string, options: { retryable: boolean; status?: number; cause?: unknown }) {
+  /** Wait at least this long before the next attempt (e.g. a rate limit). */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { retryable: boolean; status?: number; cause?: unknown; retryAfterMs?: number }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TunnelOpenError';
     this.retryable = options.retryable;
     this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

@@ -68,7 +68,7 @@ describe('CLI with a tunnel (loopback localtunnel server)', () => {
   test('bad tunnel flags are refused', async () => {
     const bad = await runCliOnce(['listen', '--tunnel', 'ngrok']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--tunnel must be localtunnel, none or external/);
+    assert.match(bad.stderr, /--tunnel must be localtunnel, cloudflared, none or external/);
     const ext = await runCliOnce(['listen', '--tunnel', 'external']);
     assert.match(ext.stderr, /needs --public-url/);
   });

@@ -76,6 +76,7 @@ describe('VSIX package', () => {
       [/\.vsix$/, 'other VSIX files'],
       [/\.ts$/, 'TypeScript sources'],
       [/(^|\/)\.(git|ci|vscode-test)(\/|$)/, 'dot folders'],
+      [/(^|\/)\.vscode\//, '.vscode/ (launch.json, tasks.json: contributor setup)'],
     ];
     for (const [re, what] of forbidden) {
       const hits = names.filter((n) => re.test(n));
@@ -112,6 +113,12 @@ describe('VSIX package', () => {
       .filter((i): i is string => typeof i === 'string' && !i.startsWith('$('));
     for (const icon of icons) {
       assert.ok(inVsix(icon), `contributed icon ${icon} is in the VSIX`);
+    }
+    const walkthroughs = (pkg.contributes as { walkthroughs?: { steps: { media: Record<string, unknown> }[] }[] } | undefined)?.walkthroughs ?? [];
+    const media = walkthroughs.flatMap((w) => w.steps.flatMap((s) => Object.values(s.media).filter((m): m is string => typeof m === 'string')));
+    assert.ok(media.length >= 5, 'the walkthrough has its media');
+    for (const m of media) {
+      assert.ok(inVsix(m), `walkthrough media ${m} is in the VSIX`);
     }
     const manifest = zip.read('extension.vsixmanifest').toString('utf8');
     assert.match(manifest, new RegExp(`Version="${source.version.replace(/\./g, '\\.')}"`), 'the manifest has the package version');

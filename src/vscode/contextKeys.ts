@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import type { SessionStatus } from '../core/session';
+import type { EventStore } from '../core/store';
+import { Disposable } from '../core/lifecycle';
+import type { EventsTreeProvider } from './eventsTree';
+import type { ReceiverController } from './receiverController';
+import type { SecretStore } from './secrets';
+
+/**
+ * The context keys the Events view's welcome content and buttons depend on, set from this one place.
+ * (`webhookInspector.running` is the controller's, `webhookInspector.filtered` the tree's.)
+ */
+export const VIEW_KEYS = {
+  /** Running with a tunnel that is offline or reconnecting. */
+  tunnelFailed: 'webhookInspector.tunnelFailed',
+  /** The store is shown read-only: another window or `webhook-inspector listen` holds its lock. */
+  storeReadOnly: 'webhookInspector.storeReadOnly',
+  /** A filter is set, there are events, and none matches. */
+  filterEmpty: 'webhookInspector.filterEmpty',
+  /** A provider whose events arrive has no signing secret (the value is the provider id). */
+  missingSecret: 'webhookInspector.missingSecret',
+} as const;
+
+export interface ViewState {
+  readonly tunnelFailed: boolean;
+  readonly storeReadOnly: boolean;
+  readonly filterEmpty: boolean;
+  readonly missingSecret: string | undefined;
+}
+
+/** How many of the newest events are looked at for a provider sending without a secret. */
+const RECENT = 100;
+
+/** The view's state from what the controller, store, tree and secrets say (pure, for tests too). */
+export function viewState(
+  status: SessionStatus,
+  store: EventStore | undefined,
+  counts: { shown: number; total: number } | undefined,
+  filtered: boolean,
+  hasSecret: (provider: string) => boolean,
+): ViewState {
+  const t = status.tunnel;
+  let missingSecret: string | undefined;
+  for (const e of store?.list(0, RECENT) ?? []) {
+    const provider = e.verification?.provider ?? e.provider;
+    if (e.verification?.status === 'no-secret' && provider && !hasSecret(provider)) {
+      missingSecret = provider;
+      break;
+    }
+  }
+  return {
+    tunnelFailed: status.state === 'running' && !!t && t.mode !== 'none' && (t.state === 'offline' || t.state === 'reconnecting'),
+    storeReadOnly: !!store?.readOnly,
+    filterEmpty: filtered && !!counts && counts.total > 0 && counts.shown === 0,
+    missingSecret,
+  };
+}
+
+export class ViewContextKeys extends Disposable {
+  private current: ViewState = { tunnelFailed: false, storeReadOnly: false, filterEmpty: false, missingSecret: undefined };
+  private store: EventStore | undefined;
+  private storeListener: vscode.Disposable | undefined;
+  /** What was last set, by key (read by the extension-host tests). */
+  readonly values: Record<string, unknown> = {};
+
+  constructor(
+    private readonly controller: ReceiverController,
+    private readonly tree: EventsTreeProvider,
+    private readonly secrets: SecretStore,
+  ) {
+    super();
+    this._register(controller.onDidChangeStatus(() => this.update()));
+    this._register(
+      controller.onDidChangeStore((store) => {
+        this.store = store;
+        // Verdicts are recorded on the store: a provider may start or stop lacking a secret.
+        this.storeListener?.dispose();
+        this.storeListener = store.onDidChange(() => this.update());
+        this.update();
+      }),
+    );
+    this._register({ dispose: () => this.storeListener?.dispose() });
+    this._register(tree.onDidChangeTreeData(() => this.update()));
+    this._register(secrets.onDidChange(() => this.update()));
+    for (const [name, key] of Object.entries(VIEW_KEYS)) this.set(key, this.current[name as keyof ViewState]);
+  }
+
+  get state(): ViewState {
+    return this.current;
+  }
+
+  update(): void {
+    const next = viewState(this.controller.status, this.store, this.tree.counts(), !!this.tree.filter, (p) => this.secrets.has(p));
+    for (const [name, key] of Object.entries(VIEW_KEYS)) {
+      const k = name as keyof ViewState;
+      if (next[k] !== this.current[k]) this.set(key, next[k]);
+    }
+    const changed = next.missingSecret !== this.current.missingSecret || next.tunnelFailed !== this.current.tunnelFailed;
+    this.current = next;
+    if (changed) this.tree.refreshMessage();
+  }
+
+  /** Lines for the view's message while events are listed (welcome content shows only in an empty view). */
+  messages(): string[] {
+    const parts: string[] = [];
+    const t = this.controller.status.tunnel;
+    if (this.current.tunnelFailed && t) {
+      parts.push(`Tunnel ${t.state}${t.reason ? `: ${t.reason}` : ''}`);
+    }
+    if (this.current.missingSecret) {
+      parts.push(`${this.current.missingSecret} is sending, but no signing secret is set: its signatures are not checked (use the key button above).`);
+    }
+    return parts;
+  }
+
+  private set(key: string, value: unknown): void {
+    this.values[key] = value ?? false;
+    void vscode.commands.executeCommand('setContext', key, value ?? false);
+  }
+}
