@@ -10,6 +10,7 @@ import type { TunnelMode } from '../core/tunnel';
 import { EventStore, StoreLockedError } from '../core/store';
 import { secretsFromCli, type StaticSecrets } from '../core/verification';
 import { CliError } from './errors';
+import { mcpCommand } from './commands/mcp';
 import { forwardOptions, resendCommand, sendSampleCommand, watchForwarding } from './forward';
 
 export const HELP = `webhook-inspector: capture and inspect webhooks from the terminal.
@@ -21,6 +22,10 @@ Usage:
   webhook-inspector resend <id> [options]  send a stored event to your handler again
   webhook-inspector send-sample <provider> <event> [options]
                                            send a signed sample event (--list: the samples)
+  webhook-inspector mcp [options]          an MCP server over stdio for coding agents (reads
+                                           --store while listen or VS Code writes it; resends
+                                           go to loopback only unless --allow-host; secrets
+                                           from --secret / WEBHOOK_INSPECTOR_SECRET_*)
   webhook-inspector --help | --version
 
 Options:
@@ -201,6 +206,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           allowHosts,
         });
       }
+      case 'mcp':
+        return await mcpCommand(io, { storeDir: common.storeDir, secrets: cliSecrets(values.secret ?? []), allowHosts });
       case 'events':
         return await listEvents(io, common, intOption('--limit', values.limit, Number.MAX_SAFE_INTEGER, 1));
       case 'show':
