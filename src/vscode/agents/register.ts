@@ -114,7 +114,7 @@ function prepare(core: string, input: ToolInput): vscode.PreparedToolInvocation 
 }
 
 const CLIENTS: ReadonlyArray<{ kind: McpClientKind; label: string; detail: string }> = [
-  { kind: 'claude', label: 'Claude Code', detail: 'A `claude mcp add …` command to run in a terminal' },
+  { kind: 'claude', label: 'Claude Code', detail: 'A claude mcp add … command to run in a terminal' },
   { kind: 'cursor', label: 'Cursor', detail: 'For .cursor/mcp.json (or ~/.cursor/mcp.json)' },
   { kind: 'vscode', label: 'VS Code (.vscode/mcp.json)', detail: 'For another VS Code or a teammate; this window already offers the server' },
 ];
