@@ -21,6 +21,7 @@ import { editableCopies } from './vscode/bodyDocuments';
 import { createLog } from './vscode/log';
 import { ReceiverController } from './vscode/receiverController';
 import { httpTransport } from './core/forward/transport';
+import { registerAgents } from './vscode/agents/register';
 import { SecretStore } from './vscode/secrets';
 import { readSettings } from './vscode/settings';
 import { ReceiverStatusBar } from './vscode/statusBar';
@@ -105,6 +106,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   const forwarding = new ForwardingService(context, controller, secrets, logger);
   context.subscriptions.push(forwarding);
   controller.setForwarding(forwarding.sessionOptions());
+
+  // Language-model tools, the MCP server definition and Copy MCP Server Config.
+  context.subscriptions.push(...registerAgents(context, { controller, forwarding, secrets, logger }));
 
   const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets, forwarding };
   type Node = Parameters<typeof deleteEvent>[1];

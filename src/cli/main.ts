@@ -10,6 +10,7 @@ import { TUNNEL_MODES, type TunnelMode } from '../core/tunnel';
 import { EventStore, StoreLockedError } from '../core/store';
 import { secretsFromCli, type StaticSecrets } from '../core/verification';
 import { CliError } from './errors';
+import { mcpCommand } from './commands/mcp';
 import { forwardOptions, resendCommand, sendSampleCommand, watchForwarding } from './forward';
 import { verdictHint } from '../core/knobs';
 import { cliWording } from './wording';
@@ -35,6 +36,10 @@ Usage:
                                            types or a JSON Schema merged from stored events
   webhook-inspector generate test <id> --framework node|vitest|jest --out DIR
                                            a regression test that replays the event, signed afresh
+  webhook-inspector mcp [options]          an MCP server over stdio for coding agents (reads
+                                           --store while listen or VS Code writes it; resends
+                                           go to loopback only unless --allow-host; secrets
+                                           from --secret / WEBHOOK_INSPECTOR_SECRET_*)
   webhook-inspector --help | --version
 
 Options:
@@ -294,6 +299,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           ...(values.framework !== undefined ? { framework: values.framework } : {}),
           ...(values.out !== undefined ? { out: values.out } : {}),
         });
+      case 'mcp':
+        return await mcpCommand(io, { storeDir: common.storeDir, secrets: cliSecrets(values.secret ?? []), allowHosts });
       case 'events':
         return await listEvents(io, common, intOption('--limit', values.limit, Number.MAX_SAFE_INTEGER, 1));
       case 'show':

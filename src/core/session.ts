@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import { nullLogger } from './logger';
 import type { ReceiverOptions, ReceiverState } from './receiver';
 import { Receiver } from './receiver';
+import { ReceiverStatusWriter } from './receiverStatusFile';
 import type { EventStore } from './store';
 import { DeliveryLog, Forwarder, type ForwarderOptions, isLoopbackHost } from './forward';
 import { interceptCanary, type PublicUrlChange, PublicUrlWatch, TunnelSupervisor, type TunnelStatus, type TunnelSupervisorOptions } from './tunnel';
@@ -70,6 +71,8 @@ export class Session extends Disposable {
   private readonly pending: Array<{ event: CapturedEvent; body: Buffer | undefined }> = [];
   private supervisor: TunnelSupervisor | undefined;
   private forwarder: Forwarder | undefined;
+  /** `<store>/receiver.json` for readers in other processes (the MCP server's receiver_status). */
+  private readonly statusFile: ReceiverStatusWriter | undefined;
   private readonly _onDidChangeForwarding = this._register(new Emitter<Forwarder | undefined>());
   /** Fires when live forwarding is switched on or off (subscribe to the forwarder's state there). */
   readonly onDidChangeForwarding = this._onDidChangeForwarding.event;
@@ -119,6 +122,11 @@ export class Session extends Disposable {
       }),
     );
     this._register(this.receiver.onDidChangeState(() => this._onDidChangeStatus.fire(this.status())));
+    const statusFile = options.store.readOnly ? undefined : new ReceiverStatusWriter(options.store.dir);
+    this.statusFile = statusFile;
+    if (statusFile) {
+      this._register(this.onDidChangeStatus((s) => void (s.state === 'running' ? statusFile.write(s) : undefined)));
+    }
     this._register(this.receiver.onDidCapture((event) => this.process(event)));
     this._register(
       this.receiver.onDidCapture((event) => {
@@ -208,6 +216,7 @@ export class Session extends Disposable {
       supervisor.dispose();
     }
     await this.receiver.stop();
+    await this.statusFile?.remove();
     await this.processing;
   }
 

@@ -97,8 +97,19 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+let lastIdMs = -1;
+let lastIdSuffix = 0;
+
+/**
+ * A new event id: the time in ms (base 36), then 40 bits. Ids of one process sort in creation order: within
+ * the same millisecond the suffix counts up from the previous one instead of being drawn anew.
+ */
 export function newEventId(now: Date = new Date()): string {
-  return `evt_${now.getTime().toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
+  const ms = now.getTime();
+  const suffix = ms === lastIdMs && lastIdSuffix < 0xff_ffff_ffff ? lastIdSuffix + 1 : randomBytes(5).readUIntBE(0, 5) % 0x80_0000_0000;
+  lastIdMs = ms;
+  lastIdSuffix = suffix;
+  return `evt_${ms.toString(36).padStart(9, '0')}${suffix.toString(16).padStart(10, '0')}`;
 }
 
 export class EventStore extends Disposable {
@@ -125,6 +136,10 @@ export class EventStore extends Disposable {
   private readonly largeBodyThreshold: number;
   private readonly segmentSize: number;
   private readonly now: () => Date;
+
+  /** Read-only stores: where the last read of the index stopped, to pick up later appends (`refresh`). */
+  private follow: FollowState | undefined;
+  private refreshing: Promise<StoreChange | undefined> | undefined;
 
   private readonly _onDidChange = this._register(new Emitter<StoreChange>());
   /** Fires once per written batch. Consumers (the tree) batch further as they need. */
@@ -439,29 +454,9 @@ export class EventStore extends Disposable {
         throw new Error(`Cannot write the event store folder ${this.dir}: ${detail}. Choose a folder you can write to.`, { cause: err });
       }
     }
-    let text = '';
-    try {
-      text = await fsp.readFile(path.join(this.dir, INDEX), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw err;
-      }
-    }
-    const segSizes = new Map<number, number>();
-    let segNames: string[] = [];
-    try {
-      segNames = await fsp.readdir(path.join(this.dir, BODIES));
-    } catch {
-      // no bodies yet
-    }
-    for (const name of segNames) {
-      const m = /^(\d{6})\.seg$/.exec(name);
-      if (m) {
-        const st = await fsp.stat(path.join(this.dir, BODIES, name));
-        segSizes.set(Number(m[1]), st.size);
-      }
-    }
-    const fileNames = new Set(segNames.filter((n) => n.endsWith('.bin')));
+    const index = await readIndexFile(path.join(this.dir, INDEX));
+    const text = index.text;
+    const { segSizes, fileNames } = await this.scanBodies();
 
     // A line without its newline was torn by a crash mid-write: it is dropped (and cut off below).
     let complete = text;
@@ -502,6 +497,7 @@ export class EventStore extends Disposable {
       }
     }
     if (this.readOnly) {
+      this.follow = { offset: Buffer.byteLength(complete), ino: index.ino, segSizes, fileNames };
       return;
     }
     this.indexSize = Buffer.byteLength(complete);
@@ -533,6 +529,152 @@ export class EventStore extends Disposable {
         await fsp.rm(path.join(this.dir, BODIES, name), { force: true }).catch(() => undefined);
       }
     }
+  }
+
+  /** Sizes of the segment files and names of the large-body files on disk now. */
+  private async scanBodies(): Promise<{ segSizes: Map<number, number>; fileNames: Set<string> }> {
+    const segSizes = new Map<number, number>();
+    let segNames: string[] = [];
+    try {
+      segNames = await fsp.readdir(path.join(this.dir, BODIES));
+    } catch {
+      // no bodies yet
+    }
+    for (const name of segNames) {
+      const m = /^(\d{6})\.seg$/.exec(name);
+      if (m) {
+        const st = await fsp.stat(path.join(this.dir, BODIES, name)).catch(() => undefined);
+        if (st) {
+          segSizes.set(Number(m[1]), st.size);
+        }
+      }
+    }
+    return { segSizes, fileNames: new Set(segNames.filter((n) => n.endsWith('.bin'))) };
+  }
+
+  /**
+   * Read-only stores: picks up what the writing process appended since the last look, by reading the
+   * index from where the last read stopped (complete lines only). When the writer compacted the index
+   * (a new file renamed into place) or cut it shorter, the whole index is read again. Fires
+   * `onDidChange` when something changed and returns the change. A writable store has nothing to pick
+   * up (it made every change itself) and returns undefined.
+   */
+  refresh(): Promise<StoreChange | undefined> {
+    if (!this.readOnly || this.closed) {
+      return Promise.resolve(undefined);
+    }
+    // One refresh at a time: concurrent callers share the running one.
+    this.refreshing ??= this.refreshNow().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async refreshNow(): Promise<StoreChange | undefined> {
+    const follow = this.follow;
+    if (!follow) {
+      return undefined;
+    }
+    const indexPath = path.join(this.dir, INDEX);
+    let fh: FileHandle;
+    try {
+      fh = await fsp.open(indexPath, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || this.entries.size === 0) {
+        return undefined;
+      }
+      return this.reloadAll(follow, '', 0);
+    }
+    try {
+      const st = await fh.stat();
+      if (st.ino !== follow.ino || st.size < follow.offset) {
+        return this.reloadAll(follow, (await fh.readFile()).toString('utf8'), st.ino);
+      }
+      if (st.size === follow.offset) {
+        return undefined;
+      }
+      const buf = Buffer.alloc(st.size - follow.offset);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, follow.offset);
+      const chunk = buf.subarray(0, bytesRead);
+      const end = chunk.lastIndexOf(0x0a) + 1;
+      if (end === 0) {
+        return undefined; // a line still being written
+      }
+      follow.offset += end;
+      return this.applyLines(follow, chunk.subarray(0, end).toString('utf8'));
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async reloadAll(follow: FollowState, text: string, ino: number): Promise<StoreChange | undefined> {
+    const before = new Map(Array.from(this.entries, ([id, e]) => [id, e.event]));
+    this.entries.clear();
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    Object.assign(follow, { offset: Buffer.byteLength(complete), ino }, await this.scanBodies());
+    this.replayLines(follow, complete);
+    const added: CapturedEvent[] = [];
+    const updated: CapturedEvent[] = [];
+    for (const [id, e] of this.entries) {
+      const old = before.get(id);
+      if (!old) {
+        added.push(e.event);
+      } else if (old !== e.event && JSON.stringify(old) !== JSON.stringify(e.event)) {
+        updated.push(e.event);
+      }
+    }
+    const removed = [...before.keys()].filter((id) => !this.entries.has(id));
+    return this.announce({ added, removed, updated, evicted: 0 });
+  }
+
+  private async applyLines(follow: FollowState, text: string): Promise<StoreChange | undefined> {
+    // A body named by a new line was written before the line: look at the files again if needed.
+    if (/"op":"add"/.test(text)) {
+      Object.assign(follow, await this.scanBodies());
+    }
+    const before = new Set(this.entries.keys());
+    const touched = this.replayLines(follow, text);
+    const added: CapturedEvent[] = [];
+    const updated: CapturedEvent[] = [];
+    for (const id of touched) {
+      const e = this.entries.get(id);
+      if (e) {
+        (before.has(id) ? updated : added).push(e.event);
+      }
+    }
+    const removed = [...before].filter((id) => !this.entries.has(id));
+    return this.announce({ added, removed, updated, evicted: 0 });
+  }
+
+  /** Replays index lines; returns the ids of the events they added or changed, in order. */
+  private replayLines(follow: FollowState, text: string): Set<string> {
+    const touched = new Set<string>();
+    for (const line of text.split('\n')) {
+      if (!line) {
+        continue;
+      }
+      let rec: Record_;
+      try {
+        rec = JSON.parse(line) as Record_;
+      } catch {
+        continue;
+      }
+      if (this.replay(rec, follow.segSizes, follow.fileNames)) {
+        const id = rec.op === 'add' ? rec.e.id : rec.op === 'set' || rec.op === 'push' ? rec.id : undefined;
+        if (id) {
+          touched.delete(id);
+          touched.add(id);
+        }
+      }
+    }
+    return touched;
+  }
+
+  private announce(change: StoreChange): StoreChange | undefined {
+    if (!change.added.length && !change.removed.length && !change.updated.length) {
+      return undefined;
+    }
+    this.newestFirst = undefined;
+    this._onDidChange.fire(change);
+    return change;
   }
 
   private replay(rec: Record_, segSizes: Map<number, number>, fileNames: Set<string>): boolean {
@@ -594,7 +736,7 @@ export class EventStore extends Disposable {
         }
         const pid = Number((await fsp.readFile(lockPath, 'utf8').catch(() => '')).trim());
         const heldHere = pid === process.pid && EventStore.openForWriting.has(this.dir);
-        if (heldHere || (pid && pid !== process.pid && isAlive(pid))) {
+        if (heldHere || (pid && pid !== process.pid && isProcessAlive(pid))) {
           throw new StoreLockedError(this.dir, pid);
         }
         await fsp.rm(lockPath, { force: true });
@@ -810,6 +952,34 @@ export class EventStore extends Disposable {
   }
 }
 
+interface FollowState {
+  /** Bytes of complete lines read from the index. */
+  offset: number;
+  /** The index file's inode: a compaction renames a new file into place. */
+  ino: number;
+  segSizes: Map<number, number>;
+  fileNames: Set<string>;
+}
+
+/** The index's text and inode, read through one handle (a rename between a stat and a read cannot mix two files). */
+async function readIndexFile(file: string): Promise<{ text: string; ino: number }> {
+  let fh: FileHandle;
+  try {
+    fh = await fsp.open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { text: '', ino: 0 };
+    }
+    throw err;
+  }
+  try {
+    const st = await fh.stat();
+    return { text: (await fh.readFile()).toString('utf8'), ino: st.ino };
+  } finally {
+    await fh.close();
+  }
+}
+
 /** The event with `item` appended to its list `field`, of which the newest `keep` items stay. */
 function withPushed(event: CapturedEvent, field: string, item: unknown, keep: number): CapturedEvent {
   const prev = (event as unknown as Record<string, unknown>)[field];
@@ -890,7 +1060,8 @@ function openRw(file: string): Promise<FileHandle> {
   return fsp.open(file, fsc.O_RDWR | fsc.O_CREAT, 0o600);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

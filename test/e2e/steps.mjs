@@ -27,6 +27,23 @@ export const steps = [
     },
   },
   {
+    name: 'copy-mcp-config',
+    title: 'run "Copy MCP Server Config…": a quick pick of agents; Claude Code puts its snippet on the clipboard',
+    async run(t) {
+      await t.wb.runCommand('Webhook Inspector: Copy MCP Server Config\u2026');
+      await t.wb.quickPickRow('Claude Code').waitFor({ state: 'visible', timeout: 30_000 });
+      const labels = await t.wb.quickPickLabels();
+      for (const agent of ['Claude Code', 'Cursor', 'VS Code (.vscode/mcp.json)', 'All three']) {
+        assert.ok(labels.includes(agent), `${agent} is offered: ${JSON.stringify(labels)}`);
+      }
+      await t.page.screenshot({ path: path.join(t.outDir, 'copy-mcp-config.png') });
+      await t.wb.acceptQuickPickRow('Claude Code');
+      const toast = t.page.locator('.notification-toast', { hasText: 'MCP server config is on the clipboard' });
+      await toast.first().waitFor({ state: 'visible', timeout: 30_000 });
+      await t.wb.runCommand('Notifications: Clear All Notifications');
+    },
+  },
+  {
     name: 'start-receiver',
     title: 'run "Webhook Inspector: Start Webhook Receiver" from the command palette',
     async run(t) {

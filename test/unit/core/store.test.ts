@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { EventDraft } from '../../../src/core/store';
-import { EventStore, StoreLockedError } from '../../../src/core/store';
+import { EventStore, StoreLockedError, newEventId } from '../../../src/core/store';
 import type { Logger } from '../../../src/core/logger';
 
 function draft(url: string, size: number): EventDraft {
@@ -217,4 +217,12 @@ describe('EventStore.searchBodies', () => {
       await fsp.rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('event ids made in the same millisecond sort in creation order', () => {
+  const at = new Date('2026-12-04T12:00:00.000Z');
+  const ids = Array.from({ length: 50 }, () => newEventId(at));
+  assert.deepEqual([...ids].sort(), ids);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.ok(ids.every((id) => /^evt_[0-9a-z]{9}[0-9a-f]{10}$/.test(id)), ids[0]);
 });

@@ -43,7 +43,7 @@ describe('VSIX package', () => {
   });
 
   test('has the bundles, the media and the manifest', () => {
-    const expected = ['extension.vsixmanifest', 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/media/icon.png', 'extension/media/activitybar.svg'];
+    const expected = ['extension.vsixmanifest', 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/mcp.js', 'extension/media/icon.png', 'extension/media/activitybar.svg'];
     if (existsSync(path.join(root, 'src', 'webview', 'main.ts'))) {
       expected.push('extension/dist/webview.js');
     }
@@ -85,7 +85,7 @@ describe('VSIX package', () => {
   });
 
   test('ships the production bundle: minified, without source map links', () => {
-    for (const name of ['extension/dist/extension.js', 'extension/dist/cli.js']) {
+    for (const name of ['extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/mcp.js']) {
       const js = zip.read(name).toString('utf8');
       assert.ok(!js.includes('sourceMappingURL='), `${name} has no sourceMappingURL`);
       const lines = js.split('\n').length;
