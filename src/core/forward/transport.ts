@@ -22,6 +22,8 @@ export interface HttpTransportOptions {
   insecureTls?: boolean;
   /** How long (ms) an idle connection to a loopback target stays open for the next request. Default 1000; 0: a connection per request. */
   keepAliveIdleMs?: number;
+  /** Host name resolution (node's `lookup` option); tests map a name to a loopback listener. Default: the system's. */
+  lookup?: http.RequestOptions['lookup'];
 }
 
 /** A `Transport` that may hold idle connections to loopback handlers. */
@@ -143,6 +145,7 @@ function attempt(req: OutgoingRequest, limit: number, signal: AbortSignal | unde
       headers: flat as unknown as http.OutgoingHttpHeaders,
       agent: agent ?? (false as const),
       setHost: false,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
     };
     try {
       client = isHttps ? https.request({ ...base, rejectUnauthorized: !options.insecureTls }) : http.request(base);

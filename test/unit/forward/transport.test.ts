@@ -9,13 +9,12 @@ import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { HttpTransport } from '../../../src/core/forward/index';
 import { HostGuard, createHttpTransport, resend } from '../../../src/core/forward/index';
 import type { TempStore } from './support';
-import { capture, startHandler, strictGuard, tempStore, until } from './support';
+import { capture, nameToLoopback, startHandler, strictGuard, tempStore, until } from './support';
 
 interface RawServer {
   readonly url: string;
@@ -135,26 +134,27 @@ describe('transport connections', () => {
     }
   });
 
-  const external = Object.values(os.networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-  test('a host that is not loopback gets a connection per request, as before', { skip: external ? false : 'no non-loopback IPv4 address on this machine' }, async () => {
+  test('a host that is not loopback by name gets a connection per request, as before', async () => {
+    // The name resolves to 127.0.0.1 through the injected lookup: no traffic leaves loopback, but the
+    // transport sees a host that is not loopback by name (so no keep-alive pool).
+    const remote = nameToLoopback('handler.example.test');
     let connections = 0;
     const server = http.createServer((req, res) => {
       req.resume();
       req.on('end', () => res.end('ok'));
     });
     server.on('connection', () => connections++);
-    await new Promise<void>((resolve) => server.listen(0, external, resolve));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const target = `http://${external!}:${(server.address() as AddressInfo).port}`;
+      const target = `http://handler.example.test:${(server.address() as AddressInfo).port}`;
       const guard = new HostGuard({ confirmHost: async () => true });
       const { event, body } = await capture(ts.store, { url: '/remote', headers: [], body: 'x' });
-      const t = transport();
+      const t = createHttpTransport({ lookup: remote.lookup });
       for (let i = 0; i < 3; i++) {
         assert.equal((await resend(event, body, target, { guard, transport: t })).status, 200);
       }
       assert.equal(connections, 3);
+      assert.equal(remote.lookups.length, 3, 'each request resolved the name through the injected lookup');
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
