@@ -3,7 +3,8 @@
 // Slow (tens of minutes per folder on 2 cores): not part of `npm test` or CI. See test/README.md.
 //
 //   npm run test:mutation                         # every folder in scope, one run
-//   WI_MUTATE=store npm run test:mutation         # one scope: store | receiver | forward | signatures
+//   WI_MUTATE=store npm run test:mutation         # one scope: store | receiver | promises | forward | signatures
+//   WI_MUTATE=promises npm run test:mutation -- --mutate 'src/core/store.ts:644-755'   # a line range
 //
 // The tap runner runs each test file as `node --import tsx <file>` (node:test prints TAP when its
 // output is piped), so a test file counts as one test and only the files that cover a mutant run for
@@ -14,11 +15,16 @@
 const SCOPES = {
   store: {
     mutate: ['src/core/store.ts'],
-    tests: ['test/unit/core/store.test.ts', 'test/unit/core/storeDurability.test.ts', 'test/unit/core/receiver.test.ts', 'test/unit/forward/deliveryLog.test.ts'],
+    tests: ['test/unit/core/store.test.ts', 'test/unit/core/storeDurability.test.ts'],
   },
   receiver: {
     mutate: ['src/core/receiver.ts'],
     tests: ['test/unit/core/receiver.test.ts', 'test/unit/core/receiverLimits.test.ts', 'test/unit/core/storeDurability.test.ts', 'test/unit/hardening/badRequests.test.ts'],
+  },
+  // The README's promises: durability (store) and limits/answers (receiver), with the tests of both.
+  promises: {
+    mutate: ['src/core/store.ts', 'src/core/receiver.ts'],
+    tests: ['test/unit/core/store.test.ts', 'test/unit/core/storeDurability.test.ts', 'test/unit/core/receiver.test.ts', 'test/unit/core/receiverLimits.test.ts'],
   },
   forward: {
     mutate: ['src/core/forward/**/*.ts'],
@@ -36,7 +42,7 @@ const scope = process.env.WI_MUTATE || 'all';
 if (scope !== 'all' && !(scope in SCOPES)) {
   throw new Error(`WI_MUTATE=${scope}: use one of ${Object.keys(SCOPES).join(', ')} (or leave it unset for all).`);
 }
-const chosen = scope === 'all' ? Object.values(SCOPES) : [SCOPES[scope]];
+const chosen = scope === 'all' ? [SCOPES.store, SCOPES.receiver, SCOPES.forward, SCOPES.signatures] : [SCOPES[scope]];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { sanitizeLabel } from '../core/detail/displayText';
 import type { CapturedEvent } from '../core/event';
 import { type EventFilter, type GroupBy, groupEvents, matchesFilter, parseFilter, verdictOf } from '../core/eventQuery';
 import { formatBytes, relativeTime } from '../core/format';
@@ -296,7 +297,7 @@ function eventTooltip(event: CapturedEvent, verdict: string): vscode.MarkdownStr
     md.appendMarkdown('  \n');
   };
   if (event.eventType) {
-    line(event.eventType);
+    line(displayText(event.eventType, 300));
   }
   line(`${event.method} ${displayText(event.url, 300)}`);
   md.appendMarkdown('\n');
@@ -331,6 +332,5 @@ function eventTooltip(event: CapturedEvent, verdict: string): vscode.MarkdownStr
 
 /** Paths and types can be anything a sender typed: keep rows short and free of control characters. */
 function displayText(text: string, max: number): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return sanitizeLabel(text, max);
 }
