@@ -113,6 +113,20 @@ describe('EventStore durability order', () => {
     assert.equal(await fsp.readFile(path.join(dir, 'index.jsonl'), 'utf8'), '');
   });
 
+  test('short writes (one byte per call) are continued until the index line and body are whole', async () => {
+    const store = await EventStore.open(dir, {
+      maxEvents: 10,
+      io: { writev: async (_f, fh, chunks, position) => (await fh.write(chunks.find((c) => c.length > 0)!, 0, 1, position)).bytesWritten },
+    });
+    const a = await store.append(draft('/a', 5), Buffer.from('hello'));
+    const [b, c] = await Promise.all([store.append(draft('/b', 3), Buffer.from('abc')), store.append(draft('/c', 3), Buffer.from('xyz'))]);
+    await store.close();
+    const reopened = await EventStore.open(dir, { maxEvents: 10 });
+    assert.deepEqual(reopened.list().map((e) => e.url), ['/c', '/b', '/a']);
+    assert.deepEqual(await Promise.all([a, b, c].map(async (e) => (await reopened.readBody(e.id)).toString())), ['hello', 'abc', 'xyz']);
+    await reopened.close();
+  });
+
   test('a failed large-body file write rejects append and writes no index line', async () => {
     const calls: StoreFile[] = [];
     const store = await EventStore.open(dir, {
