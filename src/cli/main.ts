@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { defaultStoreDir } from '../core/dataDir';
+import { looksLikeText } from '../core/detail/contentKind';
+import { sanitizeLabel } from '../core/detail/displayText';
 import type { CapturedEvent } from '../core/event';
 import { toEventJson } from '../core/eventJson';
 import { formatBytes } from '../core/format';
@@ -516,8 +518,8 @@ async function printEvent(io: CliIo, store: EventStore, event: CapturedEvent, js
   const time = new Date(event.receivedAt).toLocaleTimeString(undefined, { hour12: false });
   const retry = event.duplicateOf ? `  (retry${event.attempt !== undefined ? ` ${event.attempt}` : ''} of ${event.duplicateOf})` : '';
   const note = (event.rejected ? `  (${event.rejected})` : event.handshake ? `  (handshake: ${event.handshake})` : '') + retry;
-  const what = event.eventType ? `  ${event.eventType}` : '';
-  io.stdout(`${time}  ${event.method.padEnd(6)} ${event.url}  ${event.response.status}  ${formatBytes(event.size)}${what}  ${verdictText(event)}  ${event.id}${note}`);
+  const what = event.eventType ? `  ${sanitizeLabel(event.eventType)}` : '';
+  io.stdout(`${time}  ${sanitizeLabel(event.method).padEnd(6)} ${sanitizeLabel(event.url)}  ${event.response.status}  ${formatBytes(event.size)}${what}  ${verdictText(event)}  ${event.id}${note}`);
 }
 
 function verdictText(event: CapturedEvent): string {
@@ -556,10 +558,10 @@ async function showEvent(io: CliIo, opts: CommonOptions, id: string): Promise<nu
   if (opts.json) {
     io.stdout(JSON.stringify(await toEventJson(store, event)));
   } else {
-    io.stdout(`${event.method} ${event.url}`);
+    io.stdout(`${sanitizeLabel(event.method)} ${sanitizeLabel(event.url)}`);
     io.stdout(`id: ${event.id}\nreceived: ${event.receivedAt} from ${event.remoteAddress}\nsize: ${formatBytes(event.size)}\nresponse: ${event.response.status}`);
     if (event.eventType) {
-      io.stdout(`event type: ${event.eventType}`);
+      io.stdout(`event type: ${sanitizeLabel(event.eventType)}`);
     }
     if (event.verification) {
       const hint = verdictHint(event.verification, cliWording);
@@ -570,27 +572,15 @@ async function showEvent(io: CliIo, opts: CommonOptions, id: string): Promise<nu
     }
     io.stdout('');
     for (const [k, v] of event.headers) {
-      io.stdout(`${k}: ${v}`);
+      io.stdout(`${sanitizeLabel(k)}: ${sanitizeLabel(v)}`);
     }
     const body = await store.readBody(event.id);
     if (body.length) {
       io.stdout('');
-      io.stdout(looksBinary(body) ? `<${formatBytes(body.length)} of binary data; use --json for base64>` : body.toString('utf8'));
+      io.stdout(!looksLikeText(body) ? `<${formatBytes(body.length)} of binary data; use --json for base64>` : body.toString('utf8'));
     }
   }
   await store.close();
   return 0;
 }
 
-function looksBinary(buf: Buffer): boolean {
-  const sample = buf.subarray(0, 4096);
-  if (sample.includes(0)) {
-    return true;
-  }
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
-    return false;
-  } catch {
-    return true;
-  }
-}

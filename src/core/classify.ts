@@ -1,4 +1,5 @@
 import { type DeliveryIdentity, deliveryIdentity } from './delivery/deliveryId';
+import { sanitizeLabel, truncateText } from './detail/displayText';
 import { headerValue } from './event';
 
 /** What can be read about a request cheaply at capture time: who sent it and what it is about. */
@@ -204,6 +205,7 @@ function clean(value: string | undefined): string | undefined {
   if (!value) {
     return undefined;
   }
-  const s = value.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim();
-  return s ? s.slice(0, 100) : undefined;
+  // Stored, and matched by forward.routes: cut at 100 units (never inside a surrogate pair), no ellipsis.
+  const s = truncateText(sanitizeLabel(value, Infinity, { strip: true }).trim(), 100).text;
+  return s || undefined;
 }

@@ -38,7 +38,25 @@ export interface StoreOptions {
   segmentSize?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** The writes an append waits for, for tests that hold or fail one of them. Default: the file handle's own. */
+  io?: Partial<StoreIo>;
 }
+
+/** Which file a positional write goes to: the index log or the current body segment. */
+export type StoreFile = 'index' | 'segment';
+
+/** The file writes of the store (a seam: tests hold or fail one kind and watch what `append` does). */
+export interface StoreIo {
+  /** One positional `writev` into an open file; may write less than asked (the store continues). */
+  writev(file: StoreFile, fh: FileHandle, chunks: Uint8Array[], position: number): Promise<number>;
+  /** Writes a large body's own file (`bodies/<id>.bin`). */
+  writeBodyFile(file: string, data: Uint8Array): Promise<void>;
+}
+
+const defaultIo: StoreIo = {
+  writev: async (_file, fh, chunks, position) => (await fh.writev(chunks, position)).bytesWritten,
+  writeBodyFile: (file, data) => fsp.writeFile(file, data, { mode: 0o600 }),
+};
 
 export interface StoreChange {
   readonly added: readonly CapturedEvent[];
@@ -136,6 +154,7 @@ export class EventStore extends Disposable {
   private readonly largeBodyThreshold: number;
   private readonly segmentSize: number;
   private readonly now: () => Date;
+  private readonly io: StoreIo;
 
   /** Read-only stores: where the last read of the index stopped, to pick up later appends (`refresh`). */
   private follow: FollowState | undefined;
@@ -152,6 +171,7 @@ export class EventStore extends Disposable {
     this.largeBodyThreshold = options.largeBodyThreshold ?? 1024 * 1024;
     this.segmentSize = options.segmentSize ?? 64 * 1024 * 1024;
     this.now = options.now ?? (() => new Date());
+    this.io = { ...defaultIo, ...options.io };
   }
 
   /** Opens (creating when needed) the store in `dir`. Throws a clear error when the folder cannot be written. */
@@ -816,9 +836,9 @@ export class EventStore extends Disposable {
       records.push(b ? { op: 'add', e: event, b } : { op: 'add', e: event });
     }
     try {
-      await Promise.all(files.map((f) => fsp.writeFile(path.join(this.dir, BODIES, f.name), f.body, { mode: 0o600 })));
+      await Promise.all(files.map((f) => this.io.writeBodyFile(path.join(this.dir, BODIES, f.name), f.body)));
       if (segChunks.length) {
-        await writeAllv(this.segFh!, segChunks, this.segSize);
+        await writeAllv(this.io, 'segment', this.segFh!, segChunks, this.segSize);
       }
     } catch (err) {
       unmark();
@@ -877,7 +897,7 @@ export class EventStore extends Disposable {
     }
     const data = Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
     try {
-      await writeAllv(this.indexFh, [data], this.indexSize);
+      await writeAllv(this.io, 'index', this.indexFh, [data], this.indexSize);
     } catch (err) {
       // Cut off whatever part of the line made it, so the next record starts clean.
       await this.indexFh.truncate(this.indexSize).catch(() => undefined);
@@ -989,12 +1009,12 @@ function withPushed(event: CapturedEvent, field: string, item: unknown, keep: nu
   return { ...event, [field]: next };
 }
 
-async function writeAllv(fh: FileHandle, chunks: Uint8Array[], position: number): Promise<void> {
+async function writeAllv(io: StoreIo, file: StoreFile, fh: FileHandle, chunks: Uint8Array[], position: number): Promise<void> {
   let pos = position;
   let pending = chunks;
   while (pending.length) {
     const total = pending.reduce((n, c) => n + c.length, 0);
-    const { bytesWritten } = await fh.writev(pending, pos);
+    const bytesWritten = await io.writev(file, fh, pending, pos);
     pos += bytesWritten;
     if (bytesWritten >= total) {
       return;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { decodeForDisplay } from '../core/bodyDecode';
 import { attemptChain } from '../core/delivery/attempts';
 import { detectFormat, decodeText, parseMediaType } from '../core/detail/contentKind';
+import { sanitizeLabel } from '../core/detail/displayText';
 import { detailHtml } from '../core/detail/html';
 import { isWebviewMessage, toUiState } from '../core/detail/protocol';
 import type { DetailAction, DetailSnapshot, HostMessage, WebviewMessage } from '../core/detail/protocol';
@@ -291,8 +292,7 @@ async function copyValue(deps: DetailDeps, eventId: string, what: 'header' | 'qu
 }
 
 function truncate(s: string, max: number): string {
-  const clean = s.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return sanitizeLabel(s, max);
 }
 
 /** Runs one of the panel's actions; also behind the commands, so tree menus can use them. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { groupByDelivery, retryText } from '../core/delivery/attempts';
+import { sanitizeLabel } from '../core/detail/displayText';
 import type { CapturedEvent } from '../core/event';
 import { type EventFilter, type GroupBy, groupEvents, matchesFilter, parseFilter, verdictOf } from '../core/eventQuery';
 import { formatBytes, relativeTime } from '../core/format';
@@ -340,7 +341,7 @@ function eventTooltip(event: CapturedEvent, verdict: string, retry: string | und
     md.appendMarkdown('  \n');
   };
   if (event.eventType) {
-    line(event.eventType);
+    line(displayText(event.eventType, 300));
   }
   line(`${event.method} ${displayText(event.url, 300)}`);
   md.appendMarkdown('\n');
@@ -381,6 +382,5 @@ function eventTooltip(event: CapturedEvent, verdict: string, retry: string | und
 
 /** Paths and types can be anything a sender typed: keep rows short and free of control characters. */
 function displayText(text: string, max: number): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return sanitizeLabel(text, max);
 }

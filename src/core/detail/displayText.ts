@@ -40,6 +40,26 @@ export function truncateText(text: string, max: number): { text: string; truncat
   return { text: text.slice(0, end), truncated: true };
 }
 
+/** Every character a label must not carry: C0 controls, DEL, and the bidi controls above. */
+const LABEL_UNSAFE = new RegExp(`${CONTROLS_SINGLE_LINE.source}|${BIDI.source}`, 'g');
+/** A surrogate half without its partner (it would print as garbage or break a terminal line). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * One line of untrusted text made safe for a label: the Events tree (label, description, tooltip),
+ * the detail panel's messages, event types from `classify` and the CLI's lines. Every C0 control,
+ * DEL, bidi control (U+061C, U+200E/F, U+202A–202E, U+2066–2069) and lone surrogate becomes U+FFFD
+ * (`strip`: is dropped), and the text is cut to at most `max` UTF-16 units, ending in `…`, never
+ * inside a surrogate pair. (The panel's own content shows such characters instead: `revealControls`.)
+ */
+export function sanitizeLabel(text: string, max = Number.POSITIVE_INFINITY, options: { strip?: boolean } = {}): string {
+  const clean = text.replace(LABEL_UNSAFE, options.strip ? '' : '\uFFFD').replace(LONE_SURROGATE, options.strip ? '' : '\uFFFD');
+  if (clean.length <= max) {
+    return clean;
+  }
+  return `${truncateText(clean, Math.max(0, max - 1)).text}…`;
+}
+
 /** A one-line display string: controls revealed, cut to `max` with an ellipsis. */
 export function displayLine(text: string, max: number): { text: string; truncated: boolean } {
   const cut = truncateText(text, max);

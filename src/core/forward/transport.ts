@@ -16,15 +16,14 @@ import type { Duplex } from 'node:stream';
 import { isLoopbackHost } from './target';
 import type { OutgoingRequest, Transport, TransportResponse } from './types';
 import { DeliveryError } from './types';
-import type { LookupFunction } from 'node:net';
 
 export interface HttpTransportOptions {
   /** Accept self-signed certificates (https on localhost during development). Default false. */
   insecureTls?: boolean;
   /** How long (ms) an idle connection to a loopback target stays open for the next request. Default 1000; 0: a connection per request. */
   keepAliveIdleMs?: number;
-  /** Name resolution (`net.connect`'s `lookup`); the system resolver by default. Tests map a remote-looking name to a loopback listener. */
-  lookup?: LookupFunction;
+  /** Host name resolution (node's `lookup` option); tests map a name to a loopback listener. Default: the system's. */
+  lookup?: http.RequestOptions['lookup'];
 }
 
 /** A `Transport` that may hold idle connections to loopback handlers. */

@@ -67,7 +67,7 @@ export function hmacOver(alg: HmacAlgorithm, enc: SignatureEncoding, message: (b
  */
 export function keyValueSignature(
   value: string,
-  o: { separator: string; timeKey: string; signatureKey: string },
+  o: { separator: string; timeKey: string; valueKey: string },
 ): { time: string | undefined; candidates: Candidate[] } {
   let time: string | undefined;
   const candidates: Candidate[] = [];
@@ -77,7 +77,7 @@ export function keyValueSignature(
     const k = part.slice(0, eq).trim();
     const v = part.slice(eq + 1).trim();
     if (k === o.timeKey) time = v;
-    else if (k === o.signatureKey && v) candidates.push({ value: v });
+    else if (k === o.valueKey && v) candidates.push({ value: v });
   }
   return { time, candidates };
 }
@@ -135,7 +135,7 @@ export function tv1(o: { id: string; name: string; header: string; tolerance: nu
     parse(req) {
       const value = header(req, o.header);
       if (value === undefined) return missing(o.name, o.header);
-      const { time: t, candidates: sigs } = keyValueSignature(value, { separator: ',', timeKey: 't', signatureKey: 'v1' });
+      const { time: t, candidates: sigs } = keyValueSignature(value, { separator: ',', timeKey: 't', valueKey: 'v1' });
       if (t === undefined || !/^\d+$/.test(t)) return malformed(o.name, o.header, 'no "t=<unix time>" element');
       if (sigs.length === 0) return malformed(o.name, o.header, 'no "v1=<signature>" element');
       return { candidates: sigs, time: Number(t), scheme: schemeFor(t) };

@@ -4,25 +4,8 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { EventDraft } from '../../../src/core/store';
 import { EventStore, StoreLockedError, newEventId } from '../../../src/core/store';
-import type { Logger } from '../../../src/core/logger';
-
-function draft(url: string, size: number): EventDraft {
-  return {
-    method: 'POST',
-    url,
-    headers: [['Content-Type', 'application/json']],
-    remoteAddress: '127.0.0.1',
-    size,
-    response: { status: 200, body: '{"ok":true}', contentType: 'application/json' },
-  };
-}
-
-function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  return { warnings, trace() {}, debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
-}
+import { draft, recordingLogger } from '../../support/store';
 
 describe('EventStore', () => {
   let dir: string;
@@ -55,13 +38,38 @@ describe('EventStore', () => {
   });
 
   test('appends made together are all written, each resolving after its own write', async () => {
-    const store = await EventStore.open(dir, { maxEvents: 10_000 });
-    const events = await Promise.all(Array.from({ length: 500 }, (_, i) => store.append(draft(`/b/${i}`, 4), Buffer.from(String(i).padStart(4, '0')))));
+    // Every write that has returned, as text: at the moment an append resolves, its index line and
+    // its body bytes must already be in there (written, not merely queued).
+    let indexWritten = '';
+    let segmentWritten = '';
+    const store = await EventStore.open(dir, {
+      maxEvents: 10_000,
+      io: {
+        writev: async (file, fh, chunks, position) => {
+          const n = (await fh.writev(chunks, position)).bytesWritten;
+          const text = Buffer.concat(chunks).subarray(0, n).toString('latin1');
+          if (file === 'index') indexWritten += text;
+          else segmentWritten += text;
+          return n;
+        },
+      },
+    });
+    const early: string[] = [];
+    const events = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => {
+        const body = `<${String(i).padStart(4, '0')}>`;
+        return store.append(draft(`/b/${i}`, 6), Buffer.from(body)).then((e) => {
+          if (!indexWritten.includes(`"id":"${e.id}"`) || !segmentWritten.includes(body)) early.push(e.url);
+          return e;
+        });
+      }),
+    );
+    assert.deepEqual(early, [], 'appends resolved before their own index line and body were written');
     assert.equal(new Set(events.map((e) => e.id)).size, 500);
     await store.close();
     const reopened = await EventStore.open(dir, { maxEvents: 10_000 });
     assert.equal(reopened.size, 500);
-    assert.equal((await reopened.readBody(events[123]!.id)).toString(), '0123');
+    assert.equal((await reopened.readBody(events[123]!.id)).toString(), '<0123>');
     await reopened.close();
   });
 
@@ -157,6 +165,20 @@ describe('EventStore', () => {
     const reopened = await EventStore.open(dir, { maxEvents: 100, logger });
     assert.deepEqual(reopened.list().map((e) => e.url), ['/a']);
     assert.ok(logger.warnings.some((w) => /missing or damaged/.test(w)));
+    await reopened.close();
+  });
+
+  test('a segment cut by exactly one byte: the last record is skipped with a log line, the others load', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 100 });
+    const a = await store.append(draft('/a', 10), Buffer.from('0123456789'));
+    await store.append(draft('/b', 10), Buffer.from('abcdefghij'));
+    await store.close();
+    await fsp.truncate(path.join(dir, 'bodies', '000001.seg'), 19);
+    const logger = recordingLogger();
+    const reopened = await EventStore.open(dir, { maxEvents: 100, logger });
+    assert.deepEqual(reopened.list().map((e) => e.url), ['/a']);
+    assert.equal((await reopened.readBody(a.id)).toString(), '0123456789');
+    assert.equal(logger.warnings.filter((w) => /line 2 of index\.jsonl whose body is missing or damaged/.test(w)).length, 1, logger.warnings.join('\n'));
     await reopened.close();
   });
 

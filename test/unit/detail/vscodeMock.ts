@@ -45,7 +45,44 @@ export class Uri {
 }
 
 export class ThemeIcon {
+  constructor(readonly id: string, readonly color?: ThemeColor) {}
+}
+
+export class ThemeColor {
   constructor(readonly id: string) {}
+}
+
+export const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 };
+
+export class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: unknown;
+  contextValue?: string;
+  iconPath?: unknown;
+  command?: unknown;
+  accessibilityInformation?: unknown;
+  constructor(public label: string, public collapsibleState = TreeItemCollapsibleState.None) {}
+}
+
+/** Keeps what was appended: `text` as given to appendText (escaped by VS Code), Markdown as is. */
+export class MarkdownString {
+  isTrusted = false;
+  supportHtml = false;
+  readonly texts: string[] = [];
+  value = '';
+  constructor(value?: string, readonly supportThemeIcons = false) {
+    this.value = value ?? '';
+  }
+  appendText(text: string): this {
+    this.texts.push(text);
+    this.value += text;
+    return this;
+  }
+  appendMarkdown(md: string): this {
+    this.value += md;
+    return this;
+  }
 }
 
 export const Disposable = {

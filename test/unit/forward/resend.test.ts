@@ -381,10 +381,6 @@ describe('request hygiene', () => {
 });
 
 describe('target safety', () => {
-  const ok = async (): Promise<never> => {
-    throw new Error('unused');
-  };
-
   test('only http: and https: targets', () => {
     for (const t of ['ftp://localhost/x', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,hi', 'ws://localhost:3000']) {
       assert.throws(() => parseTarget(t), (err: unknown) => err instanceof TargetError && (err.code === 'UNSUPPORTED_SCHEME' || err.code === 'INVALID_TARGET'), t);
@@ -393,7 +389,6 @@ describe('target safety', () => {
     assert.equal(parseTarget(':4000/hooks').href, 'http://localhost:4000/hooks');
     assert.equal(parseTarget(undefined).href, 'http://localhost:3000/');
     assert.throws(() => parseTarget('http://user:pw@localhost:3000'), TargetError);
-    void ok;
   });
 
   test('loopback targets go out silently; another host is asked about once, refused without a yes, remembered after one', async () => {

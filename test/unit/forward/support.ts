@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, LookupFunction } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isValidSlackRequest } from '@slack/bolt';
@@ -280,4 +280,24 @@ export async function until(predicate: () => boolean, what: string): Promise<voi
     await new Promise((r) => setTimeout(r, 5));
   }
   assert.fail(`gave up waiting for ${what}`);
+}
+
+/**
+ * A `lookup` for the transport that resolves `name` (a host name that is NOT loopback by name) to
+ * 127.0.0.1 and refuses every other name, so a test can send "to another host" without any traffic
+ * leaving loopback. `lookups` records every name asked for.
+ */
+export function nameToLoopback(name: string): { lookup: LookupFunction; lookups: string[] } {
+  const lookups: string[] = [];
+  const lookup = ((hostname: string, options: unknown, callback: (err: NodeJS.ErrnoException | null, address: string | Array<{ address: string; family: number }>, family?: number) => void) => {
+    lookups.push(hostname);
+    if (hostname !== name) {
+      callback(Object.assign(new Error(`lookup refused for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+    } else if ((options as { all?: boolean } | undefined)?.all) {
+      callback(null, [{ address: '127.0.0.1', family: 4 }]);
+    } else {
+      callback(null, '127.0.0.1', 4);
+    }
+  }) as LookupFunction;
+  return { lookup, lookups };
 }

@@ -71,7 +71,7 @@ export const paddle = macProvider({
   parse(req) {
     const value = header(req, 'paddle-signature');
     if (value === undefined) return missing('Paddle', 'Paddle-Signature');
-    const { time: ts, candidates } = keyValueSignature(value, { separator: ';', timeKey: 'ts', signatureKey: 'h1' });
+    const { time: ts, candidates } = keyValueSignature(value, { separator: ';', timeKey: 'ts', valueKey: 'h1' });
     if (ts === undefined || !/^\d+$/.test(ts)) return malformed('Paddle', 'Paddle-Signature', 'no "ts=<unix time>" element');
     if (candidates.length === 0) return malformed('Paddle', 'Paddle-Signature', 'no "h1=<signature>" element');
     return { candidates, time: Number(ts), scheme: paddleScheme(ts) };

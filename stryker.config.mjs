@@ -1,0 +1,70 @@
+// Mutation testing (npm run test:mutation): Stryker changes the code under test one small bug at a
+// time (a mutant) and runs the unit tests that cover it; a mutant that no test notices "survived".
+// Slow (tens of minutes per folder on 2 cores): not part of `npm test` or CI. See test/README.md.
+//
+//   npm run test:mutation                         # every folder in scope, one run
+//   WI_MUTATE=store npm run test:mutation         # one scope: store | receiver | promises | forward | signatures
+//   WI_MUTATE=promises npm run test:mutation -- --mutate 'src/core/store.ts:644-755'   # a line range
+//
+// The tap runner runs each test file as `node --import tsx <file>` (node:test prints TAP when its
+// output is piped), so a test file counts as one test and only the files that cover a mutant run for
+// it. Incremental mode keeps the results per scope in reports/ (git-ignored): a re-run tests only
+// mutants whose code or covering tests changed.
+
+/** What each scope mutates, and the test files that can notice. */
+const SCOPES = {
+  store: {
+    mutate: ['src/core/store.ts'],
+    tests: ['test/unit/core/store.test.ts', 'test/unit/core/storeDurability.test.ts'],
+  },
+  receiver: {
+    mutate: ['src/core/receiver.ts'],
+    tests: ['test/unit/core/receiver.test.ts', 'test/unit/core/receiverLimits.test.ts', 'test/unit/core/storeDurability.test.ts', 'test/unit/hardening/badRequests.test.ts'],
+  },
+  // The README's promises: durability (store) and limits/answers (receiver), with the tests of both.
+  promises: {
+    mutate: ['src/core/store.ts', 'src/core/receiver.ts'],
+    tests: ['test/unit/core/store.test.ts', 'test/unit/core/storeDurability.test.ts', 'test/unit/core/receiver.test.ts', 'test/unit/core/receiverLimits.test.ts'],
+  },
+  forward: {
+    mutate: ['src/core/forward/**/*.ts'],
+    tests: ['test/unit/forward/*.test.ts'],
+  },
+  signatures: {
+    mutate: ['src/core/signatures/**/*.ts'],
+    tests: ['test/unit/signatures/*.test.ts'],
+  },
+};
+// hardening/floods (1,000 connections, slowloris) and hardening/crash (kill -9 of dist/cli.js, which
+// is not the mutated source) are left out: minutes per mutant for little extra signal.
+
+const scope = process.env.WI_MUTATE || 'all';
+if (scope !== 'all' && !(scope in SCOPES)) {
+  throw new Error(`WI_MUTATE=${scope}: use one of ${Object.keys(SCOPES).join(', ')} (or leave it unset for all).`);
+}
+const chosen = scope === 'all' ? [SCOPES.store, SCOPES.receiver, SCOPES.forward, SCOPES.signatures] : [SCOPES[scope]];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'tap',
+  plugins: ['@stryker-mutator/tap-runner'],
+  tap: {
+    testFiles: [...new Set(chosen.flatMap((s) => s.tests))],
+    nodeArgs: ['--import', 'tsx', '-r', '{{hookFile}}', '{{testFile}}'],
+  },
+  mutate: chosen.flatMap((s) => s.mutate),
+  coverageAnalysis: 'perTest',
+  // Mutants in module-level code (constants) would run every test file each; they are skipped.
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: `reports/mutation/${scope}.incremental.json`,
+  concurrency: 2,
+  timeoutMS: 20000,
+  dryRunTimeoutMinutes: 30,
+  ignorePatterns: ['dist', 'out', 'test-results', '.vscode-test', 'reports', '*.vsix', 'docs', 'media'],
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${scope}.html` },
+  jsonReporter: { fileName: `reports/mutation/${scope}.json` },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
