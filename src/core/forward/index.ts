@@ -21,3 +21,4 @@ export type { BackoffOptions, ForwardStateChange, ForwarderOptions, ProxyRequest
 export { Forwarder, backoffDelay, replyFor } from './forwarder';
 export type { SampleInfo, SampleOptions, SampleRequest, SendSampleOptions } from './samples';
 export { buildSample, samples, sendSample, signSample } from './samples';
+export { InFlightDeliveries, type InFlightDelivery } from './inFlight';

@@ -281,3 +281,10 @@ export async function until(predicate: () => boolean, what: string): Promise<voi
   }
   assert.fail(`gave up waiting for ${what}`);
 }
+
+/** A promise the test resolves by hand: a handler "sitting on a breakpoint". */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
+  return { promise, open };
+}
