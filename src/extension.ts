@@ -22,6 +22,7 @@ import { httpTransport } from './core/forward/transport';
 import { SecretStore } from './vscode/secrets';
 import { readSettings } from './vscode/settings';
 import { ReceiverStatusBar } from './vscode/statusBar';
+import { RouteFeatures } from './vscode/routes';
 
 /** What `activate` returns: used by the integration tests, and by other extensions if they wish. */
 export interface WebhookInspectorApi {
@@ -30,6 +31,7 @@ export interface WebhookInspectorApi {
   readonly secrets: SecretStore;
   readonly statusBar: ReceiverStatusBar;
   readonly forwarding: ForwardingService;
+  readonly routes: RouteFeatures;
 }
 
 let controller: ReceiverController | undefined;
@@ -91,6 +93,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   context.subscriptions.push(forwarding);
   controller.setForwarding(forwarding.sessionOptions());
 
+  // Routes in the workspace: CodeLenses, Go to Handler, deliveries that wait for the debugger.
+  const routes = new RouteFeatures({ controller, forwarding, logger, selection: () => treeView.selection });
+  context.subscriptions.push(routes);
+
   const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets, forwarding };
   type Node = Parameters<typeof deleteEvent>[1];
   type Nodes = Parameters<typeof deleteEvent>[2];
@@ -144,7 +150,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     logger.info('The receiver was running before the reload: starting it again.');
     void startReceiver(ctx);
   }
-  return { controller, tree, secrets, statusBar, forwarding };
+  return { controller, tree, secrets, statusBar, forwarding, routes };
 }
 
 export async function deactivate(): Promise<void> {
