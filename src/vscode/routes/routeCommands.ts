@@ -110,13 +110,13 @@ export async function goToHandler(deps: RouteCommandDeps, arg?: EventsNode | str
     const raw = eventPath(event);
     const where = raw !== lookedFor ? `"${lookedFor}" (from ${raw}, with the tunnel prefix removed)` : `"${lookedFor}"`;
     const cut = deps.scanner.result?.message ? ` ${deps.scanner.result.message}` : '';
-    const choice = await vscode.window.showWarningMessage(
-      `Webhook Inspector: no ${event.method} route for ${where} in this workspace. Known frameworks: ${KNOWN_FRAMEWORKS.join(', ')}.${cut}`,
-      'Rescan Workspace',
-      'Show Log',
-    );
-    if (choice === 'Rescan Workspace') void deps.scanner.rescan();
-    else if (choice === 'Show Log') void vscode.commands.executeCommand('webhookInspector.showLog');
+    // Not awaited: the command returns while the message waits for the user.
+    void vscode.window
+      .showWarningMessage(`Webhook Inspector: no ${event.method} route for ${where} in this workspace. Known frameworks: ${KNOWN_FRAMEWORKS.join(', ')}.${cut}`, 'Rescan Workspace', 'Show Log')
+      .then((choice) => {
+        if (choice === 'Rescan Workspace') void deps.scanner.rescan();
+        else if (choice === 'Show Log') void vscode.commands.executeCommand('webhookInspector.showLog');
+      });
     return undefined;
   }
   if (candidates.length > 1) {
