@@ -20,7 +20,8 @@ export const steps = [
     name: 'open-workbench',
     title: 'open the workbench on a workspace folder; the extension is installed',
     async run(t) {
-      await t.page.goto(t.workbenchUrl);
+      // A busy machine can take well over Playwright's default 30 s to serve the workbench.
+      await t.page.goto(t.workbenchUrl, { timeout: 120_000 });
       await t.wb.waitReady();
       // The activity bar entry comes from the installed extension's contributions.
       await t.wb.activityBarItem(CONTAINER).waitFor({ state: 'visible', timeout: 90_000 });
@@ -204,9 +205,13 @@ export const steps = [
       t.log(`CodeLenses: ${JSON.stringify(lensTexts)}`);
       assert.ok(lensTexts.some((x) => /No events for \/webhooks\/github yet|▶ Send latest/.test(x)), 'the GitHub route has its lens too');
       // The lens sits right above the route's line.
-      const lensBox = await lens.boundingBox();
-      const lineBox = await t.page.locator('.view-lines .view-line').filter({ hasText: "app.post('/webhooks/stripe'" }).first().boundingBox();
-      assert.ok(lensBox && lineBox && lensBox.y < lineBox.y && lineBox.y - lensBox.y < 40, `the lens is right above the route line (lens y ${lensBox?.y}, line y ${lineBox?.y})`);
+      // (Lenses are re-rendered when they refresh: read both boxes until they are there.)
+      const routeRow = t.page.locator('.view-lines .view-line').filter({ hasText: "app.post('/webhooks/stripe'" }).first();
+      const boxes = await poll(async () => {
+        const [lensBox, lineBox] = [await lens.boundingBox().catch(() => null), await routeRow.boundingBox().catch(() => null)];
+        return lensBox && lineBox && { lensBox, lineBox };
+      }, { timeout: 15_000, what: 'the lens and the route line on screen' });
+      assert.ok(boxes.lensBox.y < boxes.lineBox.y && boxes.lineBox.y - boxes.lensBox.y < 40, `the lens is right above the route line (lens y ${boxes.lensBox.y}, line y ${boxes.lineBox.y})`);
       await t.wb.parkMouse();
       fs.mkdirSync(t.docsDir, { recursive: true });
       const shot = path.join(t.docsDir, 'route-lens.png');
