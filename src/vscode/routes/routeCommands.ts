@@ -8,7 +8,7 @@ import type { EventsNode } from '../eventsTree';
 import type { ForwardingService } from '../forwarding';
 import type { ReceiverController } from '../receiverController';
 import type { RouteLensArgs } from './routeLens';
-import { ageOf, eventLabel, eventsForRoute, lensTarget, tunnelUrl, verdictOf } from './routeEvents';
+import { ageOf, eventLabel, eventsForRoute, lensTarget, plain, tunnelUrl, verdictOf } from './routeEvents';
 import type { RouteScanner } from './routeScanner';
 
 export interface RouteCommandDeps {
@@ -95,6 +95,14 @@ async function eventFor(deps: RouteCommandDeps, arg?: EventsNode | string): Prom
   return pick?.event;
 }
 
+/**
+ * A path from a captured request, for a notification: notifications turn `[text](target)` into links,
+ * so brackets and parentheses are percent-encoded (as in a URL) and control characters dropped.
+ */
+export function shownPath(path: string): string {
+  return plain(path, 200).replace(/[[\]()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** Opens the route definition that handles an event; several → a pick; none → what was looked for and the known frameworks. */
 export async function goToHandler(deps: RouteCommandDeps, arg?: EventsNode | string): Promise<HandlerLocation | undefined> {
   const event = await eventFor(deps, arg);
@@ -107,8 +115,9 @@ export async function goToHandler(deps: RouteCommandDeps, arg?: EventsNode | str
   const candidates = matches.filter((r) => r.method === '*' || r.method === event.method);
   let route: LocatedRoute | undefined = candidates[0];
   if (candidates.length === 0) {
-    const raw = eventPath(event);
-    const where = raw !== lookedFor ? `"${lookedFor}" (from ${raw}, with the tunnel prefix removed)` : `"${lookedFor}"`;
+    const raw = shownPath(eventPath(event));
+    const path = shownPath(lookedFor);
+    const where = raw !== path ? `"${path}" (from ${raw}, with the tunnel prefix removed)` : `"${path}"`;
     const cut = deps.scanner.result?.message ? ` ${deps.scanner.result.message}` : '';
     // Not awaited: the command returns while the message waits for the user.
     void vscode.window
