@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'media/**', '.stryker-tmp/**', 'reports/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'media/**', '.stryker-tmp/**', 'reports/**', 'test/fixtures/routes/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

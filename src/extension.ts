@@ -29,6 +29,7 @@ import { ViewContextKeys } from './vscode/contextKeys';
 import { PublicUrlNotice } from './vscode/publicUrlNotice';
 import { useCloudflared, useLocalOnly, useOwnUrl } from './vscode/commands/tunnelChoice';
 import { sendSampleToReceiver } from './vscode/commands/sampleToReceiver';
+import { RouteFeatures } from './vscode/routes';
 
 /** What `activate` returns: used by the integration tests, and by other extensions if they wish. */
 export interface WebhookInspectorApi {
@@ -39,6 +40,7 @@ export interface WebhookInspectorApi {
   readonly forwarding: ForwardingService;
   readonly viewKeys: ViewContextKeys;
   readonly urlNotice: PublicUrlNotice;
+  readonly routes: RouteFeatures;
 }
 
 let controller: ReceiverController | undefined;
@@ -109,6 +111,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
 
   // Language-model tools, the MCP server definition and Copy MCP Server Config.
   context.subscriptions.push(...registerAgents(context, { controller, forwarding, secrets, logger }));
+  // Routes in the workspace: CodeLenses, Go to Handler, deliveries that wait for the debugger.
+  const routes = new RouteFeatures({ controller, forwarding, logger, selection: () => treeView.selection });
+  context.subscriptions.push(routes);
 
   const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets, forwarding };
   type Node = Parameters<typeof deleteEvent>[1];
@@ -171,7 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     logger.info('The receiver was running before the reload: starting it again.');
     void startReceiver(ctx);
   }
-  return { controller, tree, secrets, statusBar, forwarding, viewKeys, urlNotice };
+  return { controller, tree, secrets, statusBar, forwarding, viewKeys, urlNotice, routes };
 }
 
 export async function deactivate(): Promise<void> {

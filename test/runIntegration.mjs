@@ -3,7 +3,7 @@
 // - With VSCODE_EXECUTABLE set it uses that executable instead; CI sets it to the code-server
 //   harness's code-shim.sh (see README, "Testing").
 // Two runs share one store folder, so the second proves that events survive a restart of VS Code.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'wi-itest-'));
 const workspace = path.join(work, 'workspace');
 const store = path.join(work, 'store');
 mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+// Source files with webhook routes, for the CodeLens, Go to Handler and debugger tests.
+cpSync(path.join(root, 'test', 'fixtures', 'routes', 'workspace'), workspace, { recursive: true });
 writeFileSync(
   path.join(workspace, '.vscode', 'settings.json'),
   // Local only by default: nothing in the tests may reach the public localtunnel server.

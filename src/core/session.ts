@@ -131,7 +131,8 @@ export class Session extends Disposable {
     this._register(
       this.receiver.onDidCapture((event) => {
         // Immediate mode: the provider already has its 2xx; deliver now, with no timeout (hold mode).
-        if (this.forwarder?.mode === 'immediate' && !event.handshake && !event.rejected) {
+        // Proxy mode: record the delivery `proxy()` made for this event (it does not deliver again).
+        if (this.forwarder && !event.handshake && !event.rejected) {
           this.forwarder.forward(event);
         }
       }),

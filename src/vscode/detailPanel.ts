@@ -318,6 +318,9 @@ export async function runAction(deps: DetailDeps, action: DetailAction, eventId:
       await vscode.commands.executeCommand(RESEND_COMMAND, { kind: 'event', event });
       return;
     }
+    case 'goToHandler':
+      await vscode.commands.executeCommand('webhookInspector.goToHandler', eventId);
+      return;
   }
 }
 

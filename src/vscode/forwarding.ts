@@ -16,6 +16,7 @@ import {
   type ResignMode,
   type RouteRule,
   samples,
+  type Transport,
   sendSample,
 } from '../core/forward';
 import { Disposable, Emitter } from '../core/lifecycle';
@@ -65,6 +66,8 @@ export class ForwardingService extends Disposable {
   private readonly _onDidDeliver = this._register(new Emitter<{ eventId: string; delivery: Delivery }>());
   readonly onDidDeliver = this._onDidDeliver.event;
   private live: boolean;
+  /** Set by the debugger integration: the transport that counts requests in flight, and the no-timeout policy. */
+  private hooks: { transport?: Transport; noTimeout?: () => boolean } = {};
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -101,6 +104,12 @@ export class ForwardingService extends Disposable {
     return this.live;
   }
 
+  /** Every delivery (resend, live, proxy, sample) goes through `transport`; `noTimeout` lifts the proxy timeout. */
+  setDeliveryHooks(hooks: { transport?: Transport; noTimeout?: () => boolean }): void {
+    this.hooks = hooks;
+    this.applyLive();
+  }
+
   /** Options for the session's live forwarding (also used when the receiver starts). */
   sessionOptions(): SessionForwardOptions | undefined {
     if (!this.live) {
@@ -114,6 +123,7 @@ export class ForwardingService extends Disposable {
       timeoutMs: s.timeoutMs,
       maxAttempts: s.maxAttempts,
       guard: this.guard,
+      ...this.hooks,
       signing: (event, provider) => ({ resign: s.resign, ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}) }),
     };
   }
@@ -175,7 +185,7 @@ export class ForwardingService extends Disposable {
               }
               confirmed = true;
             }
-            const delivery = await resend(event, body, to, { ...signing, guard: this.guard, confirmed, log, signal: abort.signal });
+            const delivery = await resend(event, body, to, { ...signing, guard: this.guard, confirmed, log, signal: abort.signal, transport: this.hooks.transport });
             deliveries.push(delivery);
             this._onDidDeliver.fire({ eventId: event.id, delivery });
           } catch (err) {
@@ -211,7 +221,7 @@ export class ForwardingService extends Disposable {
         }
         confirmed = true;
       }
-      const delivery = await sendEdited(event, editedBody, to, { ...signing, guard: this.guard, confirmed, log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }) });
+      const delivery = await sendEdited(event, editedBody, to, { ...signing, guard: this.guard, confirmed, transport: this.hooks.transport, log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }) });
       this._onDidDeliver.fire({ eventId: event.id, delivery });
       this.announce([delivery]);
       return delivery;
@@ -232,6 +242,7 @@ export class ForwardingService extends Disposable {
       const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Sending ${event.eventType ?? event.url} ${n} times` }, () =>
         resendTimes(event, body, to, n, {
           guard: this.guard,
+          transport: this.hooks.transport,
           parallel,
           confirmed: true,
           resign: settings.resign,
@@ -333,7 +344,7 @@ export class ForwardingService extends Disposable {
     }
     const target = args?.target ?? readForwardSettings().target;
     try {
-      const delivery = await sendSample(request, target, { guard: this.guard, ...(secret ? { secret } : {}) });
+      const delivery = await sendSample(request, target, { guard: this.guard, transport: this.hooks.transport, ...(secret ? { secret } : {}) });
       this.announce([delivery]);
       return delivery;
     } catch (err) {

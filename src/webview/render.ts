@@ -116,6 +116,7 @@ export function renderActions(snapshot: DetailSnapshot, doc: Document): HTMLElem
     hasBody && button(doc, 'copyBody', 'Copy Body'),
     button(doc, 'saveFixture', 'Save as Fixture'),
     snapshot.actions.canResend && button(doc, 'resend', 'Resend'),
+    button(doc, 'goToHandler', 'Go to Handler'),
   );
 }
 

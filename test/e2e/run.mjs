@@ -157,13 +157,13 @@ process.exit(exitCode);
 
 /** A small project folder, so the workbench looks like a real one in the screenshots. */
 function makeWorkspace(dir) {
-  fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    `${JSON.stringify({ name: 'shop-backend', private: true, type: 'module', scripts: { start: 'node src/webhooks.js' }, dependencies: { express: '^5.1.0', stripe: '^18.0.0' } }, null, 2)}\n`,
+    `${JSON.stringify({ name: 'shop-backend', private: true, type: 'module', scripts: { start: 'node server.js' }, dependencies: { express: '^5.1.0', stripe: '^18.0.0' } }, null, 2)}\n`,
   );
   fs.writeFileSync(
-    path.join(dir, 'src', 'webhooks.js'),
+    path.join(dir, 'server.js'),
     `import express from 'express';
 import Stripe from 'stripe';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { poll } from './workbench.mjs';
-import { GITHUB_SECRET, STRIPE_SECRET, deliver, githubPush, githubSignedRelease, largeStripeEvent, moreSamples, stripePaymentSucceeded, stripeSignedCheckout } from './webhooks.mjs';
+import { GITHUB_SECRET, STRIPE_SECRET, deliver, githubPush, githubSignedRelease, largeStripeEvent, moreSamples, stripePaymentSucceeded, stripeSignedCheckout, stripeSignedPayment } from './webhooks.mjs';
 import { TRAP_GLOBAL, hostilePayloads, hostileRequest, sendRaw, startSentinel } from './hostile.mjs';
 import { findSecrets, secretNeedles } from './secrets.mjs';
 
@@ -20,6 +20,7 @@ export const steps = [
     name: 'open-workbench',
     title: 'open the workbench on a workspace folder; the extension is installed',
     async run(t) {
+      // A busy machine can take well over Playwright's default 30 s to serve the workbench.
       await t.page.goto(t.workbenchUrl, { timeout: 180_000 });
       await t.wb.waitReady();
       // The activity bar entry comes from the installed extension's contributions.
@@ -247,6 +248,61 @@ export const steps = [
     },
   },
   {
+    name: 'route-codelens',
+    title: 'server.js: the CodeLens over app.post(\'/webhooks/stripe\' shows the captured event; clicking it delivers the exact bytes; Go to Handler from the tree lands on that line',
+    async run(t) {
+      const sample = stripeSignedPayment();
+      const res = await deliver(t.state.receiverUrl, sample);
+      assert.ok(res.status >= 200 && res.status < 300, `${sample.path} answered ${res.status}`);
+      await t.wb.waitForRows([{ name: sample.name, anyOf: sample.rowTexts }]);
+      await t.wb.runCommand('View: Close All Editors');
+      await t.wb.quickOpen('server.js');
+      await t.page.keyboard.press('Control+End');
+      const routeLine = fs.readFileSync(path.join(t.workspace, 'server.js'), 'utf8').split('\n').findIndex((l) => l.startsWith("app.post('/webhooks/stripe'")) + 1;
+      assert.ok(routeLine > 0, 'server.js has the Stripe route');
+      const lens = t.page.locator('.codelens-decoration a').filter({ hasText: '▶ Send latest: payment_intent.succeeded' }).first();
+      await lens.waitFor({ state: 'visible', timeout: 60_000 });
+      const lensTexts = await t.page.locator('.codelens-decoration').allInnerTexts();
+      t.log(`CodeLenses: ${JSON.stringify(lensTexts)}`);
+      assert.ok(lensTexts.some((x) => /No events for \/webhooks\/github yet|▶ Send latest/.test(x)), 'the GitHub route has its lens too');
+      // The lens sits right above the route's line.
+      // (Lenses are re-rendered when they refresh: read both boxes until they are there.)
+      const routeRow = t.page.locator('.view-lines .view-line').filter({ hasText: "app.post('/webhooks/stripe'" }).first();
+      const boxes = await poll(async () => {
+        const [lensBox, lineBox] = [await lens.boundingBox().catch(() => null), await routeRow.boundingBox().catch(() => null)];
+        return lensBox && lineBox && { lensBox, lineBox };
+      }, { timeout: 15_000, what: 'the lens and the route line on screen' });
+      assert.ok(boxes.lensBox.y < boxes.lineBox.y && boxes.lineBox.y - boxes.lensBox.y < 40, `the lens is right above the route line (lens y ${boxes.lensBox.y}, line y ${boxes.lineBox.y})`);
+      await t.wb.parkMouse();
+      fs.mkdirSync(t.docsDir, { recursive: true });
+      const shot = path.join(t.docsDir, 'route-lens.png');
+      await t.page.screenshot({ path: shot });
+      t.log(`README screenshot: ${path.relative(t.root, shot)}`);
+
+      const before = t.handler.accepted.length;
+      await lens.click();
+      await poll(async () => t.handler.accepted.length > before, { timeout: 30_000, what: `the handler to get the event from the lens (rejected: ${JSON.stringify(t.handler.rejected)})` });
+      const got = t.handler.accepted.at(-1);
+      assert.equal(got.type, 'payment_intent.succeeded');
+      assert.equal(got.path, '/webhooks/stripe');
+      assert.ok(got.body.equals(Buffer.from(sample.body, 'utf8')), 'the handler received the exact bytes that were captured (re-signed, the Stripe SDK accepted them)');
+      await poll(
+        async () => (await t.page.locator('.notification-toast').allInnerTexts().catch(() => [])).find((x) => /Handler answered 200/.test(x)),
+        { timeout: 30_000, what: 'a notification "Handler answered 200"' },
+      );
+      await t.wb.runCommand('Notifications: Clear All Notifications');
+
+      // Event → code: Go to Handler from the row's context menu opens server.js on the route's line.
+      await t.wb.runCommand('View: Close All Editors');
+      await t.wb.openViewContainer(CONTAINER);
+      await t.wb.contextMenu(sample.rowTexts[0], 'Go to Handler');
+      await t.page.locator('.tabs-container .tab.active[aria-label^="server.js"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+      const position = await poll(async () => (await t.wb.statusBarItems()).find((i) => /^Ln \d+, Col \d+/.test(i.text)), { timeout: 15_000, what: 'the cursor position in the status bar' });
+      t.log(`Go to Handler: server.js, ${position.text}`);
+      assert.match(position.text, new RegExp(`^Ln ${routeLine}, Col 1\\b`), `the cursor is on app.post('/webhooks/stripe' (line ${routeLine})`);
+    },
+  },
+  {
     name: 'readme-screenshots',
     title: 'README screenshots of the Events view, the status bar and the detail panel, dark and light',
     async run(t) {
@@ -256,7 +312,7 @@ export const steps = [
         assert.ok(res.status >= 200 && res.status < 300, `${sample.path} answered ${res.status}`);
       }
       await t.wb.runCommand('Notifications: Clear All Notifications');
-      await t.wb.quickOpen('webhooks.js');
+      await t.wb.quickOpen('server.js');
       await t.page.keyboard.press('Control+End'); // cursor on the last, empty line: no word highlight
       await t.wb.openViewContainer(CONTAINER);
       await t.wb.setSidebarWidth(500);
@@ -284,7 +340,7 @@ export const steps = [
         await t.page.screenshot({ path: detail });
         t.log(`README screenshot: ${path.relative(t.root, detail)}`);
         await t.wb.runCommand('View: Close All Editors');
-        await t.wb.quickOpen('webhooks.js');
+        await t.wb.quickOpen('server.js');
         await t.page.keyboard.press('Control+End');
       }
       await t.wb.pickFromCommand('Preferences: Color Theme', 'Dark Modern');

@@ -109,20 +109,36 @@ export const GITHUB_SECRET = 'e2e-github-webhook-secret-0001';
 /** A Stripe delivery signed the way Stripe signs: Stripe-Signature: t=<unix>,v1=HMAC-SHA256(secret, "t.body"). */
 export function stripeSignedCheckout(secret = STRIPE_SECRET) {
   const t = Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({
+  return signedStripe('stripe-signed', t, {
     id: 'evt_1QxE2e2eSignedCheckout',
     object: 'event',
     type: 'checkout.session.completed',
     created: t,
     data: { object: { id: 'cs_test_e2e', object: 'checkout.session', amount_total: 4900, currency: 'usd' } },
-  });
+  }, secret);
+}
+
+/** A signed `payment_intent.succeeded` for the route CodeLens step (non-ASCII text, so "the exact bytes" means something). */
+export function stripeSignedPayment(secret = STRIPE_SECRET) {
+  const t = Math.floor(Date.now() / 1000);
+  return signedStripe('stripe-route-lens', t, {
+    id: 'evt_1QxE2e2eRouteLens',
+    object: 'event',
+    type: 'payment_intent.succeeded',
+    created: t,
+    data: { object: { id: 'pi_e2e_lens', amount: 2000, currency: 'eur', description: 'Café crème ×2 — «merci»' } },
+  }, secret);
+}
+
+function signedStripe(name, t, event, secret) {
+  const body = JSON.stringify(event);
   const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
   return {
-    name: 'stripe-signed',
+    name,
     path: '/webhooks/stripe',
     headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', 'stripe-signature': `t=${t},v1=${v1}` },
     body,
-    rowTexts: ['checkout.session.completed'],
+    rowTexts: [event.type],
   };
 }
 
@@ -158,8 +174,9 @@ export async function startStripeHandler(secret) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       try {
-        const event = new Stripe('sk_test_e2e').webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), secret);
-        accepted.push({ path: req.url, type: event.type });
+        const body = Buffer.concat(chunks);
+        const event = new Stripe('sk_test_e2e').webhooks.constructEvent(body, String(req.headers['stripe-signature']), secret);
+        accepted.push({ path: req.url, type: event.type, body });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ received: event.type }));
       } catch (err) {
         rejected.push({ path: req.url, error: err.message });

@@ -149,8 +149,8 @@ export interface DetailSnapshot {
 
 // ---- messages ----------------------------------------------------------------------------------
 
-export type DetailAction = 'openInEditor' | 'openEditableCopy' | 'copyCurl' | 'copyBody' | 'saveFixture' | 'resend';
-export const DETAIL_ACTIONS: readonly DetailAction[] = ['openInEditor', 'openEditableCopy', 'copyCurl', 'copyBody', 'saveFixture', 'resend'];
+export type DetailAction = 'openInEditor' | 'openEditableCopy' | 'copyCurl' | 'copyBody' | 'saveFixture' | 'resend' | 'goToHandler';
+export const DETAIL_ACTIONS: readonly DetailAction[] = ['openInEditor', 'openEditableCopy', 'copyCurl', 'copyBody', 'saveFixture', 'resend', 'goToHandler'];
 
 /** webview → host */
 export type WebviewMessage =

@@ -7,6 +7,9 @@
  *   each target has a queue, and the next event waits until the one before is delivered or failed.
  * - `proxy` mode: the receiver awaits `proxy()` and gives the provider the handler's status and body
  *   (504 after `timeoutMs`, 502 when the handler cannot be reached). One attempt: the provider retries.
+ *   While `noTimeout()` says so (a debug session is active), the handler request is never cut: after
+ *   `timeoutMs` the provider gets the receiver's own 2xx, as in hold (`immediate`) mode, and the
+ *   delivery is recorded whenever the handler answers.
  *
  * Every attempt is recorded on the event (`deliveries`), and state changes fire `onDidChangeState`.
  */
@@ -45,6 +48,12 @@ export interface ForwarderOptions {
   mode?: ResponseMode;
   /** Proxy mode only: how long the provider waits for the handler. Default 10 000 ms (GitHub gives up after 10 s). */
   timeoutMs?: number;
+  /**
+   * Asked when the proxy timeout is reached: true (e.g. while a debugger is attached) keeps the handler
+   * request going with no timeout, and `proxy()` resolves with the receiver's own `200 {"ok":true,"id":…}`
+   * (what hold mode answers). Immediate mode and resends never time out anyway.
+   */
+  noTimeout?: () => boolean;
   /** Immediate mode: attempts per event and target, the first included. Default 5. */
   maxAttempts?: number;
   /** Retry delays (the shared schedule, with jitter); `maxMs` also caps a handler's `Retry-After`. */
@@ -112,6 +121,8 @@ export class Forwarder extends Disposable {
   private readonly queues = new Map<string, TargetQueue>();
   private readonly states = new Map<string, Map<string, ForwardState>>();
   private readonly proxied = new Map<string, { deliveries: Delivery[]; rest: string[] }>();
+  /** Proxy deliveries still waiting on the handler after the provider got its answer (debugging). */
+  private readonly held = new Map<string, { event?: CapturedEvent }>();
   private readonly shutdown = new AbortController();
   /** Hosts the user refused: live events do not ask again until `configure` changes the targets. */
   private readonly refusedHosts = new Set<string>();
@@ -165,6 +176,11 @@ export class Forwarder extends Disposable {
     if (this.isDisposed || event.rejected) {
       return;
     }
+    const held = this.held.get(event.id);
+    if (held) {
+      held.event = event; // recorded when the handler answers
+      return;
+    }
     const proxied = this.proxied.get(event.id);
     if (proxied) {
       this.proxied.delete(event.id);
@@ -209,26 +225,56 @@ export class Forwarder extends Disposable {
     const onHangUp = () => timeout.abort(new DeliveryError('The sender hung up before the handler answered.', 'ABORTED'));
     if (req.signal?.aborted) onHangUp();
     req.signal?.addEventListener('abort', onHangUp, { once: true });
+    let hold!: () => void;
+    const held = new Promise<'held'>((resolve) => (hold = () => resolve('held')));
     void this.sleep(timeoutMs, cancelTimer.signal).then(() => {
-      if (!cancelTimer.signal.aborted) {
-        timeout.abort(new DeliveryError(`The handler did not answer within ${timeoutMs / 1000} s (proxy mode); the sender got 504.`, 'TIMEOUT'));
+      if (cancelTimer.signal.aborted) return;
+      if (this.options.noTimeout?.()) {
+        // Debugging: the provider gets its answer now, the handler keeps the request as long as it likes.
+        req.signal?.removeEventListener('abort', onHangUp);
+        this.held.set(req.id, {});
+        trim(this.held);
+        hold();
+        return;
       }
+      timeout.abort(new DeliveryError(`The handler did not answer within ${timeoutMs / 1000} s (proxy mode); the sender got 504.`, 'TIMEOUT'));
     });
-    let delivery: Delivery;
-    try {
-      const source = { id: req.id, method: req.method, url: req.url, headers: req.headers, receivedAt: req.receivedAt ?? this.now().toISOString() };
-      delivery = await this.attempt(source, req.body, target, 1, 'proxy', timeout.signal);
-    } finally {
+    const source = { id: req.id, method: req.method, url: req.url, headers: req.headers, receivedAt: req.receivedAt ?? this.now().toISOString() };
+    const attempt = this.attempt(source, req.body, target, 1, 'proxy', timeout.signal).finally(() => {
       cancelTimer.abort();
       this.shutdown.signal.removeEventListener('abort', onShutdown);
       req.signal?.removeEventListener('abort', onHangUp);
+    });
+    const first = await Promise.race([attempt, held]);
+    if (first === 'held') {
+      this.logger.info(`Forward: ${req.id} → ${target}: still waiting on the handler after ${timeoutMs / 1000} s (debugging: no timeout); the sender got the receiver's 2xx.`);
+      void attempt.then((d) => this.settleHeld(req.id, target, d, rest));
+      // What the receiver answers in hold mode.
+      return { status: 200, body: JSON.stringify({ ok: true, id: req.id }), contentType: 'application/json; charset=utf-8' };
     }
+    let delivery = first;
     const state: ForwardState = isSuccess(delivery) ? 'delivered' : 'failed';
     delivery = { ...delivery, state };
     this.proxied.set(req.id, { deliveries: [delivery], rest });
     trim(this.proxied);
     this.setState(req.id, target, state, 1, delivery);
     return replyFor(delivery);
+  }
+
+  /** A held proxy delivery ended: record it (now, or when the event is stored) and go on with fan-out targets. */
+  private settleHeld(id: string, target: string, d: Delivery, rest: string[]): void {
+    const entry = this.held.get(id);
+    this.held.delete(id);
+    const state: ForwardState = isSuccess(d) ? 'delivered' : 'failed';
+    const delivery = { ...d, state };
+    this.setState(id, target, state, 1, delivery);
+    if (entry?.event) {
+      void this.log.append(id, delivery);
+      for (const t of rest) this.enqueue({ event: entry.event, target: t });
+    } else {
+      this.proxied.set(id, { deliveries: [delivery], rest });
+      trim(this.proxied);
+    }
   }
 
   /** Resolves when every queue is empty (tests, shutdown). */

@@ -23,3 +23,4 @@ export type { ForwardStateChange, ForwarderOptions, ProxyRequest, ResponseMode }
 export { Forwarder, replyFor } from './forwarder';
 export type { SampleInfo, SampleOptions, SampleRequest, SendSampleOptions } from './samples';
 export { buildSample, samples, sendSample, signSample } from './samples';
+export { InFlightDeliveries, type InFlightDelivery } from './inFlight';

@@ -130,8 +130,8 @@ test('actions are real buttons; Resend only when the command exists; copy button
   const withResend = renderDetail(await buildDetailSnapshot(event, body, { canResend: true }), newDocument());
   const without = renderDetail(await buildDetailSnapshot(event, body, { canResend: false }), newDocument());
   const actions = (root: Element) => [...root.querySelectorAll('.actions button')].map((b) => b.getAttribute('data-action'));
-  assert.deepEqual(actions(withResend), ['openInEditor', 'openEditableCopy', 'copyCurl', 'copyBody', 'saveFixture', 'resend']);
-  assert.deepEqual(actions(without), ['openInEditor', 'openEditableCopy', 'copyCurl', 'copyBody', 'saveFixture']);
+  assert.deepEqual(actions(withResend), ['openInEditor', 'openEditableCopy', 'copyCurl', 'copyBody', 'saveFixture', 'resend', 'goToHandler']);
+  assert.deepEqual(actions(without), ['openInEditor', 'openEditableCopy', 'copyCurl', 'copyBody', 'saveFixture', 'goToHandler']);
   for (const b of withResend.querySelectorAll('button')) {
     assert.equal(b.getAttribute('type'), 'button');
     assert.ok((b.textContent ?? '').trim().length > 0, 'every button has a visible label');

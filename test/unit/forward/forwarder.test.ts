@@ -6,20 +6,13 @@ import { Emitter } from '../../../src/core/lifecycle';
 import type { ForwardStateChange, OutgoingRequest, RouteRule } from '../../../src/core/forward/index';
 import { Forwarder, HostGuard, backoffDelay, deliveriesOf, eventType, routeTargets } from '../../../src/core/forward/index';
 import type { Answer, TempStore } from './support';
-import { FakeClock, FakeSleep, STRIPE_SECRET, capture, deadPort, startHandler, strictGuard, stripeHandler, tempStore, until } from './support';
+import { FakeClock, FakeSleep, STRIPE_SECRET, capture, deadPort, gate, startHandler, strictGuard, stripeHandler, tempStore, until } from './support';
 
 const T0 = new Date();
 const T0_S = Math.floor(T0.getTime() / 1000);
 
 function statesOf(changes: ForwardStateChange[], eventId: string): string[] {
   return changes.filter((c) => c.eventId === eventId).map((c) => c.state);
-}
-
-/** A promise the test resolves by hand: a handler "sitting on a breakpoint". */
-function gate(): { promise: Promise<void>; open(): void } {
-  let open!: () => void;
-  const promise = new Promise<void>((r) => (open = r));
-  return { promise, open };
 }
 
 describe('Forwarder, immediate mode', () => {

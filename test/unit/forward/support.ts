@@ -301,3 +301,10 @@ export function nameToLoopback(name: string): { lookup: LookupFunction; lookups:
   }) as LookupFunction;
   return { lookup, lookups };
 }
+
+/** A promise the test resolves by hand: a handler "sitting on a breakpoint". */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
+  return { promise, open };
+}

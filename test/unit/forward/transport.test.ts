@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import type { HttpTransport } from '../../../src/core/forward/index';
 import { HostGuard, createHttpTransport, resend } from '../../../src/core/forward/index';
 import type { TempStore } from './support';
-import { capture, nameToLoopback, startHandler, strictGuard, tempStore, until } from './support';
+import { capture, gate, nameToLoopback, startHandler, strictGuard, tempStore, until } from './support';
 
 interface RawServer {
   readonly url: string;
@@ -87,13 +87,6 @@ async function rawServer(reset: (r: { connection: number; onConnection: number; 
         server.close(() => resolve());
       }),
   };
-}
-
-/** A promise the test resolves by hand: a handler "sitting on a breakpoint". */
-function gate(): { promise: Promise<void>; open(): void } {
-  let open!: () => void;
-  const promise = new Promise<void>((r) => (open = r));
-  return { promise, open };
 }
 
 describe('transport connections', () => {
