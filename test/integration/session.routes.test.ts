@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { WebhookInspectorApi } from '../../src/extension';
 import type { Delivery } from '../../src/core/forward';
 import type { HandlerLocation } from '../../src/vscode/routes';
-import { activateExtension, waitFor } from './helpers';
+import { activateExtension, startLoopbackHandler, waitFor } from './helpers';
 
 const SECRET = 'whsec_routes_integration';
 
@@ -72,32 +72,16 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
   this.timeout(120_000);
   let api: WebhookInspectorApi;
   let receiverUrl: string;
-  let handler: http.Server;
+  let handler: Awaited<ReturnType<typeof startLoopbackHandler>>;
   let handlerUrl: string;
-  const received: Array<{ body: Buffer; signatureOk: boolean }> = [];
   /** The events this suite captured: the only ones it deletes (the restart phase checks the others). */
   const mine: string[] = [];
   const config = () => vscode.workspace.getConfiguration('webhookInspector');
 
   before(async () => {
     api = await activateExtension();
-    handler = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        let signatureOk = true;
-        try {
-          new Stripe('sk_test_x').webhooks.constructEvent(body, String(req.headers['stripe-signature']), SECRET);
-        } catch {
-          signatureOk = false;
-        }
-        received.push({ body, signatureOk });
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"handled":true}');
-      });
-    });
-    await new Promise<void>((r) => handler.listen(0, '127.0.0.1', () => r()));
-    handlerUrl = `http://127.0.0.1:${(handler.address() as AddressInfo).port}`;
+    handler = await startLoopbackHandler();
+    handlerUrl = handler.url;
     await config().update('forward.target', handlerUrl, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('webhookInspector.setSigningSecret', { provider: 'stripe', secret: SECRET });
     receiverUrl = await vscode.commands.executeCommand<string>('webhookInspector.startReceiver');
@@ -113,7 +97,7 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
     }
     await config().update('tunnel.provider', 'none', vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await new Promise((r) => handler.close(r));
+    await handler.close();
   });
 
   /** A Stripe event, signed now, captured by the receiver at `path`. */
@@ -164,15 +148,17 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
     await captureStripe('/webhooks/other', 'not.this.one');
     const { payload } = await captureStripe('/webhooks/stripe?attempt=2', 'charge.refunded');
     const lens = await waitFor('the lens for the newest event', async () => (await lensTitles(uri)).find((l) => l.line === stripeLine && l.title.startsWith('▶ Send latest: charge.refunded')));
-    const before = received.length;
+    const before = handler.seen.length;
     const deliveries = await vscode.commands.executeCommand<Delivery[]>(lens.command, ...lens.args);
     assert.equal(deliveries.length, 1);
     assert.equal(deliveries[0]!.status, 200, deliveries[0]!.error ?? deliveries[0]!.body);
     assert.equal(deliveries[0]!.target, `${handlerUrl}/webhooks/stripe?attempt=2`, 'the original path and query, at forward.target');
     assert.equal(deliveries[0]!.resigned, true);
-    assert.equal(received.length, before + 1);
-    assert.ok(received.at(-1)!.body.equals(Buffer.from(payload, 'utf8')), 'the exact bytes');
-    assert.equal(received.at(-1)!.signatureOk, true, 'the Stripe SDK accepts the fresh signature');
+    assert.equal(handler.seen.length, before + 1);
+    const got = handler.seen.at(-1)!;
+    assert.ok(got.body.equals(Buffer.from(payload, 'utf8')), 'the exact bytes');
+    // The Stripe SDK accepts the fresh signature (it throws otherwise).
+    new Stripe('sk_test_x').webhooks.constructEvent(got.body, String(got.headers['stripe-signature']), SECRET);
   });
 
   it('the lens target is the routing rule for the path when there is one', async () => {

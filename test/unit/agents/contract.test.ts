@@ -55,12 +55,12 @@ describe('agent tool contract', () => {
   });
 
   test('the MCP config snippets start dist/cli.js mcp with this store, quoted for the shell, and name no secret', () => {
-    const l = { node: 'node', cliPath: '/opt/ext dir/dist/cli.js', storeDir: '/home/me/My "Events"/store', allowHosts: ['hooks.internal'] };
+    const l = { node: 'node', cliPath: 'ext dir/dist/cli.js', storeDir: 'My "Events"/store', allowHosts: ['hooks.internal'] };
     const claude = mcpConfigSnippet('claude', l);
     const [cmd] = splitShellCommands(binaryString(claude));
     assert.equal(cmd!.problem, undefined);
     assert.deepEqual(cmd!.words.map((w) => w.toString('utf8')), ['claude', 'mcp', 'add', 'webhook-inspector', '--', 'node', ...mcpArgs(l)]);
-    assert.deepEqual(mcpArgs(l), ['/opt/ext dir/dist/cli.js', 'mcp', '--store', '/home/me/My "Events"/store', '--allow-host', 'hooks.internal']);
+    assert.deepEqual(mcpArgs(l), ['ext dir/dist/cli.js', 'mcp', '--store', 'My "Events"/store', '--allow-host', 'hooks.internal']);
     assert.deepEqual(JSON.parse(mcpConfigSnippet('cursor', l)), { mcpServers: { 'webhook-inspector': { command: 'node', args: mcpArgs(l) } } });
     assert.deepEqual(JSON.parse(mcpConfigSnippet('vscode', l)), { servers: { 'webhook-inspector': { type: 'stdio', command: 'node', args: mcpArgs(l) } } });
   });

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import type { CapturedEvent } from '../../../src/core/event';
 import { Emitter } from '../../../src/core/lifecycle';
-import type { ForwardStateChange, OutgoingRequest, RouteRule } from '../../../src/core/forward/index';
+import type { ForwardStateChange, ForwarderOptions, OutgoingRequest, RouteRule } from '../../../src/core/forward/index';
 import { Forwarder, HostGuard, backoffDelay, deliveriesOf, eventType, routeTargets } from '../../../src/core/forward/index';
 import type { Answer, TempStore } from './support';
 import { FakeClock, FakeSleep, STRIPE_SECRET, capture, deadPort, gate, startHandler, strictGuard, stripeHandler, tempStore, until } from './support';
@@ -23,17 +23,10 @@ describe('Forwarder, immediate mode', () => {
   after(async () => ts.close());
 
   test('a handler that is down gets retries with exponential backoff, then the failed state, all recorded', async () => {
-    const port = await deadPort();
     const clock = new FakeClock(T0.getTime());
     const sleep = new FakeSleep(true, clock);
-    const fwd = new Forwarder({ store: ts.store, target: `http://localhost:${port}`, guard: strictGuard(), maxAttempts: 5, now: clock.now, sleep: sleep.sleep, random: () => 0 });
-    const changes: ForwardStateChange[] = [];
-    fwd.onDidChangeState((c) => changes.push(c));
+    const { fwd, changes, event, port } = await forwardUntilFailed(ts.store, { maxAttempts: 5, now: clock.now, sleep: sleep.sleep, random: () => 0 });
     try {
-      const { event } = await capture(ts.store, { url: '/hook', headers: [], body: '{}' });
-      fwd.forward(event);
-      await until(() => changes.some((c) => c.state === 'failed'), 'the failed state');
-      await fwd.whenIdle();
       assert.deepEqual(sleep.delays, [1000, 2000, 4000, 8000]);
       assert.deepEqual(statesOf(changes, event.id), ['pending', 'retrying', 'retrying', 'retrying', 'retrying', 'failed']);
       assert.deepEqual(changes.filter((c) => c.state === 'retrying').map((c) => c.nextDelayMs), [1000, 2000, 4000, 8000]);
@@ -430,17 +423,10 @@ test('backoffDelay grows exponentially up to the cap', () => {
 
 test('retries to one handler are jittered (the shared backoff), so they do not run in lockstep', async () => {
   const ts = await tempStore();
-  const port = await deadPort();
   const draws = [0.9, 0.1, 0.5];
   const sleep = new FakeSleep(true);
-  const fwd = new Forwarder({ store: ts.store, target: `http://localhost:${port}`, guard: strictGuard(), maxAttempts: 4, sleep: sleep.sleep, random: () => draws.shift() ?? 0 });
-  const changes: ForwardStateChange[] = [];
-  fwd.onDidChangeState((c) => changes.push(c));
+  const { fwd } = await forwardUntilFailed(ts.store, { maxAttempts: 4, sleep: sleep.sleep, random: () => draws.shift() ?? 0 });
   try {
-    const { event } = await capture(ts.store, { url: '/hook', headers: [], body: '{}' });
-    fwd.forward(event);
-    await until(() => changes.some((c) => c.state === 'failed'), 'the failed state');
-    await fwd.whenIdle();
     // base 1000, 2000, 4000 less jitter (0.5 x base x draw): never above the base, never below half of it.
     assert.deepEqual(sleep.delays, [550, 1900, 3000]);
   } finally {
@@ -448,3 +434,21 @@ test('retries to one handler are jittered (the shared backoff), so they do not r
     await ts.close();
   }
 });
+
+/** Forwards one event to a port nothing listens on and waits until it has failed (the caller disposes `fwd`). */
+async function forwardUntilFailed(store: TempStore['store'], options: Partial<ForwarderOptions>): Promise<{ fwd: Forwarder; changes: ForwardStateChange[]; event: CapturedEvent; port: number }> {
+  const port = await deadPort();
+  const fwd = new Forwarder({ store, target: `http://localhost:${port}`, guard: strictGuard(), ...options });
+  const changes: ForwardStateChange[] = [];
+  fwd.onDidChangeState((c) => changes.push(c));
+  try {
+    const { event } = await capture(store, { url: '/hook', headers: [], body: '{}' });
+    fwd.forward(event);
+    await until(() => changes.some((c) => c.state === 'failed'), 'the failed state');
+    await fwd.whenIdle();
+    return { fwd, changes, event, port };
+  } catch (err) {
+    fwd.dispose();
+    throw err;
+  }
+}
