@@ -2,26 +2,9 @@
  * CLI commands and helpers for sending events on to a handler: `listen --forward-to` (live
  * forwarding through the Session), `resend <id>` and `send-sample <provider> <event>`.
  */
-import type { CapturedEvent } from '../core/event';
-import {
-  buildSample,
-  ConfirmationRequiredError,
-  DEFAULT_TARGET,
-  DeliveryLog,
-  parseTarget,
-  preflight,
-  resend,
-  ResendError,
-  type ResignMode,
-  type Delivery,
-  type ForwardStateChange,
-  isLoopbackHost,
-  isSuccess,
-  loopbackOnlyGuard,
-  samples,
-  sendSample,
-  TargetError,
-} from '../core/forward';
+import type { CapturedEvent } from '../core/model/event';
+import { buildSample, ConfirmationRequiredError, DEFAULT_TARGET, DeliveryLog, parseTarget, preflight, resend, ResendError, type ResignMode, type ForwardStateChange, isLoopbackHost, isSuccess, loopbackOnlyGuard, samples, sendSample, TargetError } from '../core/forward';
+import { type Delivery } from '../core/model/delivery';
 import type { Logger } from '../core/logger';
 import type { Session, SessionForwardOptions } from '../core/session';
 import { detectProvider } from '../core/signatures';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { defaultStoreDir } from '../core/dataDir';
 import { looksLikeText } from '../core/detail/contentKind';
 import { sanitizeLabel } from '../core/detail/displayText';
-import type { CapturedEvent } from '../core/event';
+import type { CapturedEvent } from '../core/model/event';
 import { toEventJson } from '../core/eventJson';
 import { formatBytes } from '../core/format';
 import type { Logger } from '../core/logger';

@@ -1,6 +1,6 @@
 import { type DeliveryIdentity, deliveryIdentity } from './delivery/deliveryId';
 import { sanitizeLabel, truncateText } from './detail/displayText';
-import { headerValue } from './event';
+import { headerValue } from './model/event';
 
 /** What can be read about a request cheaply at capture time: who sent it and what it is about. */
 export interface Classification {

@@ -1,4 +1,4 @@
-import type { CapturedEvent, EventJson } from './event';
+import type { CapturedEvent, EventJson } from './model/event';
 import type { EventStore } from './store';
 
 /** Bodies up to this size are inlined (base64) in JSON output; larger ones are named by `bodyFile`. */

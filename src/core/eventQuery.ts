@@ -1,4 +1,4 @@
-import { type CapturedEvent, eventPath } from './event';
+import { type CapturedEvent, eventPath } from './model/event';
 
 /**
  * A filter typed by the user, e.g. `invoice provider:stripe type:payment_* verdict:invalid`.

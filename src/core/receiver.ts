@@ -1,7 +1,7 @@
 import type * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { captureFacts } from './classify';
-import type { CapturedEvent, CapturedResponse } from './event';
+import type { CapturedEvent, CapturedResponse, EventPatch } from './model/event';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
 import { nullLogger } from './logger';
@@ -27,12 +27,12 @@ export interface ReplySpec {
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
   /** Extra fields stored on the event (e.g. `handshake: 'slack-url-verification'`). */
-  readonly annotate?: Readonly<Record<string, unknown>>;
+  readonly annotate?: EventPatch;
 }
 
 /**
- * Seams for later features: the tunnel's canary (answered, never listed) and provider handshakes
- * or custom responses (answered differently, still listed).
+ * How other parts shape an answer: the tunnel's canary (answered, never listed) and provider
+ * handshakes or custom responses (answered differently, still listed).
  */
 export interface ReceiverHooks {
   /** Answers a request without storing it; return undefined to let it through. */

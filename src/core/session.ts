@@ -1,5 +1,5 @@
 import { type CustomResponseRule, customReply, matchCustomResponse } from './customResponses';
-import type { CapturedEvent } from './event';
+import type { CapturedEvent, EventPatch } from './model/event';
 import { classify } from './classify';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
@@ -232,7 +232,7 @@ export class Session extends Disposable {
   /** Verifies what arrived meanwhile with the bodies still in memory, and records the verdicts in one write. */
   private async processPending(): Promise<void> {
     const batch = this.pending.splice(0);
-    const patches: Array<{ id: string; patch: Record<string, unknown> }> = [];
+    const patches: Array<{ id: string; patch: EventPatch }> = [];
     for (const { event, body } of batch) {
       if (event.rejected) {
         continue;

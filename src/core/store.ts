@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsc, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { CapturedEvent } from './event';
+import type { CapturedEvent, EventPatch } from './model/event';
 import { DeliveryIndex } from './delivery/deliveryIndex';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
@@ -68,8 +68,6 @@ export interface StoreChange {
 
 export type EventDraft = Omit<CapturedEvent, 'id' | 'receivedAt' | 'pinned'> & { id?: string; receivedAt?: string };
 
-/** Fields that can change after capture; later features (verification, deliveries) add theirs here. */
-export type EventPatch = Partial<Pick<CapturedEvent, 'pinned'>> & Record<string, unknown>;
 
 type BodyLocation = readonly [segment: number, offset: number, length: number] | { readonly file: string };
 
@@ -326,7 +324,7 @@ export class EventStore extends Disposable {
     });
   }
 
-  /** Changes mutable fields of an event (pinning, and what later features record). */
+  /** Changes the fields that may change after capture (`EventPatch`): pin, verdict, deliveries, …. */
   async update(id: string, patch: EventPatch): Promise<CapturedEvent | undefined> {
     this.assertWritable();
     return this.exclusive(async () => {

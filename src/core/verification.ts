@@ -1,4 +1,5 @@
-import { type CapturedEvent, headerRecord, type Verification } from './event';
+import { type CapturedEvent, type EventPatch, headerRecord } from './model/event';
+import { type Verification } from './model/verification';
 import type { Logger } from './logger';
 import { nullLogger } from './logger';
 import type { ReceivedRequest, ReplySpec } from './receiver';
@@ -95,7 +96,7 @@ export class Verifier {
    * endpoint.url_validation, Meta hub.challenge, Asana X-Hook-Secret, Dropbox, Twitch, Okta).
    * The handshake is still listed, marked with its id.
    */
-  respondToHandshake(req: ReceivedRequest, publicUrl: string | undefined): (ReplySpec & { annotate: Record<string, unknown> }) | undefined {
+  respondToHandshake(req: ReceivedRequest, publicUrl: string | undefined): (ReplySpec & { annotate: EventPatch }) | undefined {
     const signed = toSignedRequest({ ...req, publicUrl: publicUrl ? publicUrl + req.url : undefined }, req.body);
     const answer = answerHandshake(signed, {
       secrets: (provider) => this.options.secrets.secretsFor(provider),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { groupByDelivery, retryText } from '../core/delivery/attempts';
 import { sanitizeLabel } from '../core/detail/displayText';
-import type { CapturedEvent } from '../core/event';
+import type { CapturedEvent } from '../core/model/event';
 import { type EventFilter, type GroupBy, groupEvents, matchesFilter, parseFilter, verdictOf } from '../core/eventQuery';
 import { formatBytes, relativeTime } from '../core/format';
 import { Disposable } from '../core/lifecycle';

@@ -1,24 +1,8 @@
 import * as vscode from 'vscode';
-import type { CapturedEvent } from '../core/event';
-import { eventPath } from '../core/event';
-import {
-  buildSample,
-  ConfirmationRequiredError,
-  resendTimes,
-  sendEdited,
-  DEFAULT_TARGET,
-  type Delivery,
-  DeliveryLog,
-  HostGuard,
-  parseTarget,
-  preflight,
-  resend,
-  type ResignMode,
-  type RouteRule,
-  samples,
-  type Transport,
-  sendSample,
-} from '../core/forward';
+import type { CapturedEvent } from '../core/model/event';
+import { eventPath } from '../core/model/event';
+import { buildSample, ConfirmationRequiredError, resendTimes, sendEdited, DEFAULT_TARGET, DeliveryLog, HostGuard, parseTarget, preflight, resend, type ResignMode, type RouteRule, samples, type Transport, sendSample } from '../core/forward';
+import { type Delivery } from '../core/model/delivery';
 import { Disposable, Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
 import type { SessionForwardOptions } from '../core/session';

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CapturedEvent } from '../../src/core/event';
+import type { CapturedEvent } from '../../src/core/model/event';
 import { CURL_SKIPPED_HEADERS } from '../../src/core/export/curl';
 import type { WebhookInspectorApi } from '../../src/extension';
 import { IMPORT_FILTERS } from '../../src/vscode/commands/exportImport';

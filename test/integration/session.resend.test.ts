@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import * as vscode from 'vscode';
 import type { WebhookInspectorApi } from '../../src/extension';
-import type { Delivery } from '../../src/core/forward';
+import type { Delivery } from '../../src/core/model/delivery';
 import { activateExtension, waitFor } from './helpers';
 
 const SECRET = 'whsec_resend_integration';

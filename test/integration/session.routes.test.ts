@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import * as vscode from 'vscode';
 import type { WebhookInspectorApi } from '../../src/extension';
-import type { Delivery } from '../../src/core/forward';
+import type { Delivery } from '../../src/core/model/delivery';
 import type { HandlerLocation } from '../../src/vscode/routes';
 import { activateExtension, startLoopbackHandler, waitFor } from './helpers';
 

@@ -4,19 +4,8 @@
  * --out DIR` writes a regression test and its body fixture. Bad input exits with 2.
  */
 import * as path from 'node:path';
-import {
-  CODEGEN_LANGUAGES,
-  CodegenError,
-  type CodegenLanguage,
-  detectFramework,
-  projectDependencies,
-  sampleOf,
-  TEST_FRAMEWORKS,
-  type TestFramework,
-  typesFromSamples,
-  writeTest,
-} from '../../core/codegen';
-import type { CapturedEvent } from '../../core/event';
+import { CODEGEN_LANGUAGES, CodegenError, type CodegenLanguage, detectFramework, projectDependencies, sampleOf, TEST_FRAMEWORKS, type TestFramework, typesFromSamples, writeTest } from '../../core/codegen';
+import type { CapturedEvent } from '../../core/model/event';
 import { EventStore } from '../../core/store';
 import { CliError } from '../errors';
 import type { CliIo } from '../main';

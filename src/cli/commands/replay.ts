@@ -5,7 +5,7 @@
  * 2 bad usage or a malformed scenario file.
  */
 import { promises as fsp } from 'node:fs';
-import type { CapturedEvent } from '../../core/event';
+import type { CapturedEvent } from '../../core/model/event';
 import { DeliveryLog, loopbackOnlyGuard } from '../../core/forward/index';
 import type { ResignMode } from '../../core/forward/index';
 import type { Logger } from '../../core/logger';

@@ -5,7 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { CapturedEvent } from '../../core/event';
+import type { CapturedEvent } from '../../core/model/event';
 import { ScenarioError, assertNoSecrets, buildScenario, serializeScenario } from '../../core/replay/index';
 import { EventStore } from '../../core/store';
 import type { StaticSecrets } from '../../core/verification';

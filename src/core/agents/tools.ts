@@ -4,25 +4,9 @@
  * named fields (never in prose), sizes bounded, every configured secret removed. What a payload says
  * never changes what a tool does: targets come from the caller's input and pass the host guard.
  */
-import { type CapturedEvent, eventPath } from '../event';
-import {
-  buildSample,
-  ConfirmationRequiredError,
-  DEFAULT_TARGET,
-  type Delivery,
-  type DeliveryLog,
-  isLoopbackHost,
-  loopbackOnlyGuard,
-  parseTarget,
-  preflight,
-  resend,
-  ResendError,
-  type ResignMode,
-  samples,
-  sendSample,
-  TargetError,
-  type Transport,
-} from '../forward';
+import { type CapturedEvent, eventPath } from '../model/event';
+import { buildSample, ConfirmationRequiredError, DEFAULT_TARGET, type DeliveryLog, isLoopbackHost, loopbackOnlyGuard, parseTarget, preflight, resend, ResendError, type ResignMode, samples, sendSample, TargetError, type Transport } from '../forward';
+import { type Delivery } from '../model/delivery';
 import { providers } from '../signatures';
 import type { EventStore } from '../store';
 import { type SecretSource, Verifier } from '../verification';

@@ -1,4 +1,4 @@
-import { type CapturedEvent, eventPath, headerValue } from '../event';
+import { type CapturedEvent, eventPath, headerValue } from '../model/event';
 import { fixtureBodyExtension } from '../export/fixture';
 import { forwardableHeaders } from '../forward/headers';
 import { providers } from '../signatures';

@@ -2,7 +2,7 @@
  * The attempt chain of a delivery, for the tree and the detail panel: "retry 2 of evt_…", the time
  * since the first attempt ("+1m 03s"), the attempts with the answers we gave.
  */
-import type { CapturedEvent } from '../event';
+import type { CapturedEvent } from '../model/event';
 
 /** "+850 ms", "+12s", "+1m 03s", "+2h 05m", "+1d 03h". */
 export function elapsedText(ms: number): string {

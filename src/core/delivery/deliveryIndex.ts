@@ -1,4 +1,4 @@
-import type { CapturedEvent } from '../event';
+import type { CapturedEvent } from '../model/event';
 
 /** What a newly stored event learns from the events before it with the same provider and delivery id. */
 export interface DuplicateMark {

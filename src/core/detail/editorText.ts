@@ -1,6 +1,6 @@
 import { decodeForDisplay } from '../bodyDecode';
-import type { CapturedEvent } from '../event';
-import { headerValue } from '../event';
+import type { CapturedEvent } from '../model/event';
+import { headerValue } from '../model/event';
 import { formatBytes } from '../format';
 import { decodeText, detectFormat, editorLanguage, parseMediaType } from './contentKind';
 import type { BodyFormat } from './contentKind';

@@ -9,7 +9,7 @@
  * No `vscode` and no Node imports here: the webview bundle includes this file.
  */
 
-import { isVerificationStatus, type VerificationStatus } from '../signatures/types';
+import { isVerificationStatus, type VerificationStatus } from '../model/verification';
 
 
 export const PROTOCOL_VERSION = 1;

@@ -1,9 +1,9 @@
 import { isKnob, type KnobWording, verdictHint } from '../knobs';
-import { isVerificationStatus } from '../signatures/types';
+import { isVerificationStatus } from '../model/verification';
 import { decodeForDisplay } from '../bodyDecode';
 import type { AttemptRow } from '../delivery/attempts';
-import type { CapturedEvent } from '../event';
-import { eventPath, headerValue } from '../event';
+import type { CapturedEvent } from '../model/event';
+import { eventPath, headerValue } from '../model/event';
 import { formatBytes } from '../format';
 import { FORMAT_LABELS, declaredFormat, decodeText, detectFormat, parseMediaType } from './contentKind';
 import type { BodyFormat } from './contentKind';

@@ -1,4 +1,4 @@
-import type { CapturedEvent } from '../event';
+import type { CapturedEvent } from '../model/event';
 
 /**
  * "Copy as cURL": a POSIX-shell command that sends the event again, byte for byte, to the receiver

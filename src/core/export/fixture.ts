@@ -1,5 +1,5 @@
-import type { CapturedEvent } from '../event';
-import { headerValue } from '../event';
+import type { CapturedEvent } from '../model/event';
+import { headerValue } from '../model/event';
 import { detectFormat } from '../detail/contentKind';
 
 /**

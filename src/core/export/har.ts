@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Cookie, Entry, Log, PostDataCommon, PostDataText, Request, Response } from 'har-format';
-import type { CapturedEvent } from '../event';
-import { headerValue } from '../event';
+import type { CapturedEvent } from '../model/event';
+import { headerValue } from '../model/event';
 import { queryPairs } from '../detail/snapshot';
 import { targetUrl } from './curl';
 import { isCredentialHeader, REDACTED, redactHeaders } from './redact';

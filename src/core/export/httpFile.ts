@@ -1,5 +1,5 @@
-import type { CapturedEvent } from '../event';
-import { headerValue } from '../event';
+import type { CapturedEvent } from '../model/event';
+import { headerValue } from '../model/event';
 import { CURL_SKIPPED_HEADERS, targetUrl } from './curl';
 import { redactHeaders } from './redact';
 

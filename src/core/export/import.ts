@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { classify } from '../classify';
-import type { CapturedEvent, CapturedResponse } from '../event';
+import type { CapturedEvent, CapturedResponse } from '../model/event';
 import type { EventDraft, EventStore } from '../store';
 import { isCurlProgram, parseCurlCommands } from './curlImport';
 import { looksLikeHttpFile, parseHttpRequests } from './httpImport';

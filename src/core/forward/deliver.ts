@@ -1,6 +1,7 @@
 /** One attempt: send a prepared request through the transport and describe what happened. */
 import { randomBytes } from 'node:crypto';
-import type { Delivery, DeliveryKind, ForwardState, OutgoingRequest, Transport } from './types';
+import type { OutgoingRequest, Transport } from './types';
+import type { Delivery, DeliveryKind, ForwardState } from '../model/delivery';
 import { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError } from './types';
 import type { Knob } from '../knobs';
 

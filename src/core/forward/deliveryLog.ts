@@ -1,9 +1,8 @@
 /** The delivery history on an event, kept in the store (`set` records survive restarts). */
-import type { CapturedEvent } from '../event';
+import type { CapturedEvent, EventPatch } from '../model/event';
 import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
-import type { EventPatch } from '../store';
-import type { Delivery } from './types';
+import type { Delivery } from '../model/delivery';
 
 /** The store methods the log needs (an `EventStore` fits). */
 export interface DeliveryStore {

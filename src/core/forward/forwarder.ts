@@ -13,7 +13,7 @@
  *
  * Every attempt is recorded on the event (`deliveries`), and state changes fire `onDidChangeState`.
  */
-import type { CapturedEvent } from '../event';
+import type { CapturedEvent } from '../model/event';
 import { Disposable, Emitter } from '../lifecycle';
 import type { IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';
@@ -31,7 +31,8 @@ import { routeTargets } from './routing';
 import type { HostGuard } from './target';
 import { DEFAULT_TARGET, parseTarget, TargetError } from './target';
 import { httpTransport } from './transport';
-import type { Delivery, DeliveryKind, ForwardState, Sleep, Transport } from './types';
+import type { Sleep, Transport } from './types';
+import type { Delivery, DeliveryKind, ForwardState } from '../model/delivery';
 import { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError, realSleep } from './types';
 import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from '../backoff';
 

@@ -1,7 +1,8 @@
 /**
  * Resend and live forwarding: pure core (no `vscode`). See README.md in this folder.
  */
-export type { Delivery, DeliveryKind, ForwardState, OutgoingRequest, Sleep, Transport, TransportOptions, TransportResponse } from './types';
+export type { Delivery, DeliveryKind, ForwardState } from '../model/delivery';
+export type { OutgoingRequest, Sleep, Transport, TransportOptions, TransportResponse } from './types';
 export { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError, realSleep } from './types';
 export { forwardableHeaders, replaceHeaders } from './headers';
 export type { HostGuardOptions } from './target';

@@ -1,8 +1,8 @@
 /**
  * Building the request that goes to the handler, re-signing it, and the checks shown before a resend.
  */
-import type { CapturedEvent } from '../event';
-import { headerRecord } from '../event';
+import type { CapturedEvent } from '../model/event';
+import { headerRecord } from '../model/event';
 import type { GenericHmacConfig, SignedRequest, VerificationResult } from '../signatures';
 import { detectProvider, providers, signRequest, verifyRequest } from '../signatures';
 import { forwardableHeaders, replaceHeaders } from './headers';

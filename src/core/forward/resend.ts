@@ -8,7 +8,8 @@ import { preflight, preflightWithRequest, prepareRequest } from './prepare';
 import type { HostGuard } from './target';
 import { parseTarget } from './target';
 import { httpTransport } from './transport';
-import type { Delivery, DeliveryKind, Transport } from './types';
+import type { Transport } from './types';
+import type { Delivery, DeliveryKind } from '../model/delivery';
 
 export interface ResendOptions extends SigningOptions {
   /** Decides about hosts other than localhost (required, so safety cannot be forgotten). */

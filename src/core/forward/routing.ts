@@ -1,6 +1,6 @@
 /** Which handler(s) an event goes to: rules by path, provider and event type, with fan-out. */
-import type { CapturedEvent } from '../event';
-import { eventPath, headerValue } from '../event';
+import type { CapturedEvent } from '../model/event';
+import { eventPath, headerValue } from '../model/event';
 import { detectProvider } from '../signatures';
 import { signedRequestOf } from './prepare';
 

@@ -13,7 +13,8 @@ import { signRequest } from '../signatures';
 import type { HostGuard } from './target';
 import { parseTarget } from './target';
 import { httpTransport } from './transport';
-import type { Delivery, Transport } from './types';
+import type { Transport } from './types';
+import type { Delivery } from '../model/delivery';
 import { BUILDERS, type SampleContext, type SampleInfo } from './sampleData';
 
 export type { SampleInfo } from './sampleData';

@@ -4,15 +4,16 @@
  * Used by `webhook-inspector replay` and VS Code's Replay Selection…; items come from the store or
  * from a scenario file.
  */
-import type { CapturedEvent } from '../event';
-import { eventPath } from '../event';
+import type { CapturedEvent } from '../model/event';
+import { eventPath } from '../model/event';
 import type { DeliveryLog } from '../forward/deliveryLog';
 import type { PreflightWarning, ResendSource, ResignMode } from '../forward/prepare';
 import { preflight } from '../forward/prepare';
 import { resend } from '../forward/resend';
 import type { HostGuard } from '../forward/target';
 import { parseTarget } from '../forward/target';
-import type { Delivery, Sleep, Transport } from '../forward/types';
+import type { Sleep, Transport } from '../forward/types';
+import type { Delivery } from '../model/delivery';
 import { realSleep } from '../forward/types';
 import type { Pacing, ReplayOrder } from './order';
 import { delaysFor, orderItems } from './order';

@@ -9,7 +9,7 @@
  * `X-Gitlab-Token`, which is the secret token in clear) are left out and named in `droppedHeaders`.
  * `assertNoSecrets` also checks the file text against the secrets at hand before it is written.
  */
-import type { CapturedEvent } from '../event';
+import type { CapturedEvent } from '../model/event';
 
 export const SCENARIO_VERSION = 1;
 export const SCENARIO_KIND = 'webhook-inspector.scenario';

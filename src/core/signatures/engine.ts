@@ -1,10 +1,4 @@
-import type {
-  GenericHmacConfig,
-  HmacAlgorithm,
-  SignatureEncoding,
-  SignedRequest,
-  VerificationResult,
-} from './types';
+import type { GenericHmacConfig, HmacAlgorithm, SignatureEncoding, SignedRequest, VerificationResult } from './types';
 import { decode, describeSkew, encode, hmac, parseJson, safeEqual, sha, text, utf8 } from './util';
 
 /**

@@ -9,7 +9,6 @@ export type {
   SignatureEncoding,
   SignedRequest,
   VerificationResult,
-  VerificationStatus,
   VerifyOptions,
 } from './types';
 export { detectProvider, providers, signRequest, verifyRequest } from './verify';

@@ -1,17 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HmacAlgorithm, SignatureEncoding, SignedRequest } from './types';
-import {
-  type Candidate,
-  type MacScheme,
-  type ParseFailure,
-  type ParsedSignature,
-  type ProviderDef,
-  isParseFailure,
-  malformed,
-  missing,
-  signWith,
-  verifyMac,
-} from './engine';
+import { type Candidate, type MacScheme, type ParseFailure, type ParsedSignature, type ProviderDef, isParseFailure, malformed, missing, signWith, verifyMac } from './engine';
 import { concat, header, parseTimestamp, unixSeconds } from './util';
 
 /** A parse result that also carries the scheme (its messages depend on what was parsed). */

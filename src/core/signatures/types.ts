@@ -1,4 +1,5 @@
 import type { Knob } from '../knobs';
+import type { VerificationStatus } from '../model/verification';
 
 /** A request as the receiver captured it, the input of every verification. */
 export interface SignedRequest {
@@ -9,16 +10,6 @@ export interface SignedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Raw bytes as received. */
   body: Uint8Array;
-}
-
-/** Every verdict a verification can reach: the one declaration of the status union. */
-export const VERIFICATION_STATUSES = ['valid', 'invalid', 'no-signature', 'no-secret', 'stale', 'malformed', 'unsupported'] as const;
-
-export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
-
-/** True for one of `VERIFICATION_STATUSES` (for data read back from disk or a webview message). */
-export function isVerificationStatus(x: unknown): x is VerificationStatus {
-  return typeof x === 'string' && (VERIFICATION_STATUSES as readonly string[]).includes(x);
 }
 
 export interface VerificationResult {

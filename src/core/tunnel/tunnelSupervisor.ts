@@ -7,15 +7,7 @@ import { backoffDelay } from '../backoff';
 import { canaryUrl, checkCanaryAnswer, newCanaryToken } from './canary';
 import { createCloudflaredFactory } from './cloudflared';
 import { createLocaltunnelFactory, DEFAULT_LOCALTUNNEL_HOST } from './localtunnelFactory';
-import type {
-  Clock,
-  SelfTestResult,
-  TunnelConnection,
-  TunnelFactory,
-  TunnelMode,
-  TunnelState,
-  TunnelStatus,
-} from './types';
+import type { Clock, SelfTestResult, TunnelConnection, TunnelFactory, TunnelMode, TunnelState, TunnelStatus } from './types';
 import { realClock, TunnelOpenError } from './types';
 
 export interface TunnelSupervisorOptions {

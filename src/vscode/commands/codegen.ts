@@ -1,22 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  type CodegenLanguage,
-  CodegenError,
-  defaultTypeName,
-  detectFramework,
-  isProblem,
-  projectDependencies,
-  type Sample,
-  type SampleProblem,
-  sampleOf,
-  type TestFramework,
-  typesFromSamples,
-  writeTest,
-} from '../../core/codegen';
+import { type CodegenLanguage, CodegenError, defaultTypeName, detectFramework, isProblem, projectDependencies, type Sample, type SampleProblem, sampleOf, type TestFramework, typesFromSamples, writeTest } from '../../core/codegen';
 import { typeNameProblem } from '../../core/codegen/codeText';
-import type { CapturedEvent } from '../../core/event';
+import type { CapturedEvent } from '../../core/model/event';
 import type { Logger } from '../../core/logger';
 import { providers } from '../../core/signatures';
 import type { EventStore } from '../../core/store';

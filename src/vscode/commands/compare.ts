@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { missingEventMessage, registerGuardedCommand } from './guarded';
 import { bodyForEditor } from '../../core/detail/editorText';
-import type { CapturedEvent } from '../../core/event';
-import { eventPath } from '../../core/event';
+import type { CapturedEvent } from '../../core/model/event';
+import { eventPath } from '../../core/model/event';
 import { compareText } from '../../core/export/httpFile';
 import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { type CustomResponseRule, MAX_CUSTOM_DELAY_MS, sanitizeRules } from '../../core/customResponses';
-import { eventPath } from '../../core/event';
+import { eventPath } from '../../core/model/event';
 import type { EventsNode } from '../eventsTree';
 import { SECTION } from '../settings';
 import type { CommandContext } from './types';

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CapturedEvent } from '../../core/event';
+import type { CapturedEvent } from '../../core/model/event';
 import { fixtureBodyExtension } from '../../core/export/fixture';
 import { harText } from '../../core/export/har';
 import { httpFileText } from '../../core/export/httpFile';

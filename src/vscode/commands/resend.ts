@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { CapturedEvent } from '../../core/event';
-import type { Delivery } from '../../core/forward';
+import type { CapturedEvent } from '../../core/model/event';
+import type { Delivery } from '../../core/model/delivery';
 import type { EventsNode } from '../eventsTree';
 import type { CommandContext } from './types';
 

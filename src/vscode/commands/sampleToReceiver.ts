@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Delivery } from '../../core/forward';
+import type { Delivery } from '../../core/model/delivery';
 import { pickSample } from '../forwarding';
 import type { CommandContext } from './types';
 

@@ -3,26 +3,10 @@
  * `src/core/replay` (order, seed, pacing and the scenario format live there, shared with the CLI).
  */
 import * as vscode from 'vscode';
-import type { CapturedEvent } from '../../core/event';
+import type { CapturedEvent } from '../../core/model/event';
 import { DeliveryLog, parseTarget } from '../../core/forward';
 import type { Pacing, ReplayItem, ReplayOrder, ReplaySummary } from '../../core/replay';
-import {
-  SCENARIO_FOLDER,
-  ScenarioError,
-  assertNoSecrets,
-  buildScenario,
-  describeFailures,
-  describeReplay,
-  itemsFromEvents,
-  itemsFromScenario,
-  newSeed,
-  parseScenario,
-  parseSeed,
-  replay,
-  replayWarnings,
-  scenarioFileName,
-  serializeScenario,
-} from '../../core/replay';
+import { SCENARIO_FOLDER, ScenarioError, assertNoSecrets, buildScenario, describeFailures, describeReplay, itemsFromEvents, itemsFromScenario, newSeed, parseScenario, parseSeed, replay, replayWarnings, scenarioFileName, serializeScenario } from '../../core/replay';
 import { eventsFrom } from '../commands/resend';
 import type { CommandContext } from '../commands/types';
 import type { EventsNode } from '../eventsTree';

@@ -1,7 +1,8 @@
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import type { CapturedEvent } from '../../core/event';
-import { type Delivery, httpTransport, InFlightDeliveries, parseTarget } from '../../core/forward';
+import type { CapturedEvent } from '../../core/model/event';
+import { httpTransport, InFlightDeliveries, parseTarget } from '../../core/forward';
+import { type Delivery } from '../../core/model/delivery';
 import { Disposable } from '../../core/lifecycle';
 import type { Logger } from '../../core/logger';
 import type { ForwardingService } from '../forwarding';

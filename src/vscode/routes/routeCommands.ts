@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { CapturedEvent } from '../../core/event';
-import { eventPath } from '../../core/event';
-import type { Delivery } from '../../core/forward';
+import type { CapturedEvent } from '../../core/model/event';
+import { eventPath } from '../../core/model/event';
+import type { Delivery } from '../../core/model/delivery';
 import type { Logger } from '../../core/logger';
 import { KNOWN_FRAMEWORKS, type LocatedRoute } from '../../core/routes';
 import type { EventsNode } from '../eventsTree';

@@ -1,6 +1,6 @@
 /** Which captured events belong to a route, and how they are labelled in lenses and pickers. */
-import type { CapturedEvent } from '../../core/event';
-import { eventPath } from '../../core/event';
+import type { CapturedEvent } from '../../core/model/event';
+import { eventPath } from '../../core/model/event';
 import { eventType, routeTargets } from '../../core/forward';
 import { routeMatches, stripTunnelPrefix, type RouteDefinition } from '../../core/routes';
 import { readForwardSettings } from '../forwarding';

@@ -8,7 +8,7 @@ import * as esbuild from 'esbuild';
 import { detailHtml } from '../../../src/core/detail/html';
 import type { DetailSnapshot, HostMessage } from '../../../src/core/detail/protocol';
 import { buildDetailSnapshot } from '../../../src/core/detail/snapshot';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import { pushPayload } from '../fixtures/pushPayload';
 import { loadHarness, withHarnessLog } from '../lib/harness';
 import type { PwContext, PwPage, RunDir } from '../lib/harness';

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import Stripe from 'stripe';
-import type { Delivery } from '../../../src/core/forward/index';
+import type { Delivery } from '../../../src/core/model/delivery';
 import { deliveriesOf } from '../../../src/core/forward/index';
 import { EventStore } from '../../../src/core/store';
 import { CLI, startCli } from '../../support/cli';

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { commentText, jsString, literalKey, typeKey, typeNameProblem } from '../../../src/core/codegen/codeText';
 import { generateTest } from '../../../src/core/codegen';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 
 const NASTY = 'a"b\'c`d${e}\\f\u2028g\u2029h\ni*/j<!--k</script>';
 

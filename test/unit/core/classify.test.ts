@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { classify } from '../../../src/core/classify';
 import { groupEvents, matchesFilter, parseFilter } from '../../../src/core/eventQuery';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 

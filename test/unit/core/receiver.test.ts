@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import * as zlib from 'node:zlib';
 import { decodeForDisplay } from '../../../src/core/bodyDecode';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import { PortInUseError, Receiver } from '../../../src/core/receiver';
 import { EventStore } from '../../../src/core/store';
 import { rawRequest, request } from '../../support/http';

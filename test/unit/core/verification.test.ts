@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { findSecretCandidates, parseDotenv } from '../../../src/core/dotenv';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import { Session } from '../../../src/core/session';
 import { EventStore } from '../../../src/core/store';
 import { secretsFromCli, StaticSecrets } from '../../../src/core/verification';

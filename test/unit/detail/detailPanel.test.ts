@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { installVscodeMock, recorded } from './vscodeMock';
 import type { MockPanel } from './vscodeMock';
 import type { EventStore as EventStoreType } from '../../../src/core/store';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import type * as DetailPanelModule from '../../../src/vscode/detailPanel';
 import type * as StoreModule from '../../../src/core/store';
 import type * as LoggerModule from '../../../src/core/logger';

@@ -1,4 +1,4 @@
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 
 /** An event; `overrides` may hold any fields (also malformed ones, as an old or damaged store could). */
 export function makeEvent(overrides: Record<string, unknown> = {}): CapturedEvent {

@@ -8,7 +8,7 @@ import type * as TreeModule from '../../../src/vscode/eventsTree';
 import { classify } from '../../../src/core/classify';
 import { detectFormat } from '../../../src/core/detail/contentKind';
 import { revealControls, sanitizeLabel } from '../../../src/core/detail/displayText';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import { ANY_RARE, RARE } from '../../support/rareCharacters';
 import { installVscodeMock } from './vscodeMock';
 

@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import { harBodyText, harLog, harText } from '../../../src/core/export/har';
 import { importInto, parseImport } from '../../../src/core/export/import';
 import { EventStore } from '../../../src/core/store';

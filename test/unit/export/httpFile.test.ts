@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startRecordingServer } from '../../support/http';
 import type { RecordedRequest } from '../../support/http';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import { canInlineHttpBody, compareText, httpFileText } from '../../../src/core/export/httpFile';
 import type { HttpFileOptions } from '../../../src/core/export/httpFile';
 

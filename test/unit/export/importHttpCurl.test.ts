@@ -5,7 +5,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import { CURL_SKIPPED_HEADERS, curlCommand } from '../../../src/core/export/curl';
 import { curlPathAndQuery } from '../../../src/core/export/curlImport';
 import { httpFileText } from '../../../src/core/export/httpFile';

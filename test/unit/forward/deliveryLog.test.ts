@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { CapturedEvent } from '../../../src/core/event';
-import type { Delivery, DeliveryStore } from '../../../src/core/forward/index';
+import type { CapturedEvent, EventPatch } from '../../../src/core/model/event';
+import type { DeliveryStore } from '../../../src/core/forward/index';
+import type { Delivery } from '../../../src/core/model/delivery';
 import { DeliveryLog, createHttpTransport, deliveriesOf, resend } from '../../../src/core/forward/index';
-import type { EventPatch } from '../../../src/core/store';
 import { EventStore } from '../../../src/core/store';
 import { capture, startHandler, strictGuard, tempStore } from './support';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import { Emitter } from '../../../src/core/lifecycle';
 import type { ForwardStateChange, ForwarderOptions, OutgoingRequest, RouteRule } from '../../../src/core/forward/index';
 import { Forwarder, HostGuard, backoffDelay, deliveriesOf, eventType, routeTargets } from '../../../src/core/forward/index';

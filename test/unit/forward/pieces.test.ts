@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { Delivery } from '../../../src/core/forward/index';
+import type { Delivery } from '../../../src/core/model/delivery';
 import { DeliveryLog, deliveriesOf, forwardableHeaders, isLoopbackHost, isRetryable, parseTarget, replaceHeaders, replyFor, targetPath } from '../../../src/core/forward/index';
 import { EventStore } from '../../../src/core/store';
 import { capture } from './support';

@@ -3,37 +3,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import type { OutgoingRequest } from '../../../src/core/forward/index';
-import {
-  ConfirmationRequiredError,
-  DeliveryLog,
-  HostGuard,
-  ResendError,
-  TargetError,
-  deliveriesOf,
-  parseTarget,
-  preflight,
-  resend,
-  resendTimes,
-  sendEdited,
-} from '../../../src/core/forward/index';
+import { ConfirmationRequiredError, DeliveryLog, HostGuard, ResendError, TargetError, deliveriesOf, parseTarget, preflight, resend, resendTimes, sendEdited } from '../../../src/core/forward/index';
 import type { TempStore } from './support';
-import {
-  FakeClock,
-  GITHUB_SECRET,
-  SHOPIFY_SECRET,
-  STANDARD_SECRET,
-  STRIPE_SECRET,
-  capture,
-  deadPort,
-  githubHandler,
-  pairs,
-  shopifyHandler,
-  standardHandler,
-  startHandler,
-  strictGuard,
-  stripeHandler,
-  tempStore,
-} from './support';
+import { FakeClock, GITHUB_SECRET, SHOPIFY_SECRET, STANDARD_SECRET, STRIPE_SECRET, capture, deadPort, githubHandler, pairs, shopifyHandler, standardHandler, startHandler, strictGuard, stripeHandler, tempStore } from './support';
 
 const stripe = new Stripe('sk_test_not_used');
 /** The real time at test start: SDK handlers check against the system clock, our code gets this as its injected clock. */

@@ -5,20 +5,7 @@ import Stripe from 'stripe';
 import { buildSample, samples, sendSample, signSample } from '../../../src/core/forward/index';
 import { signRequest, verifyRequest } from '../../../src/core/signatures/index';
 import type { Handler } from './support';
-import {
-  GITHUB_SECRET,
-  SHOPIFY_SECRET,
-  SLACK_SECRET,
-  STANDARD_SECRET,
-  STRIPE_SECRET,
-  githubHandler,
-  pairs,
-  shopifyHandler,
-  slackHandler,
-  standardHandler,
-  strictGuard,
-  stripeHandler,
-} from './support';
+import { GITHUB_SECRET, SHOPIFY_SECRET, SLACK_SECRET, STANDARD_SECRET, STRIPE_SECRET, githubHandler, pairs, shopifyHandler, slackHandler, standardHandler, strictGuard, stripeHandler } from './support';
 
 const NOW = new Date();
 const SECRETS: Record<string, string> = {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { isValidSlackRequest } from '@slack/bolt';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import type { Sleep } from '../../../src/core/forward/index';
 import { HostGuard } from '../../../src/core/forward/index';
 import { EventStore } from '../../../src/core/store';

@@ -4,23 +4,9 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import type { CapturedEvent } from '../../../src/core/event';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import { loopbackOnlyGuard } from '../../../src/core/forward/index';
-import {
-  ScenarioError,
-  assertNoSecrets,
-  buildScenario,
-  delaysFor,
-  itemsFromEvents,
-  itemsFromScenario,
-  orderItems,
-  parseExpectStatus,
-  parseScenario,
-  replay,
-  scenarioFileName,
-  seededRandom,
-  serializeScenario,
-} from '../../../src/core/replay/index';
+import { ScenarioError, assertNoSecrets, buildScenario, delaysFor, itemsFromEvents, itemsFromScenario, orderItems, parseExpectStatus, parseScenario, replay, scenarioFileName, seededRandom, serializeScenario } from '../../../src/core/replay/index';
 import { STRIPE_SECRET, capture, startHandler, stripeHandler, tempStore } from '../forward/support';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `e${i}`);

@@ -1,15 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CANARY_PATH_PREFIX,
-  canaryResponse,
-  canaryTokenFromPath,
-  canaryUrl,
-  checkCanaryAnswer,
-  interceptCanary,
-  isCanaryPath,
-  newCanaryToken,
-} from '../../../src/core/tunnel/canary';
+import { CANARY_PATH_PREFIX, canaryResponse, canaryTokenFromPath, canaryUrl, checkCanaryAnswer, interceptCanary, isCanaryPath, newCanaryToken } from '../../../src/core/tunnel/canary';
 
 test('canary URL, path recognition and token round trip', () => {
   const token = newCanaryToken();

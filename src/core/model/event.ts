@@ -1,6 +1,5 @@
-import type { Knob } from './knobs';
-import type { VerificationStatus } from './signatures/types';
-import type { Delivery } from './forward/types';
+import type { Delivery } from './delivery';
+import type { Verification } from './verification';
 
 /** One captured request, as the store keeps it (the body lives apart, on disk). */
 export interface CapturedEvent {
@@ -31,6 +30,8 @@ export interface CapturedEvent {
   readonly verification?: Verification;
   /** Set when the request was a provider's endpoint handshake that the receiver answered. */
   readonly handshake?: string;
+  /** Why the handshake answer may not satisfy the provider (e.g. no secret to sign it with). */
+  readonly handshakeProblem?: string;
   /** Set when the event came from a file rather than the receiver: the file's format. */
   readonly imported?: 'har' | 'fixture' | 'http' | 'curl';
   /** Resends and live deliveries to local handlers, oldest first (see `src/core/forward`). */
@@ -41,20 +42,14 @@ export interface CapturedEvent {
   readonly attempt?: number;
   /** The id of the first stored event with the same provider and `deliveryId`: this one is a repeat. */
   readonly duplicateOf?: string;
+  /** The path of the custom response rule that answered the sender, when one did. */
+  readonly customResponse?: string;
 }
 
-/** The stored signature verdict (see `src/core/verification.ts`). */
-export interface Verification {
-  readonly provider?: string;
-  readonly status: VerificationStatus;
-  readonly reason: string;
-  readonly hint?: string;
-  /** The knob that fixes it; the front doors word it (see `src/core/knobs.ts`). */
-  readonly knob?: Knob;
-  readonly matchedSecretIndex?: number;
-  readonly skewSeconds?: number;
-  readonly checkedAt: string;
-}
+/** The fields that may change after capture: each `set` record of the index carries one of these. */
+export type EventPatch = Partial<
+  Pick<CapturedEvent, 'pinned' | 'response' | 'provider' | 'eventType' | 'verification' | 'deliveries' | 'handshake' | 'handshakeProblem' | 'customResponse'>
+>;
 
 export interface CapturedResponse {
   readonly status: number;
