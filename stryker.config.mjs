@@ -19,12 +19,22 @@ const SCOPES = {
   },
   receiver: {
     mutate: ['src/core/receiver.ts'],
-    tests: ['test/unit/core/receiver.test.ts', 'test/unit/core/receiverLimits.test.ts', 'test/unit/core/storeDurability.test.ts', 'test/unit/hardening/badRequests.test.ts'],
+    tests: [
+      'test/unit/core/receiver.test.ts',
+      'test/unit/core/receiverLimits.test.ts',
+      'test/unit/core/storeDurability.test.ts',
+      'test/unit/hardening/badRequests.test.ts',
+    ],
   },
   // The README's promises: durability (store) and limits/answers (receiver), with the tests of both.
   promises: {
     mutate: ['src/core/store.ts', 'src/core/receiver.ts'],
-    tests: ['test/unit/core/store.test.ts', 'test/unit/core/storeDurability.test.ts', 'test/unit/core/receiver.test.ts', 'test/unit/core/receiverLimits.test.ts'],
+    tests: [
+      'test/unit/core/store.test.ts',
+      'test/unit/core/storeDurability.test.ts',
+      'test/unit/core/receiver.test.ts',
+      'test/unit/core/receiverLimits.test.ts',
+    ],
   },
   forward: {
     mutate: ['src/core/forward/**/*.ts'],

@@ -64,7 +64,9 @@ if (args.has('--watch')) {
       });
       build.onEnd((result) => {
         errors += result.errors.length;
-        if (--running === 0) console.log(`[watch] build finished${errors ? ` with ${errors} error(s)` : ''}`);
+        if (--running === 0) {
+          console.log(`[watch] build finished${errors ? ` with ${errors} error(s)` : ''}`);
+        }
       });
     },
   };

@@ -32,7 +32,9 @@ if (onPath('code') && !flag('--web')) {
 } else {
   const harnessLib = path.join(root, '..', 'shared', 'vscode-harness', 'lib.mjs');
   if (!fs.existsSync(harnessLib)) {
-    console.error(`No \`code\` on PATH and no VS Code harness at ${harnessLib}.\nInstall VS Code, or put the shared folder beside the repository and run its install.sh.`);
+    console.error(
+      `No \`code\` on PATH and no VS Code harness at ${harnessLib}.\nInstall VS Code, or put the shared folder beside the repository and run its install.sh.`,
+    );
     process.exit(1);
   }
   if (option('--port')) {
@@ -41,7 +43,10 @@ if (onPath('code') && !flag('--web')) {
   const harness = await import(pathToFileURL(harnessLib).href);
   const run = harness.makeRunDir('wi-dev');
   const vsix = path.join(run.dir, 'webhook-inspector.vsix');
-  const pack = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs'), '--stage', '--out', vsix], { cwd: root, stdio: 'inherit' });
+  const pack = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs'), '--stage', '--out', vsix], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (pack.status !== 0) {
     process.exit(pack.status ?? 1);
   }
@@ -49,9 +54,13 @@ if (onPath('code') && !flag('--web')) {
   const workspace = folder ?? path.join(run.dir, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
   const server = await harness.startCodeServer(run, { folder: workspace });
-  console.log(`\nWebhook Inspector ${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version} in VS Code (code-server), from the packaged VSIX:`);
+  console.log(
+    `\nWebhook Inspector ${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version} in VS Code (code-server), from the packaged VSIX:`,
+  );
   console.log(`\n  open ${server.url}/?folder=${encodeURIComponent(workspace)}\n`);
-  console.log(`Listening on 127.0.0.1 only. Profile and logs: ${run.dir}\nCtrl-C stops it. After a change, stop and run \`npm run dev\` again (it repackages).`);
+  console.log(
+    `Listening on 127.0.0.1 only. Profile and logs: ${run.dir}\nCtrl-C stops it. After a change, stop and run \`npm run dev\` again (it repackages).`,
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) {

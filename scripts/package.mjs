@@ -19,7 +19,19 @@ const stage = argv.includes('--stage');
 
 /** What the build and vsce read. Everything else (tests, docs, node_modules) stays out of the stage. */
 // .vscode/ is copied too, so the VSIX test proves .vscodeignore keeps it out.
-const SOURCES = ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'src', 'media', '.vscode', 'scripts/build.mjs', 'scripts/stubs'];
+const SOURCES = [
+  'package.json',
+  '.vscodeignore',
+  'README.md',
+  'LICENSE',
+  'CHANGELOG.md',
+  'tsconfig.json',
+  'src',
+  'media',
+  '.vscode',
+  'scripts/build.mjs',
+  'scripts/stubs',
+];
 
 function run(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
@@ -44,7 +56,9 @@ try {
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   rmSync(out, { force: true });
   run(process.execPath, [vsce, 'package', '--no-dependencies', '-o', out], dir);
-  console.log(`packaged ${path.relative(process.cwd(), out) || out} (${(statSync(out).size / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `packaged ${path.relative(process.cwd(), out) || out} (${(statSync(out).size / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 } finally {
   if (stage) {
     rmSync(dir, { recursive: true, force: true });

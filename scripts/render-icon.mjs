@@ -18,7 +18,9 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true
 try {
   const page = await browser.newPage({ viewport: { width: size, height: size }, deviceScaleFactor: 1 });
   const src = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-  await page.setContent(`<html><body style="margin:0;background:transparent"><img id="i" src="${src}" width="${size}" height="${size}" style="display:block"></body></html>`);
+  await page.setContent(
+    `<html><body style="margin:0;background:transparent"><img id="i" src="${src}" width="${size}" height="${size}" style="display:block"></body></html>`,
+  );
   await page.locator('#i').evaluate((img) => img.decode());
   await page.screenshot({ path: path.resolve(root, output), omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } });
   console.log(`wrote ${output} (${size}x${size}) from ${input}`);

@@ -17,7 +17,10 @@ function newestMtime(dir) {
   return newest;
 }
 
-if (!existsSync(cli) || statSync(cli).mtimeMs < Math.max(newestMtime(path.join(root, 'src')), statSync(path.join(root, 'package.json')).mtimeMs)) {
+if (
+  !existsSync(cli) ||
+  statSync(cli).mtimeMs < Math.max(newestMtime(path.join(root, 'src')), statSync(path.join(root, 'package.json')).mtimeMs)
+) {
   const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) {
     process.exit(built.status ?? 1);

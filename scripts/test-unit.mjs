@@ -12,7 +12,9 @@ function find(dir) {
 }
 
 const filter = process.argv[2];
-const files = find('test/unit').filter((f) => !filter || f.includes(filter)).sort();
+const files = find('test/unit')
+  .filter((f) => !filter || f.includes(filter))
+  .sort();
 if (files.length === 0) {
   console.error(`no unit test files match "${filter}"`);
   process.exit(1);
@@ -21,5 +23,7 @@ const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inher
 if (build.status !== 0) {
   process.exit(build.status ?? 1);
 }
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

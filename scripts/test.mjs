@@ -24,7 +24,9 @@ const steps = [
   ...(ui ? [['ui (e2e)', 'npm', ['run', '-s', 'test:e2e', '--', '--no-docs']]] : []),
 ];
 if (!ui) {
-  console.log('The UI tests (npm run test:e2e) are not part of this run: the code-server harness is not installed (bash ../shared/vscode-harness/install.sh).');
+  console.log(
+    'The UI tests (npm run test:e2e) are not part of this run: the code-server harness is not installed (bash ../shared/vscode-harness/install.sh).',
+  );
 }
 
 let passed = 0;

@@ -138,7 +138,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     'webhookInspector.sendSample': (args?: Parameters<ForwardingService['sendSampleEvent']>[0]) => forwarding.sendSampleEvent(args),
     'webhookInspector.sendEditedRequest': (uri?: vscode.Uri) => sendEditedRequest(ctx, uri),
     'webhookInspector.resendTimes': (node?: Node) => resendTimesCommand(ctx, node),
-    'webhookInspector.setCustomResponse': (node?: Node, _sel?: Nodes, rule?: Parameters<typeof setCustomResponse>[2]) => setCustomResponse(ctx, node, rule),
+    'webhookInspector.setCustomResponse': (node?: Node, _sel?: Nodes, rule?: Parameters<typeof setCustomResponse>[2]) =>
+      setCustomResponse(ctx, node, rule),
     'webhookInspector.clearCustomResponses': () => clearCustomResponses(),
     'webhookInspector.statusMenu': () => statusMenu(ctx),
     'webhookInspector.restartTunnel': () => controller?.restartTunnel(),
@@ -157,7 +158,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   // Edit, then send: a CodeLens and an editor-title button on editable copies of bodies.
   const lens = new SendRequestCodeLens();
   const updateEditableKey = () =>
-    void vscode.commands.executeCommand('setContext', EDITABLE_COPY_CONTEXT_KEY, editableCopies.has(vscode.window.activeTextEditor?.document.uri.toString() ?? ''));
+    void vscode.commands.executeCommand(
+      'setContext',
+      EDITABLE_COPY_CONTEXT_KEY,
+      editableCopies.has(vscode.window.activeTextEditor?.document.uri.toString() ?? ''),
+    );
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ scheme: 'untitled' }, lens),
     vscode.window.onDidChangeActiveTextEditor(() => {

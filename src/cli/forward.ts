@@ -3,7 +3,24 @@
  * forwarding through the Session), `resend <id>` and `send-sample <provider> <event>`.
  */
 import type { CapturedEvent } from '../core/model/event';
-import { buildSample, ConfirmationRequiredError, DEFAULT_TARGET, DeliveryLog, parseTarget, preflight, resend, ResendError, type ResignMode, type ForwardStateChange, isLoopbackHost, isSuccess, loopbackOnlyGuard, samples, sendSample, TargetError } from '../core/forward';
+import {
+  buildSample,
+  ConfirmationRequiredError,
+  DEFAULT_TARGET,
+  DeliveryLog,
+  parseTarget,
+  preflight,
+  resend,
+  ResendError,
+  type ResignMode,
+  type ForwardStateChange,
+  isLoopbackHost,
+  isSuccess,
+  loopbackOnlyGuard,
+  samples,
+  sendSample,
+  TargetError,
+} from '../core/forward';
 import { type Delivery } from '../core/model/delivery';
 import type { Logger } from '../core/logger';
 import type { Session, SessionForwardOptions } from '../core/session';
@@ -77,7 +94,14 @@ export interface ForwardFlags {
 /** The Session's `forward` option from the listen flags; undefined without `--forward-to`. */
 export function forwardOptions(flags: ForwardFlags, secrets: StaticSecrets): SessionForwardOptions | undefined {
   if (flags.forwardTo === undefined) {
-    const stray = flags.responseMode !== undefined ? '--response-mode' : flags.timeoutMs !== undefined ? '--forward-timeout' : flags.maxAttempts !== undefined ? '--max-attempts' : undefined;
+    const stray =
+      flags.responseMode !== undefined
+        ? '--response-mode'
+        : flags.timeoutMs !== undefined
+          ? '--forward-timeout'
+          : flags.maxAttempts !== undefined
+            ? '--max-attempts'
+            : undefined;
     if (stray) {
       throw new CliError(`${stray} needs --forward-to URL (the handler to forward to).`);
     }
@@ -172,7 +196,10 @@ export async function resendCommand(io: CliIo, o: ResendFlags): Promise<number> 
       io.stderr(`warning: ${w.message}`);
     }
     if (check.needsConfirmation && !o.yes) {
-      const resignHint = provider && !check.resign ? ` Or re-sign it with a fresh signature: --secret ${provider}=…${o.resign === 'never' ? ' without --no-resign' : ''}.` : '';
+      const resignHint =
+        provider && !check.resign
+          ? ` Or re-sign it with a fresh signature: --secret ${provider}=…${o.resign === 'never' ? ' without --no-resign' : ''}.`
+          : '';
       throw new CliError(`Not sent. Pass --yes to send it anyway.${resignHint}`, 2);
     }
     if (!recorded) {
@@ -204,7 +231,9 @@ function toCliError(err: unknown): unknown {
     return new CliError(err.message, 2);
   }
   if (err instanceof ResendError) {
-    return err.code === 'CANNOT_RESIGN' ? new CliError(`${err.message} (--resign needs --secret PROVIDER=VALUE.)`, 2) : new CliError(err.message, 1);
+    return err.code === 'CANNOT_RESIGN'
+      ? new CliError(`${err.message} (--resign needs --secret PROVIDER=VALUE.)`, 2)
+      : new CliError(err.message, 1);
   }
   if (err instanceof ConfirmationRequiredError) {
     return new CliError(`Not sent: ${err.message} Pass --yes to send it anyway.`, 2);
@@ -229,11 +258,15 @@ export async function sendSampleCommand(io: CliIo, o: SendSampleFlags): Promise<
   if (o.list) {
     const list = samples.filter((s) => !o.provider || s.provider === o.provider);
     if (o.json) {
-      for (const s of list) io.stdout(JSON.stringify({ type: 'sample', ...s }));
+      for (const s of list) {
+        io.stdout(JSON.stringify({ type: 'sample', ...s }));
+      }
     } else {
       const w1 = Math.max(...list.map((s) => s.provider.length), 0);
       const w2 = Math.max(...list.map((s) => s.event.length), 0);
-      for (const s of list) io.stdout(`${s.provider.padEnd(w1)}  ${s.event.padEnd(w2)}  ${s.description}`);
+      for (const s of list) {
+        io.stdout(`${s.provider.padEnd(w1)}  ${s.event.padEnd(w2)}  ${s.description}`);
+      }
     }
     return 0;
   }
@@ -258,10 +291,22 @@ export async function sendSampleCommand(io: CliIo, o: SendSampleFlags): Promise<
   }
   if (o.print) {
     if (o.json) {
-      io.stdout(JSON.stringify({ type: 'request', provider, event: o.event, method: req.method, url: req.url, headers: req.headers, body: Buffer.from(req.body).toString('base64') }));
+      io.stdout(
+        JSON.stringify({
+          type: 'request',
+          provider,
+          event: o.event,
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: Buffer.from(req.body).toString('base64'),
+        }),
+      );
     } else {
       io.stdout(`${req.method} ${req.url}`);
-      for (const [k, v] of req.headers) io.stdout(`${k}: ${v}`);
+      for (const [k, v] of req.headers) {
+        io.stdout(`${k}: ${v}`);
+      }
       io.stdout('');
       io.stdout(Buffer.from(req.body).toString('utf8'));
     }

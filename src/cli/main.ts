@@ -222,8 +222,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             {
               ...(values['forward-to'] !== undefined ? { forwardTo: values['forward-to'] } : {}),
               ...(values['response-mode'] !== undefined ? { responseMode: values['response-mode'] } : {}),
-              ...(values['forward-timeout'] !== undefined ? { timeoutMs: intOption('--forward-timeout', values['forward-timeout'], 10_000, 1) } : {}),
-              ...(values['max-attempts'] !== undefined ? { maxAttempts: intOption('--max-attempts', values['max-attempts'], 5, 1, 100) } : {}),
+              ...(values['forward-timeout'] !== undefined
+                ? { timeoutMs: intOption('--forward-timeout', values['forward-timeout'], 10_000, 1) }
+                : {}),
+              ...(values['max-attempts'] !== undefined
+                ? { maxAttempts: intOption('--max-attempts', values['max-attempts'], 5, 1, 100) }
+                : {}),
               allowHosts,
             },
             secrets,
@@ -354,12 +358,21 @@ function stderrLogger(io: CliIo, verbose: boolean, quiet?: RepeatCollapser): Log
   };
 }
 
-function tunnelOptions(values: { tunnel?: string; 'tunnel-host'?: string; subdomain?: string; 'public-url'?: string; 'cloudflared-path'?: string }): SessionTunnelOptions {
+function tunnelOptions(values: {
+  tunnel?: string;
+  'tunnel-host'?: string;
+  subdomain?: string;
+  'public-url'?: string;
+  'cloudflared-path'?: string;
+}): SessionTunnelOptions {
   const mode = (values.tunnel ?? (values['public-url'] ? 'external' : 'localtunnel')) as TunnelMode;
   if (!TUNNEL_MODES.includes(mode)) {
     throw new CliError(`--tunnel must be localtunnel, cloudflared, none or external, not "${values.tunnel}".`);
   }
-  for (const [flag, value] of [['--tunnel-host', values['tunnel-host']], ['--public-url', values['public-url']]] as const) {
+  for (const [flag, value] of [
+    ['--tunnel-host', values['tunnel-host']],
+    ['--public-url', values['public-url']],
+  ] as const) {
     if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value)) {
       throw new CliError(`${flag} must be an http(s) URL, not "${value}".`);
     }
@@ -431,7 +444,14 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
         state: s.state,
         url: s.url,
         ...(s.publicUrl ? { publicUrl: s.publicUrl } : {}),
-        ...(t ? { tunnel: t.state, tunnelMode: t.mode, ...(t.reason ? { tunnelReason: t.reason } : {}), ...(t.lastSelfTest ? { selfTest: t.lastSelfTest } : {}) } : {}),
+        ...(t
+          ? {
+              tunnel: t.state,
+              tunnelMode: t.mode,
+              ...(t.reason ? { tunnelReason: t.reason } : {}),
+              ...(t.lastSelfTest ? { selfTest: t.lastSelfTest } : {}),
+            }
+          : {}),
         store: store.dir,
       });
       if (line !== lastLine) {
@@ -459,7 +479,9 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
   session.onDidChangeStatus(printStatus);
   session.onDidChangePublicUrl((change) => {
     if (opts.json) {
-      io.stdout(JSON.stringify({ type: 'publicUrlChanged', previousUrl: change.previousUrl, publicUrl: change.publicUrl, tunnelMode: change.mode }));
+      io.stdout(
+        JSON.stringify({ type: 'publicUrlChanged', previousUrl: change.previousUrl, publicUrl: change.publicUrl, tunnelMode: change.mode }),
+      );
     } else {
       quiet.flush();
       io.stdout(publicUrlChangedLine(change));
@@ -488,9 +510,15 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
     }
     io.stdout(`Events are stored in ${store.dir}`);
     const providers = opts.secrets.providers;
-    io.stdout(providers.length ? `Verifying signatures for: ${providers.join(', ')}` : 'No signing secrets given (--secret PROVIDER=VALUE): signatures are not verified.');
+    io.stdout(
+      providers.length
+        ? `Verifying signatures for: ${providers.join(', ')}`
+        : 'No signing secrets given (--secret PROVIDER=VALUE): signatures are not verified.',
+    );
     if (opts.forward) {
-      io.stdout(`Forwarding every event to ${opts.forward.target} (${opts.forward.mode === 'proxy' ? 'proxy mode: senders get the handler\'s answer' : 'immediate mode: senders get 200 at once'})${providers.length ? ', re-signed with the given secrets' : ''}.`);
+      io.stdout(
+        `Forwarding every event to ${opts.forward.target} (${opts.forward.mode === 'proxy' ? "proxy mode: senders get the handler's answer" : 'immediate mode: senders get 200 at once'})${providers.length ? ', re-signed with the given secrets' : ''}.`,
+      );
     }
     io.stdout('Send a request to any path; press Ctrl-C to stop.');
   }
@@ -519,7 +547,9 @@ async function printEvent(io: CliIo, store: EventStore, event: CapturedEvent, js
   const retry = event.duplicateOf ? `  (retry${event.attempt !== undefined ? ` ${event.attempt}` : ''} of ${event.duplicateOf})` : '';
   const note = (event.rejected ? `  (${event.rejected})` : event.handshake ? `  (handshake: ${event.handshake})` : '') + retry;
   const what = event.eventType ? `  ${sanitizeLabel(event.eventType)}` : '';
-  io.stdout(`${time}  ${sanitizeLabel(event.method).padEnd(6)} ${sanitizeLabel(event.url)}  ${event.response.status}  ${formatBytes(event.size)}${what}  ${verdictText(event)}  ${event.id}${note}`);
+  io.stdout(
+    `${time}  ${sanitizeLabel(event.method).padEnd(6)} ${sanitizeLabel(event.url)}  ${event.response.status}  ${formatBytes(event.size)}${what}  ${verdictText(event)}  ${event.id}${note}`,
+  );
 }
 
 function verdictText(event: CapturedEvent): string {
@@ -559,7 +589,9 @@ async function showEvent(io: CliIo, opts: CommonOptions, id: string): Promise<nu
     io.stdout(JSON.stringify(await toEventJson(store, event)));
   } else {
     io.stdout(`${sanitizeLabel(event.method)} ${sanitizeLabel(event.url)}`);
-    io.stdout(`id: ${event.id}\nreceived: ${event.receivedAt} from ${event.remoteAddress}\nsize: ${formatBytes(event.size)}\nresponse: ${event.response.status}`);
+    io.stdout(
+      `id: ${event.id}\nreceived: ${event.receivedAt} from ${event.remoteAddress}\nsize: ${formatBytes(event.size)}\nresponse: ${event.response.status}`,
+    );
     if (event.eventType) {
       io.stdout(`event type: ${sanitizeLabel(event.eventType)}`);
     }
@@ -568,7 +600,9 @@ async function showEvent(io: CliIo, opts: CommonOptions, id: string): Promise<nu
       io.stdout(`signature: ${verdictText(event)}${hint ? `\n  hint: ${hint}` : ''}`);
     }
     if (event.rejected) {
-      io.stdout(`rejected: ${event.rejected} (the body was not kept)${event.rejected === 'body-too-large' ? ` ${cliWording({ knob: 'maxBodySize' })}` : ''}`);
+      io.stdout(
+        `rejected: ${event.rejected} (the body was not kept)${event.rejected === 'body-too-large' ? ` ${cliWording({ knob: 'maxBodySize' })}` : ''}`,
+      );
     }
     io.stdout('');
     for (const [k, v] of event.headers) {
@@ -583,4 +617,3 @@ async function showEvent(io: CliIo, opts: CommonOptions, id: string): Promise<nu
   await store.close();
   return 0;
 }
-

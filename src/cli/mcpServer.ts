@@ -28,16 +28,30 @@ function zodParam(p: ParamSpec, name: string): z.ZodType {
   switch (p.type) {
     case 'integer': {
       const msg = `${name} must be a whole number from ${p.minimum} to ${p.maximum}`;
-      return z.number({ error: msg }).int({ error: msg }).min(p.minimum, { error: msg }).max(p.maximum, { error: msg }).optional().describe(p.description);
+      return z
+        .number({ error: msg })
+        .int({ error: msg })
+        .min(p.minimum, { error: msg })
+        .max(p.maximum, { error: msg })
+        .optional()
+        .describe(p.description);
     }
     case 'boolean':
-      return z.boolean({ error: `${name} must be true or false` }).optional().describe(p.description);
+      return z
+        .boolean({ error: `${name} must be true or false` })
+        .optional()
+        .describe(p.description);
     default: {
       if (p.enum) {
-        return z.enum(p.enum as [string, ...string[]], { error: `${name} must be one of ${p.enum.join(', ')}` }).optional().describe(p.description);
+        return z
+          .enum(p.enum as [string, ...string[]], { error: `${name} must be one of ${p.enum.join(', ')}` })
+          .optional()
+          .describe(p.description);
       }
       const s = z.string({ error: `${name} must be a string` });
-      return (p.maxLength !== undefined ? s.max(p.maxLength, { error: `${name} is longer than ${p.maxLength} characters` }) : s).optional().describe(p.description);
+      return (p.maxLength !== undefined ? s.max(p.maxLength, { error: `${name} is longer than ${p.maxLength} characters` }) : s)
+        .optional()
+        .describe(p.description);
     }
   }
 }
@@ -91,10 +105,26 @@ const OUTPUTS: Record<AgentToolName, z.ZodRawShape> = {
       redacted: z.boolean().optional(),
       rejected: z.string().optional(),
     }),
-    verification: z.object({ provider: z.string().nullable(), status: z.string(), reason: z.string(), hint: z.string().nullable(), checkedAt: z.string() }).nullable(),
+    verification: z
+      .object({
+        provider: z.string().nullable(),
+        status: z.string(),
+        reason: z.string(),
+        hint: z.string().nullable(),
+        checkedAt: z.string(),
+      })
+      .nullable(),
     responseStatus: z.number(),
     deliveries: z.array(
-      z.object({ kind: z.string(), target: z.string(), startedAt: z.string(), status: z.number().nullable(), durationMs: z.number(), resigned: z.boolean(), error: z.string().nullable() }),
+      z.object({
+        kind: z.string(),
+        target: z.string(),
+        startedAt: z.string(),
+        status: z.number().nullable(),
+        durationMs: z.number(),
+        resigned: z.boolean(),
+        error: z.string().nullable(),
+      }),
     ),
     notice: z.string(),
   },
@@ -139,7 +169,14 @@ export async function runMcpServer(o: McpServerOptions): Promise<number> {
     allowHint: (host) => `The user can allow it by starting the MCP server with --allow-host ${host}.`,
     receiver: async () => {
       const r = await readReceiverStatus(store.dir);
-      return r ? { running: r.state === 'running', ...(r.url ? { url: r.url } : {}), ...(r.publicUrl ? { publicUrl: r.publicUrl } : {}), ...(r.tunnel ? { tunnel: r.tunnel } : {}) } : { running: false };
+      return r
+        ? {
+            running: r.state === 'running',
+            ...(r.url ? { url: r.url } : {}),
+            ...(r.publicUrl ? { publicUrl: r.publicUrl } : {}),
+            ...(r.tunnel ? { tunnel: r.tunnel } : {}),
+          }
+        : { running: false };
     },
   });
   const server = new McpServer(
@@ -156,7 +193,13 @@ export async function runMcpServer(o: McpServerOptions): Promise<number> {
         description: spec.description,
         inputSchema: inputShape(spec.params, spec.required),
         outputSchema: OUTPUTS[spec.name],
-        annotations: { title: spec.title, readOnlyHint: !spec.sendsRequests, destructiveHint: false, idempotentHint: !spec.sendsRequests, openWorldHint: spec.sendsRequests },
+        annotations: {
+          title: spec.title,
+          readOnlyHint: !spec.sendsRequests,
+          destructiveHint: false,
+          idempotentHint: !spec.sendsRequests,
+          openWorldHint: spec.sendsRequests,
+        },
       },
       async (args: Record<string, unknown>, extra) => {
         const progressToken = extra._meta?.progressToken;
@@ -165,7 +208,9 @@ export async function runMcpServer(o: McpServerOptions): Promise<number> {
             signal: extra.signal,
             onProgress: (progress, total) => {
               if (progressToken !== undefined) {
-                void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total } }).catch(() => undefined);
+                void extra
+                  .sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total } })
+                  .catch(() => undefined);
               }
             },
           });
@@ -180,7 +225,9 @@ export async function runMcpServer(o: McpServerOptions): Promise<number> {
   const transport = new StdioServerTransport(o.stdin as never, o.stdout as never);
   const closed = new Promise<void>((resolve) => (server.server.onclose = resolve));
   await server.connect(transport);
-  o.stderr(`webhook-inspector MCP server: ${store.size} events in ${store.dir} (read-only; new events appear as the receiver stores them)${o.allowHosts.length ? `; allowed hosts: ${o.allowHosts.join(', ')}` : ''}.`);
+  o.stderr(
+    `webhook-inspector MCP server: ${store.size} events in ${store.dir} (read-only; new events appear as the receiver stores them)${o.allowHosts.length ? `; allowed hosts: ${o.allowHosts.join(', ')}` : ''}.`,
+  );
   const stdin = o.stdin ?? process.stdin;
   stdin.once('end', () => void server.close());
   await closed;

@@ -29,8 +29,12 @@ export class RepeatCollapser {
     }
     // Another line: say how often the pending ones repeated, so the log keeps its order; forget stale ones.
     for (const [other, e] of this.seen) {
-      if (e.repeats > 0) this.summarise(other, e);
-      if (t - e.lastAt > 10 * this.summaryEveryMs) this.seen.delete(other);
+      if (e.repeats > 0) {
+        this.summarise(other, e);
+      }
+      if (t - e.lastAt > 10 * this.summaryEveryMs) {
+        this.seen.delete(other);
+      }
     }
     this.write(text);
     this.seen.set(text, { repeats: 0, firstAt: t, lastAt: t });
@@ -39,7 +43,9 @@ export class RepeatCollapser {
   /** Writes the summaries of pending repeats; the next copy of a line is written in full again. */
   flush(): void {
     for (const [text, entry] of this.seen) {
-      if (entry.repeats > 0) this.summarise(text, entry);
+      if (entry.repeats > 0) {
+        this.summarise(text, entry);
+      }
     }
     this.seen.clear();
   }

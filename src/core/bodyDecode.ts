@@ -18,7 +18,11 @@ export const DEFAULT_DECODE_LIMIT = 50 * 1024 * 1024;
  * Decodes a stored body for display only (storage keeps the bytes as received). Output is bounded by
  * `maxOutput`, so a tiny gzip that expands to gigabytes costs at most `maxOutput` bytes of memory.
  */
-export async function decodeForDisplay(body: Buffer, contentEncoding: string | undefined, maxOutput = DEFAULT_DECODE_LIMIT): Promise<DecodedBody> {
+export async function decodeForDisplay(
+  body: Buffer,
+  contentEncoding: string | undefined,
+  maxOutput = DEFAULT_DECODE_LIMIT,
+): Promise<DecodedBody> {
   const encodings = (contentEncoding ?? '')
     .split(',')
     .map((e) => e.trim().toLowerCase())
@@ -41,7 +45,11 @@ export async function decodeForDisplay(body: Buffer, contentEncoding: string | u
         bytes = await partialDecode(enc, bytes, maxOutput);
         truncated = true;
       } else {
-        return { bytes: body, truncated: false, error: `The body says content-encoding "${enc}" but could not be decoded: ${(err as Error).message}` };
+        return {
+          bytes: body,
+          truncated: false,
+          error: `The body says content-encoding "${enc}" but could not be decoded: ${(err as Error).message}`,
+        };
       }
     }
   }

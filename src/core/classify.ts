@@ -85,7 +85,11 @@ export function captureFacts(headers: Headers, body: Uint8Array): CaptureFacts {
   return { ...classification, ...deliveryIdentity(h, json, provider) };
 }
 
-function classifyParsed(headers: Headers, body: Uint8Array, provider: string | undefined): { classification: Classification; json: unknown; h: (name: string) => string | undefined } {
+function classifyParsed(
+  headers: Headers,
+  body: Uint8Array,
+  provider: string | undefined,
+): { classification: Classification; json: unknown; h: (name: string) => string | undefined } {
   const h = (name: string) => headerValue({ headers }, name);
   const json = body.length <= PARSE_LIMIT ? parseJson(body) : undefined;
   const form = json === undefined && body.length <= PARSE_LIMIT ? parseForm(body, h('content-type')) : undefined;

@@ -38,7 +38,11 @@ export function sanitizeRules(raw: unknown): CustomResponseRule[] {
   );
 }
 
-export function matchCustomResponse(rules: readonly CustomResponseRule[], req: Pick<ReceivedRequest, 'method' | 'url'>, provider: string | undefined): CustomResponseRule | undefined {
+export function matchCustomResponse(
+  rules: readonly CustomResponseRule[],
+  req: Pick<ReceivedRequest, 'method' | 'url'>,
+  provider: string | undefined,
+): CustomResponseRule | undefined {
   const path = req.url.split('?')[0] ?? '/';
   return rules.find(
     (r) =>

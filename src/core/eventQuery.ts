@@ -78,7 +78,8 @@ export function matchesFilter(event: CapturedEvent, filter: EventFilter | undefi
   if (bodyHits?.has(event.id)) {
     return true;
   }
-  const haystack = `${event.method} ${event.url}\n${event.eventType ?? ''}\n${event.headers.map(([k, v]) => `${k}: ${v}`).join('\n')}`.toLowerCase();
+  const haystack =
+    `${event.method} ${event.url}\n${event.eventType ?? ''}\n${event.headers.map(([k, v]) => `${k}: ${v}`).join('\n')}`.toLowerCase();
   return filter.words.every((w) => haystack.includes(w));
 }
 
@@ -92,7 +93,11 @@ export interface EventGroup {
 }
 
 /** Groups events (already newest first) keeping that order inside each group; groups in first-seen order. */
-export function groupEvents(events: readonly CapturedEvent[], by: Exclude<GroupBy, 'none' | 'delivery'>, now: Date = new Date()): EventGroup[] {
+export function groupEvents(
+  events: readonly CapturedEvent[],
+  by: Exclude<GroupBy, 'none' | 'delivery'>,
+  now: Date = new Date(),
+): EventGroup[] {
   const groups = new Map<string, EventGroup>();
   const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
   const startOfYesterday = startOfToday - 24 * 60 * 60 * 1000;

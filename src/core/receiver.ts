@@ -166,7 +166,12 @@ export class Receiver extends Disposable {
         }
         this.logger.debug(`Receiver: rejected a malformed request (${err.code ?? err.message}).`);
         if (socket.writable) {
-          const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+          const status =
+            err.code === 'HPE_HEADER_OVERFLOW'
+              ? '431 Request Header Fields Too Large'
+              : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+                ? '408 Request Timeout'
+                : '400 Bad Request';
           socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         } else {
           socket.destroy();
@@ -221,7 +226,9 @@ export class Receiver extends Disposable {
     const limited = this.rateLimiter?.take(sourceAddress(remoteAddress, headers), Date.now());
     if (limited) {
       req.resume();
-      send(res, jsonResponse(429, { error: 'rate_limited', message: `Too many requests from this address; retry in ${limited} s.` }), { 'retry-after': String(limited) });
+      send(res, jsonResponse(429, { error: 'rate_limited', message: `Too many requests from this address; retry in ${limited} s.` }), {
+        'retry-after': String(limited),
+      });
       return;
     }
 
@@ -234,7 +241,21 @@ export class Receiver extends Disposable {
       });
       this.logger.warn(`Receiver: ${method} ${url} rejected, body ${size} bytes over the ${limit}-byte limit.`);
       // The attempt is listed (metadata only) before the sender hears back, like every event.
-      const event = await this.persist({ id, receivedAt, method, url, headers, remoteAddress, size, response, rejected: 'body-too-large', ...captureFacts(headers, new Uint8Array(0)) }, undefined);
+      const event = await this.persist(
+        {
+          id,
+          receivedAt,
+          method,
+          url,
+          headers,
+          remoteAddress,
+          size,
+          response,
+          rejected: 'body-too-large',
+          ...captureFacts(headers, new Uint8Array(0)),
+        },
+        undefined,
+      );
       // Not a single byte more is read: the socket closes after the answer.
       send(res, response, { connection: 'close' });
       res.on('finish', () => req.socket.destroySoon?.());
@@ -307,7 +328,14 @@ export class Receiver extends Disposable {
       request.body,
     );
     if (!event) {
-      send(res, jsonResponse(503, { error: 'not_saved', message: 'The receiver could not save this request (see the Webhook Inspector log). Retry later.' }), { 'retry-after': '5' });
+      send(
+        res,
+        jsonResponse(503, {
+          error: 'not_saved',
+          message: 'The receiver could not save this request (see the Webhook Inspector log). Retry later.',
+        }),
+        { 'retry-after': '5' },
+      );
       return;
     }
     let custom: ReplySpec | undefined;
@@ -330,7 +358,10 @@ export class Receiver extends Disposable {
     this._onDidCapture.fire(event);
   }
 
-  private async persist(draft: Omit<CapturedEvent, 'pinned'> & Record<string, unknown>, body: Buffer | undefined): Promise<CapturedEvent | undefined> {
+  private async persist(
+    draft: Omit<CapturedEvent, 'pinned'> & Record<string, unknown>,
+    body: Buffer | undefined,
+  ): Promise<CapturedEvent | undefined> {
     try {
       return await this.options.store.append(draft, body);
     } catch (err) {

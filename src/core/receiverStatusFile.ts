@@ -25,7 +25,10 @@ export interface ReceiverStatusRecord {
 export class ReceiverStatusWriter {
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly dir: string, private readonly pid: number = process.pid) {}
+  constructor(
+    private readonly dir: string,
+    private readonly pid: number = process.pid,
+  ) {}
 
   write(status: SessionStatus): Promise<void> {
     const t = status.tunnel;
@@ -57,7 +60,10 @@ export class ReceiverStatusWriter {
 }
 
 /** The status the store's writer last wrote, if that process is still alive; undefined otherwise. */
-export async function readReceiverStatus(dir: string, isAlive: (pid: number) => boolean = isProcessAlive): Promise<ReceiverStatusRecord | undefined> {
+export async function readReceiverStatus(
+  dir: string,
+  isAlive: (pid: number) => boolean = isProcessAlive,
+): Promise<ReceiverStatusRecord | undefined> {
   let record: ReceiverStatusRecord;
   try {
     record = JSON.parse(await fsp.readFile(path.join(dir, RECEIVER_STATUS_FILE), 'utf8')) as ReceiverStatusRecord;

@@ -9,7 +9,14 @@ import { Receiver } from './receiver';
 import { ReceiverStatusWriter } from './receiverStatusFile';
 import type { EventStore } from './store';
 import { DeliveryLog, Forwarder, type ForwarderOptions, isLoopbackHost } from './forward';
-import { interceptCanary, type PublicUrlChange, PublicUrlWatch, TunnelSupervisor, type TunnelStatus, type TunnelSupervisorOptions } from './tunnel';
+import {
+  interceptCanary,
+  type PublicUrlChange,
+  PublicUrlWatch,
+  TunnelSupervisor,
+  type TunnelStatus,
+  type TunnelSupervisorOptions,
+} from './tunnel';
 import { type SecretSource, StaticSecrets, Verifier } from './verification';
 
 /** Live forwarding: target(s), response mode, retries, re-signing, host guard. */
@@ -188,7 +195,9 @@ export class Session extends Disposable {
         const change = this.urlWatch.observe(t);
         if (change) {
           // Before the status, so a front end showing "URL ready" knows this one is a change.
-          this.logger.info(`The public URL changed from ${change.previousUrl} to ${change.publicUrl}: update it in your providers' webhook settings.`);
+          this.logger.info(
+            `The public URL changed from ${change.previousUrl} to ${change.publicUrl}: update it in your providers' webhook settings.`,
+          );
           this._onDidChangePublicUrl.fire(change);
         }
         this._onDidChangeStatus.fire(this.status());

@@ -68,7 +68,6 @@ export interface StoreChange {
 
 export type EventDraft = Omit<CapturedEvent, 'id' | 'receivedAt' | 'pinned'> & { id?: string; receivedAt?: string };
 
-
 type BodyLocation = readonly [segment: number, offset: number, length: number] | { readonly file: string };
 
 interface Entry {
@@ -84,7 +83,10 @@ type Record_ =
   | { op: 'clear' };
 
 export class StoreLockedError extends Error {
-  constructor(readonly dir: string, readonly pid: number) {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
     super(`The event store ${dir} is in use by another process (pid ${pid}). Stop it, or use another store folder.`);
     this.name = 'StoreLockedError';
   }
@@ -162,7 +164,10 @@ export class EventStore extends Disposable {
   /** Fires once per written batch. Consumers (the tree) batch further as they need. */
   readonly onDidChange = this._onDidChange.event;
 
-  private constructor(readonly dir: string, private readonly options: StoreOptions) {
+  private constructor(
+    readonly dir: string,
+    private readonly options: StoreOptions,
+  ) {
     super();
     this.maxEvents = Math.max(1, options.maxEvents);
     this.logger = options.logger ?? nullLogger;

@@ -29,7 +29,10 @@ export interface VerifierOptions {
   isHandshakeEnabled?: (id: string) => boolean;
 }
 
-export function toSignedRequest(event: Pick<CapturedEvent, 'method' | 'url' | 'headers'> & { publicUrl?: string }, body: Uint8Array): SignedRequest {
+export function toSignedRequest(
+  event: Pick<CapturedEvent, 'method' | 'url' | 'headers'> & { publicUrl?: string },
+  body: Uint8Array,
+): SignedRequest {
   return { method: event.method, url: event.publicUrl ?? `http://localhost${event.url}`, headers: headerRecord(event.headers), body };
 }
 

@@ -133,7 +133,10 @@ async function confirmLargeText(text: string): Promise<boolean> {
   }
   const choice = await vscode.window.showWarningMessage(
     `Webhook Inspector: this body is ${formatBytes(text.length)} as text. Opening it in an editor can keep the window busy for several seconds.`,
-    { modal: true, detail: `VS Code asks the same for files over ${limitMb} MB (workbench.editorLargeFileConfirmation). The detail panel shows a preview of it.` },
+    {
+      modal: true,
+      detail: `VS Code asks the same for files over ${limitMb} MB (workbench.editorLargeFileConfirmation). The detail panel shows a preview of it.`,
+    },
     OPEN_ANYWAY,
   );
   return choice === OPEN_ANYWAY;

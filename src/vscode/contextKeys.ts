@@ -82,7 +82,9 @@ export class ViewContextKeys extends Disposable {
     this._register({ dispose: () => this.storeListener?.dispose() });
     this._register(tree.onDidChangeTreeData(() => this.update()));
     this._register(secrets.onDidChange(() => this.update()));
-    for (const [name, key] of Object.entries(VIEW_KEYS)) this.set(key, this.current[name as keyof ViewState]);
+    for (const [name, key] of Object.entries(VIEW_KEYS)) {
+      this.set(key, this.current[name as keyof ViewState]);
+    }
   }
 
   get state(): ViewState {
@@ -93,11 +95,15 @@ export class ViewContextKeys extends Disposable {
     const next = viewState(this.controller.status, this.store, this.tree.counts(), !!this.tree.filter, (p) => this.secrets.has(p));
     for (const [name, key] of Object.entries(VIEW_KEYS)) {
       const k = name as keyof ViewState;
-      if (next[k] !== this.current[k]) this.set(key, next[k]);
+      if (next[k] !== this.current[k]) {
+        this.set(key, next[k]);
+      }
     }
     const changed = next.missingSecret !== this.current.missingSecret || next.tunnelFailed !== this.current.tunnelFailed;
     this.current = next;
-    if (changed) this.tree.refreshMessage();
+    if (changed) {
+      this.tree.refreshMessage();
+    }
   }
 
   /** Lines for the view's message while events are listed (welcome content shows only in an empty view). */
@@ -108,7 +114,9 @@ export class ViewContextKeys extends Disposable {
       parts.push(`Tunnel ${t.state}${t.reason ? `: ${t.reason}` : ''}`);
     }
     if (this.current.missingSecret) {
-      parts.push(`${this.current.missingSecret} is sending, but no signing secret is set: its signatures are not checked (use the key button above).`);
+      parts.push(
+        `${this.current.missingSecret} is sending, but no signing secret is set: its signatures are not checked (use the key button above).`,
+      );
     }
     return parts;
   }

@@ -87,7 +87,11 @@ export class DetailPanel extends Disposable {
   private storeListener: IDisposable | undefined;
   private listenedStore: EventStore | undefined;
 
-  private constructor(private readonly deps: DetailDeps, readonly panel: vscode.WebviewPanel, eventId: string | undefined) {
+  private constructor(
+    private readonly deps: DetailDeps,
+    readonly panel: vscode.WebviewPanel,
+    eventId: string | undefined,
+  ) {
     super();
     this.eventIdValue = eventId;
     panel.iconPath = new vscode.ThemeIcon('mail');
@@ -181,7 +185,11 @@ export class DetailPanel extends Disposable {
       }
       const [body, commands] = await Promise.all([store.readBody(id), vscode.commands.getCommands(true)]);
       const attempts = attemptChain(store.list(), event);
-      const snapshot = await buildDetailSnapshot(event, body, { canResend: commands.includes(RESEND_COMMAND), wording: vscodeWording, attempts });
+      const snapshot = await buildDetailSnapshot(event, body, {
+        canResend: commands.includes(RESEND_COMMAND),
+        wording: vscodeWording,
+        attempts,
+      });
       if (seq !== this.seq || this.isDisposed) {
         return undefined; // a newer refresh is under way
       }
@@ -363,7 +371,10 @@ export async function copyBody(deps: DetailDeps, eventId: string): Promise<void>
     return;
   }
   await vscode.env.clipboard.writeText(decodeText(decoded.bytes, parseMediaType(contentType)?.charset));
-  vscode.window.setStatusBarMessage(decoded.decodedFrom ? `Copied the body (decompressed from ${decoded.decodedFrom})` : 'Copied the body', 3000);
+  vscode.window.setStatusBarMessage(
+    decoded.decodedFrom ? `Copied the body (decompressed from ${decoded.decodedFrom})` : 'Copied the body',
+    3000,
+  );
 }
 
 /** Saves the raw body and a JSON metadata file beside it, where the user picks. */
@@ -383,7 +394,11 @@ export async function saveAsFixture(deps: DetailDeps, eventId: string): Promise<
   const names = fixtureFileNames(target.path, fixtureBodyExtension(event, body));
   const metadataUri = target.with({ path: names.metadataPath });
   const bodyUri = target.with({ path: names.bodyPath });
-  const meta = fixtureMetadata({ ...event, headers: redactHeaders(event.headers, redactCredentials()) }, names.bodyFile, createHash('sha256').update(body).digest('hex'));
+  const meta = fixtureMetadata(
+    { ...event, headers: redactHeaders(event.headers, redactCredentials()) },
+    names.bodyFile,
+    createHash('sha256').update(body).digest('hex'),
+  );
   await vscode.workspace.fs.writeFile(bodyUri, body);
   await vscode.workspace.fs.writeFile(metadataUri, Buffer.from(JSON.stringify(meta, null, 2) + '\n', 'utf8'));
   void vscode.window.showInformationMessage(`Webhook Inspector: saved ${names.bodyFile} and its metadata.`);

@@ -56,7 +56,10 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   /** More lines for the view's message (tunnel failure, missing secret), from the context keys. */
   extraMessages: (() => string[]) | undefined;
 
-  constructor(private readonly controller: ReceiverController, private readonly state: vscode.Memento) {
+  constructor(
+    private readonly controller: ReceiverController,
+    private readonly state: vscode.Memento,
+  ) {
     super();
     this._groupBy = state.get<GroupBy>(GROUP_BY_KEY, 'none');
     this._register(controller.onDidChangeStore((store) => this.attach(store)));
@@ -206,7 +209,9 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
       parts.push(`Listening on ${status.publicUrl ?? status.url}`);
     }
     if (this.evicted > 0) {
-      parts.push(`${this.evicted} oldest unpinned events were removed to stay under webhookInspector.maxEvents (${this.store?.maxEventsLimit ?? ''}); pin events to keep them.`);
+      parts.push(
+        `${this.evicted} oldest unpinned events were removed to stay under webhookInspector.maxEvents (${this.store?.maxEventsLimit ?? ''}); pin events to keep them.`,
+      );
     }
     if (this._filter && this.store) {
       const { events, total } = this.computeVisible(this.store);
@@ -259,7 +264,9 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
         item.id = `group:${this._groupBy}:${node.key}`;
         item.description = `${node.events.length}`;
         item.contextValue = 'webhookGroup';
-        item.iconPath = new vscode.ThemeIcon(this._groupBy === 'time' ? 'calendar' : this._groupBy === 'path' ? 'symbol-folder' : 'symbol-namespace');
+        item.iconPath = new vscode.ThemeIcon(
+          this._groupBy === 'time' ? 'calendar' : this._groupBy === 'path' ? 'symbol-folder' : 'symbol-namespace',
+        );
         return item;
       }
       case 'event': {
@@ -301,9 +308,25 @@ export function eventTreeItem(event: CapturedEvent, now = new Date(), first?: Ca
   const verdict = verdictOf(event);
   const last = event.deliveries?.[event.deliveries.length - 1];
   const live = forwardStates.get(event.id);
-  const delivered = live ? `→ ${live}` : last ? (last.status !== undefined && last.status < 400 ? `→ ${last.status}` : last.state === 'retrying' ? '→ retrying' : `→ ${last.status ?? 'failed'}`) : undefined;
+  const delivered = live
+    ? `→ ${live}`
+    : last
+      ? last.status !== undefined && last.status < 400
+        ? `→ ${last.status}`
+        : last.state === 'retrying'
+          ? '→ retrying'
+          : `→ ${last.status ?? 'failed'}`
+      : undefined;
   const retry = retryText(event, first);
-  const parts = [retryText(event, first, true), delivered, event.pinned ? 'pinned' : undefined, event.provider, event.eventType ? `${event.method} ${path}` : undefined, relativeTime(event.receivedAt, now), formatBytes(event.size)];
+  const parts = [
+    retryText(event, first, true),
+    delivered,
+    event.pinned ? 'pinned' : undefined,
+    event.provider,
+    event.eventType ? `${event.method} ${path}` : undefined,
+    relativeTime(event.receivedAt, now),
+    formatBytes(event.size),
+  ];
   item.description = parts.filter(Boolean).join(' · ');
   const tokens = ['webhookEvent', verdict, event.pinned ? 'pinned' : 'unpinned'];
   if (event.rejected) {
@@ -325,9 +348,15 @@ export function eventTreeItem(event: CapturedEvent, now = new Date(), first?: Ca
       ? new vscode.ThemeIcon('plug')
       : VERDICT_ICONS[verdict];
   item.tooltip = eventTooltip(event, verdict, retry);
-  item.command = { command: 'webhookInspector.showEventDetail', title: 'Show Event Details', arguments: [event.id, { preserveFocus: true }] };
+  item.command = {
+    command: 'webhookInspector.showEventDetail',
+    title: 'Show Event Details',
+    arguments: [event.id, { preserveFocus: true }],
+  };
   const verdictWords = event.verification ? `, signature ${verdict}` : '';
-  item.accessibilityInformation = { label: `${item.label as string}, ${item.description}${verdictWords}, answered ${event.response.status}` };
+  item.accessibilityInformation = {
+    label: `${item.label as string}, ${item.description}${verdictWords}, answered ${event.response.status}`,
+  };
   return item;
 }
 
@@ -374,7 +403,9 @@ function eventTooltip(event: CapturedEvent, verdict: string, retry: string | und
   const last = event.deliveries?.[event.deliveries.length - 1];
   if (last) {
     md.appendMarkdown('\n');
-    line(`Last delivery: ${last.status !== undefined ? `${last.status} in ${last.durationMs} ms` : last.error ?? 'failed'} → ${last.target}${last.resigned ? ' (re-signed)' : ''}`);
+    line(
+      `Last delivery: ${last.status !== undefined ? `${last.status} in ${last.durationMs} ms` : (last.error ?? 'failed')} → ${last.target}${last.resigned ? ' (re-signed)' : ''}`,
+    );
   }
   line(`Id ${event.id}`);
   return md;

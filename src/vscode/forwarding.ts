@@ -1,7 +1,23 @@
 import * as vscode from 'vscode';
 import type { CapturedEvent } from '../core/model/event';
 import { eventPath } from '../core/model/event';
-import { buildSample, ConfirmationRequiredError, resendTimes, sendEdited, DEFAULT_TARGET, DeliveryLog, HostGuard, parseTarget, preflight, resend, type ResignMode, type RouteRule, samples, type Transport, sendSample } from '../core/forward';
+import {
+  buildSample,
+  ConfirmationRequiredError,
+  resendTimes,
+  sendEdited,
+  DEFAULT_TARGET,
+  DeliveryLog,
+  HostGuard,
+  parseTarget,
+  preflight,
+  resend,
+  type ResignMode,
+  type RouteRule,
+  samples,
+  type Transport,
+  sendSample,
+} from '../core/forward';
 import { type Delivery } from '../core/model/delivery';
 import { Disposable, Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
@@ -65,7 +81,10 @@ export class ForwardingService extends Disposable {
       confirmHost: async (host) => {
         const choice = await vscode.window.showWarningMessage(
           `Send webhook requests to ${host}?`,
-          { modal: true, detail: `${host} is not this machine. Captured events can hold real customer data and secrets. Webhook Inspector asks once per host and workspace.` },
+          {
+            modal: true,
+            detail: `${host} is not this machine. Captured events can hold real customer data and secrets. Webhook Inspector asks once per host and workspace.`,
+          },
           'Allow',
         );
         return choice === 'Allow';
@@ -108,7 +127,10 @@ export class ForwardingService extends Disposable {
       maxAttempts: s.maxAttempts,
       guard: this.guard,
       ...this.hooks,
-      signing: (event, provider) => ({ resign: s.resign, ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}) }),
+      signing: (event, provider) => ({
+        resign: s.resign,
+        ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}),
+      }),
     };
   }
 
@@ -118,7 +140,10 @@ export class ForwardingService extends Disposable {
     await vscode.commands.executeCommand('setContext', FORWARDING_CONTEXT_KEY, on);
     this.applyLive();
     const s = readForwardSettings();
-    void vscode.window.setStatusBarMessage(on ? `$(arrow-right) Forwarding live to ${s.target} (${s.responseMode})` : 'Live forwarding off', 4000);
+    void vscode.window.setStatusBarMessage(
+      on ? `$(arrow-right) Forwarding live to ${s.target} (${s.responseMode})` : 'Live forwarding off',
+      4000,
+    );
   }
 
   private applyLive(): void {
@@ -132,7 +157,9 @@ export class ForwardingService extends Disposable {
     try {
       parseTarget(to);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Webhook Inspector: ${(err as Error).message}`, 'Open Settings').then((c) => c && openTargetSetting());
+      void vscode.window
+        .showErrorMessage(`Webhook Inspector: ${(err as Error).message}`, 'Open Settings')
+        .then((c) => c && openTargetSetting());
       return [];
     }
     const store = await this.controller.store();
@@ -147,14 +174,22 @@ export class ForwardingService extends Disposable {
           if (token.isCancellationRequested) {
             break;
           }
-          progress.report({ message: `${i + 1} of ${events.length}: ${event.eventType ?? `${event.method} ${event.url}`}`, increment: 100 / events.length });
+          progress.report({
+            message: `${i + 1} of ${events.length}: ${event.eventType ?? `${event.method} ${event.url}`}`,
+            increment: 100 / events.length,
+          });
           if (event.rejected) {
-            void vscode.window.showWarningMessage(`Webhook Inspector: ${event.method} ${event.url} has no stored body (it was over the size limit), so it cannot be resent.`);
+            void vscode.window.showWarningMessage(
+              `Webhook Inspector: ${event.method} ${event.url} has no stored body (it was over the size limit), so it cannot be resent.`,
+            );
             continue;
           }
           const body = await store.readBody(event.id);
           const provider = event.verification?.provider ?? event.provider;
-          const signing = { resign: settings.resign, ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}) };
+          const signing = {
+            resign: settings.resign,
+            ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}),
+          };
           let confirmed = false;
           try {
             const pre = preflight(event, body, to, { ...signing, guard: this.guard });
@@ -169,7 +204,14 @@ export class ForwardingService extends Disposable {
               }
               confirmed = true;
             }
-            const delivery = await resend(event, body, to, { ...signing, guard: this.guard, confirmed, log, signal: abort.signal, transport: this.hooks.transport });
+            const delivery = await resend(event, body, to, {
+              ...signing,
+              guard: this.guard,
+              confirmed,
+              log,
+              signal: abort.signal,
+              transport: this.hooks.transport,
+            });
             deliveries.push(delivery);
             this._onDidDeliver.fire({ eventId: event.id, delivery });
           } catch (err) {
@@ -194,18 +236,31 @@ export class ForwardingService extends Disposable {
     const to = target ?? settings.target;
     const store = await this.controller.store();
     const provider = event.verification?.provider ?? event.provider;
-    const signing = { resign: settings.resign, ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}) };
+    const signing = {
+      resign: settings.resign,
+      ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}),
+    };
     try {
       const pre = preflight(event, editedBody, to, { ...signing, guard: this.guard, edited: true });
       let confirmed = false;
       if (pre.needsConfirmation) {
-        const choice = await vscode.window.showWarningMessage('Send the edited body?', { modal: true, detail: pre.warnings.map((w) => `• ${w.message}`).join('\n') }, 'Send Anyway');
+        const choice = await vscode.window.showWarningMessage(
+          'Send the edited body?',
+          { modal: true, detail: pre.warnings.map((w) => `• ${w.message}`).join('\n') },
+          'Send Anyway',
+        );
         if (choice !== 'Send Anyway') {
           return undefined;
         }
         confirmed = true;
       }
-      const delivery = await sendEdited(event, editedBody, to, { ...signing, guard: this.guard, confirmed, transport: this.hooks.transport, log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }) });
+      const delivery = await sendEdited(event, editedBody, to, {
+        ...signing,
+        guard: this.guard,
+        confirmed,
+        transport: this.hooks.transport,
+        log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }),
+      });
       this._onDidDeliver.fire({ eventId: event.id, delivery });
       this.announce([delivery]);
       return delivery;
@@ -216,29 +271,43 @@ export class ForwardingService extends Disposable {
   }
 
   /** Idempotency check: sends the same event n times and says whether the handler's answers differ. */
-  async resendTimes(event: CapturedEvent, n: number, parallel: boolean, target?: string): Promise<{ consistent: boolean; differences: string[] } | undefined> {
+  async resendTimes(
+    event: CapturedEvent,
+    n: number,
+    parallel: boolean,
+    target?: string,
+  ): Promise<{ consistent: boolean; differences: string[] } | undefined> {
     const settings = readForwardSettings();
     const to = target ?? settings.target;
     const store = await this.controller.store();
     const body = await store.readBody(event.id);
     const provider = event.verification?.provider ?? event.provider;
     try {
-      const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Sending ${event.eventType ?? event.url} ${n} times` }, () =>
-        resendTimes(event, body, to, n, {
-          guard: this.guard,
-          transport: this.hooks.transport,
-          parallel,
-          confirmed: true,
-          resign: settings.resign,
-          ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}),
-          log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }),
-        }),
+      const report = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Sending ${event.eventType ?? event.url} ${n} times` },
+        () =>
+          resendTimes(event, body, to, n, {
+            guard: this.guard,
+            transport: this.hooks.transport,
+            parallel,
+            confirmed: true,
+            resign: settings.resign,
+            ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}),
+            log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }),
+          }),
       );
       const statuses = report.deliveries.map((d) => d.status ?? 'no answer').join(', ');
       if (report.consistent) {
-        void vscode.window.showInformationMessage(`Webhook Inspector: ${n} deliveries, the same answer each time (${statuses}). The handler looks idempotent.`);
+        void vscode.window.showInformationMessage(
+          `Webhook Inspector: ${n} deliveries, the same answer each time (${statuses}). The handler looks idempotent.`,
+        );
       } else {
-        void vscode.window.showWarningMessage(`Webhook Inspector: the answers differ (${statuses}): ${report.differences.join('; ')}. Providers retry: handlers should answer the same to a repeat.`, 'Show Last Response').then((c) => c && showDelivery(report.deliveries[report.deliveries.length - 1]!));
+        void vscode.window
+          .showWarningMessage(
+            `Webhook Inspector: the answers differ (${statuses}): ${report.differences.join('; ')}. Providers retry: handlers should answer the same to a repeat.`,
+            'Show Last Response',
+          )
+          .then((c) => c && showDelivery(report.deliveries[report.deliveries.length - 1]!));
       }
       return { consistent: report.consistent, differences: [...report.differences] };
     } catch (err) {
@@ -272,9 +341,15 @@ export class ForwardingService extends Disposable {
   async pickTarget(): Promise<string | undefined> {
     const recent = this.context.workspaceState.get<string[]>(RECENT_TARGETS_KEY, []);
     const current = readForwardSettings().target;
-    const items = [...new Set([current, ...recent])].map((t) => ({ label: t, description: t === current ? 'webhookInspector.forward.target' : 'recent' }));
+    const items = [...new Set([current, ...recent])].map((t) => ({
+      label: t,
+      description: t === current ? 'webhookInspector.forward.target' : 'recent',
+    }));
     const enter = { label: '$(edit) Enter a URL…', description: '' };
-    const pick = await vscode.window.showQuickPick([...items, enter], { title: 'Resend To…', placeHolder: 'Where is your handler listening?' });
+    const pick = await vscode.window.showQuickPick([...items, enter], {
+      title: 'Resend To…',
+      placeHolder: 'Where is your handler listening?',
+    });
     if (!pick) {
       return undefined;
     }
@@ -310,7 +385,9 @@ export class ForwardingService extends Disposable {
     const secret = this.secrets.secretsFor(choice.provider)[0];
     let request = buildSample(choice.provider, choice.event, secret ? { secret } : {});
     if (!args && !secret) {
-      void vscode.window.showWarningMessage(`No ${choice.provider} signing secret is set: the sample goes out unsigned. Run "Webhook Inspector: Set Signing Secret" first to sign it.`);
+      void vscode.window.showWarningMessage(
+        `No ${choice.provider} signing secret is set: the sample goes out unsigned. Run "Webhook Inspector: Set Signing Secret" first to sign it.`,
+      );
     }
     if (args?.edit ?? !args) {
       const doc = await vscode.workspace.openTextDocument({ language: 'json', content: Buffer.from(request.body).toString('utf8') });
@@ -328,7 +405,11 @@ export class ForwardingService extends Disposable {
     }
     const target = args?.target ?? readForwardSettings().target;
     try {
-      const delivery = await sendSample(request, target, { guard: this.guard, transport: this.hooks.transport, ...(secret ? { secret } : {}) });
+      const delivery = await sendSample(request, target, {
+        guard: this.guard,
+        transport: this.hooks.transport,
+        ...(secret ? { secret } : {}),
+      });
       this.announce([delivery]);
       return delivery;
     } catch (err) {
@@ -339,7 +420,11 @@ export class ForwardingService extends Disposable {
 }
 
 /** The sample named by `args`, else the one the user picks (undefined when cancelled). */
-export async function pickSample(args: { provider: string; event: string } | undefined, title: string, placeHolder: string): Promise<SampleInfo | undefined> {
+export async function pickSample(
+  args: { provider: string; event: string } | undefined,
+  title: string,
+  placeHolder: string,
+): Promise<SampleInfo | undefined> {
   const named = args ? samples.find((s) => s.provider === args.provider && s.event === args.event) : undefined;
   if (named) {
     return named;
@@ -363,7 +448,11 @@ function problemHint(d: Delivery): string {
 
 /** The handler's response in a read-only-ish untitled document: status line, headers, body. */
 export async function showDelivery(d: Delivery): Promise<void> {
-  const lines = [`${d.status !== undefined ? `HTTP ${d.status}` : `No answer: ${d.error}`}  (${d.durationMs} ms, attempt ${d.attempt}${d.resigned ? ', re-signed' : ''})`, `→ ${d.target}`, ''];
+  const lines = [
+    `${d.status !== undefined ? `HTTP ${d.status}` : `No answer: ${d.error}`}  (${d.durationMs} ms, attempt ${d.attempt}${d.resigned ? ', re-signed' : ''})`,
+    `→ ${d.target}`,
+    '',
+  ];
   for (const [k, v] of d.headers) {
     lines.push(`${k}: ${v}`);
   }

@@ -107,12 +107,16 @@ export class ReceiverController extends Disposable {
     }
     const store = await this.store();
     if (store.readOnly) {
-      throw new Error(`The event store ${store.dir} is in use by another window or process. Stop the receiver there, or set webhookInspector.storePath to another folder.`);
+      throw new Error(
+        `The event store ${store.dir} is in use by another window or process. Stop the receiver there, or set webhookInspector.storePath to another folder.`,
+      );
     }
     const settings = readSettings();
     const t = settings.tunnel;
     if (t.provider === 'external' && !/^https?:\/\//.test(t.externalUrl)) {
-      throw new Error('Tunnel mode "external" needs your public URL in webhookInspector.tunnel.externalUrl (e.g. the https URL ngrok or cloudflared prints).');
+      throw new Error(
+        'Tunnel mode "external" needs your public URL in webhookInspector.tunnel.externalUrl (e.g. the https URL ngrok or cloudflared prints).',
+      );
     }
     const remembered = this.context.workspaceState.get<string>(SUBDOMAIN_KEY);
     const session = new Session({
@@ -141,7 +145,12 @@ export class ReceiverController extends Disposable {
       if (preferred && preferred !== this.context.workspaceState.get(SUBDOMAIN_KEY)) {
         void this.context.workspaceState.update(SUBDOMAIN_KEY, preferred);
       }
-      if (s.tunnel?.state === 'online' && s.publicUrl && s.tunnel.mode !== 'external' && s.publicUrl !== this.context.workspaceState.get(LAST_PUBLIC_URL_KEY)) {
+      if (
+        s.tunnel?.state === 'online' &&
+        s.publicUrl &&
+        s.tunnel.mode !== 'external' &&
+        s.publicUrl !== this.context.workspaceState.get(LAST_PUBLIC_URL_KEY)
+      ) {
         void this.context.workspaceState.update(LAST_PUBLIC_URL_KEY, s.publicUrl);
       }
       this.fireStatus(s);
@@ -234,26 +243,34 @@ export class ReceiverController extends Disposable {
     }
     if (keys.includes('storePath') && this.storePromise) {
       if (this.isRunning) {
-        void vscode.window.showInformationMessage('Webhook Inspector: the new store folder is used after the receiver restarts.', 'Restart Receiver').then(async (choice) => {
-          if (choice) {
-            await this.stop();
-            await this.reopenStore();
-            await this.start();
-          }
-        });
+        void vscode.window
+          .showInformationMessage('Webhook Inspector: the new store folder is used after the receiver restarts.', 'Restart Receiver')
+          .then(async (choice) => {
+            if (choice) {
+              await this.stop();
+              await this.reopenStore();
+              await this.start();
+            }
+          });
       } else {
         await this.reopenStore();
       }
     }
     if (keys.includes('tunnel') && this.isRunning && this.quietTunnelChange === 0) {
-      const choice = await vscode.window.showInformationMessage('Webhook Inspector: restart the receiver to use the new tunnel settings?', 'Restart Receiver');
+      const choice = await vscode.window.showInformationMessage(
+        'Webhook Inspector: restart the receiver to use the new tunnel settings?',
+        'Restart Receiver',
+      );
       if (choice) {
         await this.stop();
         await this.start();
       }
     }
     if (keys.includes('port') && this.isRunning && this.session?.receiver.port !== settings.port) {
-      const choice = await vscode.window.showInformationMessage(`Webhook Inspector: restart the receiver to listen on port ${settings.port || 'any free port'}?`, 'Restart Receiver');
+      const choice = await vscode.window.showInformationMessage(
+        `Webhook Inspector: restart the receiver to listen on port ${settings.port || 'any free port'}?`,
+        'Restart Receiver',
+      );
       if (choice) {
         await this.stop();
         await this.start();

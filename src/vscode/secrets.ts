@@ -44,7 +44,11 @@ export class SecretStore implements SecretSource {
   /** Providers this window is writing now: their change events are our own. */
   private readonly writing = new Set<string>();
 
-  constructor(private readonly storage: vscode.SecretStorage, private readonly state: vscode.Memento, private readonly logger: Logger) {
+  constructor(
+    private readonly storage: vscode.SecretStorage,
+    private readonly state: vscode.Memento,
+    private readonly logger: Logger,
+  ) {
     // A secret set or removed in another window of this VS Code applies here too.
     this.subscription = storage.onDidChange((e) => {
       if (e.key.startsWith(SECRET_KEY_PREFIX)) {

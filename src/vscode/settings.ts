@@ -43,7 +43,9 @@ export function readSettings(): Settings {
 /** Fires with the names (without the section) of the settings that changed. */
 export function onDidChangeSettings(listener: (changed: ReadonlyArray<keyof Settings>) => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
-    const keys = (['port', 'maxBodySize', 'maxEvents', 'storePath', 'rateLimitPerMinute', 'tunnel'] as const).filter((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+    const keys = (['port', 'maxBodySize', 'maxEvents', 'storePath', 'rateLimitPerMinute', 'tunnel'] as const).filter((k) =>
+      e.affectsConfiguration(`${SECTION}.${k}`),
+    );
     if (keys.length) {
       listener(keys);
     }

@@ -62,7 +62,9 @@ export class ReceiverStatusBar extends Disposable {
     }
     item.command = { command: 'webhookInspector.statusMenu', title: 'Webhook Inspector Menu' };
     item.tooltip = tooltip(status);
-    item.accessibilityInformation = { label: `Webhook Inspector receiving at ${shown}. ${tunnel && tunnel.mode !== 'none' ? `Tunnel ${tunnel.state}.` : 'Local only.'} Click for actions.` };
+    item.accessibilityInformation = {
+      label: `Webhook Inspector receiving at ${shown}. ${tunnel && tunnel.mode !== 'none' ? `Tunnel ${tunnel.state}.` : 'Local only.'} Click for actions.`,
+    };
     if (tunnel?.state === 'online' && status.publicUrl && this.announced !== status.publicUrl) {
       this.announced = status.publicUrl;
       void vscode.window.showInformationMessage(`Webhook Inspector: public URL ready: ${status.publicUrl}`, 'Copy URL').then((c) => {
@@ -94,7 +96,9 @@ function tooltip(status: SessionStatus): vscode.MarkdownString {
     }
     if (t.lastSelfTest) {
       const s = t.lastSelfTest;
-      md.appendText(`Last self-test ${new Date(s.at).toLocaleTimeString()}: ${s.ok ? `passed${s.ms !== undefined ? ` in ${s.ms} ms` : ''}` : `failed (${s.error ?? 'no answer'})`}`);
+      md.appendText(
+        `Last self-test ${new Date(s.at).toLocaleTimeString()}: ${s.ok ? `passed${s.ms !== undefined ? ` in ${s.ms} ms` : ''}` : `failed (${s.error ?? 'no answer'})`}`,
+      );
       md.appendMarkdown('  \n');
     }
   } else {

@@ -59,7 +59,15 @@ root.addEventListener('click', (e) => {
   let msg: WebviewMessage | undefined;
   if (action === 'copyHeader' || action === 'copyQuery') {
     msg = { type: action, eventId, index };
-  } else if (action === 'openInEditor' || action === 'openEditableCopy' || action === 'copyCurl' || action === 'copyBody' || action === 'saveFixture' || action === 'resend' || action === 'goToHandler') {
+  } else if (
+    action === 'openInEditor' ||
+    action === 'openEditableCopy' ||
+    action === 'copyCurl' ||
+    action === 'copyBody' ||
+    action === 'saveFixture' ||
+    action === 'resend' ||
+    action === 'goToHandler'
+  ) {
     msg = { type: 'action', action, eventId };
   }
   if (msg) {

@@ -6,25 +6,76 @@
  * (`createTextNode`). Attributes are set only from the constants in this file, indexes and
  * validated enum values; no innerHTML, no href/src, no inline style.
  */
-import type { AttemptsView, BodyView, DeliveryView, DetailSnapshot, DisplayPair, HexRow, JsonNode, SectionId, VerificationView } from '../core/detail/protocol';
+import type {
+  AttemptsView,
+  BodyView,
+  DeliveryView,
+  DetailSnapshot,
+  DisplayPair,
+  HexRow,
+  JsonNode,
+  SectionId,
+  VerificationView,
+} from '../core/detail/protocol';
 
 /** Every tag these renderers create. */
 export const ALLOWED_TAGS = [
-  'main', 'header', 'h1', 'h2', 'h3', 'p', 'div', 'span', 'section', 'details', 'summary', 'dl', 'dt', 'dd',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'button', 'pre', 'code', 'ul', 'li', 'strong',
+  'main',
+  'header',
+  'h1',
+  'h2',
+  'h3',
+  'p',
+  'div',
+  'span',
+  'section',
+  'details',
+  'summary',
+  'dl',
+  'dt',
+  'dd',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'button',
+  'pre',
+  'code',
+  'ul',
+  'li',
+  'strong',
 ] as const;
 export type AllowedTag = (typeof ALLOWED_TAGS)[number];
 
 /** Every attribute these renderers set. Values never come from request data. */
 export const ALLOWED_ATTRIBUTES = [
-  'class', 'id', 'type', 'data-action', 'data-index', 'data-section', 'aria-label', 'aria-describedby', 'aria-live', 'open', 'role', 'scope', 'title',
+  'class',
+  'id',
+  'type',
+  'data-action',
+  'data-index',
+  'data-section',
+  'aria-label',
+  'aria-describedby',
+  'aria-live',
+  'open',
+  'role',
+  'scope',
+  'title',
 ] as const;
 export type AllowedAttribute = (typeof ALLOWED_ATTRIBUTES)[number];
 
 export type Child = Node | string | undefined | false;
 
 /** Builds an element. String children become text nodes; attributes are typed to the allow-list. */
-export function h(doc: Document, tag: AllowedTag, attrs: Partial<Record<AllowedAttribute, string>> = {}, ...children: Child[]): HTMLElement {
+export function h(
+  doc: Document,
+  tag: AllowedTag,
+  attrs: Partial<Record<AllowedAttribute, string>> = {},
+  ...children: Child[]
+): HTMLElement {
   const el = doc.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value !== undefined) {
@@ -69,16 +120,24 @@ export function renderDetail(snapshot: DetailSnapshot, doc: Document, options: R
   main.appendChild(section(doc, 'overview', 'Overview', options, renderOverview(snapshot, doc)));
   // Retries right after the overview: the attempt chain is what a user looks at a repeat for.
   if (snapshot.attempts) {
-    main.appendChild(section(doc, 'attempts', `Provider attempts (${snapshot.attempts.rows.length})`, options, renderAttempts(snapshot.attempts, doc)));
+    main.appendChild(
+      section(doc, 'attempts', `Provider attempts (${snapshot.attempts.rows.length})`, options, renderAttempts(snapshot.attempts, doc)),
+    );
   }
-  main.appendChild(section(doc, 'headers', `Headers (${snapshot.headers.length + snapshot.headersOmitted})`, options, renderHeaders(snapshot, doc)));
+  main.appendChild(
+    section(doc, 'headers', `Headers (${snapshot.headers.length + snapshot.headersOmitted})`, options, renderHeaders(snapshot, doc)),
+  );
   if (snapshot.query.length > 0) {
-    main.appendChild(section(doc, 'query', `Query parameters (${snapshot.query.length + snapshot.queryOmitted})`, options, renderQuery(snapshot, doc)));
+    main.appendChild(
+      section(doc, 'query', `Query parameters (${snapshot.query.length + snapshot.queryOmitted})`, options, renderQuery(snapshot, doc)),
+    );
   }
   main.appendChild(section(doc, 'body', 'Body', options, renderBody(snapshot, doc)));
   main.appendChild(section(doc, 'response', 'Our response', options, renderResponse(snapshot, doc)));
   if (snapshot.deliveries && snapshot.deliveries.length > 0) {
-    main.appendChild(section(doc, 'deliveries', `Delivery history (${snapshot.deliveries.length})`, options, renderDeliveries(snapshot.deliveries, doc)));
+    main.appendChild(
+      section(doc, 'deliveries', `Delivery history (${snapshot.deliveries.length})`, options, renderDeliveries(snapshot.deliveries, doc)),
+    );
   }
   return main;
 }
@@ -96,7 +155,8 @@ export function renderHeader(snapshot: DetailSnapshot, doc: Document): HTMLEleme
       { class: 'subtitle' },
       o.eventType && h(doc, 'span', { class: 'badge badge-type' }, o.eventType),
       o.provider && h(doc, 'span', { class: 'badge badge-provider' }, o.provider),
-      snapshot.verification && h(doc, 'span', { class: `badge verdict-badge verdict-${snapshot.verification.status}` }, verdictLabel(snapshot.verification)),
+      snapshot.verification &&
+        h(doc, 'span', { class: `badge verdict-badge verdict-${snapshot.verification.status}` }, verdictLabel(snapshot.verification)),
       h(doc, 'span', { class: `badge status-badge ${statusClass(o.response.status)}` }, `answered ${o.response.status}`),
       o.rejected && h(doc, 'span', { class: 'badge badge-warning' }, 'body not kept'),
       o.pinned && h(doc, 'span', { class: 'badge' }, 'pinned'),
@@ -209,7 +269,12 @@ function pairTable(doc: Document, pairs: readonly DisplayPair[], kind: 'header' 
         h(doc, 'td', { class: 'pair-name', id: nameId }, h(doc, 'code', {}, p.name)),
         h(doc, 'td', { class: 'pair-value' }, h(doc, 'code', {}, p.value)),
         copyAction &&
-          h(doc, 'td', { class: 'copy-col' }, button(doc, copyAction, 'Copy', { 'data-index': String(i), 'aria-describedby': nameId, title: 'Copy the value' })),
+          h(
+            doc,
+            'td',
+            { class: 'copy-col' },
+            button(doc, copyAction, 'Copy', { 'data-index': String(i), 'aria-describedby': nameId, title: 'Copy the value' }),
+          ),
       ),
     );
   });
@@ -221,8 +286,11 @@ export function renderHeaders(snapshot: DetailSnapshot, doc: Document): HTMLElem
     doc,
     'div',
     { class: 'headers' },
-    snapshot.headers.length === 0 ? h(doc, 'p', { class: 'muted' }, 'No headers.') : pairTable(doc, snapshot.headers, 'header', 'copyHeader'),
-    snapshot.headersOmitted > 0 && h(doc, 'p', { class: 'muted' }, `${snapshot.headersOmitted} more headers not shown. Copy as cURL or Save as Fixture includes them.`),
+    snapshot.headers.length === 0
+      ? h(doc, 'p', { class: 'muted' }, 'No headers.')
+      : pairTable(doc, snapshot.headers, 'header', 'copyHeader'),
+    snapshot.headersOmitted > 0 &&
+      h(doc, 'p', { class: 'muted' }, `${snapshot.headersOmitted} more headers not shown. Copy as cURL or Save as Fixture includes them.`),
   );
 }
 
@@ -276,13 +344,34 @@ export function renderBody(snapshot: DetailSnapshot, doc: Document): HTMLElement
 export function renderHex(rows: readonly HexRow[], doc: Document): HTMLElement {
   const body = h(doc, 'tbody');
   for (const r of rows) {
-    body.appendChild(h(doc, 'tr', {}, h(doc, 'td', { class: 'hex-offset' }, r.offset), h(doc, 'td', { class: 'hex-bytes' }, r.hex), h(doc, 'td', { class: 'hex-ascii' }, r.ascii)));
+    body.appendChild(
+      h(
+        doc,
+        'tr',
+        {},
+        h(doc, 'td', { class: 'hex-offset' }, r.offset),
+        h(doc, 'td', { class: 'hex-bytes' }, r.hex),
+        h(doc, 'td', { class: 'hex-ascii' }, r.ascii),
+      ),
+    );
   }
   return h(
     doc,
     'table',
     { class: 'hex', 'aria-label': 'Hex dump of the body' },
-    h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'Offset'), h(doc, 'th', { scope: 'col' }, 'Hex'), h(doc, 'th', { scope: 'col' }, 'ASCII'))),
+    h(
+      doc,
+      'thead',
+      {},
+      h(
+        doc,
+        'tr',
+        {},
+        h(doc, 'th', { scope: 'col' }, 'Offset'),
+        h(doc, 'th', { scope: 'col' }, 'Hex'),
+        h(doc, 'th', { scope: 'col' }, 'ASCII'),
+      ),
+    ),
     body,
   );
 }
@@ -316,10 +405,13 @@ function scalar(doc: Document, node: JsonNode): HTMLElement {
  */
 export function renderJsonTree(root: JsonNode, doc: Document): HTMLElement {
   const top = h(doc, 'div', { class: 'json', role: 'tree', 'aria-label': 'JSON body' });
-  const stack: Array<{ node: JsonNode; key: string | undefined; parent: HTMLElement; last: boolean }> = [{ node: root, key: undefined, parent: top, last: true }];
+  const stack: Array<{ node: JsonNode; key: string | undefined; parent: HTMLElement; last: boolean }> = [
+    { node: root, key: undefined, parent: top, last: true },
+  ];
   while (stack.length) {
     const { node, key, parent, last } = stack.pop()!;
-    const keyNodes: Child[] = key === undefined ? [] : [h(doc, 'span', { class: 'json-key' }, `"${key}"`), h(doc, 'span', { class: 'json-punct' }, ': ')];
+    const keyNodes: Child[] =
+      key === undefined ? [] : [h(doc, 'span', { class: 'json-key' }, `"${key}"`), h(doc, 'span', { class: 'json-punct' }, ': ')];
     const comma = last ? undefined : h(doc, 'span', { class: 'json-punct' }, ',');
     if (node.t !== 'object' && node.t !== 'array') {
       parent.appendChild(h(doc, 'div', { class: 'json-line', role: 'treeitem' }, ...keyNodes, scalar(doc, node), comma));
@@ -328,7 +420,9 @@ export function renderJsonTree(root: JsonNode, doc: Document): HTMLElement {
     const [open, close] = node.t === 'object' ? ['{', '}'] : ['[', ']'];
     const size = node.t === 'object' ? node.entries.length : node.items.length;
     if (size === 0) {
-      parent.appendChild(h(doc, 'div', { class: 'json-line', role: 'treeitem' }, ...keyNodes, h(doc, 'span', { class: 'json-punct' }, open + close), comma));
+      parent.appendChild(
+        h(doc, 'div', { class: 'json-line', role: 'treeitem' }, ...keyNodes, h(doc, 'span', { class: 'json-punct' }, open + close), comma),
+      );
       continue;
     }
     const children = h(doc, 'div', { class: 'json-children', role: 'group' });
@@ -337,7 +431,14 @@ export function renderJsonTree(root: JsonNode, doc: Document): HTMLElement {
         doc,
         'details',
         { class: 'json-node', open: '', role: 'treeitem' },
-        h(doc, 'summary', { class: 'json-summary' }, ...keyNodes, h(doc, 'span', { class: 'json-punct' }, open), h(doc, 'span', { class: 'json-count' }, ` ${countLabel(node)} `)),
+        h(
+          doc,
+          'summary',
+          { class: 'json-summary' },
+          ...keyNodes,
+          h(doc, 'span', { class: 'json-punct' }, open),
+          h(doc, 'span', { class: 'json-count' }, ` ${countLabel(node)} `),
+        ),
         children,
         h(doc, 'div', { class: 'json-close' }, h(doc, 'span', { class: 'json-punct' }, close), comma),
       ),
@@ -388,7 +489,20 @@ export function renderDeliveries(deliveries: readonly DeliveryView[], doc: Docum
     doc,
     'table',
     { class: 'deliveries' },
-    h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'When'), h(doc, 'th', { scope: 'col' }, 'Target'), h(doc, 'th', { scope: 'col' }, 'Status'), h(doc, 'th', { scope: 'col' }, 'Result'))),
+    h(
+      doc,
+      'thead',
+      {},
+      h(
+        doc,
+        'tr',
+        {},
+        h(doc, 'th', { scope: 'col' }, 'When'),
+        h(doc, 'th', { scope: 'col' }, 'Target'),
+        h(doc, 'th', { scope: 'col' }, 'Status'),
+        h(doc, 'th', { scope: 'col' }, 'Result'),
+      ),
+    ),
     body,
   );
 }
@@ -414,12 +528,31 @@ export function renderAttempts(attempts: AttemptsView, doc: Document): HTMLEleme
     doc,
     'div',
     { class: 'attempts' },
-    h(doc, 'p', { class: 'muted' }, `Delivery id ${attempts.deliveryId}. Answer with a custom response (e.g. 500) to watch the provider's retry schedule here.`),
+    h(
+      doc,
+      'p',
+      { class: 'muted' },
+      `Delivery id ${attempts.deliveryId}. Answer with a custom response (e.g. 500) to watch the provider's retry schedule here.`,
+    ),
     h(
       doc,
       'table',
       { class: 'deliveries' },
-      h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'Attempt'), h(doc, 'th', { scope: 'col' }, 'Received'), h(doc, 'th', { scope: 'col' }, 'Since first'), h(doc, 'th', { scope: 'col' }, 'We answered'), h(doc, 'th', { scope: 'col' }, 'Event'))),
+      h(
+        doc,
+        'thead',
+        {},
+        h(
+          doc,
+          'tr',
+          {},
+          h(doc, 'th', { scope: 'col' }, 'Attempt'),
+          h(doc, 'th', { scope: 'col' }, 'Received'),
+          h(doc, 'th', { scope: 'col' }, 'Since first'),
+          h(doc, 'th', { scope: 'col' }, 'We answered'),
+          h(doc, 'th', { scope: 'col' }, 'Event'),
+        ),
+      ),
       body,
     ),
   );
@@ -432,5 +565,11 @@ export function renderLoading(doc: Document): HTMLElement {
 
 /** Shown when the event is gone (deleted, or the store changed). */
 export function renderMissing(message: string, doc: Document): HTMLElement {
-  return h(doc, 'main', { class: 'detail' }, h(doc, 'h1', { class: 'title' }, 'Event not available'), h(doc, 'p', { role: 'status' }, message));
+  return h(
+    doc,
+    'main',
+    { class: 'detail' },
+    h(doc, 'h1', { class: 'title' }, 'Event not available'),
+    h(doc, 'p', { role: 'status' }, message),
+  );
 }

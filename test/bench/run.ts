@@ -40,7 +40,9 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
 /** Every file in items/ that default-exports a BenchItem, in `order`. */
 async function discover(): Promise<BenchItem[]> {
   const items: BenchItem[] = [];
-  for (const file of readdirSync(ITEMS_DIR).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of readdirSync(ITEMS_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     // Under tsx the module may come back as ESM ({ default: item }) or CJS-wrapped ({ default: { default: item } }).
     const mod = (await import(path.join(ITEMS_DIR, file))) as { default?: Partial<BenchItem> & { default?: BenchItem } };
     const d = mod.default;
@@ -78,7 +80,10 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const only = flags.get('only')?.split(',').map((s) => s.trim().toLowerCase());
+  const only = flags
+    .get('only')
+    ?.split(',')
+    .map((s) => s.trim().toLowerCase());
   const selected = only ? items.filter((it) => only.includes(it.name.toLowerCase())) : items;
   if (only && selected.length !== only.length) {
     throw new Error(`--only ${flags.get('only')}: known items are ${items.map((i) => i.name).join(', ')}`);
@@ -121,13 +126,22 @@ async function main(): Promise<void> {
     error?: string;
   }> = [];
   const estimate = selected.reduce((a, it) => a + it.estimateSeconds, 0);
-  process.stderr.write(`bench: ${selected.length} items, ${rounds} rounds each, about ${Math.round(estimate / 60)}–${Math.ceil((estimate * 1.5) / 60)} min\n`);
+  process.stderr.write(
+    `bench: ${selected.length} items, ${rounds} rounds each, about ${Math.round(estimate / 60)}–${Math.ceil((estimate * 1.5) / 60)} min\n`,
+  );
   for (const it of selected) {
     process.stderr.write(`bench: ${it.name} — ${it.title}\n`);
     const t0 = performance.now();
     try {
       const r = await it.run(ctx);
-      results.push({ name: it.name, title: it.title, seconds: (performance.now() - t0) / 1000, loadAverage: os.loadavg()[0]!, rows: r.rows, raw: r.raw });
+      results.push({
+        name: it.name,
+        title: it.title,
+        seconds: (performance.now() - t0) / 1000,
+        loadAverage: os.loadavg()[0]!,
+        rows: r.rows,
+        raw: r.raw,
+      });
     } catch (err) {
       const message = (err as Error).stack ?? String(err);
       process.stderr.write(`bench: ${it.name} failed: ${message}\n`);
@@ -136,7 +150,15 @@ async function main(): Promise<void> {
         title: it.title,
         seconds: (performance.now() - t0) / 1000,
         loadAverage: os.loadavg()[0]!,
-        rows: [{ label: it.title, subject: `not measured: the bench item failed (${(err as Error).message})`, baseline: '—', goal: '—', met: false }],
+        rows: [
+          {
+            label: it.title,
+            subject: `not measured: the bench item failed (${(err as Error).message})`,
+            baseline: '—',
+            goal: '—',
+            met: false,
+          },
+        ],
         raw: {},
         error: message,
       });
@@ -152,7 +174,9 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   const busiest = Math.max(loadAverageAtStart[0]!, ...results.map((r) => r.loadAverage));
   if (busiest > cpus.length) {
-    notes.push(`- machine: 1-minute load average reached ${busiest.toFixed(1)} on ${cpus.length} cores during the run: other work competed for the CPU, so absolute figures are low and spreads wide; read the per-round ratios.`);
+    notes.push(
+      `- machine: 1-minute load average reached ${busiest.toFixed(1)} on ${cpus.length} cores during the run: other work competed for the CPU, so absolute figures are low and spreads wide; read the per-round ratios.`,
+    );
   }
   if (notes.length) {
     console.log('');

@@ -112,7 +112,12 @@ export function hostileRequest(payload, n) {
       headers['content-type'] = 'application/json';
       headers['user-agent'] = 'Stripe/1.0 (+https://stripe.com/docs/webhooks)';
       headers['stripe-signature'] = `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`;
-      body = JSON.stringify({ id: `evt_hostile_${nn}`, object: 'event', type: payload, data: { object: { note: payload, [payload]: [payload] } } });
+      body = JSON.stringify({
+        id: `evt_hostile_${nn}`,
+        object: 'event',
+        type: payload,
+        data: { object: { note: payload, [payload]: [payload] } },
+      });
       break;
     case 2:
       headers['content-type'] = 'text/html; charset=utf-8';
@@ -137,7 +142,14 @@ export function sendRaw(baseUrl, req) {
   const prefix = base.pathname.replace(/\/+$/, '');
   return new Promise((resolve, reject) => {
     const r = http.request(
-      { host: base.hostname, port: base.port, method: 'POST', path: `${prefix}${req.path}`, headers: { ...req.headers, 'content-length': String(req.body.length) }, timeout: 30_000 },
+      {
+        host: base.hostname,
+        port: base.port,
+        method: 'POST',
+        path: `${prefix}${req.path}`,
+        headers: { ...req.headers, 'content-length': String(req.body.length) },
+        timeout: 30_000,
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));

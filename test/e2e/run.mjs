@@ -51,7 +51,10 @@ try {
   let vsix = args.vsix ? path.resolve(args.vsix) : path.join(outDir, 'webhook-inspector.vsix');
   if (!args.vsix) {
     log('packaging the VSIX');
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs'), '--stage', '--out', vsix], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs'), '--stage', '--out', vsix], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) {
       throw new Error(`packaging failed:\n${r.stdout}\n${r.stderr}`);
     }
@@ -93,7 +96,24 @@ try {
   const page = browser.pages()[0] ?? (await browser.newPage());
   await page.setViewportSize(VIEWPORT);
   const wb = new Workbench(page, { timeout: STEP_TIMEOUT, log });
-  const t = { root, page, wb, run, server, lt, handler, tunnelMode, tsImport: (spec) => tsImport(spec, pathToFileURL(path.join(root, 'test', 'e2e', 'steps.mjs')).href), workspace, outDir, docsDir, log, vsix, state: {}, workbenchUrl: `${server.url}/?folder=${encodeURIComponent(workspace)}` };
+  const t = {
+    root,
+    page,
+    wb,
+    run,
+    server,
+    lt,
+    handler,
+    tunnelMode,
+    tsImport: (spec) => tsImport(spec, pathToFileURL(path.join(root, 'test', 'e2e', 'steps.mjs')).href),
+    workspace,
+    outDir,
+    docsDir,
+    log,
+    vsix,
+    state: {},
+    workbenchUrl: `${server.url}/?folder=${encodeURIComponent(workspace)}`,
+  };
 
   // 5. The steps, in order; a screenshot after each.
   const until = args.until;
@@ -118,7 +138,9 @@ try {
         .filter((l) => /Activating extension .* failed|\[error\]/.test(l))
         .slice(-15);
       results.push({ nn, name: step.name, ms: Date.now() - started, ok: false });
-      throw new StepError(`step ${nn} "${step.name}" (${step.title}) failed: ${e instanceof Error ? e.message : e}\nOn screen:\n${formatScreen(screen)}\nScreenshot: ${path.relative(root, shot)}`);
+      throw new StepError(
+        `step ${nn} "${step.name}" (${step.title}) failed: ${e instanceof Error ? e.message : e}\nOn screen:\n${formatScreen(screen)}\nScreenshot: ${path.relative(root, shot)}`,
+      );
     }
     await wb.parkMouse();
     await page.screenshot({ path: path.join(outDir, `${nn}-${step.name}.png`) });
@@ -151,7 +173,9 @@ try {
       console.log(`${`${r.nn} ${r.name}`.padEnd(30)}${`${(r.ms / 1000).toFixed(1)}s`.padStart(6)}    ${r.ok ? 'ok' : 'FAILED'}`);
     }
   }
-  console.log(`E2E: ${results.filter((r) => r.ok).length} steps passed, ${results.filter((r) => !r.ok).length || (exitCode ? 1 : 0)} failed (${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots in ${path.relative(root, outDir)})`);
+  console.log(
+    `E2E: ${results.filter((r) => r.ok).length} steps passed, ${results.filter((r) => !r.ok).length || (exitCode ? 1 : 0)} failed (${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots in ${path.relative(root, outDir)})`,
+  );
 }
 process.exit(exitCode);
 

@@ -8,7 +8,13 @@ import path from 'node:path';
 /** The forms a secret could take in a file: as is, base64, hex, URL-encoded and JSON-escaped. */
 export function secretNeedles(secrets) {
   return secrets.flatMap((s) => {
-    const forms = new Set([s, Buffer.from(s).toString('base64').replace(/=+$/, ''), Buffer.from(s).toString('hex'), encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
+    const forms = new Set([
+      s,
+      Buffer.from(s).toString('base64').replace(/=+$/, ''),
+      Buffer.from(s).toString('hex'),
+      encodeURIComponent(s),
+      JSON.stringify(s).slice(1, -1),
+    ]);
     return [...forms].map((text) => ({ secret: `${s.slice(0, 6)}…`, text }));
   });
 }

@@ -8,7 +8,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { poll } from './workbench.mjs';
-import { GITHUB_SECRET, STRIPE_SECRET, deliver, githubPush, githubSignedRelease, largeStripeEvent, moreSamples, stripePaymentSucceeded, stripeSignedCheckout, stripeSignedPayment } from './webhooks.mjs';
+import {
+  GITHUB_SECRET,
+  STRIPE_SECRET,
+  deliver,
+  githubPush,
+  githubSignedRelease,
+  largeStripeEvent,
+  moreSamples,
+  stripePaymentSucceeded,
+  stripeSignedCheckout,
+  stripeSignedPayment,
+} from './webhooks.mjs';
 import { TRAP_GLOBAL, hostilePayloads, hostileRequest, sendRaw, startSentinel } from './hostile.mjs';
 import { findSecrets, secretNeedles } from './secrets.mjs';
 
@@ -66,12 +77,18 @@ export const steps = [
         assert.match(t.state.receiverUrl, /^http:\/\/127\.0\.0\.1:\d+\/$/, 'local only: the receiver on 127.0.0.1');
       } else {
         // The test's loopback localtunnel server hands out http://127.0.0.1:<its port>/t/<id>.
-        assert.ok(t.state.receiverUrl.startsWith(`${t.lt.url}/t/`), `the status bar shows the tunnel's public URL (${t.lt.url}/t/…), not the local port: ${item.text}`);
+        assert.ok(
+          t.state.receiverUrl.startsWith(`${t.lt.url}/t/`),
+          `the status bar shows the tunnel's public URL (${t.lt.url}/t/…), not the local port: ${item.text}`,
+        );
         assert.match(item.label, /Tunnel online/, 'the accessible label says the tunnel is online');
       }
       // Copy the URL as a user would; the status bar confirms what was copied.
       await t.wb.runCommand('Webhook Inspector: Copy Receiver URL');
-      const copied = await poll(async () => (await t.wb.statusBarItems()).find((i) => /Copied /.test(i.text)), { timeout: 15_000, what: 'the "Copied …" status bar message' });
+      const copied = await poll(async () => (await t.wb.statusBarItems()).find((i) => /Copied /.test(i.text)), {
+        timeout: 15_000,
+        what: 'the "Copied …" status bar message',
+      });
       assert.ok(copied.text.includes(t.state.receiverUrl.replace(/\/$/, '')), `the copied URL is the one shown: ${copied.text}`);
       t.log(`copy: "${copied.text}"`);
     },
@@ -120,9 +137,17 @@ export const steps = [
       assert.ok(item, 'the status bar still shows the URL (broadcast icon)');
       const url = urlFromStatusItem(item);
       assert.equal(url, t.state.receiverUrl, `the URL in the status bar changed while idle (now: "${item.text}", ${item.label})`);
-      const sample = { ...stripePaymentSucceeded(), name: 'after-idle', body: JSON.stringify({ id: 'evt_after_idle', object: 'event', type: 'charge.refunded' }), rowTexts: ['charge.refunded'] };
+      const sample = {
+        ...stripePaymentSucceeded(),
+        name: 'after-idle',
+        body: JSON.stringify({ id: 'evt_after_idle', object: 'event', type: 'charge.refunded' }),
+        rowTexts: ['charge.refunded'],
+      };
       const res = await deliver(t.state.receiverUrl, sample);
-      assert.ok(res.status >= 200 && res.status < 300, `a delivery after the idle period answered ${res.status}: ${res.text.slice(0, 200)}`);
+      assert.ok(
+        res.status >= 200 && res.status < 300,
+        `a delivery after the idle period answered ${res.status}: ${res.text.slice(0, 200)}`,
+      );
       await t.wb.waitForRows([{ name: sample.name, anyOf: sample.rowTexts }]);
     },
   },
@@ -178,7 +203,8 @@ export const steps = [
   },
   {
     name: 'resend-to-handler',
-    title: 'right-click the Stripe-signed row, "Resend to Local Handler": the handler checks the signature with the Stripe SDK; the 2xx shows in the UI',
+    title:
+      'right-click the Stripe-signed row, "Resend to Local Handler": the handler checks the signature with the Stripe SDK; the 2xx shows in the UI',
     async run(t) {
       const sample = t.state.signed[0];
       const before = t.handler.accepted.length;
@@ -190,16 +216,19 @@ export const steps = [
       assert.equal(t.handler.accepted.at(-1).type, sample.rowTexts[0], 'the SDK accepted the re-signed event');
       const toast = await poll(
         async () => {
-          const texts = await t.page.locator('.notification-toast').allInnerTexts().catch(() => []);
+          const texts = await t.page
+            .locator('.notification-toast')
+            .allInnerTexts()
+            .catch(() => []);
           return texts.find((x) => /Handler answered 200/.test(x));
         },
         { timeout: 30_000, what: 'a notification "Handler answered 200"' },
       );
       t.log(`notification: ${JSON.stringify(toast.slice(0, 120))}`);
-      await poll(
-        async () => (await t.wb.sidebarRows()).find((r) => r.text.includes(sample.rowTexts[0]) && /→ 200/.test(r.text)),
-        { timeout: 30_000, what: 'the row shows the delivery "→ 200"' },
-      );
+      await poll(async () => (await t.wb.sidebarRows()).find((r) => r.text.includes(sample.rowTexts[0]) && /→ 200/.test(r.text)), {
+        timeout: 30_000,
+        what: 'the row shows the delivery "→ 200"',
+      });
       await t.wb.runCommand('Notifications: Clear All Notifications');
     },
   },
@@ -219,7 +248,10 @@ export const steps = [
         await t.page.keyboard.press('Enter');
       }
       const editor = t.page.locator('.editor-instance .view-lines').first();
-      await poll(async () => /export\sinterface\sCheckoutEvent/.test(await editor.innerText().catch(() => '')), { timeout: 30_000, what: 'the generated interface in an editor' });
+      await poll(async () => /export\sinterface\sCheckoutEvent/.test(await editor.innerText().catch(() => '')), {
+        timeout: 30_000,
+        what: 'the generated interface in an editor',
+      });
       assert.match(await editor.innerText(), /type:\s"checkout\.session\.completed";/);
       // A README screenshot (docs/screenshots unless --no-docs).
       fs.mkdirSync(t.docsDir, { recursive: true });
@@ -229,7 +261,8 @@ export const steps = [
   },
   {
     name: 'redelivery-flagged',
-    title: 'the same GitHub delivery twice (a redelivery keeps X-GitHub-Delivery): the second row reads "retry 2 of evt_…" with the time since the first',
+    title:
+      'the same GitHub delivery twice (a redelivery keeps X-GitHub-Delivery): the second row reads "retry 2 of evt_…" with the time since the first',
     async run(t) {
       const sample = { ...githubPush(), name: 'redelivery' };
       for (let i = 0; i < 2; i++) {
@@ -249,7 +282,8 @@ export const steps = [
   },
   {
     name: 'route-codelens',
-    title: 'server.js: the CodeLens over app.post(\'/webhooks/stripe\' shows the captured event; clicking it delivers the exact bytes; Go to Handler from the tree lands on that line',
+    title:
+      "server.js: the CodeLens over app.post('/webhooks/stripe' shows the captured event; clicking it delivers the exact bytes; Go to Handler from the tree lands on that line",
     async run(t) {
       const sample = stripeSignedPayment();
       const res = await deliver(t.state.receiverUrl, sample);
@@ -258,21 +292,34 @@ export const steps = [
       await t.wb.runCommand('View: Close All Editors');
       await t.wb.quickOpen('server.js');
       await t.page.keyboard.press('Control+End');
-      const routeLine = fs.readFileSync(path.join(t.workspace, 'server.js'), 'utf8').split('\n').findIndex((l) => l.startsWith("app.post('/webhooks/stripe'")) + 1;
+      const routeLine =
+        fs
+          .readFileSync(path.join(t.workspace, 'server.js'), 'utf8')
+          .split('\n')
+          .findIndex((l) => l.startsWith("app.post('/webhooks/stripe'")) + 1;
       assert.ok(routeLine > 0, 'server.js has the Stripe route');
       const lens = t.page.locator('.codelens-decoration a').filter({ hasText: '▶ Send latest: payment_intent.succeeded' }).first();
       await lens.waitFor({ state: 'visible', timeout: 60_000 });
       const lensTexts = await t.page.locator('.codelens-decoration').allInnerTexts();
       t.log(`CodeLenses: ${JSON.stringify(lensTexts)}`);
-      assert.ok(lensTexts.some((x) => /No events for \/webhooks\/github yet|▶ Send latest/.test(x)), 'the GitHub route has its lens too');
+      assert.ok(
+        lensTexts.some((x) => /No events for \/webhooks\/github yet|▶ Send latest/.test(x)),
+        'the GitHub route has its lens too',
+      );
       // The lens sits right above the route's line.
       // (Lenses are re-rendered when they refresh: read both boxes until they are there.)
       const routeRow = t.page.locator('.view-lines .view-line').filter({ hasText: "app.post('/webhooks/stripe'" }).first();
-      const boxes = await poll(async () => {
-        const [lensBox, lineBox] = [await lens.boundingBox().catch(() => null), await routeRow.boundingBox().catch(() => null)];
-        return lensBox && lineBox && { lensBox, lineBox };
-      }, { timeout: 15_000, what: 'the lens and the route line on screen' });
-      assert.ok(boxes.lensBox.y < boxes.lineBox.y && boxes.lineBox.y - boxes.lensBox.y < 40, `the lens is right above the route line (lens y ${boxes.lensBox.y}, line y ${boxes.lineBox.y})`);
+      const boxes = await poll(
+        async () => {
+          const [lensBox, lineBox] = [await lens.boundingBox().catch(() => null), await routeRow.boundingBox().catch(() => null)];
+          return lensBox && lineBox && { lensBox, lineBox };
+        },
+        { timeout: 15_000, what: 'the lens and the route line on screen' },
+      );
+      assert.ok(
+        boxes.lensBox.y < boxes.lineBox.y && boxes.lineBox.y - boxes.lensBox.y < 40,
+        `the lens is right above the route line (lens y ${boxes.lensBox.y}, line y ${boxes.lineBox.y})`,
+      );
       await t.wb.parkMouse();
       fs.mkdirSync(t.docsDir, { recursive: true });
       const shot = path.join(t.docsDir, 'route-lens.png');
@@ -281,13 +328,25 @@ export const steps = [
 
       const before = t.handler.accepted.length;
       await lens.click();
-      await poll(async () => t.handler.accepted.length > before, { timeout: 30_000, what: `the handler to get the event from the lens (rejected: ${JSON.stringify(t.handler.rejected)})` });
+      await poll(async () => t.handler.accepted.length > before, {
+        timeout: 30_000,
+        what: `the handler to get the event from the lens (rejected: ${JSON.stringify(t.handler.rejected)})`,
+      });
       const got = t.handler.accepted.at(-1);
       assert.equal(got.type, 'payment_intent.succeeded');
       assert.equal(got.path, '/webhooks/stripe');
-      assert.ok(got.body.equals(Buffer.from(sample.body, 'utf8')), 'the handler received the exact bytes that were captured (re-signed, the Stripe SDK accepted them)');
+      assert.ok(
+        got.body.equals(Buffer.from(sample.body, 'utf8')),
+        'the handler received the exact bytes that were captured (re-signed, the Stripe SDK accepted them)',
+      );
       await poll(
-        async () => (await t.page.locator('.notification-toast').allInnerTexts().catch(() => [])).find((x) => /Handler answered 200/.test(x)),
+        async () =>
+          (
+            await t.page
+              .locator('.notification-toast')
+              .allInnerTexts()
+              .catch(() => [])
+          ).find((x) => /Handler answered 200/.test(x)),
         { timeout: 30_000, what: 'a notification "Handler answered 200"' },
       );
       await t.wb.runCommand('Notifications: Clear All Notifications');
@@ -297,9 +356,16 @@ export const steps = [
       await t.wb.openViewContainer(CONTAINER);
       await t.wb.contextMenu(sample.rowTexts[0], 'Go to Handler');
       await t.page.locator('.tabs-container .tab.active[aria-label^="server.js"]').first().waitFor({ state: 'visible', timeout: 30_000 });
-      const position = await poll(async () => (await t.wb.statusBarItems()).find((i) => /^Ln \d+, Col \d+/.test(i.text)), { timeout: 15_000, what: 'the cursor position in the status bar' });
+      const position = await poll(async () => (await t.wb.statusBarItems()).find((i) => /^Ln \d+, Col \d+/.test(i.text)), {
+        timeout: 15_000,
+        what: 'the cursor position in the status bar',
+      });
       t.log(`Go to Handler: server.js, ${position.text}`);
-      assert.match(position.text, new RegExp(`^Ln ${routeLine}, Col 1\\b`), `the cursor is on app.post('/webhooks/stripe' (line ${routeLine})`);
+      assert.match(
+        position.text,
+        new RegExp(`^Ln ${routeLine}, Col 1\\b`),
+        `the cursor is on app.post('/webhooks/stripe' (line ${routeLine})`,
+      );
     },
   },
   {
@@ -319,7 +385,10 @@ export const steps = [
       await t.wb.waitForRows([...t.state.sent, ...t.state.signed, ...extra].map((s) => ({ name: s.name, anyOf: s.rowTexts })));
       fs.mkdirSync(t.docsDir, { recursive: true });
       // The theme picker's labels; the settings values are "Default Dark Modern" / "Default Light Modern".
-      for (const [kind, theme] of [['dark', 'Dark Modern'], ['light', 'Light Modern']]) {
+      for (const [kind, theme] of [
+        ['dark', 'Dark Modern'],
+        ['light', 'Light Modern'],
+      ]) {
         if ((await t.wb.themeKind()) !== kind) {
           await t.wb.pickFromCommand('Preferences: Color Theme', theme);
           await poll(async () => (await t.wb.themeKind()) === kind, { timeout: 20_000, what: `the ${kind} theme is applied` });
@@ -369,7 +438,10 @@ export const steps = [
     title: 'after the reload, the Events view still lists both events',
     async run(t) {
       await t.wb.openViewContainer(CONTAINER);
-      await t.wb.waitForRows(t.state.sent.map((s) => ({ name: s.name, anyOf: s.rowTexts })), { timeout: 90_000 });
+      await t.wb.waitForRows(
+        t.state.sent.map((s) => ({ name: s.name, anyOf: s.rowTexts })),
+        { timeout: 90_000 },
+      );
     },
   },
   {
@@ -379,7 +451,9 @@ export const steps = [
       await poll(
         async () => {
           const rows = await t.wb.sidebarRows();
-          return t.state.signed.every((s) => rows.some((r) => s.rowTexts.some((x) => r.text.includes(x)) && /signature verified/.test(r.label)));
+          return t.state.signed.every((s) =>
+            rows.some((r) => s.rowTexts.some((x) => r.text.includes(x)) && /signature verified/.test(r.label)),
+          );
         },
         { timeout: 60_000, what: `rows ${t.state.signed.map((s) => s.rowTexts[0]).join(', ')} read "signature verified"` },
       );
@@ -398,7 +472,8 @@ export const steps = [
   },
   {
     name: 'large-event',
-    title: 'POST a 10 MB JSON event and open it: the panel shows a bounded preview, the full body opens in an editor, and the window keeps answering',
+    title:
+      'POST a 10 MB JSON event and open it: the panel shows a bounded preview, the full body opens in an editor, and the window keeps answering',
     async run(t) {
       const sample = largeStripeEvent(10 * 1024 * 1024);
       const res = await deliver(t.state.receiverUrl, sample);
@@ -407,14 +482,19 @@ export const steps = [
       // Long tasks (main thread busy over 50 ms) while the panel opens: logged, not asserted (no timing thresholds).
       await t.page.evaluate(() => {
         window.__wiLongTasks = [];
-        new PerformanceObserver((list) => window.__wiLongTasks.push(...list.getEntries().map((e) => Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
+        new PerformanceObserver((list) => window.__wiLongTasks.push(...list.getEntries().map((e) => Math.round(e.duration)))).observe({
+          type: 'longtask',
+          buffered: false,
+        });
       });
       await t.wb.clickRow(sample.rowTexts[0]);
       await t.wb.waitForWebviewTexts(['evt_1QxE2e2eLargeReport', 'Open full body in editor'], { timeout: 60_000 });
       const frame = await t.wb.detailFrame();
       const shown = await frame.evaluate(() => document.body.textContent.length);
       const panelTasks = await t.page.evaluate(() => window.__wiLongTasks.splice(0));
-      t.log(`detail panel of the 10 MB event: ${shown} characters of text in the webview; main-thread long tasks: ${panelTasks.length} (longest ${Math.max(0, ...panelTasks)} ms)`);
+      t.log(
+        `detail panel of the 10 MB event: ${shown} characters of text in the webview; main-thread long tasks: ${panelTasks.length} (longest ${Math.max(0, ...panelTasks)} ms)`,
+      );
       assert.ok(shown < 2 * 1024 * 1024, `the webview shows a bounded preview of the 10 MB body, not all of it (${shown} characters)`);
       // The user goes on working while the panel is open: the palette answers, and the full body opens in an editor.
       await frame.getByRole('button', { name: 'Open full body in editor' }).click();
@@ -427,16 +507,25 @@ export const steps = [
       await t.page.screenshot({ path: path.join(t.outDir, 'large-body-dialog.png') });
       await t.page.evaluate(() => window.__wiLongTasks.splice(0));
       await dialog.getByRole('button', { name: 'Open Anyway' }).click();
-      const tab = t.page.locator('.tabs-container .tab').filter({ hasText: /\.json|body/i }).first();
+      const tab = t.page
+        .locator('.tabs-container .tab')
+        .filter({ hasText: /\.json|body/i })
+        .first();
       await tab.waitFor({ state: 'visible', timeout: 60_000 });
-      await poll(async () => (await t.wb.statusBarItems()).some((i) => /^JSON$/i.test(i.text)), { timeout: 60_000, what: 'the status bar shows the JSON language of the body editor' });
+      await poll(async () => (await t.wb.statusBarItems()).some((i) => /^JSON$/i.test(i.text)), {
+        timeout: 60_000,
+        what: 'the status bar shows the JSON language of the body editor',
+      });
       // The body editor opens beside the panel: click into its text, then jump to the end.
       await t.page.locator('.part.editor .monaco-editor .view-lines').last().click();
       await t.page.keyboard.press('Control+End');
-      const position = await poll(async () => (await t.wb.statusBarItems()).find((i) => /^Ln \d+, Col \d+/.test(i.text) && !/^Ln 1,/.test(i.text)), {
-        timeout: 60_000,
-        what: 'the cursor at the end of the 10 MB document (Ctrl+End): the editor answers',
-      });
+      const position = await poll(
+        async () => (await t.wb.statusBarItems()).find((i) => /^Ln \d+, Col \d+/.test(i.text) && !/^Ln 1,/.test(i.text)),
+        {
+          timeout: 60_000,
+          what: 'the cursor at the end of the 10 MB document (Ctrl+End): the editor answers',
+        },
+      );
       t.log(`body editor: "${tab ? await tab.innerText() : ''}", cursor ${position.text}`);
       await t.wb.runCommand('View: Close All Editors');
       const longTasks = await t.page.evaluate(() => window.__wiLongTasks ?? []);
@@ -445,7 +534,8 @@ export const steps = [
   },
   {
     name: 'hostile-corpus',
-    title: 'POST 58 hostile payloads (path, query, header, body, event type) and open each in the real detail panel: no script runs, nothing is fetched, no element comes from a payload',
+    title:
+      'POST 58 hostile payloads (path, query, header, body, event type) and open each in the real detail panel: no script runs, nothing is fetched, no element comes from a payload',
     async run(t) {
       const sentinel = await startSentinel();
       const { ALLOWED_TAGS, ALLOWED_ATTRIBUTES } = await t.tsImport('../../src/webview/render.ts');
@@ -467,7 +557,9 @@ export const steps = [
         const fromWebview = /webview/i.test(req.frame()?.url() ?? '');
         // The panel's own stylesheet and script: asWebviewUri() resources, which VS Code's service
         // worker serves from the installed extension's media/ and dist/ folders.
-        const ownResource = host.endsWith('.vscode-resource.vscode-cdn.net') && /\/webhook-inspector\.webhook-inspector-[^/]+\/(media|dist)\/[\w.-]+$/.test(new URL(u).pathname);
+        const ownResource =
+          host.endsWith('.vscode-resource.vscode-cdn.net') &&
+          /\/webhook-inspector\.webhook-inspector-[^/]+\/(media|dist)\/[\w.-]+$/.test(new URL(u).pathname);
         if (u.startsWith(sentinel.url) || (fromWebview && host !== codeServer && !ownResource && !u.startsWith('blob:'))) {
           outside.push(`${req.method()} ${u.slice(0, 200)} (frame ${req.frame()?.url().slice(0, 80)})`);
         }
@@ -492,11 +584,17 @@ export const steps = [
         // Only the corpus in the view, then open each event with the keyboard (Down, Enter), as a user browsing them would.
         await t.wb.runCommand('Webhook Inspector: Filter Events…');
         await t.wb.answerInputBox('Filter Events', 'x-hostile-n');
-        await poll(async () => (await t.page.locator('.part.sidebar').innerText()).includes(`Filter "x-hostile-n": ${requests.length} of`), {
-          timeout: 30_000,
-          what: `the view's message says the filter is on: Filter "x-hostile-n": ${requests.length} of …`,
-        });
-        const first = t.page.locator('.part.sidebar .monaco-list-row').filter({ hasText: `/hostile/${requests.at(-1).nn}/` }).first();
+        await poll(
+          async () => (await t.page.locator('.part.sidebar').innerText()).includes(`Filter "x-hostile-n": ${requests.length} of`),
+          {
+            timeout: 30_000,
+            what: `the view's message says the filter is on: Filter "x-hostile-n": ${requests.length} of …`,
+          },
+        );
+        const first = t.page
+          .locator('.part.sidebar .monaco-list-row')
+          .filter({ hasText: `/hostile/${requests.at(-1).nn}/` })
+          .first();
         await first.click();
         const seen = new Map();
         let last = '';
@@ -572,7 +670,10 @@ export const steps = [
       }
       const har = JSON.parse(fs.readFileSync(t.state.exports[0], 'utf8'));
       assert.equal(har.log.entries.length, 1, 'the HAR holds the selected event');
-      assert.ok(har.log.entries[0].request.headers.some((h) => h.name.toLowerCase() === 'stripe-signature'), 'the HAR has the signature header as received');
+      assert.ok(
+        har.log.entries[0].request.headers.some((h) => h.name.toLowerCase() === 'stripe-signature'),
+        'the HAR has the signature header as received',
+      );
       await t.wb.runCommand('Notifications: Clear All Notifications');
       await t.wb.runCommand('Webhook Inspector: Clear Filter');
     },
@@ -587,13 +688,22 @@ export const steps = [
       fs.writeFileSync(canary, `x${STRIPE_SECRET}x`);
       const probe = await findSecrets([t.run.dir], needles);
       fs.rmSync(canary);
-      assert.ok(probe.files.some((f) => f.file === canary), 'the search finds a planted secret');
+      assert.ok(
+        probe.files.some((f) => f.file === canary),
+        'the search finds a planted secret',
+      );
 
       const disk = await findSecrets([t.run.dir, t.workspace], needles);
       t.log(`searched ${disk.searched} files (${(disk.bytes / 1e6).toFixed(1)} MB) under the run folder and the workspace`);
-      assert.ok(t.state.exports.every((f) => disk.seen.has(f)), 'the exported files were searched');
+      assert.ok(
+        t.state.exports.every((f) => disk.seen.has(f)),
+        'the exported files were searched',
+      );
       const storeFiles = [...disk.seen].filter((f) => f.includes('webhook-inspector.webhook-inspector'));
-      assert.ok(storeFiles.some((f) => f.endsWith('index.jsonl')), `the event store was searched (${storeFiles.length} files)`);
+      assert.ok(
+        storeFiles.some((f) => f.endsWith('index.jsonl')),
+        `the event store was searched (${storeFiles.length} files)`,
+      );
       assert.deepEqual(disk.files, [], 'no file holds a signing secret');
 
       // Browser storage as the page sees it (IndexedDB holds the workbench state, webview state included; localStorage).
@@ -608,15 +718,21 @@ export const steps = [
           for (const store of db.objectStoreNames) {
             const tx = db.transaction(store, 'readonly');
             const [keys, values] = await Promise.all(
-              ['getAllKeys', 'getAll'].map((m) => new Promise((res) => {
-                const r = tx.objectStore(store)[m]();
-                r.onsuccess = () => res(r.result);
-                r.onerror = () => res([]);
-              })),
+              ['getAllKeys', 'getAll'].map(
+                (m) =>
+                  new Promise((res) => {
+                    const r = tx.objectStore(store)[m]();
+                    r.onsuccess = () => res(r.result);
+                    r.onerror = () => res([]);
+                  }),
+              ),
             );
             keys.forEach((k, i) => {
               const v = values[i];
-              out.push({ where: `indexedDB ${info.name}/${store}/${String(k)}`, text: typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : JSON.stringify(v) ?? '' });
+              out.push({
+                where: `indexedDB ${info.name}/${store}/${String(k)}`,
+                text: typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : (JSON.stringify(v) ?? ''),
+              });
             });
           }
           db.close();
@@ -659,7 +775,9 @@ export const steps = [
  */
 export function urlFromStatusItem(item) {
   const shown = item.text.trim().split(/\s+/).pop();
-  const inLabel = [...item.label.matchAll(/https?:\/\/[^\s]+?(?=\.?(\s|$))/g)].map((m) => m[0]).find((u) => u.replace(/^https?:\/\//, '') === shown.replace(/\/$/, ''));
+  const inLabel = [...item.label.matchAll(/https?:\/\/[^\s]+?(?=\.?(\s|$))/g)]
+    .map((m) => m[0])
+    .find((u) => u.replace(/^https?:\/\//, '') === shown.replace(/\/$/, ''));
   if (inLabel) {
     return new URL(inLabel).href;
   }
@@ -701,7 +819,11 @@ function extensionLog(t) {
 function assertNoActivationErrors(t) {
   const text = exthostLog(t);
   assert.ok(text.length > 0, `an extension host log exists under ${t.run.userDataDir}/logs`);
-  const failed = text.split('\n').filter((l) => l.includes(`Activating extension '${EXTENSION_ID}' failed`) || l.includes(`Activating extension ${EXTENSION_ID} failed`));
+  const failed = text
+    .split('\n')
+    .filter(
+      (l) => l.includes(`Activating extension '${EXTENSION_ID}' failed`) || l.includes(`Activating extension ${EXTENSION_ID} failed`),
+    );
   assert.deepEqual(failed, [], 'the extension host log has no activation failure');
 }
 
@@ -744,7 +866,9 @@ async function inspectDetailFrames(t, allowed) {
               }
             }
           }
-          for (const el of document.querySelectorAll('iframe, object, embed, img, svg, video, audio, base, form, style:not(#_defaultStyles), meta[http-equiv="refresh"]')) {
+          for (const el of document.querySelectorAll(
+            'iframe, object, embed, img, svg, video, audio, base, form, style:not(#_defaultStyles), meta[http-equiv="refresh"]',
+          )) {
             v.push(`element <${el.localName}> in the document`);
           }
           return v;

@@ -60,15 +60,30 @@ export function moreSamples() {
     {
       name: 'github-pr',
       path: '/webhooks/github',
-      headers: { 'content-type': 'application/json', 'user-agent': 'GitHub-Hookshot/e2e0001', 'x-github-event': 'pull_request', 'x-github-delivery': randomUUID() },
-      body: JSON.stringify({ action: 'opened', number: 42, pull_request: { title: 'Add refunds' }, repository: { full_name: 'octo-org/shop-backend' } }),
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'GitHub-Hookshot/e2e0001',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': randomUUID(),
+      },
+      body: JSON.stringify({
+        action: 'opened',
+        number: 42,
+        pull_request: { title: 'Add refunds' },
+        repository: { full_name: 'octo-org/shop-backend' },
+      }),
       rowTexts: ['pull_request', 'POST /webhooks/github'],
     },
     {
       name: 'stripe-invoice',
       path: '/webhooks/stripe',
       headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
-      body: JSON.stringify({ id: 'evt_1QxE2e2eInvoicePaid', object: 'event', type: 'invoice.paid', data: { object: { id: 'in_1QxE2e2e', amount_paid: 4900 } } }),
+      body: JSON.stringify({
+        id: 'evt_1QxE2e2eInvoicePaid',
+        object: 'event',
+        type: 'invoice.paid',
+        data: { object: { id: 'in_1QxE2e2e', amount_paid: 4900 } },
+      }),
       rowTexts: ['invoice.paid', 'POST /webhooks/stripe'],
     },
   ];
@@ -79,11 +94,23 @@ export function largeStripeEvent(bytes) {
   const items = [];
   let size = 0;
   for (let i = 0; size < bytes - 400; i++) {
-    const item = { id: `il_${String(i).padStart(8, '0')}`, object: 'line_item', amount: 100 + (i % 997), currency: 'usd', description: `Seat license ${i} for the large report test`, metadata: { row: i } };
+    const item = {
+      id: `il_${String(i).padStart(8, '0')}`,
+      object: 'line_item',
+      amount: 100 + (i % 997),
+      currency: 'usd',
+      description: `Seat license ${i} for the large report test`,
+      metadata: { row: i },
+    };
     size += JSON.stringify(item).length + 1;
     items.push(item);
   }
-  const body = JSON.stringify({ id: 'evt_1QxE2e2eLargeReport', object: 'event', type: 'reporting.report_run.succeeded', data: { object: { id: 'frr_e2e_large', object: 'reporting.report_run', lines: items } } });
+  const body = JSON.stringify({
+    id: 'evt_1QxE2e2eLargeReport',
+    object: 'event',
+    type: 'reporting.report_run.succeeded',
+    data: { object: { id: 'frr_e2e_large', object: 'reporting.report_run', lines: items } },
+  });
   return {
     name: 'large',
     path: '/webhooks/stripe',
@@ -98,7 +125,12 @@ export function largeStripeEvent(bytes) {
 /** POSTs a sample to the receiver; returns status and body text. */
 export async function deliver(baseUrl, sample) {
   // The public URL may have a path (the loopback tunnel's is http://127.0.0.1:PORT/t/<id>): append to it.
-  const res = await fetch(`${baseUrl.replace(/\/+$/, '')}${sample.path}`, { method: 'POST', headers: sample.headers, body: sample.body, signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${baseUrl.replace(/\/+$/, '')}${sample.path}`, {
+    method: 'POST',
+    headers: sample.headers,
+    body: sample.body,
+    signal: AbortSignal.timeout(30_000),
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -109,25 +141,35 @@ export const GITHUB_SECRET = 'e2e-github-webhook-secret-0001';
 /** A Stripe delivery signed the way Stripe signs: Stripe-Signature: t=<unix>,v1=HMAC-SHA256(secret, "t.body"). */
 export function stripeSignedCheckout(secret = STRIPE_SECRET) {
   const t = Math.floor(Date.now() / 1000);
-  return signedStripe('stripe-signed', t, {
-    id: 'evt_1QxE2e2eSignedCheckout',
-    object: 'event',
-    type: 'checkout.session.completed',
-    created: t,
-    data: { object: { id: 'cs_test_e2e', object: 'checkout.session', amount_total: 4900, currency: 'usd' } },
-  }, secret);
+  return signedStripe(
+    'stripe-signed',
+    t,
+    {
+      id: 'evt_1QxE2e2eSignedCheckout',
+      object: 'event',
+      type: 'checkout.session.completed',
+      created: t,
+      data: { object: { id: 'cs_test_e2e', object: 'checkout.session', amount_total: 4900, currency: 'usd' } },
+    },
+    secret,
+  );
 }
 
 /** A signed `payment_intent.succeeded` for the route CodeLens step (non-ASCII text, so "the exact bytes" means something). */
 export function stripeSignedPayment(secret = STRIPE_SECRET) {
   const t = Math.floor(Date.now() / 1000);
-  return signedStripe('stripe-route-lens', t, {
-    id: 'evt_1QxE2e2eRouteLens',
-    object: 'event',
-    type: 'payment_intent.succeeded',
-    created: t,
-    data: { object: { id: 'pi_e2e_lens', amount: 2000, currency: 'eur', description: 'Café crème ×2 — «merci»' } },
-  }, secret);
+  return signedStripe(
+    'stripe-route-lens',
+    t,
+    {
+      id: 'evt_1QxE2e2eRouteLens',
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: t,
+      data: { object: { id: 'pi_e2e_lens', amount: 2000, currency: 'eur', description: 'Café crème ×2 — «merci»' } },
+    },
+    secret,
+  );
 }
 
 function signedStripe(name, t, event, secret) {
@@ -136,7 +178,11 @@ function signedStripe(name, t, event, secret) {
   return {
     name,
     path: '/webhooks/stripe',
-    headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', 'stripe-signature': `t=${t},v1=${v1}` },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+      'stripe-signature': `t=${t},v1=${v1}`,
+    },
     body,
     rowTexts: [event.type],
   };
@@ -144,7 +190,11 @@ function signedStripe(name, t, event, secret) {
 
 /** A GitHub delivery signed the way GitHub signs: X-Hub-Signature-256: sha256=HMAC-SHA256(secret, body). */
 export function githubSignedRelease(secret = GITHUB_SECRET) {
-  const body = JSON.stringify({ action: 'published', release: { tag_name: 'v1.2.0', name: 'v1.2.0' }, repository: { full_name: 'octo-org/shop-backend' } });
+  const body = JSON.stringify({
+    action: 'published',
+    release: { tag_name: 'v1.2.0', name: 'v1.2.0' },
+    repository: { full_name: 'octo-org/shop-backend' },
+  });
   return {
     name: 'github-signed',
     path: '/webhooks/github',

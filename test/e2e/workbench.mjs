@@ -87,11 +87,17 @@ export class Workbench {
   /** The quick pick row whose label is exactly `label`. */
   quickPickRow(label) {
     const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-    return this.page.locator('.quick-input-widget .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+    return this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
+      .first();
   }
 
   async quickPickLabels() {
-    return this.page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts().catch(() => []);
+    return this.page
+      .locator('.quick-input-widget .monaco-list-row .label-name')
+      .allInnerTexts()
+      .catch(() => []);
   }
 
   /** Opens the quick pick with `command`, types `item` and picks the row labelled exactly `item`. */
@@ -111,7 +117,10 @@ export class Workbench {
       const text = (await focused.innerText({ timeout: 2000 }).catch(() => '')).trim();
       if (text === label) {
         await this.page.keyboard.press('Enter');
-        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+        await this.page
+          .locator('.quick-input-widget')
+          .waitFor({ state: 'hidden', timeout: 10_000 })
+          .catch(() => {});
         return;
       }
       await this.page.keyboard.press('ArrowDown');
@@ -145,10 +154,20 @@ export class Workbench {
   /** Waits for an input box whose title contains `title`, types `value` and presses Enter. */
   async answerInputBox(title, value) {
     const widget = this.page.locator('.quick-input-widget');
-    await poll(async () => (await widget.isVisible()) && (await widget.locator('.quick-input-title').innerText().catch(() => '')).includes(title), {
-      timeout: this.timeout,
-      what: `an input box titled "${title}"`,
-    });
+    await poll(
+      async () =>
+        (await widget.isVisible()) &&
+        (
+          await widget
+            .locator('.quick-input-title')
+            .innerText()
+            .catch(() => '')
+        ).includes(title),
+      {
+        timeout: this.timeout,
+        what: `an input box titled "${title}"`,
+      },
+    );
     const input = widget.locator('input').first();
     await input.fill(value);
     await this.page.keyboard.press('Enter');
@@ -176,7 +195,9 @@ export class Workbench {
           break;
         }
         if (click === 3) {
-          throw new Error(`the side bar does not show "${title}" after ${click} clicks on its activity bar entry (side bar title: "${await this.sidebarTitle()}")`);
+          throw new Error(
+            `the side bar does not show "${title}" after ${click} clicks on its activity bar entry (side bar title: "${await this.sidebarTitle()}")`,
+          );
         }
       }
     }
@@ -191,7 +212,10 @@ export class Workbench {
     }
     const edge = box.x + box.width;
     const sashes = await this.page.locator('.monaco-sash.vertical').evaluateAll((els) =>
-      els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0).map((r) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2, h: r.height })),
+      els
+        .map((e) => e.getBoundingClientRect())
+        .filter((r) => r.width > 0 && r.height > 0)
+        .map((r) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2, h: r.height })),
     );
     const sash = sashes.filter((r) => r.h > box.height / 2).sort((a, b) => Math.abs(a.x - edge) - Math.abs(b.x - edge))[0];
     if (!sash || Math.abs(sash.x - edge) > 20) {
@@ -206,12 +230,17 @@ export class Workbench {
 
   /** Waits (at most `timeout`) until no status bar item shows a spinner; false if one still does. */
   async settleStatusBar(timeout = 30_000) {
-    return poll(async () => !(await this.statusBarItems()).some((i) => i.icons.some((c) => /loading|sync/.test(c ?? ''))), { timeout, what: 'status bar without spinners' }).catch(() => false);
+    return poll(async () => !(await this.statusBarItems()).some((i) => i.icons.some((c) => /loading|sync/.test(c ?? ''))), {
+      timeout,
+      what: 'status bar without spinners',
+    }).catch(() => false);
   }
 
   /** True when the side bar is visible and its activity bar entry is the selected one. */
   async isContainerShown(title) {
-    const selected = await this.activityBarItem(title).evaluate((e) => e.classList.contains('checked') || e.getAttribute('aria-selected') === 'true').catch(() => false);
+    const selected = await this.activityBarItem(title)
+      .evaluate((e) => e.classList.contains('checked') || e.getAttribute('aria-selected') === 'true')
+      .catch(() => false);
     return selected && (await this.page.locator('.part.sidebar').isVisible());
   }
 
@@ -277,7 +306,11 @@ export class Workbench {
     return poll(
       async () => {
         for (const frame of this.page.frames()) {
-          if (frame !== this.page.mainFrame() && /webview/i.test(frame.url()) && (await frame.evaluate(() => !!document.getElementById('root')).catch(() => false))) {
+          if (
+            frame !== this.page.mainFrame() &&
+            /webview/i.test(frame.url()) &&
+            (await frame.evaluate(() => !!document.getElementById('root')).catch(() => false))
+          ) {
             return frame;
           }
         }
@@ -306,7 +339,9 @@ export class Workbench {
         .map((e) => ({
           id: e.id,
           text: e.innerText.replace(/\s+/g, ' ').trim(),
-          icons: [...e.querySelectorAll('.codicon')].map((i) => [...i.classList].find((c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin')?.slice(8)),
+          icons: [...e.querySelectorAll('.codicon')].map((i) =>
+            [...i.classList].find((c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin')?.slice(8),
+          ),
           label: e.querySelector('a')?.getAttribute('aria-label') ?? '',
         })),
     );
@@ -318,7 +353,10 @@ export class Workbench {
       window.__wiBeforeReload = true;
     });
     await this.runCommand('Developer: Reload Window');
-    await poll(() => this.page.evaluate(() => !window.__wiBeforeReload).catch(() => false), { timeout: this.timeout, what: 'the page reloads' });
+    await poll(() => this.page.evaluate(() => !window.__wiBeforeReload).catch(() => false), {
+      timeout: this.timeout,
+      what: 'the page reloads',
+    });
     await this.waitReady();
   }
 
@@ -338,7 +376,13 @@ export class Workbench {
   async themeKind() {
     return this.page.evaluate(() => {
       const c = document.querySelector('.monaco-workbench')?.classList;
-      return c?.contains('vs-dark') ? 'dark' : c?.contains('hc-black') || c?.contains('hc-light') ? 'high-contrast' : c?.contains('vs') ? 'light' : 'unknown';
+      return c?.contains('vs-dark')
+        ? 'dark'
+        : c?.contains('hc-black') || c?.contains('hc-light')
+          ? 'high-contrast'
+          : c?.contains('vs')
+            ? 'light'
+            : 'unknown';
     });
   }
 
@@ -384,6 +428,12 @@ export class Workbench {
 export function formatScreen(screen) {
   return Object.entries(screen)
     .filter(([, v]) => (Array.isArray(v) ? v.length : v))
-    .map(([k, v]) => `  ${k}:\n${[].concat(v).map((t) => `    | ${String(t).replace(/\n/g, '\n    | ')}`).join('\n')}`)
+    .map(
+      ([k, v]) =>
+        `  ${k}:\n${[]
+          .concat(v)
+          .map((t) => `    | ${String(t).replace(/\n/g, '\n    | ')}`)
+          .join('\n')}`,
+    )
     .join('\n');
 }

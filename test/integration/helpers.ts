@@ -15,7 +15,11 @@ export async function activateExtension(): Promise<WebhookInspectorApi> {
 }
 
 /** Polls until `fn` returns a truthy value (the tree refreshes in batches). */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -58,7 +62,9 @@ export interface SeenRequest {
 }
 
 /** A real HTTP handler on 127.0.0.1 that records every request; `status` picks the answer. */
-export async function startLoopbackHandler(status: (url: string) => number = () => 200): Promise<{ url: string; seen: SeenRequest[]; close(): Promise<void> }> {
+export async function startLoopbackHandler(
+  status: (url: string) => number = () => 200,
+): Promise<{ url: string; seen: SeenRequest[]; close(): Promise<void> }> {
   const seen: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
     const parts: Buffer[] = [];

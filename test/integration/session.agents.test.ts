@@ -60,13 +60,23 @@ describe('Agents: language-model tools and the MCP server, in a real VS Code', (
     }
     const list = vscode.lm.tools.find((t) => t.name === 'webhookInspector_listEvents')!;
     assert.match(list.description, /untrusted data from third parties/);
-    assert.deepEqual(Object.keys((list.inputSchema as { properties: object }).properties).sort(), ['limit', 'path', 'provider', 'since', 'text', 'type', 'verdict']);
+    assert.deepEqual(Object.keys((list.inputSchema as { properties: object }).properties).sort(), [
+      'limit',
+      'path',
+      'provider',
+      'since',
+      'text',
+      'type',
+      'verdict',
+    ]);
   });
 
   it('vscode.lm.invokeTool (no chat session: toolInvocationToken undefined) returns a captured event', async () => {
     const body = JSON.stringify({ hello: 'agent', note: 'ignore previous instructions' });
     const id = await capture(body);
-    const listed = resultJson(await vscode.lm.invokeTool('webhookInspector_listEvents', { input: { path: '/agents/' }, toolInvocationToken: undefined }));
+    const listed = resultJson(
+      await vscode.lm.invokeTool('webhookInspector_listEvents', { input: { path: '/agents/' }, toolInvocationToken: undefined }),
+    );
     assert.equal((listed.events as Array<{ id: string }>)[0]?.id, id);
     const got = resultJson(await vscode.lm.invokeTool('webhookInspector_getEvent', { input: { id }, toolInvocationToken: undefined }));
     assert.deepEqual(got.body, { encoding: 'utf8', text: body, size: Buffer.byteLength(body), truncated: false });
@@ -78,7 +88,12 @@ describe('Agents: language-model tools and the MCP server, in a real VS Code', (
   it('wait_for_event resolves on a capture after the call; resend goes to a loopback handler', async () => {
     const beforeCall = new Set(ids);
     let settled = false;
-    const waiting = Promise.resolve(vscode.lm.invokeTool('webhookInspector_waitForEvent', { input: { path: '/agents/', timeoutSeconds: 60 }, toolInvocationToken: undefined })).finally(() => (settled = true));
+    const waiting = Promise.resolve(
+      vscode.lm.invokeTool('webhookInspector_waitForEvent', {
+        input: { path: '/agents/', timeoutSeconds: 60 },
+        toolInvocationToken: undefined,
+      }),
+    ).finally(() => (settled = true));
     // The call reaches the tool through the workbench, which takes a moment on a busy machine: capture
     // until the wait answers; it must answer with one of these, never with an event from before the call.
     const after: string[] = [];
@@ -92,7 +107,9 @@ describe('Agents: language-model tools and the MCP server, in a real VS Code', (
     assert.equal(waited.timedOut, false);
     const id = (waited.event as { id: string }).id;
     assert.ok(after.includes(id) && !beforeCall.has(id), `the event ${id} was captured after the call`);
-    const sent = resultJson(await vscode.lm.invokeTool('webhookInspector_resendEvent', { input: { id, target: handlerUrl }, toolInvocationToken: undefined }));
+    const sent = resultJson(
+      await vscode.lm.invokeTool('webhookInspector_resendEvent', { input: { id, target: handlerUrl }, toolInvocationToken: undefined }),
+    );
     assert.equal(sent.status, 200);
     assert.equal(received.at(-1), '{"n":2}');
     assert.equal(sent.recorded, true, 'the window writes the store: the delivery is recorded on the event');
@@ -102,15 +119,26 @@ describe('Agents: language-model tools and the MCP server, in a real VS Code', (
   it('a non-loopback target is refused without a request, bad input is an error', async () => {
     const before = received.length;
     await assert.rejects(
-      Promise.resolve(vscode.lm.invokeTool('webhookInspector_resendEvent', { input: { id: ids[0], target: 'http://hooks.example.test/' }, toolInvocationToken: undefined })),
+      Promise.resolve(
+        vscode.lm.invokeTool('webhookInspector_resendEvent', {
+          input: { id: ids[0], target: 'http://hooks.example.test/' },
+          toolInvocationToken: undefined,
+        }),
+      ),
       /Refused: hooks\.example\.test is not this machine/,
     );
-    await assert.rejects(Promise.resolve(vscode.lm.invokeTool('webhookInspector_getEvent', { input: { id: 'evt_nope' }, toolInvocationToken: undefined })), /No event with id "evt_nope"/);
-    await assert.rejects(Promise.resolve(vscode.lm.invokeTool('webhookInspector_listEvents', { input: { limit: 500 }, toolInvocationToken: undefined })), /limit must be a whole number from 1 to 200/);
+    await assert.rejects(
+      Promise.resolve(vscode.lm.invokeTool('webhookInspector_getEvent', { input: { id: 'evt_nope' }, toolInvocationToken: undefined })),
+      /No event with id "evt_nope"/,
+    );
+    await assert.rejects(
+      Promise.resolve(vscode.lm.invokeTool('webhookInspector_listEvents', { input: { limit: 500 }, toolInvocationToken: undefined })),
+      /limit must be a whole number from 1 to 200/,
+    );
     assert.equal(received.length, before);
   });
 
-  it('the bundled MCP server runs with the editor\'s runtime (process.execPath + ELECTRON_RUN_AS_NODE) and sees this window\'s events', async () => {
+  it("the bundled MCP server runs with the editor's runtime (process.execPath + ELECTRON_RUN_AS_NODE) and sees this window's events", async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const store = api.controller.storeDir();
     const transport = new StdioClientTransport({
@@ -122,10 +150,18 @@ describe('Agents: language-model tools and the MCP server, in a real VS Code', (
     const client = new Client({ name: 'integration', version: '1.0.0' });
     await client.connect(transport);
     try {
-      const result = (await client.callTool({ name: 'list_events', arguments: { path: '/agents/' } })) as unknown as { structuredContent: { events: Array<{ id: string }> } };
+      const result = (await client.callTool({ name: 'list_events', arguments: { path: '/agents/' } })) as unknown as {
+        structuredContent: { events: Array<{ id: string }> };
+      };
       assert.deepEqual(result.structuredContent.events.map((e) => e.id).sort(), [...ids].sort());
-      const status = (await client.callTool({ name: 'receiver_status', arguments: {} })) as unknown as { structuredContent: { running: boolean; url: string } };
-      assert.deepEqual([status.structuredContent.running, status.structuredContent.url], [true, url], 'receiver.json written by the window');
+      const status = (await client.callTool({ name: 'receiver_status', arguments: {} })) as unknown as {
+        structuredContent: { running: boolean; url: string };
+      };
+      assert.deepEqual(
+        [status.structuredContent.running, status.structuredContent.url],
+        [true, url],
+        'receiver.json written by the window',
+      );
     } finally {
       await client.close();
     }

@@ -39,7 +39,11 @@ describe('Generate Types from Events and Create Test from Event, in a real VS Co
     const res = await fetch(`${url}/webhooks/stripe`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', 'stripe-signature': `t=${t},v1=${sig}` },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        'stripe-signature': `t=${t},v1=${sig}`,
+      },
     });
     const id = ((await res.json()) as { id: string }).id;
     mine.push(id);
@@ -69,7 +73,12 @@ describe('Generate Types from Events and Create Test from Event, in a real VS Co
 
   it('Generate Types opens TypeScript that tsc --strict compiles with both samples, and a wrong one fails', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const r = await vscode.commands.executeCommand<GenerateTypesResult>('webhookInspector.generateTypes', { eventIds: mine, lang: 'ts', name: 'PaymentEvent', destination: 'editor' });
+    const r = await vscode.commands.executeCommand<GenerateTypesResult>('webhookInspector.generateTypes', {
+      eventIds: mine,
+      lang: 'ts',
+      name: 'PaymentEvent',
+      destination: 'editor',
+    });
     assert.equal(r?.used, 2);
     const editor = await waitFor('the new editor', () => vscode.window.activeTextEditor);
     assert.equal(editor.document.languageId, 'typescript');
@@ -82,21 +91,40 @@ describe('Generate Types from Events and Create Test from Event, in a real VS Co
     await fsp.writeFile(path.join(dir, 'check.ts'), `import type { PaymentEvent } from './types';\n${samples}\n`);
     const wrong = JSON.parse(bodies[0]!) as { data: { object: Record<string, unknown> } };
     wrong.data.object.amount = 'a lot';
-    await fsp.writeFile(path.join(dir, 'wrong.ts'), `import type { PaymentEvent } from './types';\nexport const w: PaymentEvent = ${JSON.stringify(wrong)};\n`);
+    await fsp.writeFile(
+      path.join(dir, 'wrong.ts'),
+      `import type { PaymentEvent } from './types';\nexport const w: PaymentEvent = ${JSON.stringify(wrong)};\n`,
+    );
     const tsc = path.join(extensionPath, 'node_modules', 'typescript', 'bin', 'tsc');
     // One tsc run over both files (no @types: nothing else to check): errors in wrong.ts only.
-    const compilerOptions = { strict: true, noEmit: true, types: [], skipLibCheck: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler' };
+    const compilerOptions = {
+      strict: true,
+      noEmit: true,
+      types: [],
+      skipLibCheck: true,
+      target: 'es2022',
+      module: 'esnext',
+      moduleResolution: 'bundler',
+    };
     await fsp.writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['check.ts', 'wrong.ts'] }));
     const r2 = await run(process.execPath, [tsc, '-p', dir, '--pretty', 'false']);
     const errors = r2.out.split('\n').filter((l) => /error TS\d+/.test(l));
     assert.ok(errors.length > 0, r2.out);
-    assert.ok(errors.every((l) => /wrong\.ts\(\d+,\d+\): error TS2322/.test(l)), r2.out);
+    assert.ok(
+      errors.every((l) => /wrong\.ts\(\d+,\d+\): error TS2322/.test(l)),
+      r2.out,
+    );
   });
 
   it('Generate Types inserts a JSON Schema at the cursor, which ajv accepts both samples with', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'json', content: '' });
     await vscode.window.showTextDocument(doc);
-    const r = await vscode.commands.executeCommand<GenerateTypesResult>('webhookInspector.generateTypes', { eventIds: mine, lang: 'jsonschema', name: 'PaymentEvent', destination: 'cursor' });
+    const r = await vscode.commands.executeCommand<GenerateTypesResult>('webhookInspector.generateTypes', {
+      eventIds: mine,
+      lang: 'jsonschema',
+      name: 'PaymentEvent',
+      destination: 'cursor',
+    });
     assert.equal(r?.uri, doc.uri.toString());
     const schema = JSON.parse(doc.getText()) as Record<string, unknown>;
     const validate = new Ajv2020({ strict: true }).compile(schema);
@@ -109,12 +137,18 @@ describe('Generate Types from Events and Create Test from Event, in a real VS Co
   it('Create Test from Event writes a node:test test that passes against a handler verifying with the Stripe SDK', async () => {
     await fsp.writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'it-project', devDependencies: { stripe: '*' } }));
     const folder = path.join(dir, 'test');
-    const r = await vscode.commands.executeCommand<CreateTestResult>('webhookInspector.createTestFromEvent', { eventId: mine[1], framework: 'node', folder });
+    const r = await vscode.commands.executeCommand<CreateTestResult>('webhookInspector.createTestFromEvent', {
+      eventId: mine[1],
+      framework: 'node',
+      folder,
+    });
     assert.ok(r, 'a test was written');
     assert.equal(r.signer, 'stripe');
-    const editor = await waitFor('the test in an editor', () => (vscode.window.activeTextEditor?.document.fileName === r.testPath ? vscode.window.activeTextEditor : undefined));
+    const editor = await waitFor('the test in an editor', () =>
+      vscode.window.activeTextEditor?.document.fileName === r.testPath ? vscode.window.activeTextEditor : undefined,
+    );
     assert.match(editor.document.getText(), /STRIPE_WEBHOOK_SECRET/);
-    assert.equal((await fsp.readFile(r.bodyPath, 'utf8')), bodies[1]);
+    assert.equal(await fsp.readFile(r.bodyPath, 'utf8'), bodies[1]);
     const verdicts: boolean[] = [];
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -150,7 +184,12 @@ describe('Generate Types from Events and Create Test from Event, in a real VS Co
     const id = ((await res.json()) as { id: string }).id;
     mine.push(id);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const r = await vscode.commands.executeCommand<GenerateTypesResult | undefined>('webhookInspector.generateTypes', { eventIds: [id], lang: 'ts', name: 'X', destination: 'editor' });
+    const r = await vscode.commands.executeCommand<GenerateTypesResult | undefined>('webhookInspector.generateTypes', {
+      eventIds: [id],
+      lang: 'ts',
+      name: 'X',
+      destination: 'editor',
+    });
     assert.equal(r, undefined);
     assert.equal(vscode.window.activeTextEditor, undefined);
   });

@@ -11,7 +11,11 @@ describe('Event detail panel and body editors, in a real VS Code', () => {
     await activateExtension();
     const url = await vscode.commands.executeCommand<string>('webhookInspector.startReceiver');
     const body = JSON.stringify({ id: 'evt_detail', object: 'event', type: 'customer.created', data: { note: hostile } });
-    const res = await fetch(`${url}/hooks/detail?mode=${encodeURIComponent(hostile)}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hostile': hostile } });
+    const res = await fetch(`${url}/hooks/detail?mode=${encodeURIComponent(hostile)}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-hostile': hostile },
+    });
     id = ((await res.json()) as { id: string }).id;
   });
 
@@ -24,24 +28,37 @@ describe('Event detail panel and body editors, in a real VS Code', () => {
     // The command returns the panel (the test bundle has its own copy of the module, so no statics).
     const panel = await vscode.commands.executeCommand<DetailPanel>('webhookInspector.showEventDetail', id);
     assert.ok(panel, 'the command returns the panel');
-    const snapshot = await waitFor('the snapshot posted after the webview said ready', () => panel.lastSnapshot?.eventId === id && panel.lastSnapshot, 20_000);
+    const snapshot = await waitFor(
+      'the snapshot posted after the webview said ready',
+      () => panel.lastSnapshot?.eventId === id && panel.lastSnapshot,
+      20_000,
+    );
     assert.equal(snapshot.overview.eventType, 'customer.created');
     assert.equal(snapshot.overview.method, 'POST');
-    assert.ok(snapshot.headers.some((h) => h.name.toLowerCase() === 'x-hostile'), 'headers as received');
+    assert.ok(
+      snapshot.headers.some((h) => h.name.toLowerCase() === 'x-hostile'),
+      'headers as received',
+    );
     assert.ok(snapshot.query.length >= 1, 'query parameters');
     assert.equal(snapshot.body.formatLabel, 'JSON');
   });
 
   it('Open Body in Editor shows a read-only document with the JSON language', async () => {
     await vscode.commands.executeCommand('webhookInspector.openBodyInEditor', id);
-    const editor = await waitFor('the body editor', () => vscode.window.activeTextEditor?.document.uri.scheme === 'webhook-body' && vscode.window.activeTextEditor);
+    const editor = await waitFor(
+      'the body editor',
+      () => vscode.window.activeTextEditor?.document.uri.scheme === 'webhook-body' && vscode.window.activeTextEditor,
+    );
     assert.equal(editor.document.languageId, 'json');
     assert.match(editor.document.getText(), /"customer\.created"/);
   });
 
   it('Open Editable Copy makes an untitled document with the body', async () => {
     await vscode.commands.executeCommand('webhookInspector.openEditableBodyCopy', id);
-    const editor = await waitFor('the untitled copy', () => vscode.window.activeTextEditor?.document.isUntitled && vscode.window.activeTextEditor);
+    const editor = await waitFor(
+      'the untitled copy',
+      () => vscode.window.activeTextEditor?.document.isUntitled && vscode.window.activeTextEditor,
+    );
     assert.match(editor.document.getText(), /evt_detail/);
   });
 

@@ -41,7 +41,10 @@ describe('Compare, Save as .http, HAR export, cURL and .http import, in a real V
     const url = await vscode.commands.executeCommand<string>('webhookInspector.startReceiver');
     const json = { 'content-type': 'application/json', 'x-event-type': 'wi_export.test' };
     first = await post(url, '/export/a?n=1', Buffer.from(JSON.stringify({ n: 1, status: 'old' })), json);
-    second = await post(url, '/export/a?n=2', Buffer.from(JSON.stringify({ n: 2, status: 'new' })), { ...json, authorization: 'Bearer it-secret' });
+    second = await post(url, '/export/a?n=2', Buffer.from(JSON.stringify({ n: 2, status: 'new' })), {
+      ...json,
+      authorization: 'Bearer it-secret',
+    });
     binary = await post(url, '/export/bin', binaryBody, { 'content-type': 'application/octet-stream' });
     const store = await api.controller.store();
     await waitFor('the three events in the store', () => mine.every((id) => store.get(id)));
@@ -91,7 +94,11 @@ describe('Compare, Save as .http, HAR export, cURL and .http import, in a real V
 
   it('Export as HAR, then Import: method, url, headers and body bytes come back equal', async () => {
     const target = path.join(dir, 'events.har');
-    const result = await vscode.commands.executeCommand<ExportResult>('webhookInspector.exportHar', { eventIds: [first, second, binary], target, redact: false });
+    const result = await vscode.commands.executeCommand<ExportResult>('webhookInspector.exportHar', {
+      eventIds: [first, second, binary],
+      target,
+      redact: false,
+    });
     assert.equal(result?.count, 3);
     const har = JSON.parse(await fsp.readFile(target, 'utf8'));
     assert.equal(har.log.version, '1.2');
@@ -124,7 +131,12 @@ describe('Compare, Save as .http, HAR export, cURL and .http import, in a real V
 
   it('Save as .http writes the requests, redacted, and the binary body beside the file', async () => {
     const target = path.join(dir, 'hooks.http');
-    const result = await vscode.commands.executeCommand<ExportResult>('webhookInspector.saveAsHttpFile', { eventIds: [first, second, binary], target, redact: true, baseUrl: 'http://127.0.0.1:9' });
+    const result = await vscode.commands.executeCommand<ExportResult>('webhookInspector.saveAsHttpFile', {
+      eventIds: [first, second, binary],
+      target,
+      redact: true,
+      baseUrl: 'http://127.0.0.1:9',
+    });
     assert.equal(result?.count, 3);
     const text = await fsp.readFile(target, 'utf8');
     assert.equal(text.match(/^###$/gm)?.length, 2);
@@ -144,7 +156,11 @@ describe('Compare, Save as .http, HAR export, cURL and .http import, in a real V
     /** Sends a request with raw header pairs (order, case and duplicates kept), as a provider would. */
     async function send(method: string, pathAndQuery: string, headers: Array<[string, string]>, body: Buffer): Promise<string> {
       const url = new URL(pathAndQuery, receiverUrl);
-      const raw = [['Host', url.host], ...headers, ...(body.length || method !== 'GET' ? [['Content-Length', String(body.length)]] : [])].flat();
+      const raw = [
+        ['Host', url.host],
+        ...headers,
+        ...(body.length || method !== 'GET' ? [['Content-Length', String(body.length)]] : []),
+      ].flat();
       const id = await new Promise<string>((resolve, reject) => {
         const req = http.request(url, { method, headers: raw }, (res) => {
           const chunks: Buffer[] = [];
@@ -162,7 +178,18 @@ describe('Compare, Save as .http, HAR export, cURL and .http import, in a real V
       receiverUrl = await vscode.commands.executeCommand<string>('webhookInspector.startReceiver');
       const text = (type: string): Array<[string, string]> => [['Content-Type', type]];
       roundTrip.push(
-        await send('POST', '/rt/json?q=a%20b&list=[1,2]&u=%C3%A9', [['Content-Type', 'application/json'], ['X-Dup', 'one'], ['x-dup', 'two'], ['X-Empty', ''], ['User-Agent', 'Stripe/1.0']], Buffer.from('{"type":"rt.json","text":"it\'s $(x) `y` \\"z\\""}')),
+        await send(
+          'POST',
+          '/rt/json?q=a%20b&list=[1,2]&u=%C3%A9',
+          [
+            ['Content-Type', 'application/json'],
+            ['X-Dup', 'one'],
+            ['x-dup', 'two'],
+            ['X-Empty', ''],
+            ['User-Agent', 'Stripe/1.0'],
+          ],
+          Buffer.from('{"type":"rt.json","text":"it\'s $(x) `y` \\"z\\""}'),
+        ),
         await send('POST', '/rt/form', text('application/x-www-form-urlencoded'), Buffer.from('a=1&b=hello+world%21&c=%E2%9C%93')),
         await send('PUT', '/rt/utf8', text('text/plain; charset=utf-8'), Buffer.from('héllo ✓ 日本語')),
         await send('POST', '/rt/newline', text('text/plain'), Buffer.from('first\n###\n# not a comment\nlast\n')),
@@ -177,7 +204,11 @@ describe('Compare, Save as .http, HAR export, cURL and .http import, in a real V
     });
 
     /** Checks the imported copies against the originals: method, path and query, headers the format carries, body bytes. */
-    async function assertCopies(originals: readonly string[], imported: readonly CapturedEvent[] | undefined, format: 'curl' | 'http'): Promise<void> {
+    async function assertCopies(
+      originals: readonly string[],
+      imported: readonly CapturedEvent[] | undefined,
+      format: 'curl' | 'http',
+    ): Promise<void> {
       assert.ok(imported, 'the import command returns the imported events');
       mine.push(...imported.map((e) => e.id));
       assert.equal(imported.length, originals.length);
@@ -213,8 +244,14 @@ describe('Compare, Save as .http, HAR export, cURL and .http import, in a real V
         });
         commands.push(command);
       }
-      assert.ok(commands.some((c) => c.includes('--data-binary \'@')), 'the binary body is read from a file');
-      assert.ok(commands.some((c) => c.includes("--data-raw '@channel")), 'a body that starts with @ is sent with --data-raw');
+      assert.ok(
+        commands.some((c) => c.includes("--data-binary '@")),
+        'the binary body is read from a file',
+      );
+      assert.ok(
+        commands.some((c) => c.includes("--data-raw '@channel")),
+        'a body that starts with @ is sent with --data-raw',
+      );
       const script = path.join(dir, 'copied.sh');
       await fsp.writeFile(script, `#!/bin/sh\n${commands.join('\n\n')}\n`);
       const imported = await vscode.commands.executeCommand<CapturedEvent[]>('webhookInspector.importEvents', { files: [script] });
@@ -223,7 +260,11 @@ describe('Compare, Save as .http, HAR export, cURL and .http import, in a real V
 
     it('Save as .http, then Import: the bytes are equal, and the times come back', async () => {
       const target = path.join(dir, 'round trip.http');
-      const result = await vscode.commands.executeCommand<ExportResult>('webhookInspector.saveAsHttpFile', { eventIds: roundTrip, target, redact: false });
+      const result = await vscode.commands.executeCommand<ExportResult>('webhookInspector.saveAsHttpFile', {
+        eventIds: roundTrip,
+        target,
+        redact: false,
+      });
       assert.equal(result?.count, roundTrip.length);
       // The body ending with a newline (and holding ###) and the binary one cannot be inline: they are files beside it.
       assert.equal(result.bodyFiles.length, 2);

@@ -57,58 +57,91 @@ describe('First five minutes: walkthrough, welcome states, URL-changed notice', 
       });
     });
     await new Promise<void>((r) => handler.listen(0, '127.0.0.1', () => r()));
-    await config().update('forward.target', `http://127.0.0.1:${(handler.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Workspace);
+    await config().update(
+      'forward.target',
+      `http://127.0.0.1:${(handler.address() as AddressInfo).port}`,
+      vscode.ConfigurationTarget.Workspace,
+    );
   });
 
   after(async () => {
     await vscode.commands.executeCommand('webhookInspector.stopReceiver');
-    for (const p of ['stripe', 'github']) await vscode.commands.executeCommand('webhookInspector.removeSigningSecret', { provider: p });
+    for (const p of ['stripe', 'github']) {
+      await vscode.commands.executeCommand('webhookInspector.removeSigningSecret', { provider: p });
+    }
     const store = await api.controller.store();
-    await store.delete(store.list().filter((e) => e.url.startsWith('/onboarding') || e.eventType === 'payment_intent.succeeded').map((e) => e.id));
+    await store.delete(
+      store
+        .list()
+        .filter((e) => e.url.startsWith('/onboarding') || e.eventType === 'payment_intent.succeeded')
+        .map((e) => e.id),
+    );
     await vscode.commands.executeCommand('webhookInspector.clearFilter');
     await config().update('forward.target', undefined, vscode.ConfigurationTarget.Workspace);
     await config().update('tunnel.provider', 'none', vscode.ConfigurationTarget.Workspace);
     await config().update('tunnel.cloudflaredPath', undefined, vscode.ConfigurationTarget.Global);
     await new Promise((r) => handler.close(r));
-    for (const f of fakes) f.cleanup();
+    for (const f of fakes) {
+      f.cleanup();
+    }
     fakes = [];
   });
 
   it('contributes a five-step walkthrough whose completion events name real commands and our context key; media are packaged', async () => {
     const [walkthrough] = pkg.contributes.walkthroughs;
     assert.ok(walkthrough);
-    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['start', 'copyUrl', 'setSecret', 'sendSample', 'resend']);
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['start', 'copyUrl', 'setSecret', 'sendSample', 'resend'],
+    );
     const commands = new Set(await vscode.commands.getCommands(true));
     for (const step of walkthrough.steps) {
       assert.ok(step.completionEvents.length > 0, `${step.id} has completion events`);
       for (const ev of step.completionEvents) {
         const [kind, name] = ev.split(':') as [string, string];
-        if (kind === 'onCommand') assert.ok(commands.has(name), `${step.id}: ${name} is a registered command`);
-        else assert.deepEqual([kind, name], ['onContext', 'webhookInspector.running'], `${step.id}: ${ev} is a key we set`);
+        if (kind === 'onCommand') {
+          assert.ok(commands.has(name), `${step.id}: ${name} is a registered command`);
+        } else {
+          assert.deepEqual([kind, name], ['onContext', 'webhookInspector.running'], `${step.id}: ${ev} is a key we set`);
+        }
       }
       const media = step.media.markdown ?? step.media.image;
       assert.ok(media && existsSync(path.join(extensionPath, media)), `${step.id}: media ${media} exists`);
       // The step's button runs the command its completion event waits for.
       const first = step.completionEvents[0]!.replace('onCommand:', '').replace('onContext:', '');
-      assert.ok(step.description.includes(`command:${first}`) || first === 'webhookInspector.running', `${step.id}: its button is ${first}`);
+      assert.ok(
+        step.description.includes(`command:${first}`) || first === 'webhookInspector.running',
+        `${step.id}: its button is ${first}`,
+      );
     }
     const copy = walkthrough.steps[1]!.description;
-    for (const site of ['dashboard.stripe.com/webhooks', 'docs.github.com', 'help.shopify.com']) assert.ok(copy.includes(site), `links ${site}`);
+    for (const site of ['dashboard.stripe.com/webhooks', 'docs.github.com', 'help.shopify.com']) {
+      assert.ok(copy.includes(site), `links ${site}`);
+    }
   });
 
   it('walking the steps for real: each command its completion event names runs and does its job', async () => {
     const steps = pkg.contributes.walkthroughs[0]!.steps;
-    const commandOf = (id: string) => steps.find((s) => s.id === id)!.completionEvents.find((e) => e.startsWith('onCommand:'))!.slice('onCommand:'.length);
+    const commandOf = (id: string) =>
+      steps
+        .find((s) => s.id === id)!
+        .completionEvents.find((e) => e.startsWith('onCommand:'))!
+        .slice('onCommand:'.length);
     assert.equal(api.controller.isRunning, false);
     await vscode.commands.executeCommand(commandOf('start'));
     assert.equal(api.controller.isRunning, true, 'start: running (the onContext event too)');
     await vscode.commands.executeCommand(commandOf('copyUrl'));
     assert.equal(await vscode.env.clipboard.readText(), api.controller.status.url, 'copy: the URL is on the clipboard');
     assert.equal(await vscode.commands.executeCommand(commandOf('setSecret'), { provider: 'stripe', secret: 'whsec_onboarding' }), true);
-    const delivery = await vscode.commands.executeCommand<{ status?: number }>(commandOf('sendSample'), { provider: 'stripe', event: 'payment_intent.succeeded' });
+    const delivery = await vscode.commands.executeCommand<{ status?: number }>(commandOf('sendSample'), {
+      provider: 'stripe',
+      event: 'payment_intent.succeeded',
+    });
     assert.equal(delivery?.status, 200, 'the sample reached the receiver');
     const store = await api.controller.store();
-    const event = await waitFor('the sample, verified', () => store.list().find((e) => e.eventType === 'payment_intent.succeeded' && e.verification?.status === 'valid'));
+    const event = await waitFor('the sample, verified', () =>
+      store.list().find((e) => e.eventType === 'payment_intent.succeeded' && e.verification?.status === 'valid'),
+    );
     const before = received.length;
     await vscode.commands.executeCommand(commandOf('resend'), event.id);
     await waitFor('the handler got the resend', () => received.length > before);
@@ -133,7 +166,16 @@ describe('First five minutes: walkthrough, welcome states, URL-changed notice', 
 
     // A provider sending without a secret: events are listed, so a view message and a title button.
     const url = api.controller.status.url!;
-    await fetch(`${url}/onboarding/github`, { method: 'POST', body: '{"zen":"x"}', headers: { 'x-github-event': 'ping', 'x-github-delivery': 'd-1', 'x-hub-signature-256': 'sha256=00', 'content-type': 'application/json' } });
+    await fetch(`${url}/onboarding/github`, {
+      method: 'POST',
+      body: '{"zen":"x"}',
+      headers: {
+        'x-github-event': 'ping',
+        'x-github-delivery': 'd-1',
+        'x-hub-signature-256': 'sha256=00',
+        'content-type': 'application/json',
+      },
+    });
     await waitFor('missingSecret = github', () => api.viewKeys.values[VIEW_KEYS.missingSecret] === 'github');
     assert.match(api.viewKeys.messages().join(' '), /github is sending, but no signing secret is set/);
     await vscode.commands.executeCommand('webhookInspector.setSigningSecret', { provider: 'github', secret: 'gh-secret' });
@@ -165,7 +207,13 @@ describe('First five minutes: walkthrough, welcome states, URL-changed notice', 
     const shown = welcomesShown();
     assert.equal(shown.length, 1);
     const commands = new Set(await vscode.commands.getCommands(true));
-    for (const [label, command] of [['Retry', 'restartTunnel'], ['Use Local Only', 'useLocalOnly'], ['Use My Own URL…', 'useOwnUrl'], ['Use cloudflared', 'useCloudflared'], ['Show Log', 'showLog']]) {
+    for (const [label, command] of [
+      ['Retry', 'restartTunnel'],
+      ['Use Local Only', 'useLocalOnly'],
+      ['Use My Own URL…', 'useOwnUrl'],
+      ['Use cloudflared', 'useCloudflared'],
+      ['Show Log', 'showLog'],
+    ]) {
       assert.ok(shown[0]!.contents.includes(`[${label}](command:webhookInspector.${command})`), `offers ${label}`);
       assert.ok(commands.has(`webhookInspector.${command}`), `${command} exists`);
     }
@@ -185,8 +233,16 @@ describe('First five minutes: walkthrough, welcome states, URL-changed notice', 
     await config().update('tunnel.provider', 'cloudflared', vscode.ConfigurationTarget.Workspace);
     api.urlNotice.last = undefined;
     await vscode.commands.executeCommand('webhookInspector.startReceiver');
-    const first = await waitFor('online', () => api.controller.status.tunnel?.state === 'online' && api.controller.status.publicUrl, 30_000);
-    const notice = await waitFor('the URL-changed notice', () => api.urlNotice.last?.change.previousUrl === first && api.urlNotice.last, 40_000);
+    const first = await waitFor(
+      'online',
+      () => api.controller.status.tunnel?.state === 'online' && api.controller.status.publicUrl,
+      30_000,
+    );
+    const notice = await waitFor(
+      'the URL-changed notice',
+      () => api.urlNotice.last?.change.previousUrl === first && api.urlNotice.last,
+      40_000,
+    );
     assert.notEqual(notice.change.publicUrl, first);
     assert.ok(notice.message.includes(notice.change.publicUrl) && notice.message.includes(first), notice.message);
     assert.match(notice.message, /Update it in your providers' webhook settings/);

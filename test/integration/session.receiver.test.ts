@@ -78,7 +78,9 @@ describe('Webhook Inspector in a real VS Code', () => {
   it('Delete Event removes the event from the tree and the store', async () => {
     const url = api.controller.status.url!;
     await post(`${url}/to-delete`, 'bye');
-    const node = await waitFor('the event to delete', async () => (await api.tree.getChildren()).find((n) => n.kind === 'event' && n.event.url === '/to-delete'));
+    const node = await waitFor('the event to delete', async () =>
+      (await api.tree.getChildren()).find((n) => n.kind === 'event' && n.event.url === '/to-delete'),
+    );
     const deleted = await vscode.commands.executeCommand<number>('webhookInspector.deleteEvent', node);
     assert.equal(deleted, 1);
     await waitFor('the tree without it', async () => !(await treeLabels(api)).includes('POST /to-delete'));
@@ -87,8 +89,12 @@ describe('Webhook Inspector in a real VS Code', () => {
   it('a body over the limit is answered 413 and listed without its body', async () => {
     await vscode.workspace.getConfiguration('webhookInspector').update('maxBodySize', 1024, vscode.ConfigurationTarget.Workspace);
     try {
-      await waitFor('the new limit', () => post(`${api.controller.status.url}/too-big`, Buffer.alloc(2048, 1)).then((r) => r.status === 413));
-      const node = await waitFor('the rejected event', async () => (await api.tree.getChildren()).find((n) => n.kind === 'event' && n.event.url === '/too-big'));
+      await waitFor('the new limit', () =>
+        post(`${api.controller.status.url}/too-big`, Buffer.alloc(2048, 1)).then((r) => r.status === 413),
+      );
+      const node = await waitFor('the rejected event', async () =>
+        (await api.tree.getChildren()).find((n) => n.kind === 'event' && n.event.url === '/too-big'),
+      );
       assert.match(api.tree.getTreeItem(node).contextValue ?? '', /^webhookEvent\+.*\+rejected/);
     } finally {
       await vscode.workspace.getConfiguration('webhookInspector').update('maxBodySize', undefined, vscode.ConfigurationTarget.Workspace);

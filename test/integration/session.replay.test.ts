@@ -16,7 +16,11 @@ describe('Retries, Replay Selection and scenario files, in a real VS Code', () =
   const ids: string[] = [];
 
   const post = async (path: string, body: string | Uint8Array, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${receiverUrl}${path}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/octet-stream', ...headers } });
+    const res = await fetch(`${receiverUrl}${path}`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+      headers: { 'content-type': 'application/octet-stream', ...headers },
+    });
     return ((await res.json()) as { id: string }).id;
   };
   const eventNodes = async (): Promise<EventsNode[]> => (await api.tree.getChildren()).filter((n) => n.kind === 'event');
@@ -41,7 +45,11 @@ describe('Retries, Replay Selection and scenario files, in a real VS Code', () =
   });
 
   it('a GitHub redelivery reads "retry 2 of evt_…"; is:duplicate and Group By Delivery show the chain', async () => {
-    const headers = { 'x-github-event': 'issues', 'x-github-delivery': 'c0ffee00-0000-4000-8000-00000000d001', 'content-type': 'application/json' };
+    const headers = {
+      'x-github-event': 'issues',
+      'x-github-delivery': 'c0ffee00-0000-4000-8000-00000000d001',
+      'content-type': 'application/json',
+    };
     const first = await post('/gh', '{"action":"opened"}', headers);
     const retry = await post('/gh', '{"action":"opened"}', headers);
     ids.push(first, retry);
@@ -58,7 +66,10 @@ describe('Retries, Replay Selection and scenario files, in a real VS Code', () =
 
     await vscode.commands.executeCommand('webhookInspector.filterEvents', 'is:duplicate');
     const filtered = await eventNodes();
-    assert.deepEqual(filtered.map((n) => n.kind === 'event' && n.event.id), [retry]);
+    assert.deepEqual(
+      filtered.map((n) => n.kind === 'event' && n.event.id),
+      [retry],
+    );
     await vscode.commands.executeCommand('webhookInspector.clearFilter');
 
     await vscode.commands.executeCommand('webhookInspector.groupBy', 'delivery');
@@ -66,7 +77,10 @@ describe('Retries, Replay Selection and scenario files, in a real VS Code', () =
     assert.ok(head, 'the first attempt heads its group');
     assert.equal(api.tree.getTreeItem(head).collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const children = await api.tree.getChildren(head);
-    assert.deepEqual(children.map((n) => n.kind === 'event' && n.event.id), [retry]);
+    assert.deepEqual(
+      children.map((n) => n.kind === 'event' && n.event.id),
+      [retry],
+    );
     assert.ok(!(await eventNodes()).some((n) => n.kind === 'event' && n.event.id === retry), 'the retry is nested, not at the root');
     await vscode.commands.executeCommand('webhookInspector.groupBy', 'none');
   });
@@ -88,20 +102,45 @@ describe('Retries, Replay Selection and scenario files, in a real VS Code', () =
       target: handlerUrl,
       confirmed: true,
     });
-    assert.deepEqual(seen.map((s) => s.url), ['/replay/3', '/replay/2', '/replay/1']);
-    assert.deepEqual(summary.results.map((r) => r.item.id), [...replayIds].reverse());
-    assert.deepEqual(summary.failed.map((r) => r.delivery?.status), [500]);
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      ['/replay/3', '/replay/2', '/replay/1'],
+    );
+    assert.deepEqual(
+      summary.results.map((r) => r.item.id),
+      [...replayIds].reverse(),
+    );
+    assert.deepEqual(
+      summary.failed.map((r) => r.delivery?.status),
+      [500],
+    );
     // Recorded on the events, as resends are.
     const store = await api.controller.store();
     assert.equal(store.get(replayIds[1]!)?.deliveries?.at(-1)?.status, 500);
 
     seen.length = 0;
-    const shuffled = await vscode.commands.executeCommand<ReplaySummary>('webhookInspector.replaySelection', nodes[0], nodes, { order: 'shuffle', seed: 7, pacing: { kind: 'none' }, target: handlerUrl, confirmed: true });
+    const shuffled = await vscode.commands.executeCommand<ReplaySummary>('webhookInspector.replaySelection', nodes[0], nodes, {
+      order: 'shuffle',
+      seed: 7,
+      pacing: { kind: 'none' },
+      target: handlerUrl,
+      confirmed: true,
+    });
     assert.equal(shuffled.seed, 7);
     const firstRun = seen.map((s) => s.url);
     seen.length = 0;
-    await vscode.commands.executeCommand('webhookInspector.replaySelection', nodes[0], nodes, { order: 'shuffle', seed: 7, pacing: { kind: 'none' }, target: handlerUrl, confirmed: true });
-    assert.deepEqual(seen.map((s) => s.url), firstRun, 'the same seed, the same order');
+    await vscode.commands.executeCommand('webhookInspector.replaySelection', nodes[0], nodes, {
+      order: 'shuffle',
+      seed: 7,
+      pacing: { kind: 'none' },
+      target: handlerUrl,
+      confirmed: true,
+    });
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      firstRun,
+      'the same seed, the same order',
+    );
   });
 
   it('Save Selection as Scenario writes no secret; the CodeLens "▶ Replay scenario" replays it byte-exact', async () => {
@@ -131,9 +170,16 @@ describe('Retries, Replay Selection and scenario files, in a real VS Code', () =
     const lens = lenses.find((x) => x.command?.title === '▶ Replay scenario')!;
     assert.equal(lens.command!.command, 'webhookInspector.replayScenario');
     seen.length = 0;
-    const summary = await vscode.commands.executeCommand<ReplaySummary>(lens.command!.command, ...(lens.command!.arguments ?? []), { target: handlerUrl, pacing: { kind: 'none' }, confirmed: true });
+    const summary = await vscode.commands.executeCommand<ReplaySummary>(lens.command!.command, ...(lens.command!.arguments ?? []), {
+      target: handlerUrl,
+      pacing: { kind: 'none' },
+      confirmed: true,
+    });
     assert.equal(summary.failed.length, 0, JSON.stringify(summary.results));
-    assert.deepEqual(seen.map((s) => s.url), ['/scenario/bin', '/scenario/stripe']);
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      ['/scenario/bin', '/scenario/stripe'],
+    );
     assert.ok(seen[0]!.body.equals(Buffer.from(binary)), 'binary body byte-exact');
     assert.equal(seen[1]!.body.toString('utf8'), stripeBody);
     // Re-signed with the secret from SecretStorage (the stored "t=1" signature was replaced).

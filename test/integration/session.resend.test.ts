@@ -24,7 +24,11 @@ describe('Resend to a local handler, in a real VS Code', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         try {
-          const event = new Stripe('sk_test_x').webhooks.constructEvent(Buffer.concat(chunks), String(req.headers['stripe-signature']), SECRET);
+          const event = new Stripe('sk_test_x').webhooks.constructEvent(
+            Buffer.concat(chunks),
+            String(req.headers['stripe-signature']),
+            SECRET,
+          );
           received.push({ ok: true, type: event.type });
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ received: true }));
         } catch (err) {
@@ -43,7 +47,12 @@ describe('Resend to a local handler, in a real VS Code', () => {
     // Leave no trace for the suites that follow: secret, events, forwarding.
     await vscode.commands.executeCommand('webhookInspector.removeSigningSecret', { provider: 'stripe' });
     const store = await api.controller.store();
-    await store.delete(store.list().filter((e) => e.url.startsWith('/webhooks/stripe')).map((e) => e.id));
+    await store.delete(
+      store
+        .list()
+        .filter((e) => e.url.startsWith('/webhooks/stripe'))
+        .map((e) => e.id),
+    );
     await vscode.commands.executeCommand('webhookInspector.stopForwarding');
     await vscode.commands.executeCommand('webhookInspector.stopReceiver');
     await config().update('forward.target', undefined, vscode.ConfigurationTarget.Workspace);
@@ -54,10 +63,20 @@ describe('Resend to a local handler, in a real VS Code', () => {
     const url = await vscode.commands.executeCommand<string>('webhookInspector.startReceiver');
     // Signed 10 minutes ago: the SDK would refuse the stored signature as stale.
     const payload = JSON.stringify({ id: 'evt_resend', object: 'event', type: 'invoice.finalized' });
-    const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: SECRET, timestamp: Math.floor(Date.now() / 1000) - 600 });
-    const res = await fetch(`${url}/webhooks/stripe`, { method: 'POST', body: payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } });
+    const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({
+      payload,
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
+    const res = await fetch(`${url}/webhooks/stripe`, {
+      method: 'POST',
+      body: payload,
+      headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+    });
     const id = ((await res.json()) as { id: string }).id;
-    const node = await waitFor('the event in the tree', async () => (await api.tree.getChildren()).find((n) => n.kind === 'event' && n.event.id === id));
+    const node = await waitFor('the event in the tree', async () =>
+      (await api.tree.getChildren()).find((n) => n.kind === 'event' && n.event.id === id),
+    );
     const deliveries = await vscode.commands.executeCommand<Delivery[]>('webhookInspector.resendEvent', node);
     assert.equal(deliveries.length, 1);
     assert.equal(deliveries[0]!.status, 200, deliveries[0]!.error ?? deliveries[0]!.body);
@@ -90,10 +109,18 @@ describe('Resend to a local handler, in a real VS Code', () => {
     const store = await api.controller.store();
     const event = store.list().find((e) => e.url === '/webhooks/stripe')!;
     await vscode.commands.executeCommand('webhookInspector.openEditableBodyCopy', event.id);
-    const editor = await waitFor('the editable copy', () => vscode.window.activeTextEditor?.document.isUntitled && vscode.window.activeTextEditor);
+    const editor = await waitFor(
+      'the editable copy',
+      () => vscode.window.activeTextEditor?.document.isUntitled && vscode.window.activeTextEditor,
+    );
     const text = editor.document.getText();
     assert.ok(text.includes('invoice.finalized'));
-    await editor.edit((b) => b.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(text.length)), text.replace('invoice.finalized', 'invoice.paid')));
+    await editor.edit((b) =>
+      b.replace(
+        new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(text.length)),
+        text.replace('invoice.finalized', 'invoice.paid'),
+      ),
+    );
     const before = received.length;
     const delivery = await vscode.commands.executeCommand<Delivery>('webhookInspector.sendEditedRequest');
     assert.equal(delivery?.status, 200, delivery?.error ?? delivery?.body);
@@ -104,7 +131,14 @@ describe('Resend to a local handler, in a real VS Code', () => {
 
   it('a custom response per path answers with the chosen status; clearing it restores 200', async () => {
     const url = api.controller.status.url!;
-    assert.equal(await vscode.commands.executeCommand('webhookInspector.setCustomResponse', undefined, undefined, { path: '/custom', status: 503, body: 'busy' }), true);
+    assert.equal(
+      await vscode.commands.executeCommand('webhookInspector.setCustomResponse', undefined, undefined, {
+        path: '/custom',
+        status: 503,
+        body: 'busy',
+      }),
+      true,
+    );
     const res = await fetch(`${url}/custom/hook`, { method: 'POST', body: 'x' });
     assert.equal(res.status, 503);
     assert.equal(await res.text(), 'busy');
@@ -112,7 +146,12 @@ describe('Resend to a local handler, in a real VS Code', () => {
     const again = await fetch(`${url}/custom/hook`, { method: 'POST', body: 'x' });
     assert.equal(again.status, 200);
     const store = await api.controller.store();
-    await store.delete(store.list().filter((e) => e.url === '/custom/hook').map((e) => e.id));
+    await store.delete(
+      store
+        .list()
+        .filter((e) => e.url === '/custom/hook')
+        .map((e) => e.id),
+    );
   });
 
   it('live forwarding delivers each captured event as it arrives', async () => {

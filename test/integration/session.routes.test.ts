@@ -21,7 +21,10 @@ function serverJs(): vscode.Uri {
 
 async function lineOf(uri: vscode.Uri, text: string): Promise<number> {
   const doc = await vscode.workspace.openTextDocument(uri);
-  const line = doc.getText().split('\n').findIndex((l) => l.trimStart().startsWith(text));
+  const line = doc
+    .getText()
+    .split('\n')
+    .findIndex((l) => l.trimStart().startsWith(text));
   assert.ok(line >= 0, `${text} is in ${uri.path}`);
   return line;
 }
@@ -30,7 +33,9 @@ let rawLenses: unknown;
 async function lensTitles(uri: vscode.Uri): Promise<Array<{ line: number; title: string; command: string; args: unknown[] }>> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)) ?? [];
   rawLenses = lenses.map((l) => ({ line: l.range.start.line, command: l.command, resolved: l.isResolved }));
-  return lenses.filter((l) => l.command?.title).map((l) => ({ line: l.range.start.line, title: l.command!.title, command: l.command!.command, args: l.command!.arguments ?? [] }));
+  return lenses
+    .filter((l) => l.command?.title)
+    .map((l) => ({ line: l.range.start.line, title: l.command!.title, command: l.command!.command, args: l.command!.arguments ?? [] }));
 }
 
 function freePort(): Promise<number> {
@@ -62,7 +67,14 @@ async function debugServerJs(name: string, port: number): Promise<vscode.DebugSe
     });
   });
   const folder = vscode.workspace.workspaceFolders![0]!;
-  const ok = await vscode.debug.startDebugging(folder, { type: 'node', request: 'launch', name, program: serverJs().fsPath, env: { PORT: String(port) }, console: 'internalConsole' });
+  const ok = await vscode.debug.startDebugging(folder, {
+    type: 'node',
+    request: 'launch',
+    name,
+    program: serverJs().fsPath,
+    env: { PORT: String(port) },
+    console: 'internalConsole',
+  });
   assert.equal(ok, true, 'the node debugger started (js-debug is built in)');
   return started;
 }
@@ -92,7 +104,14 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
     const store = await api.controller.store();
     await store.delete(mine);
     await vscode.commands.executeCommand('webhookInspector.stopReceiver');
-    for (const key of ['forward.target', 'forward.onDebugStart', 'forward.routes', 'forward.responseMode', 'forward.timeout', 'tunnel.externalUrl']) {
+    for (const key of [
+      'forward.target',
+      'forward.onDebugStart',
+      'forward.routes',
+      'forward.responseMode',
+      'forward.timeout',
+      'tunnel.externalUrl',
+    ]) {
       await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
     }
     await config().update('tunnel.provider', 'none', vscode.ConfigurationTarget.Workspace);
@@ -102,9 +121,17 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
 
   /** A Stripe event, signed now, captured by the receiver at `path`. */
   async function captureStripe(path: string, type: string): Promise<{ id: string; payload: string }> {
-    const payload = JSON.stringify({ id: `evt_${type.replace(/\W/g, '_')}`, object: 'event', type, data: { object: { amount: 2000, note: 'ünïcödé ✓' } } }, null, 2);
+    const payload = JSON.stringify(
+      { id: `evt_${type.replace(/\W/g, '_')}`, object: 'event', type, data: { object: { amount: 2000, note: 'ünïcödé ✓' } } },
+      null,
+      2,
+    );
     const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: SECRET });
-    const res = await fetch(`${receiverUrl}${path}`, { method: 'POST', body: payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } });
+    const res = await fetch(`${receiverUrl}${path}`, {
+      method: 'POST',
+      body: payload,
+      headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+    });
     const { id } = (await res.json()) as { id: string };
     mine.push(id);
     return { id, payload };
@@ -114,7 +141,9 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
     const result = await api.routes.scanner.ready();
     assert.ok(result, 'a scan ran');
     assert.equal(result.cut, undefined);
-    const paths = [...api.routes.scanner.index.all()].map((r) => `${r.method} ${r.path} ${vscode.workspace.asRelativePath(vscode.Uri.parse(r.file))}`);
+    const paths = [...api.routes.scanner.index.all()].map(
+      (r) => `${r.method} ${r.path} ${vscode.workspace.asRelativePath(vscode.Uri.parse(r.file))}`,
+    );
     assert.ok(paths.includes('POST /webhooks/stripe server.js'), paths.join('\n'));
     assert.ok(paths.includes('POST /webhooks/github server.js'), paths.join('\n'));
     assert.ok(paths.includes('POST /webhooks/paddle server.js'), paths.join('\n'));
@@ -131,7 +160,11 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
       seen = t;
       return t.some((l) => l.line === paddleLine && l.title === 'No events for /webhooks/paddle yet') && t;
     }).catch((err: Error) => assert.fail(`${err.message}; lenses: ${JSON.stringify(seen)}; raw: ${JSON.stringify(rawLenses)}`));
-    assert.deepEqual(quiet.filter((l) => l.line === paddleLine).map((l) => l.command), [''], 'one empty-state lens, text, not a link');
+    assert.deepEqual(
+      quiet.filter((l) => l.line === paddleLine).map((l) => l.command),
+      [''],
+      'one empty-state lens, text, not a link',
+    );
     await captureStripe('/webhooks/stripe', 'payment_intent.succeeded');
     const lenses = await waitFor('the Send latest lens', async () => {
       const t = await lensTitles(uri);
@@ -147,7 +180,9 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
     const stripeLine = await lineOf(uri, "app.post('/webhooks/stripe'");
     await captureStripe('/webhooks/other', 'not.this.one');
     const { payload } = await captureStripe('/webhooks/stripe?attempt=2', 'charge.refunded');
-    const lens = await waitFor('the lens for the newest event', async () => (await lensTitles(uri)).find((l) => l.line === stripeLine && l.title.startsWith('▶ Send latest: charge.refunded')));
+    const lens = await waitFor('the lens for the newest event', async () =>
+      (await lensTitles(uri)).find((l) => l.line === stripeLine && l.title.startsWith('▶ Send latest: charge.refunded')),
+    );
     const before = handler.seen.length;
     const deliveries = await vscode.commands.executeCommand<Delivery[]>(lens.command, ...lens.args);
     assert.equal(deliveries.length, 1);
@@ -195,7 +230,10 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
     assert.ok(editor, 'an editor opened');
     assert.equal(editor.document.uri.toString(), uri.toString());
     assert.equal(editor.selection.active.line, stripeLine);
-    assert.equal(editor.document.lineAt(stripeLine).text.slice(editor.selection.active.character).startsWith("app.post('/webhooks/stripe'"), true);
+    assert.equal(
+      editor.document.lineAt(stripeLine).text.slice(editor.selection.active.character).startsWith("app.post('/webhooks/stripe'"),
+      true,
+    );
 
     // An external tunnel whose URL has a path: requests arrive with it in front. The receiver is stopped
     // before the setting changes, so nothing ever tries to reach that (unresolvable) host.
@@ -234,7 +272,9 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
       assert.equal(answer.received, Buffer.byteLength(payload));
       assert.equal(answer.sha256, createHash('sha256').update(payload).digest('hex'), 'the debugged handler got the exact bytes');
     } finally {
-      if (session) await vscode.debug.stopDebugging(session);
+      if (session) {
+        await vscode.debug.stopDebugging(session);
+      }
       await config().update('forward.onDebugStart', undefined, vscode.ConfigurationTarget.Workspace);
       await config().update('forward.target', handlerUrl, vscode.ConfigurationTarget.Workspace);
     }
@@ -257,7 +297,11 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
       await waitFor('the handler to listen', () => accepts(port), 30_000);
       const payload = JSON.stringify({ id: 'evt_bp', object: 'event', type: 'payment_intent.created' });
       const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: SECRET });
-      const answer = fetch(`${receiverUrl}/webhooks/stripe`, { method: 'POST', body: payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } });
+      const answer = fetch(`${receiverUrl}/webhooks/stripe`, {
+        method: 'POST',
+        body: payload,
+        headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+      });
       const status = await waitFor('the waiting status', () => api.routes.debug.statusText, 20_000);
       assert.equal(status, '$(debug-pause) 1 delivery waiting on your handler');
       const res = await answer;
@@ -274,8 +318,12 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
       await vscode.commands.executeCommand('webhookInspector.stopForwarding');
-      if (session) await vscode.debug.stopDebugging(session);
-      for (const key of ['forward.responseMode', 'forward.timeout']) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      if (session) {
+        await vscode.debug.stopDebugging(session);
+      }
+      for (const key of ['forward.responseMode', 'forward.timeout']) {
+        await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      }
       await config().update('forward.target', handlerUrl, vscode.ConfigurationTarget.Workspace);
     }
   });

@@ -49,8 +49,14 @@ describe('Signatures in a real VS Code', () => {
   });
 
   it('Set Signing Secret stores secrets and re-verifies stored events', async () => {
-    assert.equal(await vscode.commands.executeCommand('webhookInspector.setSigningSecret', { provider: 'stripe', secret: STRIPE_SECRET }), true);
-    assert.equal(await vscode.commands.executeCommand('webhookInspector.setSigningSecret', { provider: 'github', secret: GITHUB_SECRET }), true);
+    assert.equal(
+      await vscode.commands.executeCommand('webhookInspector.setSigningSecret', { provider: 'stripe', secret: STRIPE_SECRET }),
+      true,
+    );
+    assert.equal(
+      await vscode.commands.executeCommand('webhookInspector.setSigningSecret', { provider: 'github', secret: GITHUB_SECRET }),
+      true,
+    );
     assert.deepEqual(api.secrets.secretsFor('stripe'), [STRIPE_SECRET]);
     const node = await waitFor('the early event re-verified', async () => {
       const n = eventNode(await api.tree.getChildren(), '/hooks/stripe-early');
@@ -63,7 +69,10 @@ describe('Signatures in a real VS Code', () => {
     const payload = JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.succeeded' });
     const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET });
     await post(`${url}/hooks/stripe`, payload, { 'stripe-signature': header, 'content-type': 'application/json' });
-    await post(`${url}/hooks/stripe-tampered`, payload.replace('evt_1', 'evt_2'), { 'stripe-signature': header, 'content-type': 'application/json' });
+    await post(`${url}/hooks/stripe-tampered`, payload.replace('evt_1', 'evt_2'), {
+      'stripe-signature': header,
+      'content-type': 'application/json',
+    });
     const ghBody = JSON.stringify({ action: 'opened', pull_request: { number: 7 } });
     await post(`${url}/hooks/github`, ghBody, {
       'x-github-event': 'pull_request',
@@ -92,7 +101,10 @@ describe('Signatures in a real VS Code', () => {
   it('groups by provider and filters by verdict', async () => {
     await vscode.commands.executeCommand('webhookInspector.groupBy', 'provider');
     const groups = await api.tree.getChildren();
-    assert.ok(groups.every((g) => g.kind === 'group'), 'only group rows at the top');
+    assert.ok(
+      groups.every((g) => g.kind === 'group'),
+      'only group rows at the top',
+    );
     const labels = groups.map((g) => (g.kind === 'group' ? g.label : ''));
     assert.ok(labels.includes('stripe') && labels.includes('github'), labels.join(', '));
     const stripeGroup = groups.find((g) => g.kind === 'group' && g.label === 'stripe')!;
@@ -122,7 +134,10 @@ describe('Signatures in a real VS Code', () => {
   it('Remove Signing Secret forgets the secret and re-verifies', async () => {
     assert.equal(await vscode.commands.executeCommand('webhookInspector.removeSigningSecret', { provider: 'github' }), true);
     assert.deepEqual(api.secrets.secretsFor('github'), []);
-    await waitFor('github events unverified again', async () => eventNode(await api.tree.getChildren(), '/hooks/github')?.event.verification?.status === 'no-secret');
+    await waitFor(
+      'github events unverified again',
+      async () => eventNode(await api.tree.getChildren(), '/hooks/github')?.event.verification?.status === 'no-secret',
+    );
     await vscode.commands.executeCommand('webhookInspector.setSigningSecret', { provider: 'github', secret: GITHUB_SECRET });
   });
 
@@ -130,12 +145,22 @@ describe('Signatures in a real VS Code', () => {
     const secret = 'shpss_other_window_secret';
     const body = JSON.stringify({ id: 820982911946154500, email: 'jon@example.com' });
     const hmac = createHmac('sha256', secret).update(body).digest('base64');
-    await post(`${url}/hooks/shopify-other-window`, body, { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': hmac, 'content-type': 'application/json' });
-    await waitFor('the Shopify event without a secret', async () => eventNode(await api.tree.getChildren(), '/hooks/shopify-other-window')?.event.verification?.status === 'no-secret');
+    await post(`${url}/hooks/shopify-other-window`, body, {
+      'x-shopify-topic': 'orders/create',
+      'x-shopify-hmac-sha256': hmac,
+      'content-type': 'application/json',
+    });
+    await waitFor(
+      'the Shopify event without a secret',
+      async () => eventNode(await api.tree.getChildren(), '/hooks/shopify-other-window')?.event.verification?.status === 'no-secret',
+    );
     // Another window writes the same SecretStorage entry this window reads: the change event is all we get.
     const storage = (api.secrets as unknown as { storage: vscode.SecretStorage }).storage;
     await storage.store('webhookInspector.secret.shopify', JSON.stringify([{ value: secret, addedAt: new Date().toISOString() }]));
-    await waitFor('the Shopify event re-verified', async () => eventNode(await api.tree.getChildren(), '/hooks/shopify-other-window')?.event.verification?.status === 'valid');
+    await waitFor(
+      'the Shopify event re-verified',
+      async () => eventNode(await api.tree.getChildren(), '/hooks/shopify-other-window')?.event.verification?.status === 'valid',
+    );
     assert.deepEqual(api.secrets.secretsFor('shopify'), [secret]);
     await storage.delete('webhookInspector.secret.shopify');
     await waitFor('the secret removed here too', async () => api.secrets.secretsFor('shopify').length === 0);

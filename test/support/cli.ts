@@ -52,7 +52,10 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RunningCl
         return Promise.resolve(found);
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching line within ${timeoutMs} ms; stdout: ${JSON.stringify(lines)} stderr: ${stderr.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching line within ${timeoutMs} ms; stdout: ${JSON.stringify(lines)} stderr: ${stderr.join('\n')}`)),
+          timeoutMs,
+        );
         waiters.push({ pred, resolve: (l) => (clearTimeout(timer), resolve(l)) });
       });
     },

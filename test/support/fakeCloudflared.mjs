@@ -37,12 +37,18 @@ if (args[0] !== 'tunnel' || !flag('--url')) {
 const origin = new URL(flag('--url'));
 const metrics = flag('--metrics');
 
-log('INF', 'Thank you for trying Cloudflare Tunnel. Doing so, without a Cloudflare account, is a quick way to experiment and try it out. However, be aware that these account-less Tunnels have no uptime guarantee.');
+log(
+  'INF',
+  'Thank you for trying Cloudflare Tunnel. Doing so, without a Cloudflare account, is a quick way to experiment and try it out. However, be aware that these account-less Tunnels have no uptime guarantee.',
+);
 log('INF', 'Requesting new quick Tunnel on trycloudflare.com...');
 
 if (scenario === 'rate-limit') {
-  log('ERR', 'Error unmarshaling QuickTunnel response: error code: 1015 error="invalid character \'e\' looking for beginning of value" status_code="429 Too Many Requests"');
-  process.stderr.write('failed to unmarshal quick Tunnel: invalid character \'e\' looking for beginning of value\n');
+  log(
+    'ERR',
+    'Error unmarshaling QuickTunnel response: error code: 1015 error="invalid character \'e\' looking for beginning of value" status_code="429 Too Many Requests"',
+  );
+  process.stderr.write("failed to unmarshal quick Tunnel: invalid character 'e' looking for beginning of value\n");
   process.exit(1);
 }
 
@@ -66,21 +72,30 @@ proxy.listen(0, '127.0.0.1', () => {
   const width = Math.max(line.length, url.length);
   const border = `+${'-'.repeat(width + 4)}+`;
   if (scenario !== 'metrics-only') {
-    for (const l of [border, `|  ${line.padEnd(width)}  |`, `|  ${url.padEnd(width)}  |`, border]) log('INF', l);
+    for (const l of [border, `|  ${line.padEnd(width)}  |`, `|  ${url.padEnd(width)}  |`, border]) {
+      log('INF', l);
+    }
   }
   log('INF', 'Version 2025.8.1 (Checksum 0000000000000000000000000000000000000000000000000000000000000000)');
   if (metrics && scenario !== 'log-only') {
     const [mhost, mport] = metrics.split(':');
     const server = http.createServer((req, res) => {
       const json = (o) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(o));
-      if (req.url === '/quicktunnel') json({ hostname: publicHost });
-      else if (req.url === '/ready') json({ status: 200, readyConnections: 1, connectorId: '00000000-0000-4000-8000-000000000000' });
-      else res.writeHead(404).end('404 page not found\n');
+      if (req.url === '/quicktunnel') {
+        json({ hostname: publicHost });
+      } else if (req.url === '/ready') {
+        json({ status: 200, readyConnections: 1, connectorId: '00000000-0000-4000-8000-000000000000' });
+      } else {
+        res.writeHead(404).end('404 page not found\n');
+      }
     });
     server.listen(Number(mport), mhost, () => log('INF', `Starting metrics server on ${metrics}/metrics`));
   }
   setTimeout(() => {
-    log('INF', 'Registered tunnel connection connIndex=0 connection=00000000-0000-4000-8000-000000000000 event=0 ip=127.0.0.1 location=loopback protocol=quic');
+    log(
+      'INF',
+      'Registered tunnel connection connIndex=0 connection=00000000-0000-4000-8000-000000000000 event=0 ip=127.0.0.1 location=loopback protocol=quic',
+    );
     const exitAfter = Number(process.env.FAKE_CLOUDFLARED_EXIT_AFTER_MS || 0);
     if (exitAfter > 0) {
       setTimeout(() => {

@@ -11,9 +11,13 @@ export const FAKE_CLOUDFLARED_SCRIPT = findScript(__dirname);
 function findScript(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     for (const candidate of [path.join(dir, 'fakeCloudflared.mjs'), path.join(dir, 'test', 'support', 'fakeCloudflared.mjs')]) {
-      if (existsSync(candidate)) return candidate;
+      if (existsSync(candidate)) {
+        return candidate;
+      }
     }
-    if (path.dirname(dir) === dir) throw new Error(`fakeCloudflared.mjs not found above ${from}`);
+    if (path.dirname(dir) === dir) {
+      throw new Error(`fakeCloudflared.mjs not found above ${from}`);
+    }
   }
 }
 
@@ -34,7 +38,9 @@ export interface FakeCloudflared {
 export function installFakeCloudflared(env: Record<string, string> = {}): FakeCloudflared {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wi-fake-cloudflared-'));
   const bin = path.join(dir, 'cloudflared');
-  const envLines = Object.entries(env).map(([k, v]) => `export ${k}='${v.replace(/'/g, '')}'\n`).join('');
+  const envLines = Object.entries(env)
+    .map(([k, v]) => `export ${k}='${v.replace(/'/g, '')}'\n`)
+    .join('');
   writeFileSync(bin, `#!/bin/sh\n${envLines}exec "${process.execPath}" "${FAKE_CLOUDFLARED_SCRIPT}" "$@"\n`);
   chmodSync(bin, 0o755);
   return {

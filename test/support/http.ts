@@ -8,14 +8,21 @@ export interface SimpleResponse {
 }
 
 /** One HTTP request with node:http (no keep-alive), body as bytes. */
-export function request(url: string, opts: { method?: string; headers?: http.OutgoingHttpHeaders | string[]; body?: Uint8Array | string; agent?: http.Agent } = {}): Promise<SimpleResponse> {
+export function request(
+  url: string,
+  opts: { method?: string; headers?: http.OutgoingHttpHeaders | string[]; body?: Uint8Array | string; agent?: http.Agent } = {},
+): Promise<SimpleResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'POST', headers: opts.headers as http.OutgoingHttpHeaders, agent: opts.agent ?? false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: opts.method ?? 'POST', headers: opts.headers as http.OutgoingHttpHeaders, agent: opts.agent ?? false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -63,7 +70,9 @@ export async function startRecordingServer(): Promise<{ base: string; received: 
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const headers: Array<[string, string]> = [];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+      }
       received.push({ method: req.method!, url: req.url!, headers, body: Buffer.concat(chunks) });
       res.end('ok');
     });

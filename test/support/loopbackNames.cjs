@@ -6,7 +6,12 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS preload for node --require */
 const dns = require('node:dns');
 
-const names = new Set((process.env.WI_TEST_LOOPBACK_NAMES || '').split(',').filter(Boolean).map((n) => n.toLowerCase()));
+const names = new Set(
+  (process.env.WI_TEST_LOOPBACK_NAMES || '')
+    .split(',')
+    .filter(Boolean)
+    .map((n) => n.toLowerCase()),
+);
 const lookup = dns.lookup;
 dns.lookup = function loopbackLookup(hostname, options, callback) {
   const cb = typeof options === 'function' ? options : callback;

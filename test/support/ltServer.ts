@@ -107,24 +107,27 @@ class TunnelAgent extends http.Agent {
     this.idle.push(socket);
     socket.once('close', () => {
       const i = this.idle.indexOf(socket);
-      if (i >= 0) this.idle.splice(i, 1);
+      if (i >= 0) {
+        this.idle.splice(i, 1);
+      }
     });
   }
 
-  override createConnection(
-    _options: http.ClientRequestArgs,
-    cb?: (err: Error | null, stream: Duplex) => void,
-  ): Duplex | undefined {
+  override createConnection(_options: http.ClientRequestArgs, cb?: (err: Error | null, stream: Duplex) => void): Duplex | undefined {
     const socket = this.idle.shift();
     if (socket) {
       return socket;
     }
-    if (cb) this.waiting.push(cb);
+    if (cb) {
+      this.waiting.push(cb);
+    }
     return undefined;
   }
 
   failWaiting(err: Error): void {
-    for (const cb of this.waiting.splice(0)) cb(err, undefined as unknown as Duplex);
+    for (const cb of this.waiting.splice(0)) {
+      cb(err, undefined as unknown as Duplex);
+    }
   }
 
   override destroy(): void {
@@ -162,9 +165,13 @@ export async function startLtServer(options: LtServerOptions = {}): Promise<LtSe
   const publicUrlFor = (id: string): string => `http://${LOOPBACK}:${port}/t/${id}`;
 
   const forget = (t: Tunnel, destroySockets: boolean): void => {
-    if (tunnels.get(t.id) !== t) return;
+    if (tunnels.get(t.id) !== t) {
+      return;
+    }
     tunnels.delete(t.id);
-    if (t.grace) clearTimeout(t.grace);
+    if (t.grace) {
+      clearTimeout(t.grace);
+    }
     t.server.close();
     if (destroySockets) {
       t.agent.destroy();
@@ -184,14 +191,18 @@ export async function startLtServer(options: LtServerOptions = {}): Promise<LtSe
   };
 
   const armGrace = (t: Tunnel): void => {
-    if (t.grace) clearTimeout(t.grace);
+    if (t.grace) {
+      clearTimeout(t.grace);
+    }
     t.grace = setTimeout(() => forget(t, true), graceMs);
     t.grace.unref();
   };
 
   const newTunnel = async (requested: string | null): Promise<Tunnel> => {
     let id = requested ?? randomId();
-    while (tunnels.has(id)) id = randomId();
+    while (tunnels.has(id)) {
+      id = randomId();
+    }
     const agent = new TunnelAgent(maxConnCount);
     const sockets = new Set<net.Socket>();
     const server = net.createServer();
@@ -209,8 +220,12 @@ export async function startLtServer(options: LtServerOptions = {}): Promise<LtSe
       }
       socket.on('error', () => undefined);
       socket.once('close', () => {
-        if (!sockets.delete(socket)) return;
-        if (sockets.size === 0 && tunnels.get(id) === t) armGrace(t);
+        if (!sockets.delete(socket)) {
+          return;
+        }
+        if (sockets.size === 0 && tunnels.get(id) === t) {
+          armGrace(t);
+        }
       });
       agent.offer(socket);
     });
@@ -241,8 +256,7 @@ export async function startLtServer(options: LtServerOptions = {}): Promise<LtSe
     }
     if (requested !== null && !SUBDOMAIN.test(requested)) {
       sendJson(res, 403, {
-        message:
-          'Invalid subdomain. Subdomains must be lowercase and between 4 and 63 alphanumeric characters.',
+        message: 'Invalid subdomain. Subdomains must be lowercase and between 4 and 63 alphanumeric characters.',
       });
       return;
     }
@@ -273,7 +287,9 @@ export async function startLtServer(options: LtServerOptions = {}): Promise<LtSe
       }
     });
     res.on('close', () => {
-      if (!res.writableFinished) out.destroy();
+      if (!res.writableFinished) {
+        out.destroy();
+      }
     });
     req.pipe(out);
   };
@@ -283,7 +299,9 @@ export async function startLtServer(options: LtServerOptions = {}): Promise<LtSe
     const pub = PUBLIC_PREFIX.exec(url);
     if (pub) {
       stats.publicRequests++;
-      if (server.hangPublic) return;
+      if (server.hangPublic) {
+        return;
+      }
       const t = tunnels.get(pub[1]);
       if (!t) {
         sendJson(res, 404, { message: `no active client for '${pub[1]}'` });
@@ -317,8 +335,12 @@ export async function startLtServer(options: LtServerOptions = {}): Promise<LtSe
   };
 
   const closeAll = async (): Promise<void> => {
-    for (const t of [...tunnels.values()]) forget(t, true);
-    for (const s of zombies) s.destroy();
+    for (const t of [...tunnels.values()]) {
+      forget(t, true);
+    }
+    for (const s of zombies) {
+      s.destroy();
+    }
     zombies.clear();
     const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeAllConnections();
@@ -339,12 +361,13 @@ export async function startLtServer(options: LtServerOptions = {}): Promise<LtSe
     hang: false,
     hangPublic: false,
     publicUrlFor,
-    tunnels: () =>
-      [...tunnels.values()].map((t) => ({ id: t.id, port: t.port, url: publicUrlFor(t.id), sockets: t.sockets.size })),
+    tunnels: () => [...tunnels.values()].map((t) => ({ id: t.id, port: t.port, url: publicUrlFor(t.id), sockets: t.sockets.size })),
     dropAllSockets({ mode = 'close' } = {}) {
       for (const t of [...tunnels.values()]) {
         if (mode === 'close') {
-          for (const s of t.sockets) s.destroy();
+          for (const s of t.sockets) {
+            s.destroy();
+          }
         } else {
           forget(t, mode === 'forget');
         }

@@ -4,7 +4,18 @@
  * --out DIR` writes a regression test and its body fixture. Bad input exits with 2.
  */
 import * as path from 'node:path';
-import { CODEGEN_LANGUAGES, CodegenError, type CodegenLanguage, detectFramework, projectDependencies, sampleOf, TEST_FRAMEWORKS, type TestFramework, typesFromSamples, writeTest } from '../../core/codegen';
+import {
+  CODEGEN_LANGUAGES,
+  CodegenError,
+  type CodegenLanguage,
+  detectFramework,
+  projectDependencies,
+  sampleOf,
+  TEST_FRAMEWORKS,
+  type TestFramework,
+  typesFromSamples,
+  writeTest,
+} from '../../core/codegen';
 import type { CapturedEvent } from '../../core/model/event';
 import { EventStore } from '../../core/store';
 import { CliError } from '../errors';
@@ -117,7 +128,9 @@ async function generateTestCommand(io: CliIo, opts: GenerateOptions): Promise<nu
     const written = await writeTest(outDir, { event, body: await store.readBody(event.id), framework, dependencies });
     io.stdout(written.testPath);
     io.stdout(written.bodyPath);
-    const how = written.provider ? `signs with ${written.signer === 'node:crypto' ? 'node:crypto (HMAC)' : `the ${written.signer} SDK`} from ${written.secretEnv}` : 'no known signing scheme: sends unsigned unless WEBHOOK_SIGNATURE_HEADER and WEBHOOK_SECRET are set';
+    const how = written.provider
+      ? `signs with ${written.signer === 'node:crypto' ? 'node:crypto (HMAC)' : `the ${written.signer} SDK`} from ${written.secretEnv}`
+      : 'no known signing scheme: sends unsigned unless WEBHOOK_SIGNATURE_HEADER and WEBHOOK_SECRET are set';
     io.stderr(`Wrote a ${framework === 'node' ? 'node:test' : framework} test (${how}; handler from WEBHOOK_HANDLER_URL).`);
     return 0;
   });

@@ -10,7 +10,19 @@ import { DeliveryLog, loopbackOnlyGuard } from '../../core/forward/index';
 import type { ResignMode } from '../../core/forward/index';
 import type { Logger } from '../../core/logger';
 import type { Pacing, ReplayItem, ReplayOrder, ReplayResult } from '../../core/replay/index';
-import { ScenarioError, describeReplay, itemsFromEvents, itemsFromScenario, newSeed, parseExpectStatus, parseOrder, parseScenario, parseSeed, replay, replayWarnings } from '../../core/replay/index';
+import {
+  ScenarioError,
+  describeReplay,
+  itemsFromEvents,
+  itemsFromScenario,
+  newSeed,
+  parseExpectStatus,
+  parseOrder,
+  parseScenario,
+  parseSeed,
+  replay,
+  replayWarnings,
+} from '../../core/replay/index';
 import { EventStore, StoreLockedError } from '../../core/store';
 import type { StaticSecrets } from '../../core/verification';
 import { CliError } from '../errors';
@@ -36,7 +48,11 @@ export interface ReplayFlags {
 }
 
 export async function replayCommand(io: CliIo, o: ReplayFlags): Promise<number> {
-  const usage = (m: string) => new CliError(`${m}\nUsage: webhook-inspector replay <id…> --to URL [--order received|reverse|shuffle] [--seed N] [--delay MS | --as-received [--speed N]]\n   or: webhook-inspector replay --scenario FILE --to URL [--expect-status 2xx]`, 2);
+  const usage = (m: string) =>
+    new CliError(
+      `${m}\nUsage: webhook-inspector replay <id…> --to URL [--order received|reverse|shuffle] [--seed N] [--delay MS | --as-received [--speed N]]\n   or: webhook-inspector replay --scenario FILE --to URL [--expect-status 2xx]`,
+      2,
+    );
   if (o.scenario !== undefined && o.ids.length) {
     throw usage('Give event ids or --scenario FILE, not both.');
   }
@@ -70,7 +86,10 @@ export async function replayCommand(io: CliIo, o: ReplayFlags): Promise<number> 
       try {
         text = await fsp.readFile(o.scenario, 'utf8');
       } catch (err) {
-        throw new CliError(`Cannot read the scenario file ${o.scenario}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, 2);
+        throw new CliError(
+          `Cannot read the scenario file ${o.scenario}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+          2,
+        );
       }
       try {
         items = itemsFromScenario(parseScenario(text, o.scenario));
@@ -96,12 +115,23 @@ export async function replayCommand(io: CliIo, o: ReplayFlags): Promise<number> 
       io.stderr(`warning: ${item.id}: ${warning.message}`);
     }
     if (!o.json) {
-      io.stdout(`Replaying ${items.length} ${items.length === 1 ? 'delivery' : 'deliveries'} to ${target.href}, ${describeReplay(order, seed, pacing)}.`);
+      io.stdout(
+        `Replaying ${items.length} ${items.length === 1 ? 'delivery' : 'deliveries'} to ${target.href}, ${describeReplay(order, seed, pacing)}.`,
+      );
       if (order === 'shuffle') {
         io.stdout(`Seed ${seed}: pass --seed ${seed} for the same order again.`);
       }
     } else {
-      io.stdout(JSON.stringify({ type: 'replay', order, ...(order === 'shuffle' ? { seed } : {}), pacing, target: target.href, count: items.length }));
+      io.stdout(
+        JSON.stringify({
+          type: 'replay',
+          order,
+          ...(order === 'shuffle' ? { seed } : {}),
+          pacing,
+          target: target.href,
+          count: items.length,
+        }),
+      );
     }
     const summary = await replay(items, {
       target: target.href,
@@ -116,7 +146,11 @@ export async function replayCommand(io: CliIo, o: ReplayFlags): Promise<number> 
       onResult: (r) => printResult(io, r, o.json),
     });
     if (!o.json) {
-      io.stdout(summary.failed.length ? `${summary.failed.length} of ${summary.results.length} did not get ${o.expectStatus ?? '2xx'}.` : `All ${summary.results.length} got ${o.expectStatus ?? '2xx'}.`);
+      io.stdout(
+        summary.failed.length
+          ? `${summary.failed.length} of ${summary.results.length} did not get ${o.expectStatus ?? '2xx'}.`
+          : `All ${summary.results.length} got ${o.expectStatus ?? '2xx'}.`,
+      );
     }
     return summary.failed.length ? 1 : 0;
   } finally {
@@ -127,10 +161,22 @@ export async function replayCommand(io: CliIo, o: ReplayFlags): Promise<number> 
 function printResult(io: CliIo, r: ReplayResult, json: boolean): void {
   const d = r.delivery;
   if (json) {
-    io.stdout(JSON.stringify({ type: 'delivery', position: r.position, eventId: r.item.id, ok: r.ok, ...(d ?? {}), ...(r.error ? { error: r.error } : {}) }));
+    io.stdout(
+      JSON.stringify({
+        type: 'delivery',
+        position: r.position,
+        eventId: r.item.id,
+        ok: r.ok,
+        ...(d ?? {}),
+        ...(r.error ? { error: r.error } : {}),
+      }),
+    );
     return;
   }
-  const what = d?.status !== undefined ? `${d.status} in ${d.durationMs} ms${d.resigned ? ' (re-signed)' : ''}` : `failed: ${d?.error ?? r.error ?? 'no answer'}`;
+  const what =
+    d?.status !== undefined
+      ? `${d.status} in ${d.durationMs} ms${d.resigned ? ' (re-signed)' : ''}`
+      : `failed: ${d?.error ?? r.error ?? 'no answer'}`;
   io.stdout(`${String(r.position).padStart(3)}. ${r.item.id}  ${r.item.label}  → ${what}${r.ok ? '' : '  ✗'}`);
 }
 

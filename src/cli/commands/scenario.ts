@@ -42,9 +42,15 @@ export async function scenarioCommand(io: CliIo, o: ScenarioFlags): Promise<numb
     const name = path.basename(o.out).replace(/\.scenario\.json$|\.json$/i, '');
     let text: string;
     try {
-      const scenario = buildScenario(name, await Promise.all(events.map(async (event) => ({ event: withSigningProvider(event), body: await store.readBody(event.id) }))));
+      const scenario = buildScenario(
+        name,
+        await Promise.all(events.map(async (event) => ({ event: withSigningProvider(event), body: await store.readBody(event.id) }))),
+      );
       text = serializeScenario(scenario);
-      assertNoSecrets(text, o.secrets.providers.flatMap((provider) => o.secrets.secretsFor(provider).map((value) => ({ provider, value }))));
+      assertNoSecrets(
+        text,
+        o.secrets.providers.flatMap((provider) => o.secrets.secretsFor(provider).map((value) => ({ provider, value }))),
+      );
     } catch (err) {
       throw new CliError(err instanceof ScenarioError ? err.message : (err as Error).message, 1);
     }
@@ -53,7 +59,9 @@ export async function scenarioCommand(io: CliIo, o: ScenarioFlags): Promise<numb
     if (o.json) {
       io.stdout(JSON.stringify({ type: 'scenario', file: path.resolve(o.out), events: events.length }));
     } else {
-      io.stdout(`Wrote ${events.length} ${events.length === 1 ? 'event' : 'events'} to ${o.out}. Replay: webhook-inspector replay --scenario ${o.out} --to URL`);
+      io.stdout(
+        `Wrote ${events.length} ${events.length === 1 ? 'event' : 'events'} to ${o.out}. Replay: webhook-inspector replay --scenario ${o.out} --to URL`,
+      );
     }
     return 0;
   } finally {

@@ -5,7 +5,23 @@
  * never changes what a tool does: targets come from the caller's input and pass the host guard.
  */
 import { type CapturedEvent, eventPath } from '../model/event';
-import { buildSample, ConfirmationRequiredError, DEFAULT_TARGET, type DeliveryLog, isLoopbackHost, loopbackOnlyGuard, parseTarget, preflight, resend, ResendError, type ResignMode, samples, sendSample, TargetError, type Transport } from '../forward';
+import {
+  buildSample,
+  ConfirmationRequiredError,
+  DEFAULT_TARGET,
+  type DeliveryLog,
+  isLoopbackHost,
+  loopbackOnlyGuard,
+  parseTarget,
+  preflight,
+  resend,
+  ResendError,
+  type ResignMode,
+  samples,
+  sendSample,
+  TargetError,
+  type Transport,
+} from '../forward';
 import { type Delivery } from '../model/delivery';
 import { providers } from '../signatures';
 import type { EventStore } from '../store';
@@ -121,10 +137,18 @@ export class AgentTools {
     const text = input.text === undefined ? '' : String(input.text).toLowerCase();
     const bodyHits = text ? await store.searchBodies([text]) : undefined;
     const matching = store.list().filter((e) => {
-      if (!matchesFilter(e, filter)) return false;
-      if (since !== undefined && Date.parse(e.receivedAt) < since) return false;
-      if (verdict && (e.verification?.status ?? 'unchecked') !== verdict) return false;
-      if (text && !bodyHits!.has(e.id) && !`${e.url}\n${e.headers.map(([k, v]) => `${k}: ${v}`).join('\n')}`.toLowerCase().includes(text)) return false;
+      if (!matchesFilter(e, filter)) {
+        return false;
+      }
+      if (since !== undefined && Date.parse(e.receivedAt) < since) {
+        return false;
+      }
+      if (verdict && (e.verification?.status ?? 'unchecked') !== verdict) {
+        return false;
+      }
+      if (text && !bodyHits!.has(e.id) && !`${e.url}\n${e.headers.map(([k, v]) => `${k}: ${v}`).join('\n')}`.toLowerCase().includes(text)) {
+        return false;
+      }
       return true;
     });
     return { events: matching.slice(0, input.limit as number).map(summarize), total: matching.length, notice: UNTRUSTED_NOTE };
@@ -221,7 +245,9 @@ export class AgentTools {
           secretsConfigured: provider ? this.ctx.secrets.secretsFor(provider, eventPath(event)).length : 0,
           matchedSecretIndex: verdict.matchedSecretIndex ?? null,
           skewSeconds: verdict.skewSeconds ?? null,
-          signatureHeaders: event.headers.map(([k]) => k).filter((k) => /signature|hmac|webhook-(id|timestamp)|-timestamp$|x-hook-secret/i.test(k)),
+          signatureHeaders: event.headers
+            .map(([k]) => k)
+            .filter((k) => /signature|hmac|webhook-(id|timestamp)|-timestamp$|x-hook-secret/i.test(k)),
           atCapture: event.verification?.status ?? null,
           checkedAt: verdict.checkedAt,
         },
@@ -297,7 +323,9 @@ export class AgentTools {
   private async sendSampleEvent(input: Record<string, unknown>): Promise<Record<string, unknown>> {
     const provider = String(input.provider);
     if (!samples.some((s) => s.provider === provider)) {
-      throw new AgentToolError(`No samples for provider "${provider.slice(0, 64)}". Providers with samples: ${[...new Set(samples.map((s) => s.provider))].join(', ')}.`);
+      throw new AgentToolError(
+        `No samples for provider "${provider.slice(0, 64)}". Providers with samples: ${[...new Set(samples.map((s) => s.provider))].join(', ')}.`,
+      );
     }
     const target = this.checkedTarget(input.target);
     const secret = this.ctx.secrets.secretsFor(provider)[0];
@@ -313,7 +341,11 @@ export class AgentTools {
         ...(secret ? { secret } : {}),
         ...(this.ctx.transport ? { transport: this.ctx.transport } : {}),
       });
-      return { ...answerOf(delivery), signed: !!secret, warnings: secret ? [] : [`No ${provider} signing secret is configured: the sample was sent unsigned.`] };
+      return {
+        ...answerOf(delivery),
+        signed: !!secret,
+        warnings: secret ? [] : [`No ${provider} signing secret is configured: the sample was sent unsigned.`],
+      };
     } catch (err) {
       throw asToolError(err);
     }
@@ -341,16 +373,24 @@ interface EventMatch {
 }
 
 function matchesFilter(e: CapturedEvent, f: EventMatch): boolean {
-  if (f.provider !== undefined && (e.verification?.provider ?? e.provider ?? '').toLowerCase() !== f.provider) return false;
-  if (f.type && !f.type.test(e.eventType ?? '')) return false;
-  if (f.path !== undefined && !eventPath(e).startsWith(f.path)) return false;
+  if (f.provider !== undefined && (e.verification?.provider ?? e.provider ?? '').toLowerCase() !== f.provider) {
+    return false;
+  }
+  if (f.type && !f.type.test(e.eventType ?? '')) {
+    return false;
+  }
+  if (f.path !== undefined && !eventPath(e).startsWith(f.path)) {
+    return false;
+  }
   return true;
 }
 
 function knownProviders(store: EventStore): Set<string> {
   const known = new Set<string>([...providers.map((p) => p.id), ...samples.map((s) => s.provider)]);
   for (const e of store.list()) {
-    if (e.provider) known.add(e.provider.toLowerCase());
+    if (e.provider) {
+      known.add(e.provider.toLowerCase());
+    }
   }
   return known;
 }
@@ -393,13 +433,24 @@ function verificationOf(v: NonNullable<CapturedEvent['verification']>): Record<s
 }
 
 function deliverySummary(d: Delivery): Record<string, unknown> {
-  return { kind: d.kind, target: d.target, startedAt: d.startedAt, status: d.status ?? null, durationMs: d.durationMs, resigned: d.resigned, error: d.error ?? null };
+  return {
+    kind: d.kind,
+    target: d.target,
+    startedAt: d.startedAt,
+    status: d.status ?? null,
+    durationMs: d.durationMs,
+    resigned: d.resigned,
+    error: d.error ?? null,
+  };
 }
 
 /** A handler's answer in the tool result shape; no answer at all is a tool error. */
 function answerOf(d: Delivery): Record<string, unknown> {
   if (d.status === undefined) {
-    const reason = d.errorCode === 'ECONNREFUSED' ? `Nothing is listening on ${new URL(d.target).host} (${d.target}). Start the handler, or pass another target.` : (d.error ?? 'No answer.');
+    const reason =
+      d.errorCode === 'ECONNREFUSED'
+        ? `Nothing is listening on ${new URL(d.target).host} (${d.target}). Start the handler, or pass another target.`
+        : (d.error ?? 'No answer.');
     throw new AgentToolError(`Not delivered: ${reason}`);
   }
   const raw = d.bodyEncoding === 'base64' ? Buffer.from(d.body, 'base64') : Buffer.from(d.body, 'utf8');
@@ -411,12 +462,19 @@ function answerOf(d: Delivery): Record<string, unknown> {
     durationMs: d.durationMs,
     resigned: d.resigned,
     headers: d.headers.map(([k, v]) => [k, v]),
-    bodyExcerpt: { encoding: text === undefined ? 'base64' : 'utf8', text: text ?? cut.toString('base64'), size: d.bodySize, truncated: d.bodySize > cut.length },
+    bodyExcerpt: {
+      encoding: text === undefined ? 'base64' : 'utf8',
+      text: text ?? cut.toString('base64'),
+      size: d.bodySize,
+      truncated: d.bodySize > cut.length,
+    },
   };
 }
 
 function asToolError(err: unknown): AgentToolError {
-  if (err instanceof AgentToolError) return err;
+  if (err instanceof AgentToolError) {
+    return err;
+  }
   if (err instanceof TargetError || err instanceof ResendError || err instanceof ConfirmationRequiredError) {
     return new AgentToolError(err.message);
   }
@@ -431,7 +489,9 @@ export function utf8Prefix(bytes: Buffer, cut: boolean): string | undefined {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const tries = cut ? [0, 1, 2, 3] : [0];
   for (const drop of tries) {
-    if (drop > bytes.length) break;
+    if (drop > bytes.length) {
+      break;
+    }
     try {
       const text = decoder.decode(bytes.subarray(0, bytes.length - drop));
       return text.includes('\u0000') ? undefined : text;

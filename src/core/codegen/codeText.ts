@@ -16,7 +16,9 @@ const RESERVED = new Set(
 
 /** A JS/TS string literal for any text: JSON escaping, plus the two line separators JSON leaves raw. */
 export function jsString(text: string): string {
-  return JSON.stringify(text).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(text)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export function isIdentifier(text: string): boolean {

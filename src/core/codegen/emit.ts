@@ -81,7 +81,9 @@ function zodType(ty: Ty, depth: number): string {
     }
     case 'object': {
       const pad = INDENT.repeat(depth + 1);
-      const fields = ty.fields.map((f) => `${pad}${literalKey(f.name)}: ${zodType(f.type, depth + 1)}${f.optional ? '.optional()' : ''},\n`).join('');
+      const fields = ty.fields
+        .map((f) => `${pad}${literalKey(f.name)}: ${zodType(f.type, depth + 1)}${f.optional ? '.optional()' : ''},\n`)
+        .join('');
       return `z.object({\n${fields}${INDENT.repeat(depth)}})`;
     }
   }

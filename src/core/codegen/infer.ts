@@ -31,7 +31,18 @@ interface Shape {
 }
 
 function newShape(): Shape {
-  return { seen: 0, nulls: 0, booleans: 0, numbers: 0, strings: 0, stringValues: new Set(), objects: 0, fields: new Map(), arrays: 0, items: undefined };
+  return {
+    seen: 0,
+    nulls: 0,
+    booleans: 0,
+    numbers: 0,
+    strings: 0,
+    stringValues: new Set(),
+    objects: 0,
+    fields: new Map(),
+    arrays: 0,
+    items: undefined,
+  };
 }
 
 /** Adds one value to a shape. Iterative over an explicit stack, so depth cannot overflow ours. */

@@ -43,7 +43,11 @@ export async function sampleOf(event: CapturedEvent, body: Buffer): Promise<Samp
   }
   const contentType = headerValue(event, 'content-type');
   const format = detectFormat(decoded.bytes, contentType);
-  const base = { eventId: id, ...(event.provider ? { provider: event.provider } : {}), ...(event.eventType ? { eventType: event.eventType } : {}) };
+  const base = {
+    eventId: id,
+    ...(event.provider ? { provider: event.provider } : {}),
+    ...(event.eventType ? { eventType: event.eventType } : {}),
+  };
   if (format === 'json') {
     const parsed = parseJsonTree(decoded.bytes.toString('utf8'), LIMITS);
     if (!parsed.ok) {

@@ -54,10 +54,20 @@ const body = (header: string, alg: 'sha1' | 'sha256', enc: Enc, prefix = '', als
 export const SIGNING_RECIPES: Readonly<Record<string, ProviderRecipe>> = {
   stripe: { envVar: 'STRIPE_WEBHOOK_SECRET', recipe: { kind: 'tv1', header: 'stripe-signature' }, sdk: 'stripe' },
   calendly: { envVar: 'CALENDLY_WEBHOOK_SIGNING_KEY', recipe: { kind: 'tv1', header: 'calendly-webhook-signature' } },
-  github: { envVar: 'GITHUB_WEBHOOK_SECRET', recipe: body('x-hub-signature-256', 'sha256', 'hex', 'sha256=', ['x-hub-signature']), sdk: 'github' },
+  github: {
+    envVar: 'GITHUB_WEBHOOK_SECRET',
+    recipe: body('x-hub-signature-256', 'sha256', 'hex', 'sha256=', ['x-hub-signature']),
+    sdk: 'github',
+  },
   shopify: { envVar: 'SHOPIFY_WEBHOOK_SECRET', recipe: body('x-shopify-hmac-sha256', 'sha256', 'base64', '', ['shopify-hmac-sha256']) },
-  slack: { envVar: 'SLACK_SIGNING_SECRET', recipe: { kind: 'v0', header: 'x-slack-signature', timestampHeader: 'x-slack-request-timestamp' } },
-  zoom: { envVar: 'ZOOM_WEBHOOK_SECRET_TOKEN', recipe: { kind: 'v0', header: 'x-zm-signature', timestampHeader: 'x-zm-request-timestamp' } },
+  slack: {
+    envVar: 'SLACK_SIGNING_SECRET',
+    recipe: { kind: 'v0', header: 'x-slack-signature', timestampHeader: 'x-slack-request-timestamp' },
+  },
+  zoom: {
+    envVar: 'ZOOM_WEBHOOK_SECRET_TOKEN',
+    recipe: { kind: 'v0', header: 'x-zm-signature', timestampHeader: 'x-zm-request-timestamp' },
+  },
   'standard-webhooks': { envVar: 'WEBHOOK_SECRET', recipe: { kind: 'standard', prefix: 'webhook' }, sdk: 'standardwebhooks' },
   svix: { envVar: 'SVIX_WEBHOOK_SECRET', recipe: { kind: 'standard', prefix: 'svix' }, sdk: 'svix' },
   clerk: { envVar: 'CLERK_WEBHOOK_SIGNING_SECRET', recipe: { kind: 'standard', prefix: 'svix' }, sdk: 'svix' },
@@ -152,7 +162,12 @@ function slug(text: string): string {
     .replace(/-+$/, '');
 }
 
-function fileNames(event: CapturedEvent, body: Uint8Array, framework: TestFramework, taken: ReadonlySet<string>): { base: string; testFile: string; bodyFile: string } {
+function fileNames(
+  event: CapturedEvent,
+  body: Uint8Array,
+  framework: TestFramework,
+  taken: ReadonlySet<string>,
+): { base: string; testFile: string; bodyFile: string } {
   const stem = slug([event.provider ?? 'webhook', event.eventType ?? eventPath(event)].join('-')) || 'webhook-event';
   const ext = framework === 'jest' ? '.test.cjs' : '.test.mjs';
   const bodyExt = fixtureBodyExtension(event, body);
@@ -195,7 +210,9 @@ function signerFor(recipe: ProviderRecipe, event: CapturedEvent, sdkPackage: str
       if (sdkPackage === 'stripe') {
         return {
           imports: [esm ? "import Stripe from 'stripe';" : "const Stripe = require('stripe');"],
-          lines: [`return [[${jsString(r.header)}, Stripe.webhooks.generateTestHeaderString({ payload: body.toString('utf8'), secret })]];`],
+          lines: [
+            `return [[${jsString(r.header)}, Stripe.webhooks.generateTestHeaderString({ payload: body.toString('utf8'), secret })]];`,
+          ],
           drop: [r.header],
           label: 'stripe',
         };
@@ -224,7 +241,7 @@ function signerFor(recipe: ProviderRecipe, event: CapturedEvent, sdkPackage: str
       const tsH = `${r.prefix}-timestamp`;
       const sigH = `${r.prefix}-signature`;
       const id = headerValue(event, idH);
-      const idLine = `const id = ${id !== undefined ? jsString(id) : "`msg_${Date.now().toString(36)}`"};`;
+      const idLine = `const id = ${id !== undefined ? jsString(id) : '`msg_${Date.now().toString(36)}`'};`;
       if (sdkPackage === 'standardwebhooks' || sdkPackage === 'svix') {
         return {
           imports: [esm ? `import { Webhook } from ${jsString(sdkPackage)};` : `const { Webhook } = require(${jsString(sdkPackage)});`],
@@ -251,7 +268,12 @@ function signerFor(recipe: ProviderRecipe, event: CapturedEvent, sdkPackage: str
     }
     case 'body': {
       // Shopify's newer header set signs in `shopify-hmac-sha256`: keep the name the event used.
-      const header = r.header === 'x-shopify-hmac-sha256' && headerValue(event, 'x-shopify-hmac-sha256') === undefined && headerValue(event, 'shopify-hmac-sha256') !== undefined ? 'shopify-hmac-sha256' : r.header;
+      const header =
+        r.header === 'x-shopify-hmac-sha256' &&
+        headerValue(event, 'x-shopify-hmac-sha256') === undefined &&
+        headerValue(event, 'shopify-hmac-sha256') !== undefined
+          ? 'shopify-hmac-sha256'
+          : r.header;
       const drop = [r.header, ...(r.alsoDrop ?? [])];
       if (sdkPackage === '@octokit/webhooks-methods' && esm) {
         return {
@@ -326,7 +348,9 @@ export function generateTest(input: TestGenInput): GeneratedTest {
     L.push(`//   ${secretEnv}   the signing secret your handler checks (never written to a file)`);
   } else {
     L.push(`//   No known signing scheme for this sender. To sign it with an HMAC of the body, set ${GENERIC_ENV.header}`);
-    L.push(`//   and ${GENERIC_ENV.secret} (optional: ${GENERIC_ENV.algorithm}=sha256, ${GENERIC_ENV.encoding}=hex, ${GENERIC_ENV.prefix}).`);
+    L.push(
+      `//   and ${GENERIC_ENV.secret} (optional: ${GENERIC_ENV.algorithm}=sha256, ${GENERIC_ENV.encoding}=hex, ${GENERIC_ENV.prefix}).`,
+    );
   }
   if (hadAuthorization) {
     L.push('//   WEBHOOK_AUTHORIZATION   the Authorization header to send (the captured one is not written here)');
@@ -339,14 +363,22 @@ export function generateTest(input: TestGenInput): GeneratedTest {
   if (esm) {
     L.push("import assert from 'node:assert/strict';", "import { readFileSync } from 'node:fs';");
   } else {
-    L.push("const assert = require('node:assert/strict');", "const { readFileSync } = require('node:fs');", "const path = require('node:path');");
+    L.push(
+      "const assert = require('node:assert/strict');",
+      "const { readFileSync } = require('node:fs');",
+      "const path = require('node:path');",
+    );
   }
   for (const imp of new Set(signer.imports)) {
     L.push(imp);
   }
   L.push('');
   L.push(`const HANDLER_URL = process.env.${HANDLER_URL_ENV} ?? ${jsString(defaultUrl)};`);
-  L.push(esm ? `const BODY = readFileSync(new URL(${jsString(`./${names.bodyFile}`)}, import.meta.url));` : `const BODY = readFileSync(path.join(__dirname, ${jsString(names.bodyFile)}));`);
+  L.push(
+    esm
+      ? `const BODY = readFileSync(new URL(${jsString(`./${names.bodyFile}`)}, import.meta.url));`
+      : `const BODY = readFileSync(path.join(__dirname, ${jsString(names.bodyFile)}));`,
+  );
   L.push('const HEADERS = [');
   for (const [k, v] of kept) {
     L.push(`  [${jsString(k)}, ${jsString(v)}],`);
@@ -366,17 +398,21 @@ export function generateTest(input: TestGenInput): GeneratedTest {
     L.push(`  if (!secret) throw new Error(${jsString(`Set ${secretEnv} to the signing secret your handler checks.`)});`);
   } else {
     L.push(`  const secret = process.env.${GENERIC_ENV.secret} ?? '';`);
-    L.push(`  if (process.env.${GENERIC_ENV.header} && !secret) throw new Error(${jsString(`Set ${GENERIC_ENV.secret} too, or unset ${GENERIC_ENV.header}.`)});`);
+    L.push(
+      `  if (process.env.${GENERIC_ENV.header} && !secret) throw new Error(${jsString(`Set ${GENERIC_ENV.secret} too, or unset ${GENERIC_ENV.header}.`)});`,
+    );
   }
   L.push('  const headers = new Headers();');
   L.push('  for (const [name, value] of HEADERS) headers.append(name, value);');
   L.push('  for (const [name, value] of await sign(secret, BODY)) headers.set(name, value);');
   if (hadAuthorization) {
-    L.push('  if (process.env.WEBHOOK_AUTHORIZATION) headers.set(\'authorization\', process.env.WEBHOOK_AUTHORIZATION);');
+    L.push("  if (process.env.WEBHOOK_AUTHORIZATION) headers.set('authorization', process.env.WEBHOOK_AUTHORIZATION);");
   }
   L.push(`  const res = await fetch(HANDLER_URL, { method: ${jsString(method)}, headers${sendsBody ? ', body: BODY' : ''} });`);
   L.push('  const text = await res.text();');
-  L.push('  assert.ok(res.status >= 200 && res.status < 300, `expected a 2xx from ${HANDLER_URL}, got ${res.status}: ${text.slice(0, 500)}`);');
+  L.push(
+    '  assert.ok(res.status >= 200 && res.status < 300, `expected a 2xx from ${HANDLER_URL}, got ${res.status}: ${text.slice(0, 500)}`);',
+  );
   L.push('});');
   return {
     testFile: names.testFile,

@@ -4,7 +4,7 @@ import { generateTest, dependenciesOf, type GeneratedTest, type TestGenInput } f
 
 /** The nearest package.json at or above `dir`, with its text, or undefined. */
 export async function findPackageJson(dir: string): Promise<{ file: string; text: string } | undefined> {
-  for (let d = path.resolve(dir); ; ) {
+  for (let d = path.resolve(dir); ;) {
     const file = path.join(d, 'package.json');
     try {
       return { file, text: await fsp.readFile(file, 'utf8') };

@@ -29,7 +29,11 @@ export function elapsedText(ms: number): string {
  * "retry 2 of evt_…" for a repeat (`first` is the first attempt when still stored), with
  * "+1m 03s" since the first attempt; undefined for a first attempt.
  */
-export function retryText(event: Pick<CapturedEvent, 'duplicateOf' | 'attempt' | 'receivedAt'>, first?: Pick<CapturedEvent, 'receivedAt'>, short = false): string | undefined {
+export function retryText(
+  event: Pick<CapturedEvent, 'duplicateOf' | 'attempt' | 'receivedAt'>,
+  first?: Pick<CapturedEvent, 'receivedAt'>,
+  short = false,
+): string | undefined {
   if (!event.duplicateOf) {
     return undefined;
   }
@@ -103,7 +107,10 @@ export function groupByDelivery(events: readonly CapturedEvent[]): DeliveryGroup
   }
   return [...byKey.entries()].map(([key, list]) => {
     const oldestFirst = [...list].reverse();
-    const headIndex = Math.max(0, oldestFirst.findIndex((e) => e.id === key));
+    const headIndex = Math.max(
+      0,
+      oldestFirst.findIndex((e) => e.id === key),
+    );
     const head = oldestFirst[headIndex]!;
     return { head, retries: oldestFirst.filter((_, i) => i !== headIndex) };
   });

@@ -31,7 +31,11 @@ const ID_HEADERS: ReadonlyArray<{ header: string; provider: string; when?: (prov
 ];
 
 /** Body fields that carry a delivery id, per provider (the body must be a JSON object). */
-const ID_FIELDS: ReadonlyArray<{ provider: string; field: string; when: (provider: string | undefined, json: Record<string, unknown>) => boolean }> = [
+const ID_FIELDS: ReadonlyArray<{
+  provider: string;
+  field: string;
+  when: (provider: string | undefined, json: Record<string, unknown>) => boolean;
+}> = [
   // Stripe: the Event object's `id` (`evt_…`); a retry sends the same Event.
   { provider: 'stripe', field: 'id', when: (p, j) => p === 'stripe' || (j.object === 'event' && /^evt_/.test(String(j.id))) },
   // Slack Events API: `event_id` on the outer `event_callback` envelope.

@@ -165,7 +165,10 @@ export const FORMAT_LABELS: Readonly<Record<BodyFormat, string>> = {
 };
 
 /** The editor language id and file extension for a body shown in an editor. */
-export function editorLanguage(format: BodyFormat): { language: 'json' | 'xml' | 'html' | 'plaintext'; extension: 'json' | 'xml' | 'html' | 'txt' } {
+export function editorLanguage(format: BodyFormat): {
+  language: 'json' | 'xml' | 'html' | 'plaintext';
+  extension: 'json' | 'xml' | 'html' | 'txt';
+} {
   switch (format) {
     case 'json':
       return { language: 'json', extension: 'json' };

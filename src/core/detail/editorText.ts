@@ -30,9 +30,17 @@ export const DEFAULT_EDITOR_LIMITS: EditorBodyLimits = { maxTextBytes: 50 * 1024
  * The text shown when a body opens in an editor: decompressed, JSON pretty-printed (key order and
  * numbers as written; invalid JSON as received), binary as a hex dump. Forms and text as received.
  */
-export async function bodyForEditor(event: CapturedEvent, body: Uint8Array, limits: EditorBodyLimits = DEFAULT_EDITOR_LIMITS): Promise<EditorBody> {
+export async function bodyForEditor(
+  event: CapturedEvent,
+  body: Uint8Array,
+  limits: EditorBodyLimits = DEFAULT_EDITOR_LIMITS,
+): Promise<EditorBody> {
   const notes: string[] = [];
-  const decoded = await decodeForDisplay(Buffer.from(body.buffer, body.byteOffset, body.byteLength), headerValue(event, 'content-encoding'), limits.maxTextBytes);
+  const decoded = await decodeForDisplay(
+    Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    headerValue(event, 'content-encoding'),
+    limits.maxTextBytes,
+  );
   if (decoded.decodedFrom) {
     notes.push(`decompressed from ${decoded.decodedFrom}`);
   }

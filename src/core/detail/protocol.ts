@@ -11,7 +11,6 @@
 
 import { isVerificationStatus, type VerificationStatus } from '../model/verification';
 
-
 export const PROTOCOL_VERSION = 1;
 
 // ---- the snapshot (view model) -----------------------------------------------------------------
@@ -150,7 +149,15 @@ export interface DetailSnapshot {
 // ---- messages ----------------------------------------------------------------------------------
 
 export type DetailAction = 'openInEditor' | 'openEditableCopy' | 'copyCurl' | 'copyBody' | 'saveFixture' | 'resend' | 'goToHandler';
-export const DETAIL_ACTIONS: readonly DetailAction[] = ['openInEditor', 'openEditableCopy', 'copyCurl', 'copyBody', 'saveFixture', 'resend', 'goToHandler'];
+export const DETAIL_ACTIONS: readonly DetailAction[] = [
+  'openInEditor',
+  'openEditableCopy',
+  'copyCurl',
+  'copyBody',
+  'saveFixture',
+  'resend',
+  'goToHandler',
+];
 
 /** webview → host */
 export type WebviewMessage =
@@ -348,7 +355,16 @@ function isAttempts(x: unknown): x is AttemptsView {
     isObject(x) &&
     isString(x.deliveryId) &&
     Array.isArray(x.rows) &&
-    x.rows.every((r) => isObject(r) && isString(r.eventId) && typeof r.attempt === 'number' && isString(r.receivedAt) && isString(r.since) && typeof r.status === 'number' && typeof r.current === 'boolean')
+    x.rows.every(
+      (r) =>
+        isObject(r) &&
+        isString(r.eventId) &&
+        typeof r.attempt === 'number' &&
+        isString(r.receivedAt) &&
+        isString(r.since) &&
+        typeof r.status === 'number' &&
+        typeof r.current === 'boolean',
+    )
   );
 }
 
@@ -408,6 +424,8 @@ export function toUiState(x: unknown): DetailUiState {
   if (!isObject(x)) {
     return { collapsed: [] };
   }
-  const collapsed = Array.isArray(x.collapsed) ? x.collapsed.filter((s): s is string => isString(s) && (SECTION_IDS as readonly string[]).includes(s)) : [];
+  const collapsed = Array.isArray(x.collapsed)
+    ? x.collapsed.filter((s): s is string => isString(s) && (SECTION_IDS as readonly string[]).includes(s))
+    : [];
   return isEventId(x.eventId) ? { eventId: x.eventId, collapsed } : { collapsed };
 }

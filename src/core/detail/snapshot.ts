@@ -11,7 +11,16 @@ import { displayLine, revealControls, truncateText } from './displayText';
 import { hexRows } from './hexDump';
 import { parseJsonTree, prettyJson } from './json';
 import { PROTOCOL_VERSION } from './protocol';
-import type { BodyContent, BodyView, DeliveryView, DetailSnapshot, DisplayPair, JsonNode, OverviewView, VerificationView } from './protocol';
+import type {
+  BodyContent,
+  BodyView,
+  DeliveryView,
+  DetailSnapshot,
+  DisplayPair,
+  JsonNode,
+  OverviewView,
+  VerificationView,
+} from './protocol';
 
 /** Every bound the snapshot respects, so a huge or hostile request still gives a small message. */
 export interface DetailLimits {
@@ -95,7 +104,12 @@ export function readVerification(event: CapturedEvent, wording?: KnobWording): V
     ...(str(v.provider) && v.provider ? { provider: line(v.provider, 200) } : {}),
   };
   const knob = v.knob === undefined || isKnob(v.knob) ? v.knob : undefined;
-  const hint = wording ? verdictHint({ status: v.status, knob, provider: str(v.provider) ? v.provider : undefined, hint: str(v.hint) ? v.hint : undefined }, wording) : v.hint;
+  const hint = wording
+    ? verdictHint(
+        { status: v.status, knob, provider: str(v.provider) ? v.provider : undefined, hint: str(v.hint) ? v.hint : undefined },
+        wording,
+      )
+    : v.hint;
   return str(hint) && hint ? { ...view, hint: line(hint, 2000) } : view;
 }
 
@@ -195,7 +209,14 @@ export async function buildDetailSnapshot(event: CapturedEvent, body: Uint8Array
       ? {
           attempts: {
             deliveryId: line(event.deliveryId, 200),
-            rows: options.attempts.map((a) => ({ eventId: a.id, attempt: a.attempt, receivedAt: a.receivedAt, since: a.since, status: a.status, current: a.current })),
+            rows: options.attempts.map((a) => ({
+              eventId: a.id,
+              attempt: a.attempt,
+              receivedAt: a.receivedAt,
+              since: a.since,
+              status: a.status,
+              current: a.current,
+            })),
           },
         }
       : {}),
@@ -204,7 +225,12 @@ export async function buildDetailSnapshot(event: CapturedEvent, body: Uint8Array
 }
 
 /** The body part of a snapshot: decoded when compressed, bounded by `limits`. */
-export async function buildBodyView(event: CapturedEvent, body: Uint8Array, limits: DetailLimits = DEFAULT_DETAIL_LIMITS, wording?: KnobWording): Promise<BodyView> {
+export async function buildBodyView(
+  event: CapturedEvent,
+  body: Uint8Array,
+  limits: DetailLimits = DEFAULT_DETAIL_LIMITS,
+  wording?: KnobWording,
+): Promise<BodyView> {
   const contentTypeRaw = headerValue(event, 'content-type');
   const contentType = contentTypeRaw === undefined ? undefined : line(contentTypeRaw, 500);
   const base = { ...(contentType !== undefined ? { contentType } : {}), storedSize: body.length };
@@ -228,11 +254,17 @@ export async function buildBodyView(event: CapturedEvent, body: Uint8Array, limi
 
   // Decode no more than any view needs: a gzip bomb costs at most this much memory.
   const need = Math.max(limits.previewBytes, limits.jsonTreeMaxBytes, limits.formMaxBytes, limits.hexPreviewBytes) + 1;
-  const decoded = await decodeForDisplay(Buffer.from(body.buffer, body.byteOffset, body.byteLength), headerValue(event, 'content-encoding'), need);
+  const decoded = await decodeForDisplay(
+    Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    headerValue(event, 'content-encoding'),
+    need,
+  );
   const bytes = decoded.bytes;
   const notes: string[] = [];
   if (decoded.decodedFrom) {
-    notes.push(`Decompressed from ${line(decoded.decodedFrom, 100)} (${formatBytes(body.length)} as received) for display; copies and fixtures keep the bytes as received.`);
+    notes.push(
+      `Decompressed from ${line(decoded.decodedFrom, 100)} (${formatBytes(body.length)} as received) for display; copies and fixtures keep the bytes as received.`,
+    );
   }
   if (decoded.error) {
     notes.push(line(decoded.error, 500));
@@ -240,7 +272,15 @@ export async function buildBodyView(event: CapturedEvent, body: Uint8Array, limi
   const partial = decoded.truncated || bytes.length >= need;
   const format = detectFormat(bytes, contentTypeRaw);
   const charset = parseMediaType(contentTypeRaw)?.charset;
-  const { content, truncated, label } = bodyContent(format, bytes, charset, partial, declaredFormat(contentTypeRaw) === format, limits, notes);
+  const { content, truncated, label } = bodyContent(
+    format,
+    bytes,
+    charset,
+    partial,
+    declaredFormat(contentTypeRaw) === format,
+    limits,
+    notes,
+  );
   return {
     ...base,
     formatLabel: label,
@@ -281,7 +321,9 @@ function bodyContent(
       const max = limits.hexPreviewBytes;
       const truncated = bytes.length > max || partial;
       if (truncated) {
-        notes.push(`Showing the first ${formatBytes(Math.min(max, bytes.length))} as hex. Open the body in an editor for a longer hex dump.`);
+        notes.push(
+          `Showing the first ${formatBytes(Math.min(max, bytes.length))} as hex. Open the body in an editor for a longer hex dump.`,
+        );
       }
       return { content: { kind: 'hex', rows: hexRows(bytes, max) }, truncated, label };
     }

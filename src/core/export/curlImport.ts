@@ -59,7 +59,10 @@ export async function parseCurlCommands(binary: string, ctx: TextImportContext):
   for (const command of splitShellCommands(binary)) {
     const words = [...command.words];
     // A copied prompt (`$ curl …`) and variable assignments before the program (`LC_ALL=C curl …`).
-    while (words.length > 1 && (/^[$%]$/.test(words[0]!.toString('latin1')) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!.toString('latin1')))) {
+    while (
+      words.length > 1 &&
+      (/^[$%]$/.test(words[0]!.toString('latin1')) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!.toString('latin1')))
+    ) {
       words.shift();
     }
     const program = words[0]?.toString('utf8') ?? '';
@@ -87,7 +90,18 @@ async function curlRequest(command: ShellCommand, ctx: TextImportContext, warn: 
   if (command.problem) {
     throw new Skip(`${command.problem}.`);
   }
-  const state: CurlState = { head: false, get: false, urls: [], custom: [], data: [], hasData: false, json: false, globoff: false, pathAsIs: false, tooLarge: false };
+  const state: CurlState = {
+    head: false,
+    get: false,
+    urls: [],
+    custom: [],
+    data: [],
+    hasData: false,
+    json: false,
+    globoff: false,
+    pathAsIs: false,
+    tooLarge: false,
+  };
   const args = command.words;
   for (let k = 0; k < args.length; k++) {
     const raw = args[k]!;
@@ -126,7 +140,14 @@ async function curlRequest(command: ShellCommand, ctx: TextImportContext, warn: 
   return buildRequest(state, ctx, warn);
 }
 
-async function applyOption(long: string, shown: string, value: (() => Buffer) | undefined, state: CurlState, ctx: TextImportContext, warn: (w: string) => void): Promise<void> {
+async function applyOption(
+  long: string,
+  shown: string,
+  value: (() => Buffer) | undefined,
+  state: CurlState,
+  ctx: TextImportContext,
+  warn: (w: string) => void,
+): Promise<void> {
   if (IGNORED_FLAGS.has(long)) {
     if (long === 'globoff') {
       state.globoff = true;
@@ -230,7 +251,10 @@ async function applyOption(long: string, shown: string, value: (() => Buffer) | 
     case 'data-ascii': {
       const content = at ? await fromFile(bytes.subarray(1)) : bytes;
       // curl drops carriage returns and newlines from a file read by --data.
-      state.data.push({ bytes: at && content ? Buffer.from(content.filter((b) => b !== 0x0d && b !== 0x0a)) : (content ?? Buffer.alloc(0)), json: false });
+      state.data.push({
+        bytes: at && content ? Buffer.from(content.filter((b) => b !== 0x0d && b !== 0x0a)) : (content ?? Buffer.alloc(0)),
+        json: false,
+      });
       return;
     }
     case 'data-binary':
@@ -273,7 +297,15 @@ async function urlencodeData(arg: Buffer, fromFile: (ref: Buffer) => Promise<Buf
 function formEncode(bytes: Buffer): Buffer {
   let out = '';
   for (const b of bytes) {
-    if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e) {
+    if (
+      (b >= 0x30 && b <= 0x39) ||
+      (b >= 0x41 && b <= 0x5a) ||
+      (b >= 0x61 && b <= 0x7a) ||
+      b === 0x2d ||
+      b === 0x2e ||
+      b === 0x5f ||
+      b === 0x7e
+    ) {
       out += String.fromCharCode(b);
     } else if (b === 0x20) {
       out += '+';

@@ -203,7 +203,18 @@ export const REQUEST_OPTIONS: Readonly<Record<string, boolean>> = {
   cookie: true,
 };
 
-const REFUSED_VALUE = new Set(['form', 'form-string', 'upload-file', 'range', 'time-cond', 'config', 'netrc-file', 'aws-sigv4', 'oauth2-bearer', 'request-target']);
+const REFUSED_VALUE = new Set([
+  'form',
+  'form-string',
+  'upload-file',
+  'range',
+  'time-cond',
+  'config',
+  'netrc-file',
+  'aws-sigv4',
+  'oauth2-bearer',
+  'request-target',
+]);
 
 export function takesValue(long: string): boolean {
   return REQUEST_OPTIONS[long] === true || IGNORED_WITH_VALUE.has(long) || REFUSED_VALUE.has(long);

@@ -99,7 +99,10 @@ function commentText(s: string): string {
 }
 
 /** The `.http` text for the events (in the order given; callers pass oldest first). */
-export function httpFileText(items: ReadonlyArray<{ readonly event: CapturedEvent; readonly body: Uint8Array }>, options: HttpFileOptions): HttpFileResult {
+export function httpFileText(
+  items: ReadonlyArray<{ readonly event: CapturedEvent; readonly body: Uint8Array }>,
+  options: HttpFileOptions,
+): HttpFileResult {
   const blocks: string[] = [];
   const bodyFiles: Array<{ name: string; bytes: Uint8Array }> = [];
   items.forEach(({ event, body }, index) => {

@@ -112,7 +112,9 @@ export async function parseHttpRequests(text: string, ctx: TextImportContext): P
   const warnings: string[] = [];
   const resolve = (name: string, depth: number): string | undefined => {
     const raw = variables.get(name);
-    return raw === undefined || depth > 10 ? raw : raw.replace(VARIABLE_REFERENCE, (whole, inner: string) => resolve(inner, depth + 1) ?? whole);
+    return raw === undefined || depth > 10
+      ? raw
+      : raw.replace(VARIABLE_REFERENCE, (whole, inner: string) => resolve(inner, depth + 1) ?? whole);
   };
   for (const [index, block] of blocks.entries()) {
     const label = `Request ${index + 1} (line ${block.line})`;
@@ -129,7 +131,9 @@ export async function parseHttpRequests(text: string, ctx: TextImportContext): P
     try {
       const request = await httpRequest(block, ctx, substitute, warn);
       if (unresolved.size > 0) {
-        warn(`${[...unresolved].map((n) => `{{${n}}}`).join(', ')} ${unresolved.size === 1 ? 'is a REST Client variable' : 'are REST Client variables'} this file does not define; imported as written.`);
+        warn(
+          `${[...unresolved].map((n) => `{{${n}}}`).join(', ')} ${unresolved.size === 1 ? 'is a REST Client variable' : 'are REST Client variables'} this file does not define; imported as written.`,
+        );
       }
       requests.push(request);
     } catch (err) {
@@ -139,7 +143,12 @@ export async function parseHttpRequests(text: string, ctx: TextImportContext): P
   return { requests, warnings, found: blocks.length };
 }
 
-async function httpRequest(block: Block, ctx: TextImportContext, substitute: (s: string) => string, warn: (w: string) => void): Promise<TextRequest> {
+async function httpRequest(
+  block: Block,
+  ctx: TextImportContext,
+  substitute: (s: string) => string,
+  warn: (w: string) => void,
+): Promise<TextRequest> {
   const lines = block.lines;
   let requestLine = substitute(lines[0]!).trim();
   let k = 1;
@@ -185,12 +194,21 @@ async function httpRequest(block: Block, ctx: TextImportContext, substitute: (s:
   };
 }
 
-async function httpBody(lines: readonly string[], contentType: string, ctx: TextImportContext, substitute: (s: string) => string, warn: (w: string) => void): Promise<Buffer | 'too-large'> {
+async function httpBody(
+  lines: readonly string[],
+  contentType: string,
+  ctx: TextImportContext,
+  substitute: (s: string) => string,
+  warn: (w: string) => void,
+): Promise<Buffer | 'too-large'> {
   const references = lines.map((l) => FILE_REFERENCE.exec(l));
   if (references.every((r) => r === null)) {
     const text = lines.map(substitute);
     if (contentType.includes('x-www-form-urlencoded')) {
-      return Buffer.from(text.reduce((all, l, i) => all + (i === 0 || l.startsWith('&') ? '' : '\n') + l, ''), 'utf8');
+      return Buffer.from(
+        text.reduce((all, l, i) => all + (i === 0 || l.startsWith('&') ? '' : '\n') + l, ''),
+        'utf8',
+      );
     }
     return Buffer.from(text.join('\n') + (contentType.includes('x-ndjson') ? '\n' : ''), 'utf8');
   }

@@ -93,7 +93,9 @@ export async function parseImport(input: string | Uint8Array, options: ImportOpt
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new ImportError(`The file is not valid JSON (${(err as Error).message}). Choose a .har file or a fixture .json saved by Webhook Inspector.`);
+    throw new ImportError(
+      `The file is not valid JSON (${(err as Error).message}). Choose a .har file or a fixture .json saved by Webhook Inspector.`,
+    );
   }
   if (isObject(doc) && 'log' in doc) {
     return parseHar(doc.log, options);
@@ -120,7 +122,11 @@ export function detectFormat(text: string, fileName?: string): 'json' | 'http' |
     return 'json';
   }
   const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== '' && !/^\s*(#|\/\/)/.test(l));
-  const firstWord = firstLine?.trim().replace(/^[$%]\s+/, '').split(/\s/, 1)[0] ?? '';
+  const firstWord =
+    firstLine
+      ?.trim()
+      .replace(/^[$%]\s+/, '')
+      .split(/\s/, 1)[0] ?? '';
   if (isCurlProgram(firstWord.replace(/^['"]|['"]$/g, ''))) {
     return 'curl';
   }
@@ -146,7 +152,9 @@ function textResult(format: 'http' | 'curl', parsed: TextImport, options: Import
     );
   }
   if (parsed.requests.length === 0) {
-    throw new ImportError(`No request of ${what} could be imported. ${parsed.warnings.find((w) => w.includes('skipped')) ?? parsed.warnings[0] ?? ''}`.trim());
+    throw new ImportError(
+      `No request of ${what} could be imported. ${parsed.warnings.find((w) => w.includes('skipped')) ?? parsed.warnings[0] ?? ''}`.trim(),
+    );
   }
   const now = (options.now?.() ?? new Date()).toISOString();
   const warnings = [...parsed.warnings];
@@ -270,7 +278,9 @@ function harRequest(entry: unknown, options: ImportOptions, warnings: string[], 
       declared = base64 ? Math.floor((text.replace(/[\s=]/g, '').length * 3) / 4) : Buffer.byteLength(text, 'utf8');
       if (declared > options.maxBodyBytes) {
         rejected = 'body-too-large';
-        warnings.push(`Entry ${n}: the body (${declared} bytes) is over the limit of ${options.maxBodyBytes} bytes; the event was imported without it.`);
+        warnings.push(
+          `Entry ${n}: the body (${declared} bytes) is over the limit of ${options.maxBodyBytes} bytes; the event was imported without it.`,
+        );
       } else {
         body = Buffer.from(text, base64 ? 'base64' : 'utf8');
         declared = body.length;
@@ -323,7 +333,10 @@ async function parseFixture(meta: Record<string, unknown>, options: ImportOption
   if (!method || !TOKEN.test(method) || url === undefined) {
     throw new ImportError('The fixture has no valid "method" and "url".');
   }
-  if (!Array.isArray(meta.headers) || !meta.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string')) {
+  if (
+    !Array.isArray(meta.headers) ||
+    !meta.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string')
+  ) {
     throw new ImportError('The fixture\'s "headers" must be a list of [name, value] pairs.');
   }
   const warnings: string[] = [];
@@ -339,10 +352,12 @@ async function parseFixture(meta: Record<string, unknown>, options: ImportOption
   let rejected = str(meta.rejected);
   if (bodyFile) {
     if (/[/\\]/.test(bodyFile) || bodyFile === '.' || bodyFile === '..') {
-      throw new ImportError(`The fixture's "bodyFile" must be a file name beside the metadata file, not a path (${JSON.stringify(bodyFile.slice(0, 80))}).`);
+      throw new ImportError(
+        `The fixture's "bodyFile" must be a file name beside the metadata file, not a path (${JSON.stringify(bodyFile.slice(0, 80))}).`,
+      );
     }
     if (!options.readBodyFile) {
-      throw new ImportError('The fixture\'s body file cannot be read here.');
+      throw new ImportError("The fixture's body file cannot be read here.");
     }
     let read: Buffer | 'too-large';
     try {
@@ -356,7 +371,9 @@ async function parseFixture(meta: Record<string, unknown>, options: ImportOption
     } else {
       const sha = str(meta.bodySha256);
       if (sha && createHash('sha256').update(read).digest('hex') !== sha.toLowerCase()) {
-        throw new ImportError(`The body file ${bodyFile} does not match the fixture's bodySha256: it was changed or belongs to another fixture.`);
+        throw new ImportError(
+          `The body file ${bodyFile} does not match the fixture's bodySha256: it was changed or belongs to another fixture.`,
+        );
       }
       body = read;
     }
@@ -404,7 +421,8 @@ interface DraftParts {
 
 /** The draft to append; provider and event type from the file, else classified as the receiver does. */
 function draftOf(p: DraftParts): ImportedRequest['draft'] {
-  const classified = p.provider || p.eventType ? { provider: p.provider, eventType: p.eventType } : classify(p.headers, p.body ?? Buffer.alloc(0));
+  const classified =
+    p.provider || p.eventType ? { provider: p.provider, eventType: p.eventType } : classify(p.headers, p.body ?? Buffer.alloc(0));
   return {
     receivedAt: p.receivedAt,
     method: p.method,

@@ -78,7 +78,11 @@ export function headerProblem(name: string, value: string): string | undefined {
 }
 
 /** A request's body as kept: the bytes, or nothing and `rejected` when over the limit. */
-export function limitBody(body: Buffer | 'too-large' | undefined, ctx: TextImportContext, warn: (w: string) => void): Pick<TextRequest, 'body' | 'rejected' | 'rejectedSize'> {
+export function limitBody(
+  body: Buffer | 'too-large' | undefined,
+  ctx: TextImportContext,
+  warn: (w: string) => void,
+): Pick<TextRequest, 'body' | 'rejected' | 'rejectedSize'> {
   if (body === 'too-large') {
     warn(`the body file is over the limit of ${ctx.maxBodyBytes} bytes; the event was imported without it.`);
     return { body: undefined, rejected: 'body-too-large' };

@@ -22,7 +22,9 @@ export interface ShellCommand {
 
 /** The bytes of a file (or the UTF-8 encoding of a string) as a binary string: char code = byte. */
 export function binaryString(input: string | Uint8Array): string {
-  return (typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength)).toString('latin1');
+  return (typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength)).toString(
+    'latin1',
+  );
 }
 
 /** Characters after `$` that make it an expansion rather than a literal dollar sign. */

@@ -59,7 +59,8 @@ export async function attemptDelivery(request: OutgoingRequest, o: AttemptOption
       ...(o.state ? { state: o.state } : {}),
     };
   } catch (err) {
-    const e = err instanceof DeliveryError ? err : new DeliveryError(`The request failed: ${(err as Error).message}`, 'ERROR', { cause: err });
+    const e =
+      err instanceof DeliveryError ? err : new DeliveryError(`The request failed: ${(err as Error).message}`, 'ERROR', { cause: err });
     return {
       ...base,
       durationMs: Math.max(0, o.now().getTime() - started.getTime()),

@@ -37,7 +37,10 @@ export class DeliveryLog {
   private readonly maxPerEvent: number;
   private readonly logger: Logger;
 
-  constructor(private readonly store: DeliveryStore, options: DeliveryLogOptions = {}) {
+  constructor(
+    private readonly store: DeliveryStore,
+    options: DeliveryLogOptions = {},
+  ) {
     this.maxPerEvent = Math.max(1, options.maxPerEvent ?? 50);
     this.logger = options.logger ?? nullLogger;
   }

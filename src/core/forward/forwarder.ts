@@ -224,12 +224,16 @@ export class Forwarder extends Disposable {
     const onShutdown = () => timeout.abort(new DeliveryError('The forwarder was stopped.', 'ABORTED'));
     this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
     const onHangUp = () => timeout.abort(new DeliveryError('The sender hung up before the handler answered.', 'ABORTED'));
-    if (req.signal?.aborted) onHangUp();
+    if (req.signal?.aborted) {
+      onHangUp();
+    }
     req.signal?.addEventListener('abort', onHangUp, { once: true });
     let hold!: () => void;
     const held = new Promise<'held'>((resolve) => (hold = () => resolve('held')));
     void this.sleep(timeoutMs, cancelTimer.signal).then(() => {
-      if (cancelTimer.signal.aborted) return;
+      if (cancelTimer.signal.aborted) {
+        return;
+      }
       if (this.options.noTimeout?.()) {
         // Debugging: the provider gets its answer now, the handler keeps the request as long as it likes.
         req.signal?.removeEventListener('abort', onHangUp);
@@ -238,9 +242,17 @@ export class Forwarder extends Disposable {
         hold();
         return;
       }
-      timeout.abort(new DeliveryError(`The handler did not answer within ${timeoutMs / 1000} s (proxy mode); the sender got 504.`, 'TIMEOUT'));
+      timeout.abort(
+        new DeliveryError(`The handler did not answer within ${timeoutMs / 1000} s (proxy mode); the sender got 504.`, 'TIMEOUT'),
+      );
     });
-    const source = { id: req.id, method: req.method, url: req.url, headers: req.headers, receivedAt: req.receivedAt ?? this.now().toISOString() };
+    const source = {
+      id: req.id,
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      receivedAt: req.receivedAt ?? this.now().toISOString(),
+    };
     const attempt = this.attempt(source, req.body, target, 1, 'proxy', timeout.signal).finally(() => {
       cancelTimer.abort();
       this.shutdown.signal.removeEventListener('abort', onShutdown);
@@ -248,7 +260,9 @@ export class Forwarder extends Disposable {
     });
     const first = await Promise.race([attempt, held]);
     if (first === 'held') {
-      this.logger.info(`Forward: ${req.id} → ${target}: still waiting on the handler after ${timeoutMs / 1000} s (debugging: no timeout); the sender got the receiver's 2xx.`);
+      this.logger.info(
+        `Forward: ${req.id} → ${target}: still waiting on the handler after ${timeoutMs / 1000} s (debugging: no timeout); the sender got the receiver's 2xx.`,
+      );
       void attempt.then((d) => this.settleHeld(req.id, target, d, rest));
       // What the receiver answers in hold mode.
       return { status: 200, body: JSON.stringify({ ok: true, id: req.id }), contentType: 'application/json; charset=utf-8' };
@@ -271,7 +285,9 @@ export class Forwarder extends Disposable {
     this.setState(id, target, state, 1, delivery);
     if (entry?.event) {
       void this.log.append(id, delivery);
-      for (const t of rest) this.enqueue({ event: entry.event, target: t });
+      for (const t of rest) {
+        this.enqueue({ event: entry.event, target: t });
+      }
     } else {
       this.proxied.set(id, { deliveries: [delivery], rest });
       trim(this.proxied);
@@ -352,40 +368,62 @@ export class Forwarder extends Disposable {
       if (!retry) {
         this.setState(event.id, target, state, attempt, delivery);
         if (!ok) {
-          this.logger.warn(`Forward: ${event.method} ${event.url} (${event.id}) → ${delivery.target} failed after ${attempt} attempt(s): ${delivery.error ?? `status ${delivery.status}`}`);
+          this.logger.warn(
+            `Forward: ${event.method} ${event.url} (${event.id}) → ${delivery.target} failed after ${attempt} attempt(s): ${delivery.error ?? `status ${delivery.status}`}`,
+          );
         }
         return;
       }
-      const delay = Math.min(this.options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs, retryAfterMs(delivery) ?? backoffDelay(attempt, this.options.backoff, this.options.random));
+      const delay = Math.min(
+        this.options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs,
+        retryAfterMs(delivery) ?? backoffDelay(attempt, this.options.backoff, this.options.random),
+      );
       this.setState(event.id, target, 'retrying', attempt, delivery, delay);
-      this.logger.info(`Forward: ${event.id} → ${delivery.target}: ${delivery.error ?? `status ${delivery.status}`}; retry ${attempt + 1}/${max} in ${delay} ms.`);
+      this.logger.info(
+        `Forward: ${event.id} → ${delivery.target}: ${delivery.error ?? `status ${delivery.status}`}; retry ${attempt + 1}/${max} in ${delay} ms.`,
+      );
       await this.sleep(delay, this.shutdown.signal);
     }
   }
 
   /** One attempt; target problems (bad URL, refused host, loop) become a failed delivery, not a throw. */
-  private async attempt(event: ResendSource, body: Uint8Array, target: string, attempt: number, kind: DeliveryKind, signal: AbortSignal): Promise<Delivery> {
+  private async attempt(
+    event: ResendSource,
+    body: Uint8Array,
+    target: string,
+    attempt: number,
+    kind: DeliveryKind,
+    signal: AbortSignal,
+  ): Promise<Delivery> {
     const started = this.now();
     try {
       const url = parseTarget(target);
       if (this.options.isSelf?.(url)) {
-        throw new TargetError(`The target ${url.host} is this receiver itself: forwarding there would loop. Change the target.`, 'INVALID_TARGET');
+        throw new TargetError(
+          `The target ${url.host} is this receiver itself: forwarding there would loop. Change the target.`,
+          'INVALID_TARGET',
+        );
       }
       const host = url.hostname.toLowerCase();
       if (this.refusedHosts.has(host)) {
-        throw new TargetError(`Forwarding to ${host} was not confirmed; change the target or forward again to be asked again.`, 'REFUSED_HOST');
+        throw new TargetError(
+          `Forwarding to ${host} was not confirmed; change the target or forward again to be asked again.`,
+          'REFUSED_HOST',
+        );
       }
       try {
         await this.options.guard.check(url);
       } catch (err) {
-        if (err instanceof TargetError && err.code === 'REFUSED_HOST') this.refusedHosts.add(host);
+        if (err instanceof TargetError && err.code === 'REFUSED_HOST') {
+          this.refusedHosts.add(host);
+        }
         throw err;
       }
       const configured = this.options.signing;
       const signing =
         typeof configured === 'function'
           ? await configured(event, detectProvider(signedRequestOf(event.method, event.url, event.headers, body)))
-          : configured ?? {};
+          : (configured ?? {});
       const prepared = prepareRequest(event, body, url, { ...signing, now: this.now() });
       return await attemptDelivery(prepared.request, {
         transport: this.transport,
@@ -399,7 +437,7 @@ export class Forwarder extends Disposable {
         ...(this.options.newId ? { newId: this.options.newId } : {}),
       });
     } catch (err) {
-      const code = err instanceof TargetError ? err.code : (err as { code?: string }).code ?? 'ERROR';
+      const code = err instanceof TargetError ? err.code : ((err as { code?: string }).code ?? 'ERROR');
       return {
         id: (this.options.newId ?? newDeliveryId)(),
         kind,
@@ -440,14 +478,18 @@ export class Forwarder extends Disposable {
 function trim<K, V>(map: Map<K, V>): void {
   while (map.size > MAX_TRACKED) {
     const first = map.keys().next();
-    if (first.done) return;
+    if (first.done) {
+      return;
+    }
     map.delete(first.value);
   }
 }
 
 /** `Retry-After: <seconds>` on a 429 or 503, in ms. */
 function retryAfterMs(d: Delivery): number | undefined {
-  if (d.status !== 429 && d.status !== 503) return undefined;
+  if (d.status !== 429 && d.status !== 503) {
+    return undefined;
+  }
   const v = d.headers.find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
   return v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) * 1000 : undefined;
 }
@@ -461,7 +503,10 @@ export function replyFor(d: Delivery): ReplySpec {
     const timeout = d.errorCode === 'TIMEOUT';
     return {
       status: timeout ? 504 : 502,
-      body: JSON.stringify({ error: timeout ? 'handler_timeout' : 'handler_unreachable', message: d.error ?? 'The handler did not answer.' }),
+      body: JSON.stringify({
+        error: timeout ? 'handler_timeout' : 'handler_unreachable',
+        message: d.error ?? 'The handler did not answer.',
+      }),
       contentType: 'application/json; charset=utf-8',
     };
   }
@@ -469,8 +514,11 @@ export function replyFor(d: Delivery): ReplySpec {
   let contentType: string | undefined;
   for (const [k, v] of forwardableHeaders(d.headers)) {
     const lower = k.toLowerCase();
-    if (lower === 'content-type') contentType = v;
-    else if (!OWN.has(lower)) headers[lower] = v;
+    if (lower === 'content-type') {
+      contentType = v;
+    } else if (!OWN.has(lower)) {
+      headers[lower] = v;
+    }
   }
   const body = d.bodyEncoding === 'base64' ? Buffer.from(d.body, 'base64') : d.body;
   return { status: d.status, body, ...(contentType ? { contentType } : {}), headers };

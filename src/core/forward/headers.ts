@@ -35,7 +35,10 @@ export function forwardableHeaders(headers: ReadonlyArray<readonly [string, stri
  * Sets headers in a pair list: an existing header keeps its position and spelling and gets the new
  * value (further duplicates are removed); a new one is appended.
  */
-export function replaceHeaders(headers: ReadonlyArray<readonly [string, string]>, set: Readonly<Record<string, string>>): Array<[string, string]> {
+export function replaceHeaders(
+  headers: ReadonlyArray<readonly [string, string]>,
+  set: Readonly<Record<string, string>>,
+): Array<[string, string]> {
   const wanted = new Map(Object.entries(set).map(([k, v]) => [k.toLowerCase(), v] as const));
   const seen = new Set<string>();
   const out: Array<[string, string]> = [];

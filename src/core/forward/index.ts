@@ -9,7 +9,17 @@ export type { HostGuardOptions } from './target';
 export { DEFAULT_TARGET, HostGuard, TargetError, isLoopbackHost, loopbackOnlyGuard, parseTarget, targetPath } from './target';
 export type { HttpTransport, HttpTransportOptions } from './transport';
 export { DEFAULT_KEEP_ALIVE_IDLE_MS, createHttpTransport, httpTransport } from './transport';
-export type { PreflightCode, PreflightOptions, PreflightResult, PreflightWarning, PreparedRequest, ResendSource, ResignMode, ResignPlan, SigningOptions } from './prepare';
+export type {
+  PreflightCode,
+  PreflightOptions,
+  PreflightResult,
+  PreflightWarning,
+  PreparedRequest,
+  ResendSource,
+  ResignMode,
+  ResignPlan,
+  SigningOptions,
+} from './prepare';
 export { ResendError, preflight, prepareRequest, resignPlan } from './prepare';
 export type { DeliveryLogOptions, DeliveryStore } from './deliveryLog';
 export { DeliveryLog, deliveriesOf } from './deliveryLog';

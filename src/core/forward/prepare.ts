@@ -27,7 +27,8 @@ export interface SigningOptions {
 }
 
 /** The parts of an event a resend reads. Never its host: the target alone decides where a request goes. */
-export type ResendSource = Pick<CapturedEvent, 'id' | 'method' | 'url' | 'headers'> & Partial<Pick<CapturedEvent, 'receivedAt' | 'rejected'>>;
+export type ResendSource = Pick<CapturedEvent, 'id' | 'method' | 'url' | 'headers'> &
+  Partial<Pick<CapturedEvent, 'receivedAt' | 'rejected'>>;
 
 export interface PreparedRequest {
   readonly request: OutgoingRequest;
@@ -39,7 +40,10 @@ export interface PreparedRequest {
 
 /** A resend that cannot go out as asked (no body kept, re-signing impossible with `resign: 'always'`). */
 export class ResendError extends Error {
-  constructor(message: string, readonly code: 'NO_BODY' | 'CANNOT_RESIGN') {
+  constructor(
+    message: string,
+    readonly code: 'NO_BODY' | 'CANNOT_RESIGN',
+  ) {
     super(message);
     this.name = 'ResendError';
   }
@@ -55,10 +59,29 @@ const ID_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** Providers whose signature carries a timestamp that receivers check (used when no secret lets us verify). */
-const TIMESTAMPED = new Set(['stripe', 'slack', 'standard-webhooks', 'svix', 'clerk', 'resend', 'gitlab', 'calendly', 'zoom', 'twitch', 'paddle', 'square', 'hubspot']);
+const TIMESTAMPED = new Set([
+  'stripe',
+  'slack',
+  'standard-webhooks',
+  'svix',
+  'clerk',
+  'resend',
+  'gitlab',
+  'calendly',
+  'zoom',
+  'twitch',
+  'paddle',
+  'square',
+  'hubspot',
+]);
 const DEFAULT_TOLERANCE_S = 300;
 
-export function signedRequestOf(method: string, url: string, headers: ReadonlyArray<readonly [string, string]>, body: Uint8Array): SignedRequest {
+export function signedRequestOf(
+  method: string,
+  url: string,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: Uint8Array,
+): SignedRequest {
   return { method, url, headers: headerRecord(headers), body };
 }
 
@@ -70,9 +93,16 @@ export interface ResignPlan {
   readonly reason?: string;
 }
 
-export function resignPlan(headers: ReadonlyArray<readonly [string, string]>, body: Uint8Array, method: string, url: string, opts: SigningOptions): ResignPlan {
+export function resignPlan(
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: Uint8Array,
+  method: string,
+  url: string,
+  opts: SigningOptions,
+): ResignPlan {
   const mode = opts.resign ?? 'auto';
-  const provider = opts.provider ?? detectProvider(signedRequestOf(method, url, headers, body)) ?? (opts.generic ? 'generic-hmac' : undefined);
+  const provider =
+    opts.provider ?? detectProvider(signedRequestOf(method, url, headers, body)) ?? (opts.generic ? 'generic-hmac' : undefined);
   const info = provider ? providers.find((p) => p.id === provider) : undefined;
   const canSign = !!info?.canSign;
   const hasSecret = (opts.secrets ?? []).some((s) => s.trim() !== '');
@@ -80,7 +110,12 @@ export function resignPlan(headers: ReadonlyArray<readonly [string, string]>, bo
     return { provider, canSign, resign: false };
   }
   if (!provider) {
-    return { provider, canSign, resign: false, reason: 'No webhook provider was recognised in the headers, so there is no signature to renew.' };
+    return {
+      provider,
+      canSign,
+      resign: false,
+      reason: 'No webhook provider was recognised in the headers, so there is no signature to renew.',
+    };
   }
   if (!info) {
     return { provider, canSign, resign: false, reason: `"${provider}" is not a provider the inspector knows.` };
@@ -89,7 +124,12 @@ export function resignPlan(headers: ReadonlyArray<readonly [string, string]>, bo
     return { provider, canSign, resign: false, reason: `${info.name} requests cannot be re-signed (verify-only scheme).` };
   }
   if (!hasSecret) {
-    return { provider, canSign, resign: false, reason: `No ${info.name} signing secret is set, so the request cannot be re-signed. Set the secret to re-sign.` };
+    return {
+      provider,
+      canSign,
+      resign: false,
+      reason: `No ${info.name} signing secret is set, so the request cannot be re-signed. Set the secret to re-sign.`,
+    };
   }
   return { provider, canSign, resign: true };
 }
@@ -104,7 +144,12 @@ export function prepareRequest(source: ResendSource, body: Uint8Array, target: U
 }
 
 /** `prepareRequest`, plus the re-signing plan it followed (the preflight reads it instead of detecting the provider again). */
-function prepare(source: ResendSource, body: Uint8Array, target: URL, opts: SigningOptions & { now: Date }): { prepared: PreparedRequest; plan: ResignPlan } {
+function prepare(
+  source: ResendSource,
+  body: Uint8Array,
+  target: URL,
+  opts: SigningOptions & { now: Date },
+): { prepared: PreparedRequest; plan: ResignPlan } {
   const path = targetPath(target, source.url);
   const url = displayUrl(target, path);
   const plan = resignPlan(source.headers, body, source.method, url, opts);
@@ -117,12 +162,20 @@ function prepare(source: ResendSource, body: Uint8Array, target: URL, opts: Sign
     const secret = signingSecret(source, body, plan.provider, opts);
     const idHeader = (opts.freshId ?? true) ? ID_HEADERS[plan.provider] : undefined;
     const signInput = signedRequestOf(source.method, url, idHeader ? headers.filter(([k]) => k.toLowerCase() !== idHeader) : headers, body);
-    const fresh = signRequest(signInput, { provider: plan.provider, secret, now: opts.now, ...(opts.generic ? { generic: opts.generic } : {}) });
+    const fresh = signRequest(signInput, {
+      provider: plan.provider,
+      secret,
+      now: opts.now,
+      ...(opts.generic ? { generic: opts.generic } : {}),
+    });
     headers = replaceHeaders(headers, fresh);
     resigned = true;
   }
   const out: Array<[string, string]> = [['Host', target.host], ...headers, ['Content-Length', String(body.byteLength)]];
-  return { prepared: { request: { method: source.method, origin: target, path, headers: out, body }, url, provider: plan.provider, resigned }, plan };
+  return {
+    prepared: { request: { method: source.method, origin: target, path, headers: out, body }, url, provider: plan.provider, resigned },
+    plan,
+  };
 }
 
 function signingSecret(source: ResendSource, body: Uint8Array, provider: string, opts: SigningOptions): string {
@@ -179,7 +232,12 @@ export interface PreflightOptions extends SigningOptions {
  * Throws `TargetError` for an unusable target and `ResendError` when the event has no body or cannot
  * be re-signed with `resign: 'always'`.
  */
-export function preflight(source: ResendSource, body: Uint8Array, targetUrl: URL | string | undefined, opts: PreflightOptions = {}): PreflightResult {
+export function preflight(
+  source: ResendSource,
+  body: Uint8Array,
+  targetUrl: URL | string | undefined,
+  opts: PreflightOptions = {},
+): PreflightResult {
   return preflightWithRequest(source, body, targetUrl, opts).result;
 }
 
@@ -239,7 +297,11 @@ export function preflightWithRequest(
     }
   }
   if (opts.guard && !opts.guard.isAllowed(target)) {
-    warnings.push({ code: 'confirm-host', message: `${target.hostname} is not this machine: you will be asked to confirm sending there.`, blocking: false });
+    warnings.push({
+      code: 'confirm-host',
+      message: `${target.hostname} is not this machine: you will be asked to confirm sending there.`,
+      blocking: false,
+    });
   }
   const result: PreflightResult = {
     url: prepared.url,
@@ -253,8 +315,14 @@ export function preflightWithRequest(
 }
 
 function describeAge(seconds: number): string {
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172800) return `${Math.round(seconds / 3600)} h`;
+  if (seconds < 120) {
+    return `${seconds} s`;
+  }
+  if (seconds < 7200) {
+    return `${Math.round(seconds / 60)} min`;
+  }
+  if (seconds < 172800) {
+    return `${Math.round(seconds / 3600)} h`;
+  }
   return `${Math.round(seconds / 86400)} days`;
 }

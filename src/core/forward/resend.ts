@@ -31,7 +31,12 @@ export interface ResendOptions extends SigningOptions {
 /** The preflight found something the user must confirm first (`confirmed: true`). */
 export class ConfirmationRequiredError extends Error {
   constructor(readonly preflight: PreflightResult) {
-    super(preflight.warnings.filter((w) => w.blocking).map((w) => w.message).join(' '));
+    super(
+      preflight.warnings
+        .filter((w) => w.blocking)
+        .map((w) => w.message)
+        .join(' '),
+    );
     this.name = 'ConfirmationRequiredError';
   }
 
@@ -53,11 +58,23 @@ export async function resend(event: ResendSource, body: Uint8Array, target: stri
 }
 
 /** Like `resend`, with an edited body; re-signed over the new bytes (unless `resign: 'never'`). */
-export async function sendEdited(baseEvent: ResendSource, editedBody: Uint8Array, target: string | undefined, options: ResendOptions): Promise<Delivery> {
+export async function sendEdited(
+  baseEvent: ResendSource,
+  editedBody: Uint8Array,
+  target: string | undefined,
+  options: ResendOptions,
+): Promise<Delivery> {
   return send(baseEvent, editedBody, target, options, 'edited', true);
 }
 
-async function send(event: ResendSource, body: Uint8Array, target: string | undefined, options: ResendOptions, kind: DeliveryKind, edited: boolean): Promise<Delivery> {
+async function send(
+  event: ResendSource,
+  body: Uint8Array,
+  target: string | undefined,
+  options: ResendOptions,
+  kind: DeliveryKind,
+  edited: boolean,
+): Promise<Delivery> {
   const url = parseTarget(target);
   const now = options.now ?? (() => new Date());
   const check = preflightWithRequest(event, body, url, { ...options, now, edited });
@@ -100,7 +117,13 @@ export interface IdempotencyReport {
  * Sends the same event `n` times (same message id: `freshId` defaults to false here, as a provider's
  * retry keeps it) and reports whether the handler's answers differ in status or body.
  */
-export async function resendTimes(event: ResendSource, body: Uint8Array, target: string | undefined, n: number, options: ResendTimesOptions): Promise<IdempotencyReport> {
+export async function resendTimes(
+  event: ResendSource,
+  body: Uint8Array,
+  target: string | undefined,
+  n: number,
+  options: ResendTimesOptions,
+): Promise<IdempotencyReport> {
   const count = Math.max(1, Math.floor(n));
   const url = parseTarget(target);
   const now = options.now ?? (() => new Date());
@@ -123,7 +146,9 @@ export async function resendTimes(event: ResendSource, body: Uint8Array, target:
   const first = deliveries[0]!;
   const differences: string[] = [];
   deliveries.forEach((d, i) => {
-    if (i === 0) return;
+    if (i === 0) {
+      return;
+    }
     if (answerOf(d) !== answerOf(first)) {
       differences.push(`#${i + 1}: ${answerOf(d)} (first: ${answerOf(first)})`);
     } else if (d.body !== first.body || d.bodyEncoding !== first.bodyEncoding) {

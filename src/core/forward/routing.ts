@@ -27,17 +27,29 @@ export function routeTargets(event: RoutableEvent, rules: readonly RouteRule[], 
   let provider: string | null | undefined = null;
   let type: string | null | undefined = null;
   for (const rule of rules) {
-    if (rule.path !== undefined && !pathMatches(rule.path, eventPath(event))) continue;
+    if (rule.path !== undefined && !pathMatches(rule.path, eventPath(event))) {
+      continue;
+    }
     if (rule.provider !== undefined) {
-      if (provider === null) provider = detectProvider(signedRequestOf(event.method, event.url, event.headers, body ?? new Uint8Array()));
-      if (provider !== rule.provider) continue;
+      if (provider === null) {
+        provider = detectProvider(signedRequestOf(event.method, event.url, event.headers, body ?? new Uint8Array()));
+      }
+      if (provider !== rule.provider) {
+        continue;
+      }
     }
     if (rule.eventType !== undefined) {
-      if (type === null) type = eventType(event, body);
-      if (type === undefined || !typeMatches(rule.eventType, type)) continue;
+      if (type === null) {
+        type = eventType(event, body);
+      }
+      if (type === undefined || !typeMatches(rule.eventType, type)) {
+        continue;
+      }
     }
     for (const t of rule.targets) {
-      if (!out.includes(t)) out.push(t);
+      if (!out.includes(t)) {
+        out.push(t);
+      }
     }
   }
   return out.length ? out : [defaultTarget];
@@ -51,13 +63,23 @@ export function eventType(event: Pick<CapturedEvent, 'headers'>, body?: Uint8Arr
     const action = typeof json?.['action'] === 'string' ? json['action'] : undefined;
     return action ? `${github}.${action}` : github;
   }
-  const topic = headerValue(event, 'x-shopify-topic') ?? headerValue(event, 'shopify-topic') ?? headerValue(event, 'x-gitlab-event')
-    ?? headerValue(event, 'x-event-key') ?? headerValue(event, 'x-twilio-event-type');
-  if (topic) return topic;
-  if (!json) return undefined;
+  const topic =
+    headerValue(event, 'x-shopify-topic') ??
+    headerValue(event, 'shopify-topic') ??
+    headerValue(event, 'x-gitlab-event') ??
+    headerValue(event, 'x-event-key') ??
+    headerValue(event, 'x-twilio-event-type');
+  if (topic) {
+    return topic;
+  }
+  if (!json) {
+    return undefined;
+  }
   for (const key of ['type', 'event_type', 'eventType', 'event']) {
     const v = json[key];
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') {
+      return v;
+    }
   }
   return undefined;
 }

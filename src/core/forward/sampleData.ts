@@ -33,7 +33,9 @@ const STRIPE_UA = 'Stripe/1.0 (+https://stripe.com/docs/webhooks)';
 
 function stripeEvent(ctx: SampleContext, type: string, object: Record<string, unknown>, previous?: Record<string, unknown>): string {
   const data: Record<string, unknown> = { object };
-  if (previous) data['previous_attributes'] = previous;
+  if (previous) {
+    data['previous_attributes'] = previous;
+  }
   return JSON.stringify(
     {
       id: ctx.sid('evt_'),
@@ -111,7 +113,12 @@ export const BUILDERS: SampleBuilder[] = [
       }),
   },
   {
-    info: { provider: 'stripe', event: 'customer.subscription.updated', description: 'A subscription moved to another price', path: '/webhooks/stripe' },
+    info: {
+      provider: 'stripe',
+      event: 'customer.subscription.updated',
+      description: 'A subscription moved to another price',
+      path: '/webhooks/stripe',
+    },
     headers: stripeHeaders,
     body: (ctx) => {
       const sub = ctx.sid('sub_');
@@ -135,7 +142,13 @@ export const BUILDERS: SampleBuilder[] = [
                 object: 'subscription_item',
                 current_period_end: ctx.unix + 1728000,
                 current_period_start: ctx.unix - 864000,
-                price: { id: 'price_pro_monthly', object: 'price', currency: 'usd', recurring: { interval: 'month', interval_count: 1 }, unit_amount: 4900 },
+                price: {
+                  id: 'price_pro_monthly',
+                  object: 'price',
+                  currency: 'usd',
+                  recurring: { interval: 'month', interval_count: 1 },
+                  unit_amount: 4900,
+                },
                 quantity: 1,
                 subscription: sub,
               },
@@ -251,13 +264,34 @@ export const BUILDERS: SampleBuilder[] = [
         test: true,
         customer: { id: 7_100_000_000_001, email: 'jon@example.com', first_name: 'Jon', last_name: 'Snow' },
         line_items: [
-          { id: 14_000_000_000_001, name: 'Aviator sunglasses', price: '30.00', quantity: 1, sku: 'SUNG-01', product_id: 8_000_000_001, variant_id: 45_000_000_001 },
-          { id: 14_000_000_000_002, name: 'Mid-century lounger', price: '10.00', quantity: 2, sku: 'LNG-02', product_id: 8_000_000_002, variant_id: 45_000_000_002 },
+          {
+            id: 14_000_000_000_001,
+            name: 'Aviator sunglasses',
+            price: '30.00',
+            quantity: 1,
+            sku: 'SUNG-01',
+            product_id: 8_000_000_001,
+            variant_id: 45_000_000_001,
+          },
+          {
+            id: 14_000_000_000_002,
+            name: 'Mid-century lounger',
+            price: '10.00',
+            quantity: 2,
+            sku: 'LNG-02',
+            product_id: 8_000_000_002,
+            variant_id: 45_000_000_002,
+          },
         ],
       }),
   },
   {
-    info: { provider: 'slack', event: 'event_callback', description: 'The app was mentioned in a channel (app_mention)', path: '/slack/events' },
+    info: {
+      provider: 'slack',
+      event: 'event_callback',
+      description: 'The app was mentioned in a channel (app_mention)',
+      path: '/slack/events',
+    },
     headers: () => [
       ['Content-Type', 'application/json'],
       ['User-Agent', 'Slackbot 1.0 (+https://api.slack.com/robots)'],
@@ -286,7 +320,12 @@ export const BUILDERS: SampleBuilder[] = [
       }),
   },
   {
-    info: { provider: 'standard-webhooks', event: 'user.created', description: 'A Standard Webhooks message (webhook-id / -timestamp / -signature)', path: '/webhooks' },
+    info: {
+      provider: 'standard-webhooks',
+      event: 'user.created',
+      description: 'A Standard Webhooks message (webhook-id / -timestamp / -signature)',
+      path: '/webhooks',
+    },
     headers: () => [
       ['content-type', 'application/json'],
       ['user-agent', 'Webhook-Inspector-Sample/1.0'],
@@ -314,7 +353,14 @@ function githubHeaders(ctx: SampleContext, event: string): Array<[string, string
 }
 
 function githubUser(): Record<string, unknown> {
-  return { login: 'monalisa', id: 1_000_001, node_id: 'MDQ6VXNlcjEwMDAwMDE=', type: 'User', site_admin: false, html_url: 'https://github.com/monalisa' };
+  return {
+    login: 'monalisa',
+    id: 1_000_001,
+    node_id: 'MDQ6VXNlcjEwMDAwMDE=',
+    type: 'User',
+    site_admin: false,
+    html_url: 'https://github.com/monalisa',
+  };
 }
 
 function githubRepo(): Record<string, unknown> {

@@ -114,10 +114,15 @@ export async function sendSample(req: SampleRequest, target: string | undefined,
   await options.guard.check(url);
   const now = options.now ?? (() => new Date());
   const signed = options.secret ? signSample(req, options.secret, now()) : req;
-  const prepared = prepareRequest({ id: options.eventId ?? 'sample', method: signed.method, url: signed.url, headers: signed.headers }, signed.body, url, {
-    resign: 'never',
-    now: now(),
-  });
+  const prepared = prepareRequest(
+    { id: options.eventId ?? 'sample', method: signed.method, url: signed.url, headers: signed.headers },
+    signed.body,
+    url,
+    {
+      resign: 'never',
+      now: now(),
+    },
+  );
   const delivery = await attemptDelivery(prepared.request, {
     transport: options.transport ?? httpTransport,
     now,

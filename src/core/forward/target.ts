@@ -8,7 +8,10 @@ export const DEFAULT_TARGET = 'http://localhost:3000';
 
 /** The target cannot be used at all (bad URL, scheme other than http/https). */
 export class TargetError extends Error {
-  constructor(message: string, readonly code: 'INVALID_TARGET' | 'UNSUPPORTED_SCHEME' | 'REFUSED_HOST') {
+  constructor(
+    message: string,
+    readonly code: 'INVALID_TARGET' | 'UNSUPPORTED_SCHEME' | 'REFUSED_HOST',
+  ) {
     super(message);
     this.name = 'TargetError';
   }
@@ -27,7 +30,10 @@ export function parseTarget(target: string = DEFAULT_TARGET): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new TargetError(`"${target}" is not a URL. Use a base URL such as ${DEFAULT_TARGET} or http://localhost:3000/webhooks.`, 'INVALID_TARGET');
+    throw new TargetError(
+      `"${target}" is not a URL. Use a base URL such as ${DEFAULT_TARGET} or http://localhost:3000/webhooks.`,
+      'INVALID_TARGET',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TargetError(`Only http: and https: targets are allowed, not ${url.protocol} ("${target}").`, 'UNSUPPORTED_SCHEME');
@@ -67,7 +73,10 @@ export function displayUrl(origin: URL, path: string): string {
 
 /** `localhost` (and `*.localhost`), 127.0.0.0/8, `::1` and IPv4-mapped loopback. */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const h = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (h === 'localhost' || h.endsWith('.localhost')) {
     return true;
   }
@@ -131,7 +140,10 @@ export class HostGuard {
     const yes = await pending;
     this.asking.delete(host);
     if (!yes) {
-      throw new TargetError(`Sending to ${host} was not confirmed. Only localhost is allowed without asking; confirm the host to send there.`, 'REFUSED_HOST');
+      throw new TargetError(
+        `Sending to ${host} was not confirmed. Only localhost is allowed without asking; confirm the host to send there.`,
+        'REFUSED_HOST',
+      );
     }
     if (!this.allowed.has(host)) {
       this.allowed.add(host);

@@ -42,13 +42,18 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     if (idleMs === 0 || !isLoopbackHost(origin.hostname)) {
       return undefined;
     }
-    return origin.protocol === 'https:' ? (httpsAgent ??= loopbackAgent(new https.Agent(LOOPBACK_AGENT_OPTIONS), idleMs)) : (httpAgent ??= loopbackAgent(new http.Agent(LOOPBACK_AGENT_OPTIONS), idleMs));
+    return origin.protocol === 'https:'
+      ? (httpsAgent ??= loopbackAgent(new https.Agent(LOOPBACK_AGENT_OPTIONS), idleMs))
+      : (httpAgent ??= loopbackAgent(new http.Agent(LOOPBACK_AGENT_OPTIONS), idleMs));
   };
-  const transport = (req: OutgoingRequest, opts: Parameters<Transport>[1]) => send(req, opts.maxResponseBytes, opts.signal, options, agentFor(req.origin));
+  const transport = (req: OutgoingRequest, opts: Parameters<Transport>[1]) =>
+    send(req, opts.maxResponseBytes, opts.signal, options, agentFor(req.origin));
   return Object.assign(transport, {
     closeIdleConnections: () => {
       for (const agent of [httpAgent, httpsAgent]) {
-        if (agent) destroyIdle(agent);
+        if (agent) {
+          destroyIdle(agent);
+        }
       }
     },
   });
@@ -65,7 +70,10 @@ export const httpTransport: HttpTransport = createHttpTransport();
  */
 function loopbackAgent<A extends http.Agent>(agent: A, idleMs: number): A {
   // Node's keepSocketAlive unrefs the socket and returns false when it must not be kept (typed `void`).
-  const pool = agent as unknown as { keepSocketAlive(socket: Duplex): boolean; reuseSocket(socket: Duplex, request: http.ClientRequest): void };
+  const pool = agent as unknown as {
+    keepSocketAlive(socket: Duplex): boolean;
+    reuseSocket(socket: Duplex, request: http.ClientRequest): void;
+  };
   const keepSocketAlive = pool.keepSocketAlive.bind(agent);
   const reuseSocket = pool.reuseSocket.bind(agent);
   type TimedSocket = Duplex & { setTimeout(ms: number): void };
@@ -103,7 +111,13 @@ class StaleConnection extends Error {
   }
 }
 
-async function send(req: OutgoingRequest, limit: number, signal: AbortSignal | undefined, options: HttpTransportOptions, agent: http.Agent | undefined): Promise<TransportResponse> {
+async function send(
+  req: OutgoingRequest,
+  limit: number,
+  signal: AbortSignal | undefined,
+  options: HttpTransportOptions,
+  agent: http.Agent | undefined,
+): Promise<TransportResponse> {
   try {
     return await attempt(req, limit, signal, options, agent);
   } catch (err) {
@@ -125,7 +139,13 @@ async function send(req: OutgoingRequest, limit: number, signal: AbortSignal | u
   }
 }
 
-function attempt(req: OutgoingRequest, limit: number, signal: AbortSignal | undefined, options: HttpTransportOptions, agent: http.Agent | undefined): Promise<TransportResponse> {
+function attempt(
+  req: OutgoingRequest,
+  limit: number,
+  signal: AbortSignal | undefined,
+  options: HttpTransportOptions,
+  agent: http.Agent | undefined,
+): Promise<TransportResponse> {
   return new Promise<TransportResponse>((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortError(signal));
@@ -150,7 +170,13 @@ function attempt(req: OutgoingRequest, limit: number, signal: AbortSignal | unde
     try {
       client = isHttps ? https.request({ ...base, rejectUnauthorized: !options.insecureTls }) : http.request(base);
     } catch (err) {
-      reject(new DeliveryError(`The request could not be built: ${(err as Error).message}`, (err as NodeJS.ErrnoException).code ?? 'INVALID_REQUEST', { cause: err }));
+      reject(
+        new DeliveryError(
+          `The request could not be built: ${(err as Error).message}`,
+          (err as NodeJS.ErrnoException).code ?? 'INVALID_REQUEST',
+          { cause: err },
+        ),
+      );
       return;
     }
     let settled = false;
@@ -224,7 +250,11 @@ export function describeError(err: NodeJS.ErrnoException, origin: URL): Delivery
       return new DeliveryError(`The host ${origin.hostname} could not be found (DNS). Check the target.`, err.code, { cause: err });
     case 'ECONNRESET':
     case 'EPIPE':
-      return new DeliveryError(`The handler on ${host} closed the connection without answering (${err.code}). Did it crash? Check its log.`, err.code, { cause: err });
+      return new DeliveryError(
+        `The handler on ${host} closed the connection without answering (${err.code}). Did it crash? Check its log.`,
+        err.code,
+        { cause: err },
+      );
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
@@ -232,7 +262,9 @@ export function describeError(err: NodeJS.ErrnoException, origin: URL): Delivery
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_INVALID_VERSION':
     case 'HPE_INVALID_STATUS':
-      return new DeliveryError(`${host} did not answer with HTTP. Is it a TLS (https:) server, or not a web server at all?`, err.code, { cause: err });
+      return new DeliveryError(`${host} did not answer with HTTP. Is it a TLS (https:) server, or not a web server at all?`, err.code, {
+        cause: err,
+      });
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return new DeliveryError(`TLS with ${host} failed (${err.code}). Is the target http: rather than https:?`, err.code, { cause: err });

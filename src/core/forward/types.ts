@@ -32,7 +32,11 @@ export type Transport = (req: OutgoingRequest, options: TransportOptions) => Pro
 
 /** A failure to get an answer, with a message for the user and a code for the program. */
 export class DeliveryError extends Error {
-  constructor(message: string, readonly code: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'DeliveryError';
   }

@@ -48,7 +48,10 @@ export interface CapturedEvent {
 
 /** The fields that may change after capture: each `set` record of the index carries one of these. */
 export type EventPatch = Partial<
-  Pick<CapturedEvent, 'pinned' | 'response' | 'provider' | 'eventType' | 'verification' | 'deliveries' | 'handshake' | 'handshakeProblem' | 'customResponse'>
+  Pick<
+    CapturedEvent,
+    'pinned' | 'response' | 'provider' | 'eventType' | 'verification' | 'deliveries' | 'handshake' | 'handshakeProblem' | 'customResponse'
+  >
 >;
 
 export interface CapturedResponse {

@@ -7,7 +7,10 @@ export type ReplayOrder = 'received' | 'reverse' | 'shuffle';
 export const REPLAY_ORDERS: readonly ReplayOrder[] = ['received', 'reverse', 'shuffle'];
 
 /** No delay; a fixed delay before each delivery after the first; or the gaps as received, divided by `speed`. */
-export type Pacing = { readonly kind: 'none' } | { readonly kind: 'fixed'; readonly delayMs: number } | { readonly kind: 'asReceived'; readonly speed: number };
+export type Pacing =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'fixed'; readonly delayMs: number }
+  | { readonly kind: 'asReceived'; readonly speed: number };
 
 /** The largest seed (seeds are unsigned 32-bit integers). */
 export const MAX_SEED = 0xffffffff;
@@ -86,6 +89,13 @@ export function parseSeed(raw: string): number {
 /** A short description, e.g. "shuffled (seed 42)", "as received ×10". */
 export function describeReplay(order: ReplayOrder, seed: number | undefined, pacing: Pacing): string {
   const o = order === 'shuffle' ? `shuffled (seed ${seed ?? 0})` : order === 'reverse' ? 'reversed' : 'in received order';
-  const p = pacing.kind === 'none' ? 'no delay' : pacing.kind === 'fixed' ? `${pacing.delayMs} ms apart` : pacing.speed === 1 ? 'paced as received' : `paced as received ×${pacing.speed}`;
+  const p =
+    pacing.kind === 'none'
+      ? 'no delay'
+      : pacing.kind === 'fixed'
+        ? `${pacing.delayMs} ms apart`
+        : pacing.speed === 1
+          ? 'paced as received'
+          : `paced as received ×${pacing.speed}`;
   return `${o}, ${p}`;
 }

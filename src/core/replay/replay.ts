@@ -111,7 +111,10 @@ export function itemsFromScenario(scenario: Scenario): ReplayItem[] {
 }
 
 /** Warnings the user should see before a replay (stale stored signatures when not re-signing, …), per item. */
-export async function replayWarnings(items: readonly ReplayItem[], options: Pick<ReplayOptions, 'target' | 'resign' | 'secretsFor' | 'guard'>): Promise<Array<{ item: ReplayItem; warning: PreflightWarning }>> {
+export async function replayWarnings(
+  items: readonly ReplayItem[],
+  options: Pick<ReplayOptions, 'target' | 'resign' | 'secretsFor' | 'guard'>,
+): Promise<Array<{ item: ReplayItem; warning: PreflightWarning }>> {
   const url = parseTarget(options.target);
   const out: Array<{ item: ReplayItem; warning: PreflightWarning }> = [];
   for (const item of items) {
@@ -132,7 +135,10 @@ export async function replayWarnings(items: readonly ReplayItem[], options: Pick
 /** Delivers the items in the chosen order and pace. A failed delivery does not stop the replay. */
 export async function replay(items: readonly ReplayItem[], options: ReplayOptions): Promise<ReplaySummary> {
   const ordered = orderItems(items, options.order, options.seed ?? 0);
-  const delays = delaysFor(ordered.map((i) => i.atMs), options.pacing);
+  const delays = delaysFor(
+    ordered.map((i) => i.atMs),
+    options.pacing,
+  );
   const sleep = options.sleep ?? realSleep;
   const expect = options.expect ?? ((s: number) => s >= 200 && s < 300);
   const results: ReplayResult[] = [];
@@ -190,7 +196,10 @@ function signingFor(item: ReplayItem, options: Pick<ReplayOptions, 'resign' | 's
 
 /** `2xx`, `200`, `2xx,304`: which statuses count as success. */
 export function parseExpectStatus(raw: string): (status: number) => boolean {
-  const parts = raw.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean);
   if (parts.length === 0 || parts.some((p) => !/^[1-5](\d\d|xx)$/.test(p))) {
     throw new Error(`--expect-status takes status codes or classes such as 2xx, 200 or 2xx,304, not "${raw}".`);
   }
@@ -199,5 +208,8 @@ export function parseExpectStatus(raw: string): (status: number) => boolean {
 
 /** One line per non-2xx or failed delivery, for the summary. */
 export function describeFailures(summary: ReplaySummary): string[] {
-  return summary.failed.map((r) => `#${r.position} ${r.item.id} ${r.item.label}: ${r.delivery?.status !== undefined ? `status ${r.delivery.status}` : (r.delivery?.error ?? r.error ?? 'failed')}`);
+  return summary.failed.map(
+    (r) =>
+      `#${r.position} ${r.item.id} ${r.item.label}: ${r.delivery?.status !== undefined ? `status ${r.delivery.status}` : (r.delivery?.error ?? r.error ?? 'failed')}`,
+  );
 }

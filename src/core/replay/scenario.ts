@@ -52,7 +52,11 @@ export function isSecretHeader(name: string): boolean {
 }
 
 /** Builds a scenario from events in received order (oldest first) and their bodies. */
-export function buildScenario(name: string, events: ReadonlyArray<{ event: CapturedEvent; body: Uint8Array }>, now: Date = new Date()): Scenario {
+export function buildScenario(
+  name: string,
+  events: ReadonlyArray<{ event: CapturedEvent; body: Uint8Array }>,
+  now: Date = new Date(),
+): Scenario {
   let previous: number | undefined;
   const out: ScenarioEvent[] = events.map(({ event, body }) => {
     if (event.rejected) {
@@ -95,7 +99,9 @@ export function assertNoSecrets(text: string, secrets: ReadonlyArray<{ provider:
       continue; // too short to tell apart from ordinary text
     }
     if (text.includes(v) || text.includes(Buffer.from(v, 'utf8').toString('base64'))) {
-      throw new ScenarioError(`The scenario would contain the ${provider} signing secret, so it was not written. Leave out the events that carry it.`);
+      throw new ScenarioError(
+        `The scenario would contain the ${provider} signing secret, so it was not written. Leave out the events that carry it.`,
+      );
     }
   }
 }
@@ -162,8 +168,17 @@ function parseEntry(e: unknown, i: number, fileName: string): ScenarioEvent {
     throw new ScenarioError(`${where('headers')} must be an array of [name, value] pairs.`);
   }
   const headers = e.headers.map((h: unknown, j: number): [string, string] => {
-    if (!Array.isArray(h) || h.length !== 2 || typeof h[0] !== 'string' || typeof h[1] !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h[0]) || /[\r\n\u0000]/.test(h[1])) {
-      throw new ScenarioError(`${where(`headers[${j}]`)} must be a [name, value] pair of strings (a valid header name, no line breaks in the value).`);
+    if (
+      !Array.isArray(h) ||
+      h.length !== 2 ||
+      typeof h[0] !== 'string' ||
+      typeof h[1] !== 'string' ||
+      !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h[0]) ||
+      /[\r\n\u0000]/.test(h[1])
+    ) {
+      throw new ScenarioError(
+        `${where(`headers[${j}]`)} must be a [name, value] pair of strings (a valid header name, no line breaks in the value).`,
+      );
     }
     return [h[0], h[1]];
   });
@@ -202,7 +217,12 @@ export function scenarioBody(entry: Pick<ScenarioEvent, 'body' | 'bodyEncoding'>
 
 /** A file name from what the user typed: `checkout` → `checkout.scenario.json`. */
 export function scenarioFileName(name: string): string {
-  const base = name.trim().replace(/\.scenario\.json$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'scenario';
+  const base =
+    name
+      .trim()
+      .replace(/\.scenario\.json$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '') || 'scenario';
   return `${base}${SCENARIO_SUFFIX}`;
 }
 

@@ -60,11 +60,17 @@ export function maskSource(text: string, lang: LanguageFamily): MaskedSource {
   const n = text.length;
   const blank = (from: number, to: number) => {
     for (let k = from; k < to && k < n; k++) {
-      if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+      if (out[k] !== '\n' && out[k] !== '\r') {
+        out[k] = ' ';
+      }
     }
   };
   /** A quoted string from `i` (the opening quote, `q` long); returns the offset after it. */
-  const str = (i: number, q: string, opts: { escapes: boolean; multiline: boolean; template?: boolean; interpolated?: boolean }): number => {
+  const str = (
+    i: number,
+    q: string,
+    opts: { escapes: boolean; multiline: boolean; template?: boolean; interpolated?: boolean },
+  ): number => {
     let j = i + q.length;
     let interpolated = opts.interpolated ?? false;
     while (j < n) {
@@ -73,9 +79,15 @@ export function maskSource(text: string, lang: LanguageFamily): MaskedSource {
         j += 2;
         continue;
       }
-      if (text.startsWith(q, j)) break;
-      if (!opts.multiline && c === '\n') break;
-      if (opts.template && c === '$' && text[j + 1] === '{') interpolated = true;
+      if (text.startsWith(q, j)) {
+        break;
+      }
+      if (!opts.multiline && c === '\n') {
+        break;
+      }
+      if (opts.template && c === '$' && text[j + 1] === '{') {
+        interpolated = true;
+      }
       j++;
     }
     const closed = j < n && text.startsWith(q, j);
@@ -86,7 +98,9 @@ export function maskSource(text: string, lang: LanguageFamily): MaskedSource {
   };
   const lineComment = (i: number): number => {
     let j = i;
-    while (j < n && text[j] !== '\n') j++;
+    while (j < n && text[j] !== '\n') {
+      j++;
+    }
     blank(i, j);
     return j;
   };
@@ -157,14 +171,24 @@ export function maskSource(text: string, lang: LanguageFamily): MaskedSource {
 
 /** A `/` starts a regex literal after an operator or keyword, not after a value. */
 function regexCanStart(out: string[], i: number): boolean {
-  if (out[i + 1] === '/' || out[i + 1] === '*') return false;
+  if (out[i + 1] === '/' || out[i + 1] === '*') {
+    return false;
+  }
   let k = i - 1;
-  while (k >= 0 && /\s/.test(out[k]!)) k--;
-  if (k < 0) return true;
+  while (k >= 0 && /\s/.test(out[k]!)) {
+    k--;
+  }
+  if (k < 0) {
+    return true;
+  }
   const p = out[k]!;
-  if ('(,=:[!&|?{};+-*%<>~^'.includes(p)) return true;
+  if ('(,=:[!&|?{};+-*%<>~^'.includes(p)) {
+    return true;
+  }
   let w = '';
-  while (k >= 0 && /[A-Za-z]/.test(out[k]!)) w = out[k--]! + w;
+  while (k >= 0 && /[A-Za-z]/.test(out[k]!)) {
+    w = out[k--]! + w;
+  }
   return w === 'return' || w === 'typeof' || w === 'case' || w === 'in' || w === 'of' || w === 'void';
 }
 
@@ -177,12 +201,18 @@ function skipRegex(text: string, i: number, blank: (a: number, b: number) => voi
       j += 2;
       continue;
     }
-    if (c === '[') inClass = true;
-    else if (c === ']') inClass = false;
-    else if (c === '/' && !inClass) break;
+    if (c === '[') {
+      inClass = true;
+    } else if (c === ']') {
+      inClass = false;
+    } else if (c === '/' && !inClass) {
+      break;
+    }
     j++;
   }
-  if (j >= text.length || text[j] === '\n') return i + 1; // not a regex after all: a division
+  if (j >= text.length || text[j] === '\n') {
+    return i + 1;
+  } // not a regex after all: a division
   blank(i + 1, j);
   return j + 1;
 }
@@ -193,14 +223,19 @@ export function positionAt(lineStarts: readonly number[], offset: number): { lin
   let hi = lineStarts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
+    if (lineStarts[mid]! <= offset) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
   }
   return { line: lo, column: offset - lineStarts[lo]! };
 }
 
 export function lineStartsOf(text: string): number[] {
   const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    starts.push(i + 1);
+  }
   return starts;
 }

@@ -29,11 +29,17 @@ export function routeMatches(route: RouteDefinition, path: string): boolean {
  * parameters before catch-alls). The tunnel prefix (an `external` URL's path) is removed first;
  * `lookedFor` is the path actually matched, for messages.
  */
-export function routesForPath<R extends RouteDefinition>(routes: Iterable<R>, path: string, publicUrl?: string): { lookedFor: string; matches: R[] } {
+export function routesForPath<R extends RouteDefinition>(
+  routes: Iterable<R>,
+  path: string,
+  publicUrl?: string,
+): { lookedFor: string; matches: R[] } {
   const lookedFor = stripTunnelPrefix(path, publicUrl);
   const found: R[] = [];
   for (const r of routes) {
-    if (routeMatches(r, lookedFor)) found.push(r);
+    if (routeMatches(r, lookedFor)) {
+      found.push(r);
+    }
   }
   found.sort((a, b) => patternOf(b).specificity - patternOf(a).specificity);
   return { lookedFor, matches: found };

@@ -27,7 +27,9 @@ export function compilePattern(pattern: string, options: { subtree?: boolean } =
   const parts: Part[][] = segments.map(parseSegment);
   let specificity = 0;
   for (const seg of parts) {
-    for (const p of seg) specificity += p.kind === 'literal' ? 100 : p.kind === 'param' ? 10 : 1;
+    for (const p of seg) {
+      specificity += p.kind === 'literal' ? 100 : p.kind === 'param' ? 10 : 1;
+    }
   }
   const re = new RegExp(`^${parts.map(segmentRegex).join('')}${options.subtree ? '(?:/.*)?' : ''}/?$`, 's');
   return {
@@ -53,7 +55,9 @@ function parseSegment(seg: string): Part[] {
   const parts: Part[] = [];
   let lit = '';
   const flush = () => {
-    if (lit) parts.push({ kind: 'literal', text: lit });
+    if (lit) {
+      parts.push({ kind: 'literal', text: lit });
+    }
     lit = '';
   };
   let i = 0;
@@ -110,9 +114,13 @@ function segmentRegex(parts: Part[]): string {
   }
   let re = '/';
   for (const p of parts) {
-    if (p.kind === 'literal') re += esc(p.text);
-    else if (p.kind === 'param') re += p.optional ? '[^/]*' : '[^/]+';
-    else re += p.min === 0 ? '.*' : '.+';
+    if (p.kind === 'literal') {
+      re += esc(p.text);
+    } else if (p.kind === 'param') {
+      re += p.optional ? '[^/]*' : '[^/]+';
+    } else {
+      re += p.min === 0 ? '.*' : '.+';
+    }
   }
   return re;
 }
@@ -120,9 +128,14 @@ function segmentRegex(parts: Part[]): string {
 /** Joins a prefix and a path as frameworks do: one slash between, a leading slash, no trailing one unless the path had it. */
 export function joinPaths(...parts: string[]): string {
   const segs = parts.map((p) => p.trim()).filter((p) => p !== '' && p !== '/');
-  if (segs.length === 0) return '/';
+  if (segs.length === 0) {
+    return '/';
+  }
   const last = parts[parts.length - 1] ?? '';
-  const joined = `/${segs.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  const joined = `/${segs
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
   return last.length > 1 && last.endsWith('/') ? `${joined}/` : joined;
 }
 
@@ -133,14 +146,20 @@ export function joinPaths(...parts: string[]): string {
  */
 export function stripTunnelPrefix(path: string, publicUrl?: string): string {
   const p = normalisePath(path);
-  if (!publicUrl) return p;
+  if (!publicUrl) {
+    return p;
+  }
   let prefix: string;
   try {
     prefix = new URL(publicUrl).pathname.replace(/\/+$/, '');
   } catch {
     return p;
   }
-  if (prefix === '' || prefix === '/') return p;
-  if (p === prefix) return '/';
+  if (prefix === '' || prefix === '/') {
+    return p;
+  }
+  if (p === prefix) {
+    return '/';
+  }
   return p.startsWith(`${prefix}/`) ? p.slice(prefix.length) : p;
 }

@@ -119,8 +119,12 @@ export async function scanFiles(options: ScanOptions): Promise<ScanResult> {
   } else if (cut === 'time') {
     message = `Route scan stopped after ${Math.round(budget / 1000)} s with ${scanned} of ${files.length} files read: routes in the others are not shown.`;
   }
-  if (message) logger.warn(message);
-  logger.info(`Route scan: ${scanned} files, ${routes} POST routes in ${Math.round(durationMs)} ms (longest slice ${longest.toFixed(1)} ms).`);
+  if (message) {
+    logger.warn(message);
+  }
+  logger.info(
+    `Route scan: ${scanned} files, ${routes} POST routes in ${Math.round(durationMs)} ms (longest slice ${longest.toFixed(1)} ms).`,
+  );
   return { scanned, routes, durationMs, longestSliceMs: longest, ...(cut ? { cut } : {}), ...(message ? { message } : {}) };
 }
 
@@ -154,7 +158,9 @@ export class RouteIndex {
   }
 
   delete(file: string): void {
-    if (this.byFile.delete(file)) this._version++;
+    if (this.byFile.delete(file)) {
+      this._version++;
+    }
   }
 
   clear(): void {
@@ -167,7 +173,9 @@ export class RouteIndex {
   }
 
   *all(): Iterable<LocatedRoute> {
-    for (const list of this.byFile.values()) yield* list;
+    for (const list of this.byFile.values()) {
+      yield* list;
+    }
   }
 
   /** The routes serving a path, most specific first (see `routesForPath`). */
@@ -175,4 +183,3 @@ export class RouteIndex {
     return routesForPath(this.all(), path, publicUrl);
   }
 }
-

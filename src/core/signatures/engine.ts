@@ -53,7 +53,6 @@ export interface ProviderDef {
   sign?(req: SignedRequest, secret: string, now: Date, generic?: GenericHmacConfig): Record<string, string>;
 }
 
-
 export function isParseFailure<T extends object>(value: T | ParseFailure): value is ParseFailure {
   return 'status' in value;
 }
@@ -75,9 +74,15 @@ export function malformed(name: string, headerName: string, detail: string): Par
 }
 
 export function keyBytes(secret: string, format: KeyFormat): Uint8Array {
-  if (format === 'raw') return utf8(secret);
-  if (format === 'hex') return new Uint8Array(Buffer.from(secret, 'hex'));
-  if (format === 'base64') return new Uint8Array(Buffer.from(secret, 'base64'));
+  if (format === 'raw') {
+    return utf8(secret);
+  }
+  if (format === 'hex') {
+    return new Uint8Array(Buffer.from(secret, 'hex'));
+  }
+  if (format === 'base64') {
+    return new Uint8Array(Buffer.from(secret, 'base64'));
+  }
   const stripped = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
   return new Uint8Array(Buffer.from(stripped, 'base64'));
 }
@@ -89,7 +94,9 @@ export function digest(scheme: Pick<MacScheme, 'alg' | 'mode'>, key: Uint8Array,
 /** The encoded signature of `body` under `scheme` with `secret` (first message variant). */
 export function signWith(scheme: MacScheme, secret: string, body: Uint8Array): string {
   const message = scheme.messages(body)[0];
-  if (!message) throw new Error('Nothing to sign.');
+  if (!message) {
+    throw new Error('Nothing to sign.');
+  }
   return encode(digest(scheme, keyBytes(secret, scheme.key), message), scheme.enc);
 }
 
@@ -105,9 +112,13 @@ function matches(
   for (const message of scheme.messages(body)) {
     const expected = digest({ alg, mode: scheme.mode }, key, message);
     for (const c of candidates) {
-      if (strictAlg && (c.alg ?? scheme.alg) !== alg) continue;
+      if (strictAlg && (c.alg ?? scheme.alg) !== alg) {
+        continue;
+      }
       const got = decode(c.value, enc);
-      if (got && safeEqual(got, expected)) return true;
+      if (got && safeEqual(got, expected)) {
+        return true;
+      }
     }
   }
   return false;
@@ -118,7 +129,9 @@ export function cleanSecret(secret: string): string {
   let s = secret.trim();
   for (;;) {
     const m = /^(["'`])([\s\S]*)\1$/.exec(s);
-    if (!m || m[2] === undefined) break;
+    if (!m || m[2] === undefined) {
+      break;
+    }
     s = m[2].trim();
   }
   return s;
@@ -138,36 +151,54 @@ function siblingKeys(secret: string, format: KeyFormat): KeyVariant[] {
     out.push({ bytes: utf8(secret), label: `used as plain text (not ${format}-decoded)` });
   } else if (format === 'whsec') {
     out.push({ bytes: utf8(secret), label: 'used as plain text (not base64-decoded)' });
-    if (hasPrefix) out.push({ bytes: utf8(stripped), label: 'used as plain text without its whsec_ prefix' });
+    if (hasPrefix) {
+      out.push({ bytes: utf8(stripped), label: 'used as plain text without its whsec_ prefix' });
+    }
   } else {
     if (hasPrefix) {
       out.push({ bytes: utf8(stripped), label: 'used without its whsec_ prefix' });
-      if (b64) out.push({ bytes: b64, label: 'base64-decoded after removing whsec_ (the Standard Webhooks format)' });
+      if (b64) {
+        out.push({ bytes: b64, label: 'base64-decoded after removing whsec_ (the Standard Webhooks format)' });
+      }
     } else {
       out.push({ bytes: utf8(`whsec_${secret}`), label: 'used with a whsec_ prefix in front' });
-      if (b64) out.push({ bytes: b64, label: 'base64-decoded' });
+      if (b64) {
+        out.push({ bytes: b64, label: 'base64-decoded' });
+      }
       const hex = decode(secret, 'hex');
-      if (hex) out.push({ bytes: hex, label: 'hex-decoded' });
+      if (hex) {
+        out.push({ bytes: hex, label: 'hex-decoded' });
+      }
     }
   }
   return out;
 }
 
 function expectedKeyFormat(format: KeyFormat): string {
-  if (format === 'whsec') return 'base64-decodes the part after whsec_';
-  if (format === 'raw') return 'uses the secret exactly as shown';
+  if (format === 'whsec') {
+    return 'base64-decodes the part after whsec_';
+  }
+  if (format === 'raw') {
+    return 'uses the secret exactly as shown';
+  }
   return `${format}-decodes the secret`;
 }
 
 function bodyVariants(body: Uint8Array): Array<{ bytes: Uint8Array; label: string }> {
   const parsed = parseJson(body);
-  if (parsed === undefined || typeof parsed !== 'object' || parsed === null) return [];
+  if (parsed === undefined || typeof parsed !== 'object' || parsed === null) {
+    return [];
+  }
   const raw = text(body);
   const out: Array<{ bytes: Uint8Array; label: string }> = [];
   const compact = JSON.stringify(parsed);
   const pretty = JSON.stringify(parsed, null, 2);
-  if (compact !== raw) out.push({ bytes: utf8(compact), label: 'compact JSON' });
-  if (pretty !== raw) out.push({ bytes: utf8(pretty), label: 'pretty-printed JSON (2-space indent)' });
+  if (compact !== raw) {
+    out.push({ bytes: utf8(compact), label: 'compact JSON' });
+  }
+  if (pretty !== raw) {
+    out.push({ bytes: utf8(pretty), label: 'pretty-printed JSON (2-space indent)' });
+  }
   return out;
 }
 
@@ -244,7 +275,9 @@ export function noSecret(provider: string, name: string, what = 'signing secret'
 
 function skewNote(check: TimeCheck, now: Date): string {
   const skew = skewOf(check.time, now);
-  if (skew === undefined || !check.tolerance || Math.abs(skew) <= check.tolerance) return '';
+  if (skew === undefined || !check.tolerance || Math.abs(skew) <= check.tolerance) {
+    return '';
+  }
   return ` Its timestamp is also ${describeSkew(skew)}.`;
 }
 
@@ -263,10 +296,11 @@ export function verifyMac(
   check: TimeCheck,
   now: Date,
 ): VerificationResult {
-  if (secrets.length === 0) return noSecret(provider, name);
+  if (secrets.length === 0) {
+    return noSecret(provider, name);
+  }
   const skew = skewOf(check.time, now);
-  const withSkew = (r: VerificationResult): VerificationResult =>
-    skew !== undefined ? { ...r, skewSeconds: skew } : r;
+  const withSkew = (r: VerificationResult): VerificationResult => (skew !== undefined ? { ...r, skewSeconds: skew } : r);
 
   for (const [i, secret] of secrets.entries()) {
     if (matches(scheme, keyBytes(secret, scheme.key), body, parsed.candidates)) {
@@ -315,7 +349,9 @@ export function verifyMac(
     const key = keyBytes(secret, scheme.key);
     for (const alg of ALGS) {
       for (const enc of ENCS) {
-        if (alg === scheme.alg && enc === scheme.enc) continue;
+        if (alg === scheme.alg && enc === scheme.enc) {
+          continue;
+        }
         if (matches(scheme, key, body, parsed.candidates, alg, enc, false)) {
           const legacy = parsed.candidates.some((c) => c.alg === alg && alg !== scheme.alg);
           return invalid(

@@ -12,14 +12,20 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
  */
 export function parsePublicKey(value: string, kind: 'ed25519' | 'ecdsa'): KeyObject | undefined {
   try {
-    if (value.includes('-----BEGIN')) return createPublicKey(value);
+    if (value.includes('-----BEGIN')) {
+      return createPublicKey(value);
+    }
     if (kind === 'ed25519') {
       const raw = decode(value, 'hex') ?? decode(value, 'base64');
-      if (!raw || raw.length !== 32) return undefined;
+      if (!raw || raw.length !== 32) {
+        return undefined;
+      }
       return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
     }
     const der = decode(value, 'base64');
-    if (!der) return undefined;
+    if (!der) {
+      return undefined;
+    }
     return createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
   } catch {
     return undefined;
@@ -50,13 +56,21 @@ export interface PublicKeyCheck {
 
 /** Verifies an asymmetric signature against every configured public key, with diagnostics. */
 export function verifyPublicKey(o: PublicKeyCheck): VerificationResult {
-  if (o.secrets.length === 0) return noSecret(o.provider, o.name, 'public key');
+  if (o.secrets.length === 0) {
+    return noSecret(o.provider, o.name, 'public key');
+  }
   const keys = o.secrets.map((s) => parsePublicKey(s, o.kind));
   const message = o.message(o.body);
   for (const [i, key] of keys.entries()) {
     if (key && check(o.kind, key, message, o.signature)) {
-      return matchedResult(o.provider, o.name, i, { time: o.time, tolerance: o.tolerance }, o.now,
-        `The ${o.name} signature verifies with public key #${i + 1}.`);
+      return matchedResult(
+        o.provider,
+        o.name,
+        i,
+        { time: o.time, tolerance: o.tolerance },
+        o.now,
+        `The ${o.name} signature verifies with public key #${i + 1}.`,
+      );
     }
   }
   const skew = skewOf(o.time, o.now);
@@ -71,11 +85,15 @@ export function verifyPublicKey(o: PublicKeyCheck): VerificationResult {
   const keyKind = o.kind === 'ed25519' ? 'an Ed25519 public key (64 hex characters)' : 'an ECDSA P-256 public key (base64 DER)';
   for (const [i, secret] of o.secrets.entries()) {
     const cleaned = cleanSecret(secret);
-    if (cleaned === secret) continue;
+    if (cleaned === secret) {
+      continue;
+    }
     const key = parsePublicKey(cleaned, o.kind);
     if (key && check(o.kind, key, message, o.signature)) {
-      return invalid(`Public key #${i + 1} has whitespace or quotes around it; without them the signature verifies.`,
-        'Set the key again without the surrounding spaces, newline or quotes.');
+      return invalid(
+        `Public key #${i + 1} has whitespace or quotes around it; without them the signature verifies.`,
+        'Set the key again without the surrounding spaces, newline or quotes.',
+      );
     }
   }
   const cleanedKeys = o.secrets.map((s) => parsePublicKey(cleanSecret(s), o.kind));
@@ -85,20 +103,25 @@ export function verifyPublicKey(o: PublicKeyCheck): VerificationResult {
       ['compact JSON', JSON.stringify(value)],
       ['pretty-printed JSON (2-space indent)', JSON.stringify(value, null, 2)],
     ] as const) {
-      if (variant === text(o.body)) continue;
+      if (variant === text(o.body)) {
+        continue;
+      }
       const m = o.message(utf8(variant));
       for (const [i, key] of cleanedKeys.entries()) {
         if (key && check(o.kind, key, m, o.signature)) {
           return invalid(
             `The signature verifies against the body re-serialised as ${label} (key #${i + 1}), not the bytes received: something between ${o.name} and here changed the body.`,
-            'Verify the raw body bytes; make sure no relay, proxy or framework re-encodes the JSON.');
+            'Verify the raw body bytes; make sure no relay, proxy or framework re-encodes the JSON.',
+          );
         }
       }
     }
   }
   if (cleanedKeys.every((k) => k === undefined)) {
-    return invalid(`The configured ${o.name} key is not ${keyKind}.`,
-      `Copy the public verification key from the ${o.name} settings; this scheme verifies with a public key, not a secret.`);
+    return invalid(
+      `The configured ${o.name} key is not ${keyKind}.`,
+      `Copy the public verification key from the ${o.name} settings; this scheme verifies with a public key, not a secret.`,
+    );
   }
   return invalid(
     `The ${o.name} signature does not verify with ${o.secrets.length === 1 ? 'the configured public key' : `any of the ${o.secrets.length} configured public keys`}; the key is probably for another application, or the body was changed.`,

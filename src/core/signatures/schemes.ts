@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { HmacAlgorithm, SignatureEncoding, SignedRequest } from './types';
-import { type Candidate, type MacScheme, type ParseFailure, type ParsedSignature, type ProviderDef, isParseFailure, malformed, missing, signWith, verifyMac } from './engine';
+import {
+  type Candidate,
+  type MacScheme,
+  type ParseFailure,
+  type ParsedSignature,
+  type ProviderDef,
+  isParseFailure,
+  malformed,
+  missing,
+  signWith,
+  verifyMac,
+} from './engine';
 import { concat, header, parseTimestamp, unixSeconds } from './util';
 
 /** A parse result that also carries the scheme (its messages depend on what was parsed). */
@@ -24,7 +35,9 @@ export function macProvider(spec: MacProviderSpec): ProviderDef {
     detect: spec.detect,
     verify(req, ctx) {
       const parsed = spec.parse(req);
-      if (isParseFailure(parsed)) return { provider: spec.id, ...parsed };
+      if (isParseFailure(parsed)) {
+        return { provider: spec.id, ...parsed };
+      }
       if (parsed.candidates.every((c) => c.value.trim() === '')) {
         return { provider: spec.id, ...malformed(spec.name, 'signature', 'the signature is empty') };
       }
@@ -40,10 +53,11 @@ export function macProvider(spec: MacProviderSpec): ProviderDef {
       );
     },
   };
-  if (spec.sign) def.sign = spec.sign;
+  if (spec.sign) {
+    def.sign = spec.sign;
+  }
   return def;
 }
-
 
 /** A raw-key HMAC over one message built from the body (the shape most providers share). */
 export function hmacOver(alg: HmacAlgorithm, enc: SignatureEncoding, message: (body: Uint8Array) => Uint8Array = (b) => b): MacScheme {
@@ -62,11 +76,16 @@ export function keyValueSignature(
   const candidates: Candidate[] = [];
   for (const part of value.split(o.separator)) {
     const eq = part.indexOf('=');
-    if (eq < 0) continue;
+    if (eq < 0) {
+      continue;
+    }
     const k = part.slice(0, eq).trim();
     const v = part.slice(eq + 1).trim();
-    if (k === o.timeKey) time = v;
-    else if (k === o.valueKey && v) candidates.push({ value: v });
+    if (k === o.timeKey) {
+      time = v;
+    } else if (k === o.valueKey && v) {
+      candidates.push({ value: v });
+    }
   }
   return { time, candidates };
 }
@@ -74,7 +93,9 @@ export function keyValueSignature(
 /** Splits `sha256=<sig>` style values. Returns the algorithm named by the prefix when it is one of ours. */
 export function splitAlgPrefix(value: string): { alg: HmacAlgorithm; sig: string } | undefined {
   const m = /^(sha1|sha256|sha512)=(.*)$/i.exec(value.trim());
-  if (!m || m[1] === undefined || m[2] === undefined) return undefined;
+  if (!m || m[1] === undefined || m[2] === undefined) {
+    return undefined;
+  }
   return { alg: m[1].toLowerCase() as HmacAlgorithm, sig: m[2] };
 }
 
@@ -96,14 +117,20 @@ export function bodyOnly(o: {
     detect: o.detect,
     parse(req) {
       const value = header(req, o.header);
-      if (value === undefined) return missing(o.name, o.header);
+      if (value === undefined) {
+        return missing(o.name, o.header);
+      }
       let candidate: Candidate = { value: value.trim() };
       if (o.algPrefix) {
         const split = splitAlgPrefix(value);
-        if (!split) return malformed(o.name, o.header, `expected "${o.alg}=<signature>"`);
+        if (!split) {
+          return malformed(o.name, o.header, `expected "${o.alg}=<signature>"`);
+        }
         candidate = split.alg === o.alg ? { value: split.sig } : { value: split.sig, alg: split.alg };
       }
-      if (candidate.value.length === 0) return malformed(o.name, o.header, 'the signature is empty');
+      if (candidate.value.length === 0) {
+        return malformed(o.name, o.header, 'the signature is empty');
+      }
       return { candidates: [candidate], scheme };
     },
     sign(req, secret) {
@@ -123,10 +150,16 @@ export function tv1(o: { id: string; name: string; header: string; tolerance: nu
     tolerance: o.tolerance,
     parse(req) {
       const value = header(req, o.header);
-      if (value === undefined) return missing(o.name, o.header);
+      if (value === undefined) {
+        return missing(o.name, o.header);
+      }
       const { time: t, candidates: sigs } = keyValueSignature(value, { separator: ',', timeKey: 't', valueKey: 'v1' });
-      if (t === undefined || !/^\d+$/.test(t)) return malformed(o.name, o.header, 'no "t=<unix time>" element');
-      if (sigs.length === 0) return malformed(o.name, o.header, 'no "v1=<signature>" element');
+      if (t === undefined || !/^\d+$/.test(t)) {
+        return malformed(o.name, o.header, 'no "t=<unix time>" element');
+      }
+      if (sigs.length === 0) {
+        return malformed(o.name, o.header, 'no "v1=<signature>" element');
+      }
       return { candidates: sigs, time: Number(t), scheme: schemeFor(t) };
     },
     sign(req, secret, now) {
@@ -153,12 +186,20 @@ export function v0(o: {
     tolerance: o.tolerance,
     parse(req) {
       const value = header(req, o.header);
-      if (value === undefined) return missing(o.name, o.header);
+      if (value === undefined) {
+        return missing(o.name, o.header);
+      }
       const ts = header(req, o.timestampHeader);
-      if (ts === undefined) return malformed(o.name, o.header, `the ${o.timestampHeader} header it depends on is missing`);
-      if (!/^\d+$/.test(ts.trim())) return malformed(o.name, o.timestampHeader, `"${ts}" is not a unix time`);
+      if (ts === undefined) {
+        return malformed(o.name, o.header, `the ${o.timestampHeader} header it depends on is missing`);
+      }
+      if (!/^\d+$/.test(ts.trim())) {
+        return malformed(o.name, o.timestampHeader, `"${ts}" is not a unix time`);
+      }
       const m = /^v0=(.+)$/.exec(value.trim());
-      if (!m || m[1] === undefined) return malformed(o.name, o.header, 'expected "v0=<hex>"');
+      if (!m || m[1] === undefined) {
+        return malformed(o.name, o.header, 'expected "v0=<hex>"');
+      }
       return { candidates: [{ value: m[1] }], time: Number(ts.trim()), scheme: schemeFor(ts.trim()) };
     },
     sign(req, secret, now) {
@@ -191,22 +232,36 @@ export function standardFamily(o: {
     tolerance: 300,
     parse(req) {
       const value = header(req, sigH);
-      if (value === undefined) return missing(o.name, sigH);
+      if (value === undefined) {
+        return missing(o.name, sigH);
+      }
       const id = header(req, idH);
       const ts = header(req, tsH);
-      if (id === undefined) return malformed(o.name, sigH, `the ${idH} header it depends on is missing`);
-      if (ts === undefined) return malformed(o.name, sigH, `the ${tsH} header it depends on is missing`);
-      if (!/^\d+$/.test(ts.trim())) return malformed(o.name, tsH, `"${ts}" is not a unix time`);
+      if (id === undefined) {
+        return malformed(o.name, sigH, `the ${idH} header it depends on is missing`);
+      }
+      if (ts === undefined) {
+        return malformed(o.name, sigH, `the ${tsH} header it depends on is missing`);
+      }
+      if (!/^\d+$/.test(ts.trim())) {
+        return malformed(o.name, tsH, `"${ts}" is not a unix time`);
+      }
       const entries = value.trim().split(/\s+/).filter(Boolean);
       const candidates: Candidate[] = [];
       let versioned = 0;
       for (const entry of entries) {
         const comma = entry.indexOf(',');
-        if (comma <= 0) continue;
+        if (comma <= 0) {
+          continue;
+        }
         versioned++;
-        if (entry.slice(0, comma) === 'v1') candidates.push({ value: entry.slice(comma + 1) });
+        if (entry.slice(0, comma) === 'v1') {
+          candidates.push({ value: entry.slice(comma + 1) });
+        }
       }
-      if (versioned === 0) return malformed(o.name, sigH, 'expected space-separated "v1,<base64>" entries');
+      if (versioned === 0) {
+        return malformed(o.name, sigH, 'expected space-separated "v1,<base64>" entries');
+      }
       if (candidates.length === 0) {
         return malformed(o.name, sigH, 'no "v1," (HMAC-SHA256) entry; other versions such as v1a (Ed25519) are not supported');
       }
@@ -232,6 +287,8 @@ export function readTimestampHeader(
   headerName: string,
 ): { raw: string; time: number | undefined } | ParseFailure {
   const raw = header(req, headerName);
-  if (raw === undefined) return malformed(name, headerName, `the ${headerName} header is missing`);
+  if (raw === undefined) {
+    return malformed(name, headerName, `the ${headerName} header is missing`);
+  }
   return { raw, time: parseTimestamp(raw) };
 }

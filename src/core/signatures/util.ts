@@ -35,7 +35,9 @@ export function header(req: SignedRequest, name: string): string | undefined {
       }
     }
   }
-  if (Array.isArray(value)) return value[0];
+  if (Array.isArray(value)) {
+    return value[0];
+  }
   return value;
 }
 
@@ -54,7 +56,9 @@ export function hmac(alg: HmacAlgorithm, key: Uint8Array, message: Uint8Array): 
 
 export function sha(alg: HmacAlgorithm, ...parts: Uint8Array[]): Uint8Array {
   const h = createHash(alg);
-  for (const p of parts) h.update(p);
+  for (const p of parts) {
+    h.update(p);
+  }
   return new Uint8Array(h.digest());
 }
 
@@ -68,19 +72,29 @@ const B64URL = /^[A-Za-z0-9_-]*={0,2}$/;
 
 /** Strict decoding: undefined when `value` is not valid in `enc` (Node's decoders silently skip junk). */
 export function decode(value: string, enc: SignatureEncoding): Uint8Array | undefined {
-  if (value.length === 0) return undefined;
-  if (enc === 'hex') return HEX.test(value) ? new Uint8Array(Buffer.from(value, 'hex')) : undefined;
+  if (value.length === 0) {
+    return undefined;
+  }
+  if (enc === 'hex') {
+    return HEX.test(value) ? new Uint8Array(Buffer.from(value, 'hex')) : undefined;
+  }
   if (enc === 'base64') {
-    if (!B64.test(value) || value.replace(/=+$/, '').length % 4 === 1) return undefined;
+    if (!B64.test(value) || value.replace(/=+$/, '').length % 4 === 1) {
+      return undefined;
+    }
     return new Uint8Array(Buffer.from(value, 'base64'));
   }
-  if (!B64URL.test(value) || value.replace(/=+$/, '').length % 4 === 1) return undefined;
+  if (!B64URL.test(value) || value.replace(/=+$/, '').length % 4 === 1) {
+    return undefined;
+  }
   return new Uint8Array(Buffer.from(value, 'base64url'));
 }
 
 /** Constant-time equality of two byte strings; lengths are compared first (timingSafeEqual throws otherwise). */
 export function safeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
+  if (a.length !== b.length) {
+    return false;
+  }
   return timingSafeEqual(a, b);
 }
 
@@ -97,14 +111,22 @@ export function parseTimestamp(raw: string, unit: 'auto' | 's' | 'ms' = 'auto'):
   const value = raw.trim();
   if (/^-?\d+(?:\.\d+)?$/.test(value)) {
     const n = Number(value);
-    if (!Number.isFinite(n)) return undefined;
-    if (unit === 'ms' || (unit === 'auto' && Math.abs(n) >= 1e12)) return n / 1000;
+    if (!Number.isFinite(n)) {
+      return undefined;
+    }
+    if (unit === 'ms' || (unit === 'auto' && Math.abs(n) >= 1e12)) {
+      return n / 1000;
+    }
     return n;
   }
-  if (unit !== 'auto') return undefined;
+  if (unit !== 'auto') {
+    return undefined;
+  }
   // Date.parse handles at most millisecond precision; trim longer fractions (Twitch sends nanoseconds).
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/i.exec(value);
-  if (!m) return undefined;
+  if (!m) {
+    return undefined;
+  }
   const ms = Date.parse(`${m[1]}${m[2] ? m[2].slice(0, 4) : ''}${m[3]}`);
   return Number.isNaN(ms) ? undefined : ms / 1000;
 }

@@ -23,7 +23,12 @@ export function verifyRequest(req: SignedRequest, opts: VerifyOptions): Verifica
   }
   const def = providerDef(id);
   if (!def) {
-    return { provider: id, status: 'unsupported', reason: `"${id}" is not a provider the inspector knows.`, hint: 'Choose one of the listed providers or generic HMAC.' };
+    return {
+      provider: id,
+      status: 'unsupported',
+      reason: `"${id}" is not a provider the inspector knows.`,
+      hint: 'Choose one of the listed providers or generic HMAC.',
+    };
   }
   const secrets = opts.secrets.every((s) => s.trim() === '') ? [] : opts.secrets;
   return def.verify(req, {
@@ -37,17 +42,25 @@ export function verifyRequest(req: SignedRequest, opts: VerifyOptions): Verifica
 /** Headers to set so that the receiving handler accepts `req` as signed now; throws for verify-only schemes. */
 export function signRequest(req: SignedRequest, opts: SignOptions): Record<string, string> {
   const def = providerDef(opts.provider);
-  if (!def) throw new Error(`Unknown provider "${opts.provider}".`);
+  if (!def) {
+    throw new Error(`Unknown provider "${opts.provider}".`);
+  }
   if (!def.canSign || !def.sign) {
     throw new Error(`${def.name} requests cannot be re-signed here: ${verifyOnlyReason(def.id)}.`);
   }
-  if (opts.secret === '') throw new Error(`No secret given to sign the ${def.name} request.`);
+  if (opts.secret === '') {
+    throw new Error(`No secret given to sign the ${def.name} request.`);
+  }
   return def.sign(req, opts.secret, opts.now ?? new Date(), opts.generic);
 }
 
 function verifyOnlyReason(id: string): string {
-  if (id === 'discord' || id === 'sendgrid') return 'it is signed with the provider\'s private key and verified with a public key';
-  if (id === 'mailgun') return 'its signature is part of the body, not a header';
+  if (id === 'discord' || id === 'sendgrid') {
+    return "it is signed with the provider's private key and verified with a public key";
+  }
+  if (id === 'mailgun') {
+    return 'its signature is part of the body, not a header';
+  }
   return 'it is signed with a key only the provider has';
 }
 

@@ -59,7 +59,14 @@ export function createCloudflaredFactory(deps: CloudflaredFactoryDeps = {}): Tun
     const metricsPort = await freeLoopbackPort();
     signal.throwIfAborted();
     const localHost = options.localHost.includes(':') ? `[${options.localHost}]` : options.localHost;
-    const args = ['tunnel', '--url', `http://${localHost}:${options.localPort}`, '--no-autoupdate', '--metrics', `127.0.0.1:${metricsPort}`];
+    const args = [
+      'tunnel',
+      '--url',
+      `http://${localHost}:${options.localPort}`,
+      '--no-autoupdate',
+      '--metrics',
+      `127.0.0.1:${metricsPort}`,
+    ];
     logger.debug(`cloudflared: ${binary} ${args.join(' ')}`);
     const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env: deps.env ?? process.env, windowsHide: true });
     const proc = watchProcess(child, logger);
@@ -71,8 +78,11 @@ export function createCloudflaredFactory(deps: CloudflaredFactoryDeps = {}): Tun
     const failed = Promise.race([
       proc.exited.then((exit) => Promise.reject(openError(binary, exit, proc.recentErrors()))),
       new Promise<never>((_, reject) => {
-        if (signal.aborted) reject(signal.reason);
-        else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        if (signal.aborted) {
+          reject(signal.reason);
+        } else {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }
       }),
     ]);
     failed.catch(() => undefined);
@@ -123,11 +133,17 @@ function watchProcess(child: ChildProcess, logger: Logger): WatchedProcess {
       // cloudflared's log is about the tunnel, never about request payloads: safe at debug level.
       logger.debug(`cloudflared: ${line}`);
       const m = BOX_URL_RE.exec(line);
-      if (m) resolveUrl(m[1]!.replace(/\/+$/, ''));
-      if (/Registered tunnel connection/.test(line)) resolveRegistered();
+      if (m) {
+        resolveUrl(m[1]!.replace(/\/+$/, ''));
+      }
+      if (/Registered tunnel connection/.test(line)) {
+        resolveRegistered();
+      }
       if (/\b(ERR|FTL)\b|failed|error/i.test(line) && !m) {
         errors.push(line.replace(/^\S+Z\s+/, '').trim());
-        if (errors.length > 5) errors.shift();
+        if (errors.length > 5) {
+          errors.shift();
+        }
       }
     });
   }
@@ -138,9 +154,21 @@ function watchProcess(child: ChildProcess, logger: Logger): WatchedProcess {
  * Asks the metrics server until it says what we wait for: `/quicktunnel` → `{"hostname":"…"}` (resolves
  * with the public URL), `/ready` → `{"status":200,"readyConnections":N}` with N > 0.
  */
-async function pollMetrics(fetchImpl: typeof fetch, port: number, what: 'quicktunnel', pollMs: number, signal: AbortSignal): Promise<string>;
+async function pollMetrics(
+  fetchImpl: typeof fetch,
+  port: number,
+  what: 'quicktunnel',
+  pollMs: number,
+  signal: AbortSignal,
+): Promise<string>;
 async function pollMetrics(fetchImpl: typeof fetch, port: number, what: 'ready', pollMs: number, signal: AbortSignal): Promise<void>;
-async function pollMetrics(fetchImpl: typeof fetch, port: number, what: 'quicktunnel' | 'ready', pollMs: number, signal: AbortSignal): Promise<string | void> {
+async function pollMetrics(
+  fetchImpl: typeof fetch,
+  port: number,
+  what: 'quicktunnel' | 'ready',
+  pollMs: number,
+  signal: AbortSignal,
+): Promise<string | void> {
   while (!signal.aborted) {
     try {
       const res = await fetchImpl(`http://127.0.0.1:${port}/${what}`, { signal, headers: { accept: 'application/json' } });
@@ -164,7 +192,9 @@ async function pollMetrics(fetchImpl: typeof fetch, port: number, what: 'quicktu
  * ever a local stand-in (no TLS), so it gets `http://`.
  */
 export function publicUrlFromHostname(hostname: string): string {
-  if (/^https?:\/\//.test(hostname)) return hostname.replace(/\/+$/, '');
+  if (/^https?:\/\//.test(hostname)) {
+    return hostname.replace(/\/+$/, '');
+  }
   const host = hostname.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
   return `${loopback ? 'http' : 'https'}://${hostname}`;
@@ -181,10 +211,13 @@ function openError(binary: string, exit: Exit, recent: string[]): TunnelOpenErro
     );
   }
   if (code === 'EACCES' || code === 'ENOEXEC') {
-    return new TunnelOpenError(`cloudflared at "${binary}" cannot be run (${code}): check that it is an executable for this system. ${CLOUDFLARED_INSTALL_HINT}`, {
-      retryable: false,
-      cause: exit.error,
-    });
+    return new TunnelOpenError(
+      `cloudflared at "${binary}" cannot be run (${code}): check that it is an executable for this system. ${CLOUDFLARED_INSTALL_HINT}`,
+      {
+        retryable: false,
+        cause: exit.error,
+      },
+    );
   }
   if (exit.error) {
     return new TunnelOpenError(`cloudflared could not be started: ${exit.error.message}`, { retryable: true, cause: exit.error });
@@ -211,12 +244,18 @@ function connection(child: ChildProcess, proc: WatchedProcess, url: string): Tun
   const closeListeners = new Set<() => void>();
   let closed = false;
   void proc.exited.then((exit) => {
-    if (closed) return;
+    if (closed) {
+      return;
+    }
     const recent = proc.recentErrors();
     const why = exit.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit.code}`;
     const err = new Error(`cloudflared ${why}${recent.length ? `: ${recent[recent.length - 1]}` : ''}`);
-    for (const l of [...errorListeners]) l(err);
-    for (const l of [...closeListeners]) l();
+    for (const l of [...errorListeners]) {
+      l(err);
+    }
+    for (const l of [...closeListeners]) {
+      l();
+    }
   });
   const add = <T>(set: Set<T>, listener: T): IDisposable => {
     set.add(listener);
@@ -229,7 +268,9 @@ function connection(child: ChildProcess, proc: WatchedProcess, url: string): Tun
     onError: (listener) => add(errorListeners, listener),
     onClose: (listener) => add(closeListeners, listener),
     close: () => {
-      if (closed) return;
+      if (closed) {
+        return;
+      }
       closed = true;
       errorListeners.clear();
       closeListeners.clear();
@@ -248,10 +289,14 @@ function hostLabel(url: string): string {
 
 /** SIGTERM, then SIGKILL if it is still there after 3 s. */
 function stopChild(child: ChildProcess): void {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
+    return;
+  }
   child.kill('SIGTERM');
   const timer = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
   }, 3000);
   timer.unref();
   child.once('exit', () => clearTimeout(timer));

@@ -18,12 +18,7 @@ export { PublicUrlWatch } from './publicUrlWatch';
 export type { PublicUrlChange } from './publicUrlWatch';
 export { createLocaltunnelFactory, DEFAULT_LOCALTUNNEL_HOST, openLocaltunnel } from './localtunnelFactory';
 export type { LocaltunnelFactoryDeps, LocaltunnelHandshake } from './localtunnelFactory';
-export {
-  DEFAULT_OPEN_TIMEOUT_MS,
-  DEFAULT_SELF_TEST_INTERVAL_MS,
-  DEFAULT_SELF_TEST_TIMEOUT_MS,
-  TunnelSupervisor,
-} from './tunnelSupervisor';
+export { DEFAULT_OPEN_TIMEOUT_MS, DEFAULT_SELF_TEST_INTERVAL_MS, DEFAULT_SELF_TEST_TIMEOUT_MS, TunnelSupervisor } from './tunnelSupervisor';
 export type { TunnelSupervisorOptions } from './tunnelSupervisor';
 export { realClock, TUNNEL_MODES, TunnelOpenError } from './types';
 export type {

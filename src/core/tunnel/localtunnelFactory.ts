@@ -66,7 +66,9 @@ export function createLocaltunnelFactory(deps: LocaltunnelFactoryDeps = {}): Tun
       host,
       port: options.localPort,
     };
-    if (options.subdomain !== undefined) clientOptions.subdomain = options.subdomain;
+    if (options.subdomain !== undefined) {
+      clientOptions.subdomain = options.subdomain;
+    }
     if (!LOOPBACK_NAMES.has(options.localHost)) {
       logger.warn(
         `localtunnel: forwarding to ${options.localHost}; localtunnel rewrites the Host header and may alter binary request bodies.`,
@@ -95,13 +97,20 @@ export function createLocaltunnelFactory(deps: LocaltunnelFactoryDeps = {}): Tun
       url: client.url ?? handshake.url,
       subdomain: client.clientId ?? handshake.id,
       onError: (listener) => listen<[Error]>('error', listener),
-      onClose: (listener) => listen<[]>('close', () => {
-        if (!closed) listener();
-      }),
+      onClose: (listener) =>
+        listen<[]>('close', () => {
+          if (!closed) {
+            listener();
+          }
+        }),
       close: () => {
-        if (closed) return;
+        if (closed) {
+          return;
+        }
         closed = true;
-        for (const d of [...subscriptions]) d.dispose();
+        for (const d of [...subscriptions]) {
+          d.dispose();
+        }
         client.close();
       },
     };
@@ -170,8 +179,12 @@ async function fetchHandshake(
 
 function describeFetchError(err: unknown): string {
   const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
+  if (cause && typeof cause.code === 'string') {
+    return cause.code;
+  }
+  if (cause && typeof cause.message === 'string') {
+    return cause.message;
+  }
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -25,6 +25,8 @@ export class PublicUrlWatch {
     }
     const previous = this.last;
     this.last = status.publicUrl;
-    return previous !== undefined && previous !== status.publicUrl ? { previousUrl: previous, publicUrl: status.publicUrl, mode: status.mode } : undefined;
+    return previous !== undefined && previous !== status.publicUrl
+      ? { previousUrl: previous, publicUrl: status.publicUrl, mode: status.mode }
+      : undefined;
   }
 }

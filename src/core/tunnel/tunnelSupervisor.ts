@@ -140,7 +140,9 @@ export class TunnelSupervisor extends Disposable {
     this.subdomainRetryDelayMs = options.subdomainRetryDelayMs ?? 1500;
     this.preferredSubdomain = options.subdomain || undefined;
     this.current = { mode: this.mode, state: 'offline', reason: 'Not started.' };
-    if (this.preferredSubdomain) this.current.preferredSubdomain = this.preferredSubdomain;
+    if (this.preferredSubdomain) {
+      this.current.preferredSubdomain = this.preferredSubdomain;
+    }
   }
 
   get state(): TunnelState {
@@ -151,7 +153,9 @@ export class TunnelSupervisor extends Disposable {
   status(): TunnelStatus {
     const s: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this.current)) {
-      if (v !== undefined) s[k] = v;
+      if (v !== undefined) {
+        s[k] = v;
+      }
     }
     return s as unknown as TunnelStatus;
   }
@@ -172,7 +176,9 @@ export class TunnelSupervisor extends Disposable {
         this.update(session.ctl.signal, { state: 'offline', reason: `Unexpected failure: ${describe(err)}` });
       })
       .finally(() => {
-        if (this.session === session) this.session = undefined;
+        if (this.session === session) {
+          this.session = undefined;
+        }
       });
   }
 
@@ -194,7 +200,9 @@ export class TunnelSupervisor extends Disposable {
    */
   async restart(): Promise<void> {
     await this.halt();
-    if (!this.isDisposed) this.start();
+    if (!this.isDisposed) {
+      this.start();
+    }
   }
 
   private async halt(): Promise<void> {
@@ -221,7 +229,9 @@ export class TunnelSupervisor extends Disposable {
   }
 
   override dispose(): void {
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     const session = this.session;
     this.session = undefined;
     session?.ctl.abort(new StoppedError());
@@ -298,7 +308,9 @@ export class TunnelSupervisor extends Disposable {
           subdomain: undefined,
         });
         await this.sleep(delayMs, signal);
-        if (signal.aborted) break;
+        if (signal.aborted) {
+          break;
+        }
         this.update(signal, { retry: undefined });
       } else {
         this.update(signal, { state, reason, retry: undefined, publicUrl: undefined, subdomain: undefined });
@@ -308,7 +320,9 @@ export class TunnelSupervisor extends Disposable {
       try {
         conn = await this.open(host, signal);
       } catch (err) {
-        if (signal.aborted) break;
+        if (signal.aborted) {
+          break;
+        }
         reason = describe(err);
         if (err instanceof TunnelOpenError && !err.retryable) {
           this.logger.error(`Tunnel: ${reason}`);
@@ -316,7 +330,9 @@ export class TunnelSupervisor extends Disposable {
           return;
         }
         this.logger.warn(`Tunnel: could not open: ${reason}`);
-        if (err instanceof TunnelOpenError && err.retryAfterMs) minDelayMs = err.retryAfterMs;
+        if (err instanceof TunnelOpenError && err.retryAfterMs) {
+          minDelayMs = err.retryAfterMs;
+        }
         failures++;
         continue;
       }
@@ -331,9 +347,7 @@ export class TunnelSupervisor extends Disposable {
         continue;
       }
       if (wanted !== undefined && conn.subdomain !== wanted) {
-        this.logger.warn(
-          `Tunnel: the subdomain "${wanted}" stays taken; using "${conn.subdomain}" for now, the URL changed.`,
-        );
+        this.logger.warn(`Tunnel: the subdomain "${wanted}" stays taken; using "${conn.subdomain}" for now, the URL changed.`);
       }
       subdomainMisses = 0;
       if (keepSubdomain && wanted === undefined) {
@@ -343,7 +357,9 @@ export class TunnelSupervisor extends Disposable {
 
       const end = await this.supervise(conn, signal);
       conn.close();
-      if (signal.aborted) break;
+      if (signal.aborted) {
+        break;
+      }
       reason = end.reason;
       this.logger.warn(`Tunnel: ${reason ?? 'connection ended'}; reconnecting.`);
       if (end.wasOnline) {
@@ -361,7 +377,9 @@ export class TunnelSupervisor extends Disposable {
     return new Promise<TunnelConnection>((resolve, reject) => {
       let settled = false;
       const settle = (fn: () => void) => {
-        if (settled) return false;
+        if (settled) {
+          return false;
+        }
         settled = true;
         this.clearTimer(timer);
         signal.removeEventListener('abort', onAbort);
@@ -395,11 +413,15 @@ export class TunnelSupervisor extends Disposable {
       }
       promise.then(
         (conn) => {
-          if (!settle(() => resolve(conn))) conn.close(); // too late: timed out or stopped
+          if (!settle(() => resolve(conn))) {
+            conn.close();
+          } // too late: timed out or stopped
         },
         (err: unknown) => settle(() => reject(err)),
       );
-      if (signal.aborted) onAbort();
+      if (signal.aborted) {
+        onAbort();
+      }
     });
   }
 
@@ -418,13 +440,23 @@ export class TunnelSupervisor extends Disposable {
       const target = { url: conn.url, signal: connCtl.signal };
       const graceUntil = conn.readyGraceMs ? this.clock.now() + conn.readyGraceMs : undefined;
       const finish = (reason: string | undefined) => {
-        if (settled) return;
+        if (settled) {
+          return;
+        }
         settled = true;
-        for (const s of subscriptions) s.dispose();
-        if (timer !== undefined) this.clearTimer(timer);
+        for (const s of subscriptions) {
+          s.dispose();
+        }
+        if (timer !== undefined) {
+          this.clearTimer(timer);
+        }
         signal.removeEventListener('abort', onAbort);
-        if (this.failConnection === finish) this.failConnection = undefined;
-        if (this.testTarget === target) this.testTarget = undefined;
+        if (this.failConnection === finish) {
+          this.failConnection = undefined;
+        }
+        if (this.testTarget === target) {
+          this.testTarget = undefined;
+        }
         connCtl.abort(reason === undefined ? signal.reason : new Error(reason));
         if (reason !== undefined) {
           // Said at once, so a caller of selfTestNow() sees the outcome when its promise resolves.
@@ -485,7 +517,9 @@ export class TunnelSupervisor extends Disposable {
     const entry = {
       url,
       run: this.runSelfTest(url, signal).finally(() => {
-        if (this.selfTestInFlight === entry) this.selfTestInFlight = undefined;
+        if (this.selfTestInFlight === entry) {
+          this.selfTestInFlight = undefined;
+        }
       }),
     };
     this.selfTestInFlight = entry;
@@ -493,16 +527,15 @@ export class TunnelSupervisor extends Disposable {
   }
 
   private async runSelfTest(url: string, signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return false;
+    if (signal.aborted) {
+      return false;
+    }
     const token = newCanaryToken();
     const started = this.clock.now();
     const ctl = new AbortController();
     const onAbort = () => ctl.abort(signal.reason);
     signal.addEventListener('abort', onAbort);
-    const timer = this.setTimer(
-      () => ctl.abort(new Error(`no answer within ${this.selfTestTimeoutMs} ms`)),
-      this.selfTestTimeoutMs,
-    );
+    const timer = this.setTimer(() => ctl.abort(new Error(`no answer within ${this.selfTestTimeoutMs} ms`)), this.selfTestTimeoutMs);
     let error: string | undefined;
     try {
       const res = await this.fetchImpl(canaryUrl(url, token), {
@@ -587,7 +620,9 @@ export class TunnelSupervisor extends Disposable {
   }
 
   private clearAllTimers(): void {
-    for (const handle of this.timers) this.clock.clearTimeout(handle);
+    for (const handle of this.timers) {
+      this.clock.clearTimeout(handle);
+    }
     this.timers.clear();
   }
 
@@ -611,8 +646,11 @@ export class TunnelSupervisor extends Disposable {
 
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+    if (signal.aborted) {
+      resolve();
+    } else {
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    }
   });
 }
 
@@ -638,8 +676,12 @@ function describe(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
     if (err.message === 'fetch failed' && cause) {
-      if (typeof cause.code === 'string') return `fetch failed (${cause.code})`;
-      if (typeof cause.message === 'string') return `fetch failed (${cause.message})`;
+      if (typeof cause.code === 'string') {
+        return `fetch failed (${cause.code})`;
+      }
+      if (typeof cause.message === 'string') {
+        return `fetch failed (${cause.message})`;
+      }
     }
     return err.message;
   }

@@ -40,13 +40,19 @@ export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps
           secrets: deps.secrets,
           knownSecrets: () => deps.secrets.list().flatMap((p) => p.entries.map((e) => e.value)),
           allowedHosts: () => deps.forwarding.guard.allowedHosts,
-          allowHint: (host) => `The user can allow it by sending to ${host} once with "Webhook Inspector: Resend To…" and confirming the host.`,
+          allowHint: (host) =>
+            `The user can allow it by sending to ${host} once with "Webhook Inspector: Resend To…" and confirming the host.`,
           defaultTarget: () => readForwardSettings().target,
           resignDefault: () => readForwardSettings().resign,
           receiver: async () => {
             const s = deps.controller.status;
             const t = s.tunnel;
-            return { running: s.state === 'running', ...(s.url ? { url: s.url } : {}), ...(s.publicUrl ? { publicUrl: s.publicUrl } : {}), ...(t ? { tunnel: { mode: t.mode, state: t.state, ...(t.reason ? { reason: t.reason } : {}) } } : {}) };
+            return {
+              running: s.state === 'running',
+              ...(s.url ? { url: s.url } : {}),
+              ...(s.publicUrl ? { publicUrl: s.publicUrl } : {}),
+              ...(t ? { tunnel: { mode: t.mode, state: t.state, ...(t.reason ? { reason: t.reason } : {}) } } : {}),
+            };
           },
           deliveryLog: (store) => (store.readOnly ? undefined : new DeliveryLog(store, { logger: deps.logger })),
         }),
@@ -72,14 +78,25 @@ export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps
   }
 
   const changed = new vscode.EventEmitter<void>();
-  disposables.push(changed, deps.controller.onDidChangeStore(() => changed.fire()));
+  disposables.push(
+    changed,
+    deps.controller.onDidChangeStore(() => changed.fire()),
+  );
   disposables.push(
     vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
       provideMcpServerDefinitions: () => {
         const l = launch(context, deps, process.execPath);
         // The editor's own runtime: Electron runs as Node only with ELECTRON_RUN_AS_NODE (code-server's is Node already).
-        return [new vscode.McpStdioServerDefinition('Webhook Inspector', l.node, mcpArgs(l), { ELECTRON_RUN_AS_NODE: '1' }, typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : undefined)];
+        return [
+          new vscode.McpStdioServerDefinition(
+            'Webhook Inspector',
+            l.node,
+            mcpArgs(l),
+            { ELECTRON_RUN_AS_NODE: '1' },
+            typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : undefined,
+          ),
+        ];
       },
     }),
     vscode.commands.registerCommand('webhookInspector.copyMcpConfig', (kind?: McpClientKind | 'all') => copyMcpConfig(context, deps, kind)),
@@ -88,16 +105,24 @@ export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps
 }
 
 function launch(context: vscode.ExtensionContext, deps: AgentDeps, node: string): McpLaunch {
-  return { node, cliPath: path.join(context.extensionPath, 'dist', 'cli.js'), storeDir: deps.controller.storeDir(), allowHosts: deps.forwarding.guard.allowedHosts };
+  return {
+    node,
+    cliPath: path.join(context.extensionPath, 'dist', 'cli.js'),
+    storeDir: deps.controller.storeDir(),
+    allowHosts: deps.forwarding.guard.allowedHosts,
+  };
 }
 
 /** Confirmation for the tools that send a request, naming the target; a progress line for the others. */
 function prepare(core: string, input: ToolInput): vscode.PreparedToolInvocation {
   const target = typeof input.target === 'string' ? input.target : readForwardSettings().target || DEFAULT_TARGET;
   if (core === 'resend_event' || core === 'send_sample_event') {
-    const what = core === 'resend_event' ? `event ${String(input.id ?? '')}` : `a ${String(input.provider ?? '')} ${String(input.type ?? '')} sample`;
+    const what =
+      core === 'resend_event' ? `event ${String(input.id ?? '')}` : `a ${String(input.provider ?? '')} ${String(input.type ?? '')} sample`;
     // appendText escapes Markdown: the input comes from the model, which may have read a hostile payload.
-    const message = new vscode.MarkdownString().appendText(`Send ${what} to ${target}? `).appendText('Only loopback targets and hosts you confirmed before are allowed.');
+    const message = new vscode.MarkdownString()
+      .appendText(`Send ${what} to ${target}? `)
+      .appendText('Only loopback targets and hosts you confirmed before are allowed.');
     return {
       invocationMessage: new vscode.MarkdownString().appendText(`Sending ${what} to ${target}`),
       confirmationMessages: { title: core === 'resend_event' ? 'Resend Webhook Event' : 'Send Sample Webhook', message },
@@ -116,24 +141,39 @@ function prepare(core: string, input: ToolInput): vscode.PreparedToolInvocation 
 const CLIENTS: ReadonlyArray<{ kind: McpClientKind; label: string; detail: string }> = [
   { kind: 'claude', label: 'Claude Code', detail: 'A claude mcp add … command to run in a terminal' },
   { kind: 'cursor', label: 'Cursor', detail: 'For .cursor/mcp.json (or ~/.cursor/mcp.json)' },
-  { kind: 'vscode', label: 'VS Code (.vscode/mcp.json)', detail: 'For another VS Code or a teammate; this window already offers the server' },
+  {
+    kind: 'vscode',
+    label: 'VS Code (.vscode/mcp.json)',
+    detail: 'For another VS Code or a teammate; this window already offers the server',
+  },
 ];
 
 /** Puts a ready snippet (with this workspace's store filled in) on the clipboard. */
-export async function copyMcpConfig(context: vscode.ExtensionContext, deps: AgentDeps, kind?: McpClientKind | 'all'): Promise<string | undefined> {
+export async function copyMcpConfig(
+  context: vscode.ExtensionContext,
+  deps: AgentDeps,
+  kind?: McpClientKind | 'all',
+): Promise<string | undefined> {
   let choice = kind;
   if (!choice) {
-    const pick = await vscode.window.showQuickPick([...CLIENTS.map((c) => ({ label: c.label, detail: c.detail, client: c.kind as McpClientKind | 'all' })), { label: 'All three', detail: 'Each snippet under a heading', client: 'all' as const }], {
-      title: 'Copy MCP Server Config',
-      placeHolder: 'Which agent should get the Webhook Inspector MCP server?',
-    });
+    const pick = await vscode.window.showQuickPick(
+      [
+        ...CLIENTS.map((c) => ({ label: c.label, detail: c.detail, client: c.kind as McpClientKind | 'all' })),
+        { label: 'All three', detail: 'Each snippet under a heading', client: 'all' as const },
+      ],
+      {
+        title: 'Copy MCP Server Config',
+        placeHolder: 'Which agent should get the Webhook Inspector MCP server?',
+      },
+    );
     choice = pick?.client;
   }
   if (!choice) {
     return undefined;
   }
   const l = launch(context, deps, 'node');
-  const text = choice === 'all' ? CLIENTS.map((c) => `# ${c.label}\n${mcpConfigSnippet(c.kind, l)}`).join('\n\n') : mcpConfigSnippet(choice, l);
+  const text =
+    choice === 'all' ? CLIENTS.map((c) => `# ${c.label}\n${mcpConfigSnippet(c.kind, l)}`).join('\n\n') : mcpConfigSnippet(choice, l);
   await vscode.env.clipboard.writeText(text);
   void vscode.window.showInformationMessage(
     `Webhook Inspector: the MCP server config${choice === 'all' ? 's are' : ' is'} on the clipboard (store ${l.storeDir}). It needs Node.js 20+ as "node"; signing secrets come from WEBHOOK_INSPECTOR_SECRET_* variables.`,

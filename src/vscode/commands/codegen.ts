@@ -1,7 +1,20 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type CodegenLanguage, CodegenError, defaultTypeName, detectFramework, isProblem, projectDependencies, type Sample, type SampleProblem, sampleOf, type TestFramework, typesFromSamples, writeTest } from '../../core/codegen';
+import {
+  type CodegenLanguage,
+  CodegenError,
+  defaultTypeName,
+  detectFramework,
+  isProblem,
+  projectDependencies,
+  type Sample,
+  type SampleProblem,
+  sampleOf,
+  type TestFramework,
+  typesFromSamples,
+  writeTest,
+} from '../../core/codegen';
 import { typeNameProblem } from '../../core/codegen/codeText';
 import type { CapturedEvent } from '../../core/model/event';
 import type { Logger } from '../../core/logger';
@@ -82,7 +95,11 @@ function providerName(id: string): string {
 /** Events from the tree (clicked node, multi-selection) or the view's selection. */
 function selectedEvents(store: EventStore, deps: CodegenDeps, first: unknown, second: unknown): CapturedEvent[] {
   const nodes =
-    Array.isArray(second) && second.length ? (second as EventsNode[]) : first && typeof first === 'object' && 'kind' in first ? [first as EventsNode] : deps.selection();
+    Array.isArray(second) && second.length
+      ? (second as EventsNode[])
+      : first && typeof first === 'object' && 'kind' in first
+        ? [first as EventsNode]
+        : deps.selection();
   return nodes.flatMap((n) => (n.kind === 'event' ? (store.get(n.event.id) ?? []) : []));
 }
 
@@ -90,7 +107,9 @@ function selectedEvents(store: EventStore, deps: CodegenDeps, first: unknown, se
 async function pickByProviderAndType(store: EventStore): Promise<CapturedEvent[] | undefined> {
   const usable = store.list().filter((e) => !e.rejected && e.size > 0);
   if (usable.length === 0) {
-    void vscode.window.showInformationMessage('Webhook Inspector: there are no stored events with a body yet. Start the receiver and send a webhook, or send a sample.');
+    void vscode.window.showInformationMessage(
+      'Webhook Inspector: there are no stored events with a body yet. Start the receiver and send a webhook, or send a sample.',
+    );
     return undefined;
   }
   const byProvider = new Map<string, CapturedEvent[]>();
@@ -99,7 +118,11 @@ async function pickByProviderAndType(store: EventStore): Promise<CapturedEvent[]
     byProvider.set(key, [...(byProvider.get(key) ?? []), e]);
   }
   const provider = await vscode.window.showQuickPick(
-    [...byProvider].map(([id, events]) => ({ label: id ? providerName(id) : 'Unknown sender', description: `${events.length} event${events.length === 1 ? '' : 's'}`, id })),
+    [...byProvider].map(([id, events]) => ({
+      label: id ? providerName(id) : 'Unknown sender',
+      description: `${events.length} event${events.length === 1 ? '' : 's'}`,
+      id,
+    })),
     { title: 'Generate Types from Events (1/4)', placeHolder: 'Which provider’s events?' },
   );
   if (!provider) {
@@ -110,9 +133,20 @@ async function pickByProviderAndType(store: EventStore): Promise<CapturedEvent[]
   for (const e of events) {
     byType.set(e.eventType ?? '', [...(byType.get(e.eventType ?? '') ?? []), e]);
   }
-  const all = { label: '$(list-flat) All event types', description: `${events.length} events: a discriminated union where the payloads carry type or action`, events };
+  const all = {
+    label: '$(list-flat) All event types',
+    description: `${events.length} events: a discriminated union where the payloads carry type or action`,
+    events,
+  };
   const picked = await vscode.window.showQuickPick(
-    [all, ...[...byType].map(([t, list]) => ({ label: t || '(no event type)', description: `${list.length} event${list.length === 1 ? '' : 's'}`, events: list }))],
+    [
+      all,
+      ...[...byType].map(([t, list]) => ({
+        label: t || '(no event type)',
+        description: `${list.length} event${list.length === 1 ? '' : 's'}`,
+        events: list,
+      })),
+    ],
     { title: 'Generate Types from Events (2/4)', placeHolder: 'Which event type?' },
   );
   return picked?.events;
@@ -129,7 +163,10 @@ async function readSamples(store: EventStore, events: readonly CapturedEvent[]):
   if (events.length < 50) {
     return read();
   }
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Webhook Inspector: reading ${events.length} events…` }, read);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Webhook Inspector: reading ${events.length} events…` },
+    read,
+  );
 }
 
 export async function generateTypes(deps: CodegenDeps, first?: unknown, second?: unknown): Promise<GenerateTypesResult | undefined> {
@@ -145,7 +182,9 @@ export async function generateTypes(deps: CodegenDeps, first?: unknown, second?:
       return e;
     });
   } else if (options.provider !== undefined) {
-    events = store.list().filter((e) => e.provider === options.provider && (options.eventType === undefined || e.eventType === options.eventType));
+    events = store
+      .list()
+      .filter((e) => e.provider === options.provider && (options.eventType === undefined || e.eventType === options.eventType));
   } else {
     events = selectedEvents(store, deps, first, second);
     if (events.length === 0) {
@@ -162,7 +201,12 @@ export async function generateTypes(deps: CodegenDeps, first?: unknown, second?:
   }
   const lang =
     options.lang ??
-    (await vscode.window.showQuickPick(LANGUAGES, { title: 'Generate Types from Events (3/4)', placeHolder: `Generate from ${usable.length} event${usable.length === 1 ? '' : 's'} as…` }))?.lang;
+    (
+      await vscode.window.showQuickPick(LANGUAGES, {
+        title: 'Generate Types from Events (3/4)',
+        placeHolder: `Generate from ${usable.length} event${usable.length === 1 ? '' : 's'} as…`,
+      })
+    )?.lang;
   if (!lang) {
     return undefined;
   }
@@ -174,12 +218,14 @@ export async function generateTypes(deps: CodegenDeps, first?: unknown, second?:
   }
   const name =
     options.name ??
-    (await vscode.window.showInputBox({
-      title: 'Generate Types from Events (4/4)',
-      prompt: lang === 'jsonschema' ? 'The schema title' : 'The type name',
-      value: suggested,
-      validateInput: (v) => typeNameProblem(v.trim()),
-    }))?.trim();
+    (
+      await vscode.window.showInputBox({
+        title: 'Generate Types from Events (4/4)',
+        prompt: lang === 'jsonschema' ? 'The schema title' : 'The type name',
+        value: suggested,
+        validateInput: (v) => typeNameProblem(v.trim()),
+      })
+    )?.trim();
   if (!name) {
     return undefined;
   }
@@ -232,7 +278,9 @@ async function workspaceDependencies(): Promise<Set<string>> {
 async function pickEvent(store: EventStore): Promise<CapturedEvent | undefined> {
   const events = store.list(0, 200).filter((e) => !e.rejected);
   if (events.length === 0) {
-    void vscode.window.showInformationMessage('Webhook Inspector: there are no stored events yet. Start the receiver and send a webhook, or send a sample.');
+    void vscode.window.showInformationMessage(
+      'Webhook Inspector: there are no stored events yet. Start the receiver and send a webhook, or send a sample.',
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -270,7 +318,11 @@ export async function createTestFromEvent(deps: CodegenDeps, first?: unknown, se
       await vscode.window.showQuickPick(
         [...FRAMEWORKS]
           .sort((a, b) => (a.framework === detected ? -1 : b.framework === detected ? 1 : 0))
-          .map((f) => ({ label: f.label, description: f.framework === detected ? 'detected from package.json' : '', framework: f.framework })),
+          .map((f) => ({
+            label: f.label,
+            description: f.framework === detected ? 'detected from package.json' : '',
+            framework: f.framework,
+          })),
         { title: 'Create Test from Event (2/3)', placeHolder: 'Test framework' },
       )
     )?.framework;
@@ -284,7 +336,12 @@ export async function createTestFromEvent(deps: CodegenDeps, first?: unknown, se
     if (root) {
       for (const name of ['test', 'tests', '__tests__']) {
         const candidate = vscode.Uri.joinPath(root, name);
-        if (await fsp.stat(candidate.fsPath).then((s) => s.isDirectory(), () => false)) {
+        if (
+          await fsp.stat(candidate.fsPath).then(
+            (s) => s.isDirectory(),
+            () => false,
+          )
+        ) {
           defaultUri = candidate;
           break;
         }
@@ -310,7 +367,9 @@ export async function createTestFromEvent(deps: CodegenDeps, first?: unknown, se
   const signing = written.provider
     ? `It signs with ${written.signer === 'node:crypto' ? 'an HMAC (node:crypto)' : `the ${written.signer} SDK`} using ${written.secretEnv}.`
     : 'The sender has no known signing scheme: it is sent unsigned unless WEBHOOK_SIGNATURE_HEADER and WEBHOOK_SECRET are set.';
-  void vscode.window.showInformationMessage(`Webhook Inspector: created ${path.basename(written.testPath)} and ${path.basename(written.bodyPath)}. ${signing} Set WEBHOOK_HANDLER_URL to your handler.`);
+  void vscode.window.showInformationMessage(
+    `Webhook Inspector: created ${path.basename(written.testPath)} and ${path.basename(written.bodyPath)}. ${signing} Set WEBHOOK_HANDLER_URL to your handler.`,
+  );
   return { testPath: written.testPath, bodyPath: written.bodyPath, framework, signer: written.signer };
 }
 
@@ -318,7 +377,13 @@ export async function createTestFromEvent(deps: CodegenDeps, first?: unknown, se
 export function registerCodegenCommands(deps: CodegenDeps): vscode.Disposable {
   const log = (m: string) => deps.logger.warn(m);
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(CODEGEN_COMMANDS.generateTypes, guarded((a, b) => generateTypes(deps, a, b), log)),
-    vscode.commands.registerCommand(CODEGEN_COMMANDS.createTest, guarded((a, b) => createTestFromEvent(deps, a, b), log)),
+    vscode.commands.registerCommand(
+      CODEGEN_COMMANDS.generateTypes,
+      guarded((a, b) => generateTypes(deps, a, b), log),
+    ),
+    vscode.commands.registerCommand(
+      CODEGEN_COMMANDS.createTest,
+      guarded((a, b) => createTestFromEvent(deps, a, b), log),
+    ),
   );
 }

@@ -93,7 +93,9 @@ function label(event: CapturedEvent): string {
 /** Opens the diff editor: the older event on the left. */
 export async function showComparison(a: CapturedEvent, b: CapturedEvent): Promise<[CapturedEvent, CapturedEvent]> {
   const [left, right] = a.receivedAt <= b.receivedAt ? [a, b] : [b, a];
-  await vscode.commands.executeCommand('vscode.diff', compareUri(left), compareUri(right), `${label(left)} ↔ ${label(right)}`, { preview: true });
+  await vscode.commands.executeCommand('vscode.diff', compareUri(left), compareUri(right), `${label(left)} ↔ ${label(right)}`, {
+    preview: true,
+  });
   return [left, right];
 }
 
@@ -105,7 +107,8 @@ async function eventsOf(deps: CompareDeps, args: readonly unknown[]): Promise<Ca
     return ids.flatMap((id) => store.get(id) ?? []);
   }
   const [node, selected] = args as [EventsNode | undefined, readonly EventsNode[] | undefined];
-  const nodes = Array.isArray(selected) && selected.length ? selected : node && typeof node === 'object' && 'kind' in node ? [node] : deps.selection();
+  const nodes =
+    Array.isArray(selected) && selected.length ? selected : node && typeof node === 'object' && 'kind' in node ? [node] : deps.selection();
   // Nodes carry a snapshot of the event: read the current one.
   return nodes.flatMap((n) => (n.kind === 'event' ? (store.get(n.event.id) ?? []) : []));
 }
@@ -129,7 +132,9 @@ export async function compareWithPrevious(deps: CompareDeps, ...args: unknown[])
   const events = await eventsOf(deps, args.slice(0, 1));
   const event = events[0];
   if (!event) {
-    void vscode.window.showInformationMessage('Webhook Inspector: select an event in the Events view to compare it with the previous one of its type.');
+    void vscode.window.showInformationMessage(
+      'Webhook Inspector: select an event in the Events view to compare it with the previous one of its type.',
+    );
     return undefined;
   }
   const previous = previousOfSameType((await deps.store()).list(), event);

@@ -41,7 +41,12 @@ export async function setCustomResponse(ctx: CommandContext, node?: EventsNode, 
     if (delay === undefined) {
       return false;
     }
-    rule = { path, status: Number(status), delayMs: Number(delay), body: JSON.stringify({ error: `custom response ${status} from Webhook Inspector` }) };
+    rule = {
+      path,
+      status: Number(status),
+      delayMs: Number(delay),
+      body: JSON.stringify({ error: `custom response ${status} from Webhook Inspector` }),
+    };
   }
   const config = vscode.workspace.getConfiguration(SECTION);
   const rules = sanitizeRules(config.get('responses')).filter((r) => r.path !== rule!.path);

@@ -8,10 +8,14 @@ export const EDITABLE_COPY_CONTEXT_KEY = 'webhookInspector.isEditableCopy';
 
 /** "Send Request" on an editable copy of a body (CodeLens and editor title): the edited body, re-signed. */
 export async function sendEditedRequest(ctx: CommandContext, uri?: vscode.Uri) {
-  const doc = uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) : vscode.window.activeTextEditor?.document;
+  const doc = uri
+    ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())
+    : vscode.window.activeTextEditor?.document;
   const eventId = doc && editableCopies.get(doc.uri.toString());
   if (!doc || !eventId) {
-    void vscode.window.showInformationMessage('Webhook Inspector: open an editable copy of an event body first (Open Editable Copy of Body).');
+    void vscode.window.showInformationMessage(
+      'Webhook Inspector: open an editable copy of an event body first (Open Editable Copy of Body).',
+    );
     return undefined;
   }
   const event = (await ctx.controller.store()).get(eventId);

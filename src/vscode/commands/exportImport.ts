@@ -86,7 +86,11 @@ async function eventsToExport(deps: ExportDeps, args: readonly unknown[], verb: 
     events = store.get(first) ? [store.get(first)!] : [];
   } else {
     const nodes =
-      Array.isArray(second) && second.length ? (second as EventsNode[]) : first && typeof first === 'object' && 'kind' in first ? [first as EventsNode] : deps.selection();
+      Array.isArray(second) && second.length
+        ? (second as EventsNode[])
+        : first && typeof first === 'object' && 'kind' in first
+          ? [first as EventsNode]
+          : deps.selection();
     events = nodes.flatMap((n) => (n.kind === 'event' ? (store.get(n.event.id) ?? []) : []));
   }
   if (events.length === 0) {
@@ -117,7 +121,12 @@ function baseUrlOf(deps: ExportDeps, options: ExportOptions | undefined): string
   return options?.baseUrl ?? deps.receiverUrl() ?? `http://127.0.0.1:${deps.configuredPort?.() || 'PORT'}`;
 }
 
-async function targetUri(options: ExportOptions | undefined, events: readonly CapturedEvent[], ext: 'http' | 'har', label: string): Promise<vscode.Uri | undefined> {
+async function targetUri(
+  options: ExportOptions | undefined,
+  events: readonly CapturedEvent[],
+  ext: 'http' | 'har',
+  label: string,
+): Promise<vscode.Uri | undefined> {
   if (options?.target) {
     return vscode.Uri.file(options.target);
   }
@@ -166,7 +175,9 @@ export async function saveAsHttpFile(deps: ExportDeps, ...args: unknown[]): Prom
   await vscode.workspace.fs.writeFile(target, Buffer.from(result.text, 'utf8'));
   if (!options?.target) {
     const extra = bodyFiles.length ? ` and ${bodyFiles.length} body file${bodyFiles.length === 1 ? '' : 's'} beside it` : '';
-    void vscode.window.showInformationMessage(`Webhook Inspector: saved ${events.length} request${events.length === 1 ? '' : 's'} to ${path.basename(target.fsPath)}${extra}.`);
+    void vscode.window.showInformationMessage(
+      `Webhook Inspector: saved ${events.length} request${events.length === 1 ? '' : 's'} to ${path.basename(target.fsPath)}${extra}.`,
+    );
   }
   return { file: target.fsPath, bodyFiles, redacted: redact, count: events.length };
 }
@@ -189,7 +200,9 @@ export async function exportHar(deps: ExportDeps, ...args: unknown[]): Promise<E
   const text = harText(await withBodies(await deps.store(), events), { baseUrl: baseUrlOf(deps, options), redact, version: deps.version });
   await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
   if (!options?.target) {
-    void vscode.window.showInformationMessage(`Webhook Inspector: exported ${events.length} event${events.length === 1 ? '' : 's'} to ${path.basename(target.fsPath)}.`);
+    void vscode.window.showInformationMessage(
+      `Webhook Inspector: exported ${events.length} event${events.length === 1 ? '' : 's'} to ${path.basename(target.fsPath)}.`,
+    );
   }
   return { file: target.fsPath, bodyFiles: [], redacted: redact, count: events.length };
 }
@@ -209,7 +222,8 @@ export const IMPORT_FILTERS: Readonly<Record<string, string[]>> = {
  * relative to the imported file's folder (or by their absolute path).
  */
 export async function importEvents(deps: ExportDeps, options?: ImportOptions): Promise<CapturedEvent[]> {
-  const uris = options?.files?.map((f) => vscode.Uri.file(f)) ??
+  const uris =
+    options?.files?.map((f) => vscode.Uri.file(f)) ??
     (await vscode.window.showOpenDialog({
       canSelectMany: true,
       filters: IMPORT_FILTERS,
@@ -230,7 +244,9 @@ export async function importEvents(deps: ExportDeps, options?: ImportOptions): P
     try {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > maxFileBytes) {
-        throw new ImportError(`the file is ${Math.round(stat.size / 1024 / 1024)} MiB, over the import limit of ${Math.round(maxFileBytes / 1024 / 1024)} MiB.`);
+        throw new ImportError(
+          `the file is ${Math.round(stat.size / 1024 / 1024)} MiB, over the import limit of ${Math.round(maxFileBytes / 1024 / 1024)} MiB.`,
+        );
       }
       const bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
       const readLimited = async (bodyUri: vscode.Uri, max: number): Promise<Buffer | 'too-large'> => {
@@ -243,7 +259,8 @@ export async function importEvents(deps: ExportDeps, options?: ImportOptions): P
         maxBodyBytes,
         fileName: name,
         readBodyFile: (bodyName, max) => readLimited(vscode.Uri.joinPath(uri, '..', bodyName), max),
-        readReferencedFile: (ref, max) => readLimited(path.isAbsolute(ref) ? vscode.Uri.file(ref) : vscode.Uri.joinPath(uri, '..', ref), max),
+        readReferencedFile: (ref, max) =>
+          readLimited(path.isAbsolute(ref) ? vscode.Uri.file(ref) : vscode.Uri.joinPath(uri, '..', ref), max),
       });
       for (const w of result.warnings) {
         deps.logger.warn(`Import of ${name}: ${w}`);
@@ -260,7 +277,9 @@ export async function importEvents(deps: ExportDeps, options?: ImportOptions): P
   }
   if (imported.length) {
     const more = problems.length ? ` ${problems.length} warning${problems.length === 1 ? '' : 's'}, the first: ${problems[0]}` : '';
-    void vscode.window.showInformationMessage(`Webhook Inspector: imported ${imported.length} event${imported.length === 1 ? '' : 's'}.${more}`);
+    void vscode.window.showInformationMessage(
+      `Webhook Inspector: imported ${imported.length} event${imported.length === 1 ? '' : 's'}.${more}`,
+    );
   }
   return imported;
 }

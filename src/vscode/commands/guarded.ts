@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 
 /** Wraps a command handler: a thrown error becomes an error message (and a log line), never an unhandled rejection. */
-export function guarded<T>(fn: (...args: unknown[]) => Promise<T>, log?: (message: string) => void): (...args: unknown[]) => Promise<T | undefined> {
+export function guarded<T>(
+  fn: (...args: unknown[]) => Promise<T>,
+  log?: (message: string) => void,
+): (...args: unknown[]) => Promise<T | undefined> {
   return async (...args: unknown[]) => {
     try {
       return await fn(...args);
@@ -14,7 +17,11 @@ export function guarded<T>(fn: (...args: unknown[]) => Promise<T>, log?: (messag
 }
 
 /** Registers a command whose handler runs under `guarded`'s error policy. */
-export function registerGuardedCommand(id: string, fn: (...args: unknown[]) => Promise<unknown>, log?: (message: string) => void): vscode.Disposable {
+export function registerGuardedCommand(
+  id: string,
+  fn: (...args: unknown[]) => Promise<unknown>,
+  log?: (message: string) => void,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, guarded(fn, log));
 }
 

@@ -5,7 +5,11 @@ import type { EventsNode } from '../eventsTree';
 import type { CommandContext } from './types';
 
 /** The events a command acts on: the clicked row, the selection, or (from the palette) the selected row. */
-export async function eventsFrom(ctx: CommandContext, node?: EventsNode | string, selected?: readonly EventsNode[]): Promise<CapturedEvent[]> {
+export async function eventsFrom(
+  ctx: CommandContext,
+  node?: EventsNode | string,
+  selected?: readonly EventsNode[],
+): Promise<CapturedEvent[]> {
   if (typeof node === 'string') {
     const e = (await ctx.controller.store()).get(node);
     return e ? [e] : [];
@@ -14,7 +18,12 @@ export async function eventsFrom(ctx: CommandContext, node?: EventsNode | string
   return nodes.flatMap((n) => (n.kind === 'event' ? [n.event] : []));
 }
 
-export async function resendEvent(ctx: CommandContext, node?: EventsNode | string, selected?: readonly EventsNode[], target?: string): Promise<Delivery[]> {
+export async function resendEvent(
+  ctx: CommandContext,
+  node?: EventsNode | string,
+  selected?: readonly EventsNode[],
+  target?: string,
+): Promise<Delivery[]> {
   const events = await eventsFrom(ctx, node, selected);
   if (events.length === 0) {
     void vscode.window.showInformationMessage('Webhook Inspector: select one or more events in the Events view to resend.');

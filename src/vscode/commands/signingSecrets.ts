@@ -29,8 +29,14 @@ async function pickProvider(ctx: CommandContext, title: string): Promise<string 
   const recent = (await ctx.controller.store()).list(0, 50).find((e) => e.provider)?.provider;
   const picks = providerPicks(ctx);
   const recentPick = picks.find((p) => p.id === recent);
-  const items = recentPick ? [{ ...recentPick, description: `${recentPick.description} · last seen` }, ...picks.filter((p) => p !== recentPick)] : picks;
-  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Which provider signs the webhooks?', matchOnDescription: true });
+  const items = recentPick
+    ? [{ ...recentPick, description: `${recentPick.description} · last seen` }, ...picks.filter((p) => p !== recentPick)]
+    : picks;
+  const pick = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: 'Which provider signs the webhooks?',
+    matchOnDescription: true,
+  });
   return pick?.id;
 }
 
@@ -63,7 +69,10 @@ export async function setSigningSecret(ctx: CommandContext, args?: SetSecretArgs
     if (candidates.length) {
       const typeIt = { label: '$(edit) Enter the secret…', candidate: undefined };
       const choice = await vscode.window.showQuickPick(
-        [...candidates.map((c) => ({ label: `$(file) Use ${c.name} from ${c.file}`, description: maskSecret(c.value), candidate: c })), typeIt],
+        [
+          ...candidates.map((c) => ({ label: `$(file) Use ${c.name} from ${c.file}`, description: maskSecret(c.value), candidate: c })),
+          typeIt,
+        ],
         { title: 'Signing secret found in .env', placeHolder: 'Use it? The value is copied into VS Code’s secret storage only.' },
       );
       if (!choice) {
@@ -83,7 +92,10 @@ export async function setSigningSecret(ctx: CommandContext, args?: SetSecretArgs
         !v.trim()
           ? 'Enter the secret.'
           : v !== v.trim()
-            ? { message: 'The value has whitespace around it; it is usually a copy-paste slip.', severity: vscode.InputBoxValidationSeverity.Warning }
+            ? {
+                message: 'The value has whitespace around it; it is usually a copy-paste slip.',
+                severity: vscode.InputBoxValidationSeverity.Warning,
+              }
             : undefined,
     });
     if (secret === undefined) {
@@ -161,8 +173,13 @@ async function reverify(ctx: CommandContext, provider: string): Promise<void> {
   if (store.readOnly) {
     return;
   }
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Re-verifying ${provider} events` }, async (progress) => {
-    const n = await (await ctx.controller.verifier()).verifyAll(provider, (done, total) => progress.report({ message: `${done}/${total}` }));
-    ctx.logger.info(`Re-verified ${n} ${provider} events.`);
-  });
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Re-verifying ${provider} events` },
+    async (progress) => {
+      const n = await (
+        await ctx.controller.verifier()
+      ).verifyAll(provider, (done, total) => progress.report({ message: `${done}/${total}` }));
+      ctx.logger.info(`Re-verified ${n} ${provider} events.`);
+    },
+  );
 }

@@ -8,18 +8,21 @@ export const START_RECEIVER = 'webhookInspector.startReceiver';
 export async function startReceiver(ctx: CommandContext, portOverride?: number): Promise<string | undefined> {
   if (ctx.controller.isRunning) {
     const url = ctx.controller.status.publicUrl ?? ctx.controller.status.url!;
-    void vscode.window.showInformationMessage(`Webhook Inspector is already receiving at ${url}.`, 'Copy URL').then((c) => c && vscode.commands.executeCommand('webhookInspector.copyUrl'));
+    void vscode.window
+      .showInformationMessage(`Webhook Inspector is already receiving at ${url}.`, 'Copy URL')
+      .then((c) => c && vscode.commands.executeCommand('webhookInspector.copyUrl'));
     return url;
   }
   try {
-    const status = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Starting webhook receiver…' },
-      () => ctx.controller.start(portOverride),
+    const status = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting webhook receiver…' }, () =>
+      ctx.controller.start(portOverride),
     );
     const url = status.url!;
     void vscode.commands.executeCommand('webhookInspector.events.focus');
     if (!status.tunnel || status.tunnel.mode === 'none') {
-      void vscode.window.showInformationMessage(`Webhook receiver listening on ${url} (local only)`, 'Copy URL').then((c) => c && vscode.commands.executeCommand('webhookInspector.copyUrl'));
+      void vscode.window
+        .showInformationMessage(`Webhook receiver listening on ${url} (local only)`, 'Copy URL')
+        .then((c) => c && vscode.commands.executeCommand('webhookInspector.copyUrl'));
     }
     return url;
   } catch (err) {
@@ -27,7 +30,9 @@ export async function startReceiver(ctx: CommandContext, portOverride?: number):
       return portInUse(ctx, err);
     }
     ctx.logger.error(`Start failed: ${(err as Error).message}`);
-    void vscode.window.showErrorMessage(`Webhook Inspector could not start: ${(err as Error).message}`, 'Show Log').then((c) => c && ctx.log.show());
+    void vscode.window
+      .showErrorMessage(`Webhook Inspector could not start: ${(err as Error).message}`, 'Show Log')
+      .then((c) => c && ctx.log.show());
     return undefined;
   }
 }

@@ -27,14 +27,22 @@ export async function statusMenu(ctx: CommandContext): Promise<void> {
       description: 'send a canary through the public URL',
       run: async () => {
         const ok = await ctx.controller.selfTestNow();
-        void vscode.window.showInformationMessage(ok ? 'Webhook Inspector: the public URL reaches the receiver.' : `Webhook Inspector: the self-test failed: ${ctx.controller.status.tunnel?.lastSelfTest?.error ?? 'no answer'}. Reconnecting.`);
+        void vscode.window.showInformationMessage(
+          ok
+            ? 'Webhook Inspector: the public URL reaches the receiver.'
+            : `Webhook Inspector: the self-test failed: ${ctx.controller.status.tunnel?.lastSelfTest?.error ?? 'no answer'}. Reconnecting.`,
+        );
       },
     });
   }
   items.push(
     ctx.forwarding.isLive
       ? { label: '$(circle-slash) Stop Live Forwarding', run: () => ctx.forwarding.setLive(false) }
-      : { label: '$(radio-tower) Start Live Forwarding', description: 'deliver every event to your handler as it arrives', run: () => ctx.forwarding.setLive(true) },
+      : {
+          label: '$(radio-tower) Start Live Forwarding',
+          description: 'deliver every event to your handler as it arrives',
+          run: () => ctx.forwarding.setLive(true),
+        },
   );
   items.push({ label: '$(debug-stop) Stop Receiver', run: () => vscode.commands.executeCommand('webhookInspector.stopReceiver') });
   items.push({ label: '$(output) Show Log', run: () => ctx.log.show() });

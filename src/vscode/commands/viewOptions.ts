@@ -10,7 +10,9 @@ export async function groupEventsBy(ctx: CommandContext, groupBy?: GroupBy): Pro
       label: GROUP_BY_LABELS[id],
       description: id === ctx.tree.groupBy ? 'current' : undefined,
     }));
-    groupBy = (await vscode.window.showQuickPick(picks, { title: 'Group Events By', placeHolder: 'How should the Events view group events?' }))?.id;
+    groupBy = (
+      await vscode.window.showQuickPick(picks, { title: 'Group Events By', placeHolder: 'How should the Events view group events?' })
+    )?.id;
   }
   if (groupBy) {
     await ctx.tree.setGroupBy(groupBy);
@@ -23,7 +25,8 @@ export async function filterEvents(ctx: CommandContext, text?: string): Promise<
     const value = await vscode.window.showInputBox({
       title: 'Filter Events',
       value: ctx.tree.filter?.text ?? '',
-      prompt: 'Words match the path, headers and body. Narrow with provider:stripe, type:payment_*, verdict:invalid (verified, invalid, unverified), method:POST, is:duplicate (repeats of a delivery).',
+      prompt:
+        'Words match the path, headers and body. Narrow with provider:stripe, type:payment_*, verdict:invalid (verified, invalid, unverified), method:POST, is:duplicate (repeats of a delivery).',
       placeHolder: 'e.g. cus_123 provider:stripe verdict:invalid',
     });
     if (value === undefined) {
@@ -39,7 +42,12 @@ export async function clearFilter(ctx: CommandContext): Promise<void> {
 }
 
 /** Pins or unpins the clicked event, or every selected one; pinned events are never evicted. */
-export async function setPinned(ctx: CommandContext, pinned: boolean, node?: EventsNode, selected?: readonly EventsNode[]): Promise<number> {
+export async function setPinned(
+  ctx: CommandContext,
+  pinned: boolean,
+  node?: EventsNode,
+  selected?: readonly EventsNode[],
+): Promise<number> {
   const nodes = selected?.length ? selected : node ? [node] : ctx.treeView.selection;
   const store = await ctx.controller.store();
   let n = 0;

@@ -6,7 +6,23 @@ import * as vscode from 'vscode';
 import type { CapturedEvent } from '../../core/model/event';
 import { DeliveryLog, parseTarget } from '../../core/forward';
 import type { Pacing, ReplayItem, ReplayOrder, ReplaySummary } from '../../core/replay';
-import { SCENARIO_FOLDER, ScenarioError, assertNoSecrets, buildScenario, describeFailures, describeReplay, itemsFromEvents, itemsFromScenario, newSeed, parseScenario, parseSeed, replay, replayWarnings, scenarioFileName, serializeScenario } from '../../core/replay';
+import {
+  SCENARIO_FOLDER,
+  ScenarioError,
+  assertNoSecrets,
+  buildScenario,
+  describeFailures,
+  describeReplay,
+  itemsFromEvents,
+  itemsFromScenario,
+  newSeed,
+  parseScenario,
+  parseSeed,
+  replay,
+  replayWarnings,
+  scenarioFileName,
+  serializeScenario,
+} from '../../core/replay';
 import { eventsFrom } from '../commands/resend';
 import type { CommandContext } from '../commands/types';
 import type { EventsNode } from '../eventsTree';
@@ -22,10 +38,17 @@ export interface ReplayPlan {
   confirmed?: boolean;
 }
 
-export async function replaySelection(ctx: CommandContext, node?: EventsNode | string, selected?: readonly EventsNode[], plan: ReplayPlan = {}): Promise<ReplaySummary | undefined> {
+export async function replaySelection(
+  ctx: CommandContext,
+  node?: EventsNode | string,
+  selected?: readonly EventsNode[],
+  plan: ReplayPlan = {},
+): Promise<ReplaySummary | undefined> {
   const events = (await eventsFrom(ctx, node, selected)).filter((e) => !e.rejected);
   if (events.length === 0) {
-    void vscode.window.showInformationMessage('Webhook Inspector: select events in the Events view (Ctrl/Cmd-click for several) to replay them.');
+    void vscode.window.showInformationMessage(
+      'Webhook Inspector: select events in the Events view (Ctrl/Cmd-click for several) to replay them.',
+    );
     return undefined;
   }
   const store = await ctx.controller.store();
@@ -57,15 +80,24 @@ export async function replayScenario(ctx: CommandContext, uri?: vscode.Uri, plan
   return runReplay(ctx, items, name, { order: 'received', ...plan });
 }
 
-export async function saveScenario(ctx: CommandContext, node?: EventsNode | string, selected?: readonly EventsNode[], file?: vscode.Uri): Promise<vscode.Uri | undefined> {
+export async function saveScenario(
+  ctx: CommandContext,
+  node?: EventsNode | string,
+  selected?: readonly EventsNode[],
+  file?: vscode.Uri,
+): Promise<vscode.Uri | undefined> {
   const events = await eventsFrom(ctx, node, selected);
   const kept = events.filter((e) => !e.rejected);
   if (kept.length === 0) {
-    void vscode.window.showInformationMessage('Webhook Inspector: select events with a stored body in the Events view to save them as a scenario.');
+    void vscode.window.showInformationMessage(
+      'Webhook Inspector: select events with a stored body in the Events view to save them as a scenario.',
+    );
     return undefined;
   }
   if (kept.length < events.length) {
-    void vscode.window.showWarningMessage(`Webhook Inspector: ${events.length - kept.length} selected events have no stored body and are left out.`);
+    void vscode.window.showWarningMessage(
+      `Webhook Inspector: ${events.length - kept.length} selected events have no stored body and are left out.`,
+    );
   }
   const ordered = [...kept].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   let to = file;
@@ -83,10 +115,21 @@ export async function saveScenario(ctx: CommandContext, node?: EventsNode | stri
     }
   }
   const store = await ctx.controller.store();
-  const name = to.path.split('/').pop()!.replace(/\.scenario\.json$|\.json$/i, '');
-  const text = serializeScenario(buildScenario(name, await Promise.all(ordered.map(async (event) => ({ event: withSigningProvider(event), body: await store.readBody(event.id) })))));
+  const name = to.path
+    .split('/')
+    .pop()!
+    .replace(/\.scenario\.json$|\.json$/i, '');
+  const text = serializeScenario(
+    buildScenario(
+      name,
+      await Promise.all(ordered.map(async (event) => ({ event: withSigningProvider(event), body: await store.readBody(event.id) }))),
+    ),
+  );
   try {
-    assertNoSecrets(text, ctx.secrets.list().flatMap(({ provider, entries }) => entries.map((e) => ({ provider, value: e.value }))));
+    assertNoSecrets(
+      text,
+      ctx.secrets.list().flatMap(({ provider, entries }) => entries.map((e) => ({ provider, value: e.value }))),
+    );
   } catch (err) {
     if (err instanceof ScenarioError) {
       void vscode.window.showErrorMessage(`Webhook Inspector: ${err.message}`);
@@ -96,11 +139,16 @@ export async function saveScenario(ctx: CommandContext, node?: EventsNode | stri
   }
   await vscode.workspace.fs.writeFile(to, new TextEncoder().encode(text));
   const where = vscode.workspace.asRelativePath(to);
-  void vscode.window.showInformationMessage(`Saved ${ordered.length} ${ordered.length === 1 ? 'event' : 'events'} to ${where}. It holds no secrets: signatures are renewed when it is replayed.`, 'Open').then((c) => {
-    if (c === 'Open') {
-      void vscode.window.showTextDocument(to);
-    }
-  });
+  void vscode.window
+    .showInformationMessage(
+      `Saved ${ordered.length} ${ordered.length === 1 ? 'event' : 'events'} to ${where}. It holds no secrets: signatures are renewed when it is replayed.`,
+      'Open',
+    )
+    .then((c) => {
+      if (c === 'Open') {
+        void vscode.window.showTextDocument(to);
+      }
+    });
   return to;
 }
 
@@ -110,7 +158,13 @@ function withSigningProvider(event: CapturedEvent): CapturedEvent {
   return provider ? { ...event, provider } : event;
 }
 
-async function runReplay(ctx: CommandContext, items: ReplayItem[], what: string, plan: ReplayPlan, log?: DeliveryLog): Promise<ReplaySummary | undefined> {
+async function runReplay(
+  ctx: CommandContext,
+  items: ReplayItem[],
+  what: string,
+  plan: ReplayPlan,
+  log?: DeliveryLog,
+): Promise<ReplaySummary | undefined> {
   const chosen = await askPlan(ctx, items.length, plan);
   if (!chosen) {
     return undefined;
@@ -121,7 +175,11 @@ async function runReplay(ctx: CommandContext, items: ReplayItem[], what: string,
   if (!plan.confirmed) {
     const warnings = await replayWarnings(items, { target, resign: settings.resign, secretsFor, guard: ctx.forwarding.guard });
     if (warnings.length) {
-      const detail = warnings.slice(0, 8).map((w) => `• ${w.item.label}: ${w.warning.message}`).join('\n') + (warnings.length > 8 ? `\n… and ${warnings.length - 8} more` : '');
+      const detail =
+        warnings
+          .slice(0, 8)
+          .map((w) => `• ${w.item.label}: ${w.warning.message}`)
+          .join('\n') + (warnings.length > 8 ? `\n… and ${warnings.length - 8} more` : '');
       const go = await vscode.window.showWarningMessage(`Replay ${what} anyway?`, { modal: true, detail }, 'Replay Anyway');
       if (go !== 'Replay Anyway') {
         return undefined;
@@ -145,9 +203,15 @@ async function runReplay(ctx: CommandContext, items: ReplayItem[], what: string,
           guard: ctx.forwarding.guard,
           signal: abort.signal,
           ...(log ? { log } : {}),
-          onWait: (ms, index) => progress.report({ message: `${index + 1} of ${items.length}: waiting ${ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`}` }),
+          onWait: (ms, index) =>
+            progress.report({
+              message: `${index + 1} of ${items.length}: waiting ${ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`}`,
+            }),
           onResult: (r, index, total) =>
-            progress.report({ increment: 100 / total, message: `${index + 1} of ${total}: ${r.item.label} → ${r.delivery?.status ?? r.delivery?.errorCode ?? 'not sent'}` }),
+            progress.report({
+              increment: 100 / total,
+              message: `${index + 1} of ${total}: ${r.item.label} → ${r.delivery?.status ?? r.delivery?.errorCode ?? 'not sent'}`,
+            }),
         });
       } finally {
         sub.dispose();
@@ -155,7 +219,9 @@ async function runReplay(ctx: CommandContext, items: ReplayItem[], what: string,
     },
   );
   const failures = describeFailures(summary);
-  ctx.logger.info(`Replay of ${what} to ${target} (${how}): ${summary.results.length - summary.failed.length} of ${summary.results.length} got 2xx${summary.cancelled ? ', cancelled' : ''}.`);
+  ctx.logger.info(
+    `Replay of ${what} to ${target} (${how}): ${summary.results.length - summary.failed.length} of ${summary.results.length} got 2xx${summary.cancelled ? ', cancelled' : ''}.`,
+  );
   for (const line of failures) {
     ctx.logger.info(`  ${line}`);
   }
@@ -163,19 +229,36 @@ async function runReplay(ctx: CommandContext, items: ReplayItem[], what: string,
   const again = 'Replay Again';
   if (summary.failed.length === 0) {
     void vscode.window
-      .showInformationMessage(`Replayed ${summary.results.length} of ${items.length} to ${target}${summary.cancelled ? ' (cancelled)' : ''}: all got 2xx.${seedNote}`, again)
+      .showInformationMessage(
+        `Replayed ${summary.results.length} of ${items.length} to ${target}${summary.cancelled ? ' (cancelled)' : ''}: all got 2xx.${seedNote}`,
+        again,
+      )
       .then((c) => c === again && void runReplay(ctx, items, what, { order, seed, pacing, target, confirmed: true }, log));
   } else {
     const shown = failures.slice(0, 3).join('; ') + (failures.length > 3 ? `; … ${failures.length - 3} more` : '');
     void vscode.window
-      .showWarningMessage(`${summary.failed.length} of ${summary.results.length} replayed deliveries did not get a 2xx: ${shown}.${seedNote}`, 'Show Log', again)
-      .then((c) => (c === 'Show Log' ? ctx.log.show() : c === again ? void runReplay(ctx, items, what, { order, seed, pacing, target, confirmed: true }, log) : undefined));
+      .showWarningMessage(
+        `${summary.failed.length} of ${summary.results.length} replayed deliveries did not get a 2xx: ${shown}.${seedNote}`,
+        'Show Log',
+        again,
+      )
+      .then((c) =>
+        c === 'Show Log'
+          ? ctx.log.show()
+          : c === again
+            ? void runReplay(ctx, items, what, { order, seed, pacing, target, confirmed: true }, log)
+            : undefined,
+      );
   }
   return summary;
 }
 
 /** Order (with the seed shown and editable), pacing and target: asked for whatever `plan` leaves open. */
-async function askPlan(ctx: CommandContext, count: number, plan: ReplayPlan): Promise<{ order: ReplayOrder; seed: number; pacing: Pacing; target: string } | undefined> {
+async function askPlan(
+  ctx: CommandContext,
+  count: number,
+  plan: ReplayPlan,
+): Promise<{ order: ReplayOrder; seed: number; pacing: Pacing; target: string } | undefined> {
   let order = plan.order;
   if (!order) {
     const picks: Array<vscode.QuickPickItem & { id: ReplayOrder }> = [
@@ -183,7 +266,12 @@ async function askPlan(ctx: CommandContext, count: number, plan: ReplayPlan): Pr
       { id: 'reverse', label: '$(arrow-up) Reversed', description: 'newest first' },
       { id: 'shuffle', label: '$(debug-restart) Shuffled', description: 'a seeded random order you can repeat' },
     ];
-    order = (await vscode.window.showQuickPick(picks, { title: `Replay ${count} Events (1/3): Order`, placeHolder: 'In which order should the events arrive?' }))?.id;
+    order = (
+      await vscode.window.showQuickPick(picks, {
+        title: `Replay ${count} Events (1/3): Order`,
+        placeHolder: 'In which order should the events arrive?',
+      })
+    )?.id;
     if (!order) {
       return undefined;
     }
@@ -232,7 +320,9 @@ async function askPacing(): Promise<Pacing | undefined> {
     { id: 'asReceived', label: '$(history) As received', description: 'the gaps between the events as they arrived' },
     { id: 'faster', label: '$(rocket) As received, faster…', description: 'the same rhythm, N times faster' },
   ];
-  const pick = (await vscode.window.showQuickPick(picks, { title: 'Replay (2/3): Pacing', placeHolder: 'How far apart should the deliveries go?' }))?.id;
+  const pick = (
+    await vscode.window.showQuickPick(picks, { title: 'Replay (2/3): Pacing', placeHolder: 'How far apart should the deliveries go?' })
+  )?.id;
   if (!pick) {
     return undefined;
   }
@@ -248,7 +338,13 @@ async function askPacing(): Promise<Pacing | undefined> {
     value: isFixed ? '1000' : '10',
     validateInput: (v) => {
       const n = Number(v);
-      return isFixed ? (/^\d+$/.test(v.trim()) ? undefined : 'A whole number of milliseconds, e.g. 500.') : Number.isFinite(n) && n > 0 ? undefined : 'A number above 0, e.g. 10.';
+      return isFixed
+        ? /^\d+$/.test(v.trim())
+          ? undefined
+          : 'A whole number of milliseconds, e.g. 500.'
+        : Number.isFinite(n) && n > 0
+          ? undefined
+          : 'A number above 0, e.g. 10.';
     },
   });
   if (value === undefined) {
@@ -275,7 +371,9 @@ export class ScenarioCodeLens implements vscode.CodeLensProvider {
         }),
       ];
     } catch (err) {
-      return [new vscode.CodeLens(range, { title: `⚠ ${err instanceof ScenarioError ? err.message : 'Not a scenario file'}`, command: '' })];
+      return [
+        new vscode.CodeLens(range, { title: `⚠ ${err instanceof ScenarioError ? err.message : 'Not a scenario file'}`, command: '' }),
+      ];
     }
   }
 
@@ -292,8 +390,14 @@ export function registerReplay(ctx: CommandContext): vscode.Disposable {
   return vscode.Disposable.from(
     lens,
     vscode.languages.registerCodeLensProvider({ pattern: '**/*.scenario.json' }, lens),
-    vscode.commands.registerCommand('webhookInspector.replaySelection', (node?: Node, selected?: Nodes, plan?: ReplayPlan) => replaySelection(ctx, node, selected, plan)),
-    vscode.commands.registerCommand('webhookInspector.saveScenario', (node?: Node, selected?: Nodes, file?: vscode.Uri) => saveScenario(ctx, node, selected, file)),
-    vscode.commands.registerCommand('webhookInspector.replayScenario', (uri?: vscode.Uri, plan?: ReplayPlan) => replayScenario(ctx, uri, plan)),
+    vscode.commands.registerCommand('webhookInspector.replaySelection', (node?: Node, selected?: Nodes, plan?: ReplayPlan) =>
+      replaySelection(ctx, node, selected, plan),
+    ),
+    vscode.commands.registerCommand('webhookInspector.saveScenario', (node?: Node, selected?: Nodes, file?: vscode.Uri) =>
+      saveScenario(ctx, node, selected, file),
+    ),
+    vscode.commands.registerCommand('webhookInspector.replayScenario', (uri?: vscode.Uri, plan?: ReplayPlan) =>
+      replayScenario(ctx, uri, plan),
+    ),
   );
 }

@@ -46,7 +46,9 @@ export class DebugDeliveries extends Disposable {
     this.item = this._register(vscode.window.createStatusBarItem('webhookInspector.waiting', vscode.StatusBarAlignment.Left, 49));
     this.item.name = 'Webhook Inspector: deliveries waiting';
     this.item.command = 'workbench.view.debug';
-    if (vscode.debug.activeDebugSession) this.sessions.add(vscode.debug.activeDebugSession.id);
+    if (vscode.debug.activeDebugSession) {
+      this.sessions.add(vscode.debug.activeDebugSession.id);
+    }
     this._register(vscode.debug.onDidStartDebugSession((s) => this.started(s)));
     this._register(vscode.debug.onDidTerminateDebugSession((s) => this.sessions.delete(s.id)));
     this._register(this.inFlight.onDidChange(() => this.render()));
@@ -61,7 +63,9 @@ export class DebugDeliveries extends Disposable {
   private started(session: vscode.DebugSession): void {
     this.sessions.add(session.id);
     // js-debug starts a child session per process: act once per launch.
-    if (session.parentSession || readOnDebugStart() !== 'resendLast') return;
+    if (session.parentSession || readOnDebugStart() !== 'resendLast') {
+      return;
+    }
     this.lastAutoSend = this.resendLast(session).catch((err: Error) => {
       this.logger.error(`onDebugStart: ${err.message}`);
       return undefined;
@@ -89,7 +93,9 @@ export class DebugDeliveries extends Disposable {
     );
     if (!ok) {
       if (this.sessions.has(session.id)) {
-        void vscode.window.showWarningMessage(`Webhook Inspector: ${url.host} did not accept connections within ${TARGET_WAIT_MS / 1000} s of the debug start, so ${eventLabel(event)} was not sent. Is the handler listening on that port (webhookInspector.forward.target)?`);
+        void vscode.window.showWarningMessage(
+          `Webhook Inspector: ${url.host} did not accept connections within ${TARGET_WAIT_MS / 1000} s of the debug start, so ${eventLabel(event)} was not sent. Is the handler listening on that port (webhookInspector.forward.target)?`,
+        );
       }
       return undefined;
     }
@@ -97,7 +103,9 @@ export class DebugDeliveries extends Disposable {
   }
 
   private render(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
     this.timer = undefined;
     const waiting = this.inFlight.waitingLongerThan(WAITING_AFTER_MS);
     if (waiting.length === 0) {
@@ -109,7 +117,9 @@ export class DebugDeliveries extends Disposable {
       this.item.show();
     }
     const next = this.inFlight.nextThreshold(WAITING_AFTER_MS);
-    if (next !== undefined) this.timer = setTimeout(() => this.render(), next + 10);
+    if (next !== undefined) {
+      this.timer = setTimeout(() => this.render(), next + 10);
+    }
   }
 
   /** The status bar text now, or undefined when hidden (tests). */
@@ -132,7 +142,9 @@ export async function waitForPort(host: string, port: number, timeoutMs: number,
       socket.once('connect', () => done(true));
       socket.once('error', () => done(false));
     });
-    if (open) return true;
+    if (open) {
+      return true;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;

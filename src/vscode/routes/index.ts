@@ -24,7 +24,9 @@ export class RouteFeatures extends Disposable {
     this._register(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: SOURCE_GLOB }, this.lenses));
     this._register(vscode.commands.registerCommand(SEND_LATEST_COMMAND, (args?: unknown) => sendLatestToRoute(all, args)));
     this._register(vscode.commands.registerCommand(SEND_PICK_COMMAND, (args?: unknown) => sendToRoute(all, args)));
-    this._register(vscode.commands.registerCommand(GO_TO_HANDLER_COMMAND, (arg?: Parameters<typeof goToHandler>[1]) => goToHandler(all, arg)));
+    this._register(
+      vscode.commands.registerCommand(GO_TO_HANDLER_COMMAND, (arg?: Parameters<typeof goToHandler>[1]) => goToHandler(all, arg)),
+    );
     this._register(vscode.commands.registerCommand('webhookInspector.rescanRoutes', () => this.scanner.rescan()));
     // The scan runs in the background, after activation has returned.
     const start = setTimeout(() => void this.scanner.ready(), 1000);

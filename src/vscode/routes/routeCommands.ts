@@ -70,8 +70,18 @@ export async function sendToRoute(deps: RouteCommandDeps, args?: unknown): Promi
   }
   const now = Date.now();
   const pick = await vscode.window.showQuickPick(
-    events.map((e) => ({ label: eventLabel(e), description: `${verdictOf(e)} · ${ageOf(e.receivedAt, now)}`, detail: `${e.method} ${eventLabel({ ...e, eventType: eventPath(e) })} · ${e.id}`, event: e })),
-    { title: `Send to the handler of ${args.path}`, placeHolder: 'Which captured event? (newest first)', matchOnDescription: true, matchOnDetail: true },
+    events.map((e) => ({
+      label: eventLabel(e),
+      description: `${verdictOf(e)} · ${ageOf(e.receivedAt, now)}`,
+      detail: `${e.method} ${eventLabel({ ...e, eventType: eventPath(e) })} · ${e.id}`,
+      event: e,
+    })),
+    {
+      title: `Send to the handler of ${args.path}`,
+      placeHolder: 'Which captured event? (newest first)',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    },
   );
   return pick ? sendToTarget(deps, pick.event) : [];
 }
@@ -79,17 +89,27 @@ export async function sendToRoute(deps: RouteCommandDeps, args?: unknown): Promi
 /** The event Go to Handler acts on: the argument, the tree selection, else a pick of the newest events. */
 async function eventFor(deps: RouteCommandDeps, arg?: EventsNode | string): Promise<CapturedEvent | undefined> {
   const store = await deps.controller.store();
-  if (typeof arg === 'string') return store.get(arg);
-  if (arg?.kind === 'event') return arg.event;
+  if (typeof arg === 'string') {
+    return store.get(arg);
+  }
+  if (arg?.kind === 'event') {
+    return arg.event;
+  }
   const selected = deps.selection().find((n) => n.kind === 'event');
-  if (selected?.kind === 'event') return selected.event;
+  if (selected?.kind === 'event') {
+    return selected.event;
+  }
   const recent = store.list(0, 50);
   if (recent.length === 0) {
     void vscode.window.showInformationMessage('Webhook Inspector: no events captured yet. Start the receiver and send a webhook first.');
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
-    recent.map((e) => ({ label: eventLabel(e), description: `${e.method} ${eventLabel({ ...e, eventType: eventPath(e) })} · ${ageOf(e.receivedAt)}`, event: e })),
+    recent.map((e) => ({
+      label: eventLabel(e),
+      description: `${e.method} ${eventLabel({ ...e, eventType: eventPath(e) })} · ${ageOf(e.receivedAt)}`,
+      event: e,
+    })),
     { title: 'Go to Handler', placeHolder: 'Which event’s handler?' },
   );
   return pick?.event;
@@ -106,9 +126,13 @@ export function shownPath(path: string): string {
 /** Opens the route definition that handles an event; several → a pick; none → what was looked for and the known frameworks. */
 export async function goToHandler(deps: RouteCommandDeps, arg?: EventsNode | string): Promise<HandlerLocation | undefined> {
   const event = await eventFor(deps, arg);
-  if (!event) return undefined;
+  if (!event) {
+    return undefined;
+  }
   if (!deps.scanner.result) {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Finding webhook routes…' }, () => deps.scanner.ready());
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Finding webhook routes…' }, () =>
+      deps.scanner.ready(),
+    );
   }
   const publicUrl = tunnelUrl(deps.controller.status.publicUrl);
   const { lookedFor, matches } = deps.scanner.index.forPath(eventPath(event), publicUrl);
@@ -121,10 +145,17 @@ export async function goToHandler(deps: RouteCommandDeps, arg?: EventsNode | str
     const cut = deps.scanner.result?.message ? ` ${deps.scanner.result.message}` : '';
     // Not awaited: the command returns while the message waits for the user.
     void vscode.window
-      .showWarningMessage(`Webhook Inspector: no ${event.method} route for ${where} in this workspace. Known frameworks: ${KNOWN_FRAMEWORKS.join(', ')}.${cut}`, 'Rescan Workspace', 'Show Log')
+      .showWarningMessage(
+        `Webhook Inspector: no ${event.method} route for ${where} in this workspace. Known frameworks: ${KNOWN_FRAMEWORKS.join(', ')}.${cut}`,
+        'Rescan Workspace',
+        'Show Log',
+      )
       .then((choice) => {
-        if (choice === 'Rescan Workspace') void deps.scanner.rescan();
-        else if (choice === 'Show Log') void vscode.commands.executeCommand('webhookInspector.showLog');
+        if (choice === 'Rescan Workspace') {
+          void deps.scanner.rescan();
+        } else if (choice === 'Show Log') {
+          void vscode.commands.executeCommand('webhookInspector.showLog');
+        }
       });
     return undefined;
   }
@@ -140,10 +171,14 @@ export async function goToHandler(deps: RouteCommandDeps, arg?: EventsNode | str
     );
     route = pick?.route;
   }
-  if (!route) return undefined;
+  if (!route) {
+    return undefined;
+  }
   const uri = vscode.Uri.parse(route.file);
   const pos = new vscode.Position(route.line, route.column);
   await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: false });
-  deps.logger.info(`Go to Handler: ${event.method} ${lookedFor} → ${vscode.workspace.asRelativePath(uri)}:${route.line + 1} (${route.framework}).`);
+  deps.logger.info(
+    `Go to Handler: ${event.method} ${lookedFor} → ${vscode.workspace.asRelativePath(uri)}:${route.line + 1} (${route.framework}).`,
+  );
   return { uri: route.file, line: route.line, column: route.column };
 }

@@ -8,15 +8,24 @@ import { readSettings } from '../settings';
 
 /** The public URL whose path is the tunnel's prefix: the running tunnel's, else the `external` setting. */
 export function tunnelUrl(running: string | undefined): string | undefined {
-  if (running) return running;
+  if (running) {
+    return running;
+  }
   const s = readSettings().tunnel;
   return s.provider === 'external' && s.externalUrl ? s.externalUrl : undefined;
 }
 
 /** Events a route serves, newest first (rejected ones have no body to send). */
-export function eventsForRoute(events: readonly CapturedEvent[], route: Pick<RouteDefinition, 'method' | 'path' | 'subtree'>, publicUrl: string | undefined): CapturedEvent[] {
+export function eventsForRoute(
+  events: readonly CapturedEvent[],
+  route: Pick<RouteDefinition, 'method' | 'path' | 'subtree'>,
+  publicUrl: string | undefined,
+): CapturedEvent[] {
   const r = { ...route, framework: 'express' as const, line: 0, column: 0 };
-  return events.filter((e) => !e.rejected && (route.method === '*' || e.method === route.method) && routeMatches(r, stripTunnelPrefix(eventPath(e), publicUrl)));
+  return events.filter(
+    (e) =>
+      !e.rejected && (route.method === '*' || e.method === route.method) && routeMatches(r, stripTunnelPrefix(eventPath(e), publicUrl)),
+  );
 }
 
 /** The routing rules' target for the event, else `forward.target`. */
@@ -37,19 +46,29 @@ export function eventLabel(e: CapturedEvent): string {
 
 export function ageOf(iso: string, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 45) return 'just now';
+  if (s < 45) {
+    return 'just now';
+  }
   const m = Math.round(s / 60);
-  if (m < 60) return `${m} min ago`;
+  if (m < 60) {
+    return `${m} min ago`;
+  }
   const h = Math.round(m / 60);
-  if (h < 24) return `${h} h ago`;
+  if (h < 24) {
+    return `${h} h ago`;
+  }
   const d = Math.round(h / 24);
   return d === 1 ? 'yesterday' : `${d} days ago`;
 }
 
 export function verdictOf(e: CapturedEvent): string {
   const v = e.verification;
-  if (e.handshake) return 'handshake';
-  if (!v) return 'not verified';
+  if (e.handshake) {
+    return 'handshake';
+  }
+  if (!v) {
+    return 'not verified';
+  }
   switch (v.status) {
     case 'valid':
       return '✓ signature valid';

@@ -35,7 +35,13 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     this.disposables.push(
       controller.onDidChangeStore((store) => this.watch(store)),
       controller.onDidChangeStatus(() => this.refresh()),
-      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('webhookInspector.routes') || e.affectsConfiguration('webhookInspector.forward') || e.affectsConfiguration('webhookInspector.tunnel')) && this.refresh()),
+      vscode.workspace.onDidChangeConfiguration(
+        (e) =>
+          (e.affectsConfiguration('webhookInspector.routes') ||
+            e.affectsConfiguration('webhookInspector.forward') ||
+            e.affectsConfiguration('webhookInspector.tunnel')) &&
+          this.refresh(),
+      ),
     );
   }
 
@@ -47,7 +53,9 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
 
   /** Coalesced: a burst of captures refreshes the lenses once. */
   refresh(): void {
-    if (this.timer) return;
+    if (this.timer) {
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this._onDidChange.fire();
@@ -55,9 +63,13 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   }
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    if (!readRouteSettings().enabled) return [];
+    if (!readRouteSettings().enabled) {
+      return [];
+    }
     const routes = discoverRoutes(vscode.workspace.asRelativePath(doc.uri, false), doc.getText());
-    if (routes.length === 0) return [];
+    if (routes.length === 0) {
+      return [];
+    }
     const store = await this.controller.store();
     const events = store.list();
     const publicUrl = tunnelUrl(this.controller.status.publicUrl);
@@ -65,11 +77,23 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     let withEvents = false;
     for (const route of routes) {
       const range = new vscode.Range(route.line, route.column, route.line, route.column);
-      const args: RouteLensArgs = { uri: doc.uri.toString(), line: route.line, method: route.method, path: route.path, ...(route.subtree ? { subtree: true } : {}) };
+      const args: RouteLensArgs = {
+        uri: doc.uri.toString(),
+        line: route.line,
+        method: route.method,
+        path: route.path,
+        ...(route.subtree ? { subtree: true } : {}),
+      };
       const matching = eventsForRoute(events, route, publicUrl);
       const latest = matching[0];
       if (!latest) {
-        lenses.push(new vscode.CodeLens(range, { title: `No events for ${route.path} yet`, command: '', tooltip: 'Webhook Inspector lists this route once a request for its path is captured.' }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: `No events for ${route.path} yet`,
+            command: '',
+            tooltip: 'Webhook Inspector lists this route once a request for its path is captured.',
+          }),
+        );
         continue;
       }
       withEvents = true;
@@ -80,7 +104,12 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
           arguments: [args],
           tooltip: `Send the newest captured event for ${route.path} (${matching.length} captured) to your handler, re-signed as Resend does.`,
         }),
-        new vscode.CodeLens(range, { title: 'Send…', command: SEND_PICK_COMMAND, arguments: [args], tooltip: `Pick one of the ${matching.length} events captured for ${route.path}.` }),
+        new vscode.CodeLens(range, {
+          title: 'Send…',
+          command: SEND_PICK_COMMAND,
+          arguments: [args],
+          tooltip: `Pick one of the ${matching.length} events captured for ${route.path}.`,
+        }),
       );
     }
     this.tick(withEvents);
@@ -96,9 +125,15 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.ticker) clearInterval(this.ticker);
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    if (this.ticker) {
+      clearInterval(this.ticker);
+    }
     this.storeListener?.dispose();
-    for (const d of this.disposables) d.dispose();
+    for (const d of this.disposables) {
+      d.dispose();
+    }
   }
 }

@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../../core/lifecycle';
 import type { Logger } from '../../core/logger';
-import { DEFAULT_EXCLUDES, MAX_SOURCE_BYTES, RouteIndex, scanFiles, SOURCE_GLOB, type RouteDefinition, type ScanResult } from '../../core/routes';
+import {
+  DEFAULT_EXCLUDES,
+  MAX_SOURCE_BYTES,
+  RouteIndex,
+  scanFiles,
+  SOURCE_GLOB,
+  type RouteDefinition,
+  type ScanResult,
+} from '../../core/routes';
 import { SECTION } from '../settings';
 
 export interface RouteScanSettings {
@@ -27,7 +35,9 @@ export function excludeGlob(): string {
     const map = vscode.workspace.getConfiguration().get<Record<string, unknown>>(section) ?? {};
     for (const [glob, on] of Object.entries(map)) {
       // `{ when: … }` entries depend on siblings; braces cannot nest inside the `{a,b}` below.
-      if (on === true && !/[{}]/.test(glob)) patterns.add(glob);
+      if (on === true && !/[{}]/.test(glob)) {
+        patterns.add(glob);
+      }
     }
   }
   return `{${[...patterns].join(',')}}`;
@@ -60,14 +70,24 @@ export class RouteScanner extends Disposable {
         this.dirty.delete(uri.toString());
         const before = this.index.version;
         this.index.delete(uri.toString());
-        if (this.index.version !== before) this._onDidChange.fire();
+        if (this.index.version !== before) {
+          this._onDidChange.fire();
+        }
       }),
     );
     // Unsaved edits count too: a lens follows the route while you type.
-    this._register(vscode.workspace.onDidChangeTextDocument((e) => e.document.uri.scheme === 'file' && e.contentChanges.length && this.touched(e.document.uri)));
+    this._register(
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => e.document.uri.scheme === 'file' && e.contentChanges.length && this.touched(e.document.uri),
+      ),
+    );
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.routes`) || e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.exclude')) {
+        if (
+          e.affectsConfiguration(`${SECTION}.routes`) ||
+          e.affectsConfiguration('files.exclude') ||
+          e.affectsConfiguration('search.exclude')
+        ) {
           void this.rescan();
         }
       }),
@@ -104,7 +124,9 @@ export class RouteScanner extends Disposable {
     const started = Date.now();
     // One more than the bound, so the scanner can tell that it was cut.
     const uris = await vscode.workspace.findFiles(SOURCE_GLOB, excludeGlob(), settings.maxFiles + 1);
-    if (abort.signal.aborted) return undefined;
+    if (abort.signal.aborted) {
+      return undefined;
+    }
     const byName = new Map(uris.map((u) => [u.toString(), u]));
     const found = new Map<string, RouteDefinition[]>();
     const result = await scanFiles({
@@ -116,9 +138,13 @@ export class RouteScanner extends Disposable {
       readFile: (name) => this.read(byName.get(name)!),
       onFile: (name, routes) => found.set(name, routes),
     });
-    if (abort.signal.aborted) return undefined;
+    if (abort.signal.aborted) {
+      return undefined;
+    }
     this.index.clear();
-    for (const [name, routes] of found) this.index.set(name, routes);
+    for (const [name, routes] of found) {
+      this.index.set(name, routes);
+    }
     this.lastResult = result;
     this._onDidChange.fire();
     return result;
@@ -127,17 +153,27 @@ export class RouteScanner extends Disposable {
   /** An open document's text (unsaved edits included), else the file's bytes; large files are skipped. */
   private async read(uri: vscode.Uri): Promise<string | undefined> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open) return open.getText();
+    if (open) {
+      return open.getText();
+    }
     const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.size > MAX_SOURCE_BYTES) return undefined;
+    if (stat.size > MAX_SOURCE_BYTES) {
+      return undefined;
+    }
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   }
 
   private touched(uri: vscode.Uri): void {
-    if (!/\.(?:[cm]?[jt]sx?|py|rb|php|go)$/.test(uri.path)) return;
-    if (/(?:^|\/)(?:node_modules|vendor|\.venv|venv|\.git|dist|build|out|\.next)\//.test(vscode.workspace.asRelativePath(uri, false))) return;
+    if (!/\.(?:[cm]?[jt]sx?|py|rb|php|go)$/.test(uri.path)) {
+      return;
+    }
+    if (/(?:^|\/)(?:node_modules|vendor|\.venv|venv|\.git|dist|build|out|\.next)\//.test(vscode.workspace.asRelativePath(uri, false))) {
+      return;
+    }
     this.dirty.add(uri.toString());
-    if (this.debounce) clearTimeout(this.debounce);
+    if (this.debounce) {
+      clearTimeout(this.debounce);
+    }
     this.debounce = setTimeout(() => void this.flush(), 300);
   }
 
@@ -154,6 +190,8 @@ export class RouteScanner extends Disposable {
       readFile: (name) => this.read(vscode.Uri.parse(name)).catch(() => undefined),
       onFile: (name, routes) => this.index.set(name, routes),
     });
-    if (this.index.version !== before) this._onDidChange.fire();
+    if (this.index.version !== before) {
+      this._onDidChange.fire();
+    }
   }
 }

@@ -25,7 +25,11 @@ const item: BenchItem = {
     const amount = Number(ctx.flags.get('burst') ?? 10_000);
     const connections = 200;
     const bare = await ServerChild.start('bareNode');
-    const subject = await ServerChild.start('subject', { signatures: ctx.flags.get('signatures') ?? 'auto' }, profileArgs(ctx.flags, 'burst-subject'));
+    const subject = await ServerChild.start(
+      'subject',
+      { signatures: ctx.flags.get('signatures') ?? 'auto' },
+      profileArgs(ctx.flags, 'burst-subject'),
+    );
     ctx.onCleanup(() => Promise.all([bare.stop(), subject.stop()]).then(() => undefined));
     const bareMs: number[] = [];
     const subjectMs: number[] = [];
@@ -59,7 +63,9 @@ const item: BenchItem = {
             subjectAnsweredMs.push(r.ms);
             lost.push(Math.max(0, r.ok - stored));
             failures.push(r.non2xx + r.errors);
-            ctx.log(`burst round ${round + 1}/${ctx.rounds} subject: ${fmt(done)} ms to all listed (answered in ${fmt(r.ms)} ms, ${r.ok} 2xx, ${stored} stored, listed ${a.listed ?? '?'})`);
+            ctx.log(
+              `burst round ${round + 1}/${ctx.rounds} subject: ${fmt(done)} ms to all listed (answered in ${fmt(r.ms)} ms, ${r.ok} 2xx, ${stored} stored, listed ${a.listed ?? '?'})`,
+            );
           }
         }
       }

@@ -34,7 +34,11 @@ const item: BenchItem = {
       // Capture alone, to show what verification on arrival costs (only at 50 connections).
       subjectNoVerify: await ServerChild.start('subject', { signatures: 'off' }),
       // The shipped default (maxEvents 1000): every batch also evicts and now and then compacts (only at 200).
-      subjectEvicting: await ServerChild.start('subject', { signatures, maxEvents: 1000 }, profileArgs(ctx.flags, 'capture-subject-evicting')),
+      subjectEvicting: await ServerChild.start(
+        'subject',
+        { signatures, maxEvents: 1000 },
+        profileArgs(ctx.flags, 'capture-subject-evicting'),
+      ),
     };
     const all = Object.values(servers);
     ctx.onCleanup(() => Promise.all(all.map((s) => s.stop())).then(() => undefined));
@@ -74,7 +78,9 @@ const item: BenchItem = {
               (stored[n] ??= []).push(handled);
               (lost[n] ??= []).push(Math.max(0, r.ok - handled));
             }
-            ctx.log(`capture ${connections}c round ${round + 1}/${ctx.rounds} ${n}: ${fmt(r.rps)} req/s (${r.ok} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors)`);
+            ctx.log(
+              `capture ${connections}c round ${round + 1}/${ctx.rounds} ${n}: ${fmt(r.rps)} req/s (${r.ok} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors)`,
+            );
           }
         }
         const rps = (n: string) => (samples[n] ?? []).map((r) => r.rps);
@@ -150,7 +156,13 @@ const item: BenchItem = {
             note: `maxEvents 1000 is the shipped default: each batch also writes del lines and deletes segments, the index is compacted when dead lines pile up.`,
           });
         }
-        (raw.levels as Record<string, unknown>)[String(connections)] = { samples, stored, lost, cpuPerRequestMicros: cpuPerReq, ratios: { vsBare, vsExpress, vsTarget } };
+        (raw.levels as Record<string, unknown>)[String(connections)] = {
+          samples,
+          stored,
+          lost,
+          cpuPerRequestMicros: cpuPerReq,
+          ratios: { vsBare, vsExpress, vsTarget },
+        };
       }
       // Durability: close the subject's store and count what a fresh open finds on disk.
       const st = await servers.subject.call<SubjectStats>('settle');

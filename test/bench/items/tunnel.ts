@@ -21,10 +21,14 @@ async function load(base: string): Promise<number> {
     while (next < REQUESTS) {
       next++;
       await new Promise<void>((resolve, reject) => {
-        const req = http.request(`${base}/bench/tunnel`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-        });
+        const req = http.request(
+          `${base}/bench/tunnel`,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+          (res) => {
+            res.resume();
+            res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

@@ -163,14 +163,22 @@ const item: BenchItem = {
       small: { type: 'snapshot', snapshot: snapshots.small! } satisfies HostMessage,
       large: { type: 'snapshot', snapshot: snapshots.large! } satisfies HostMessage,
     };
-    const messageBytes = { small: Buffer.byteLength(JSON.stringify(messages.small)), large: Buffer.byteLength(JSON.stringify(messages.large)) };
+    const messageBytes = {
+      small: Buffer.byteLength(JSON.stringify(messages.small)),
+      large: Buffer.byteLength(JSON.stringify(messages.large)),
+    };
 
     // The page, from loopback.
     const server = http.createServer((req, res) => {
       const url = req.url ?? '/';
       const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
       if (url === '/' || url.startsWith('/?')) {
-        const html = detailHtml({ cspSource: origin, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/detail.css`, nonce: randomUUID() });
+        const html = detailHtml({
+          cspSource: origin,
+          scriptUri: `${origin}/webview.js`,
+          styleUri: `${origin}/detail.css`,
+          nonce: randomUUID(),
+        });
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(html);
         return;
@@ -230,13 +238,16 @@ const item: BenchItem = {
       render.small.push(round.small);
       render.large.push(round.large);
       longestRound = Math.max(longestRound, performance.now() - roundStarted);
-      ctx.log(`round ${r + 1}/${ctx.rounds}: first paint 10 MB ${fmt(median(round.large.map((s) => s.paintMs)))} ms, 10 KB ${fmt(median(round.small.map((s) => s.paintMs)))} ms`);
+      ctx.log(
+        `round ${r + 1}/${ctx.rounds}: first paint 10 MB ${fmt(median(round.large.map((s) => s.paintMs)))} ms, 10 KB ${fmt(median(round.small.map((s) => s.paintMs)))} ms`,
+      );
     }
     if (pageErrors.length) {
       throw new Error(`the webview threw: ${pageErrors.slice(0, 3).join('; ')}`);
     }
 
-    const perRound = (which: 'small' | 'large', key: 'domMs' | 'paintMs') => render[which].map((samples) => median(samples.map((s) => s[key])));
+    const perRound = (which: 'small' | 'large', key: 'domMs' | 'paintMs') =>
+      render[which].map((samples) => median(samples.map((s) => s[key])));
     const paint = { small: perRound('small', 'paintMs'), large: perRound('large', 'paintMs') };
     const dom = { small: perRound('small', 'domMs'), large: perRound('large', 'domMs') };
     const paintRatio = summarize(pairedRatios(paint.large, paint.small));
@@ -269,7 +280,20 @@ const item: BenchItem = {
           note: `webview render: snapshot build = buildDetailSnapshot(event, body) (src/core/detail/snapshot.ts) in the bench process, body already in memory; ${BUILDS_PER_ROUND} builds per size per round, round median. In VS Code the host also reads the body from the store and serializes the message (${messageBytes.large.toLocaleString('en-US')} B of JSON for 10 MB).`,
         },
       ],
-      raw: { bodies: { small: bodies.small.length, large: bodies.large.length }, messageBytes, elements, buildMs, buildRatio, render, paint, dom, paintRatio, domRatio, loadsPerRound: LOADS_PER_ROUND, buildsPerRound: BUILDS_PER_ROUND },
+      raw: {
+        bodies: { small: bodies.small.length, large: bodies.large.length },
+        messageBytes,
+        elements,
+        buildMs,
+        buildRatio,
+        render,
+        paint,
+        dom,
+        paintRatio,
+        domRatio,
+        loadsPerRound: LOADS_PER_ROUND,
+        buildsPerRound: BUILDS_PER_ROUND,
+      },
     };
   },
 };

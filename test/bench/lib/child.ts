@@ -61,7 +61,12 @@ export class ServerChild {
    * Starts `servers/<file>.ts` with `config` as its argument (JSON) and waits for its port.
    * `nodeArgs` go before `--import tsx` (e.g. `--cpu-prof`).
    */
-  static async start(file: string, config: Record<string, unknown> = {}, nodeArgs: readonly string[] = [], timeoutMs = 20_000): Promise<ServerChild> {
+  static async start(
+    file: string,
+    config: Record<string, unknown> = {},
+    nodeArgs: readonly string[] = [],
+    timeoutMs = 20_000,
+  ): Promise<ServerChild> {
     const script = path.join(SERVERS_DIR, `${file}.ts`);
     const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, JSON.stringify(config)], {
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
@@ -183,7 +188,12 @@ export function epochMs(): number {
  * Runs `node [nodeArgs] --import tsx test/bench/servers/<file>.ts '<config JSON>'` to completion and
  * returns the last JSON line it printed on stdout (its result). Killed after `timeoutMs`.
  */
-export function runOnce<T>(file: string, config: Record<string, unknown>, nodeArgs: readonly string[] = [], timeoutMs = 120_000): Promise<T> {
+export function runOnce<T>(
+  file: string,
+  config: Record<string, unknown>,
+  nodeArgs: readonly string[] = [],
+  timeoutMs = 120_000,
+): Promise<T> {
   const script = path.join(SERVERS_DIR, `${file}.ts`);
   const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -70,7 +70,10 @@ export interface RateResult {
  * match arrival and capture), and measures every request's latency. Used where per-request
  * latencies are needed (autocannon reports no p95).
  */
-export async function runRate(url: string, opts: { rate: number; durationSec: number; connections: number; seqBase: number }): Promise<RateResult> {
+export async function runRate(
+  url: string,
+  opts: { rate: number; durationSec: number; connections: number; seqBase: number },
+): Promise<RateResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
   const total = Math.round(opts.rate * opts.durationSec);
   const latencies: number[] = new Array(total).fill(Number.NaN);

@@ -39,7 +39,13 @@ export function summarize(values: readonly number[]): Summary {
 /** Percentiles of a latency sample (ms). */
 export function percentiles(values: readonly number[]): { p50: number; p95: number; p99: number; max: number; n: number } {
   const s = sortNumbers(values);
-  return { p50: quantile(s, 0.5), p95: quantile(s, 0.95), p99: quantile(s, 0.99), max: s.length ? s[s.length - 1]! : Number.NaN, n: s.length };
+  return {
+    p50: quantile(s, 0.5),
+    p95: quantile(s, 0.95),
+    p99: quantile(s, 0.99),
+    max: s.length ? s[s.length - 1]! : Number.NaN,
+    n: s.length,
+  };
 }
 
 /** Element-wise ratio of paired samples (round i of the subject over round i of the baseline). */

@@ -88,7 +88,9 @@ async function main(): Promise<void> {
       matches += countIn(buf, needle);
     }
     const searchMs = performance.now() - t1;
-    process.stdout.write(`${JSON.stringify({ mode: 'raw', loadMs, bytes, indexBytes: index.length, rssBefore, searchMs, matches, scanned })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ mode: 'raw', loadMs, bytes, indexBytes: index.length, rssBefore, searchMs, matches, scanned })}\n`,
+    );
   }
 }
 

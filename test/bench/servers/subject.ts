@@ -40,7 +40,11 @@ function stubStore(real: EventStore): EventStore {
   let n = 0;
   const stub = {
     append: (draft: Omit<CapturedEvent, 'id' | 'receivedAt' | 'pinned'> & { id?: string; receivedAt?: string }) => {
-      const event = { ...draft, id: draft.id ?? `evt_stub${n++}`, receivedAt: draft.receivedAt ?? new Date().toISOString() } as CapturedEvent;
+      const event = {
+        ...draft,
+        id: draft.id ?? `evt_stub${n++}`,
+        receivedAt: draft.receivedAt ?? new Date().toISOString(),
+      } as CapturedEvent;
       queueMicrotask(() => listeners.forEach((l) => l({ added: [event], removed: [], updated: [], evicted: 0 })));
       return Promise.resolve(event);
     },
@@ -59,12 +63,20 @@ function stubStore(real: EventStore): EventStore {
 // configured secret and records the verdict on the event (store.update). The bench's GitHub-style
 // requests are signed with BENCH_SECRET, so every verdict should be "valid".
 // 'off': the bare Receiver over the store, capture only.
-function createCapture(store: EventStore): { receiver: Receiver; verification: string; onVerified?: (l: (e: CapturedEvent) => void) => void } {
+function createCapture(store: EventStore): {
+  receiver: Receiver;
+  verification: string;
+  onVerified?: (l: (e: CapturedEvent) => void) => void;
+} {
   if (config.signatures === 'off' || config.storeStub) {
     return { receiver: new Receiver({ store, port: 0 }), verification: config.storeStub ? 'off (store stub)' : 'off (--signatures off)' };
   }
   const session = new Session({ store, port: 0, secrets: new StaticSecrets([['github', BENCH_SECRET]]) });
-  return { receiver: session.receiver, verification: 'on (Session: Verifier after each answer)', onVerified: (l) => session.onDidProcess(l) };
+  return {
+    receiver: session.receiver,
+    verification: 'on (Session: Verifier after each answer)',
+    onVerified: (l) => session.onDidProcess(l),
+  };
 }
 
 async function main(): Promise<void> {
@@ -153,7 +165,9 @@ async function main(): Promise<void> {
     }
   });
 
-  process.stdout.write(`${JSON.stringify({ port: receiver.port, kind: 'subject', dir, verification: capture.verification, verifying: !!capture.onVerified, arrivalSource })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ port: receiver.port, kind: 'subject', dir, verification: capture.verification, verifying: !!capture.onVerified, arrivalSource })}\n`,
+  );
 
   const stats = () => ({
     size: store.size,

@@ -50,7 +50,11 @@ describe('agent tool contract', () => {
       ['list_events', { text: 'x'.repeat(201) }, /text is longer than 200 characters/],
     ];
     for (const [tool, input, pattern] of cases) {
-      assert.throws(() => validateInput(toolSpec(tool), input), (err: Error) => err instanceof AgentToolError && pattern.test(err.message) && !err.message.includes('\n'), `${tool} ${JSON.stringify(input)}`);
+      assert.throws(
+        () => validateInput(toolSpec(tool), input),
+        (err: Error) => err instanceof AgentToolError && pattern.test(err.message) && !err.message.includes('\n'),
+        `${tool} ${JSON.stringify(input)}`,
+      );
     }
   });
 
@@ -59,9 +63,16 @@ describe('agent tool contract', () => {
     const claude = mcpConfigSnippet('claude', l);
     const [cmd] = splitShellCommands(binaryString(claude));
     assert.equal(cmd!.problem, undefined);
-    assert.deepEqual(cmd!.words.map((w) => w.toString('utf8')), ['claude', 'mcp', 'add', 'webhook-inspector', '--', 'node', ...mcpArgs(l)]);
+    assert.deepEqual(
+      cmd!.words.map((w) => w.toString('utf8')),
+      ['claude', 'mcp', 'add', 'webhook-inspector', '--', 'node', ...mcpArgs(l)],
+    );
     assert.deepEqual(mcpArgs(l), ['ext dir/dist/cli.js', 'mcp', '--store', 'My "Events"/store', '--allow-host', 'hooks.internal']);
-    assert.deepEqual(JSON.parse(mcpConfigSnippet('cursor', l)), { mcpServers: { 'webhook-inspector': { command: 'node', args: mcpArgs(l) } } });
-    assert.deepEqual(JSON.parse(mcpConfigSnippet('vscode', l)), { servers: { 'webhook-inspector': { type: 'stdio', command: 'node', args: mcpArgs(l) } } });
+    assert.deepEqual(JSON.parse(mcpConfigSnippet('cursor', l)), {
+      mcpServers: { 'webhook-inspector': { command: 'node', args: mcpArgs(l) } },
+    });
+    assert.deepEqual(JSON.parse(mcpConfigSnippet('vscode', l)), {
+      servers: { 'webhook-inspector': { type: 'stdio', command: 'node', args: mcpArgs(l) } },
+    });
   });
 });

@@ -9,7 +9,14 @@ import { readReceiverStatus, ReceiverStatusWriter } from '../../../src/core/rece
 import { type EventDraft, EventStore, type StoreChange } from '../../../src/core/store';
 
 function draft(url: string): EventDraft {
-  return { method: 'POST', url, headers: [['X-Test', url]], remoteAddress: '127.0.0.1', size: 3, response: { status: 200, body: '', contentType: 'text/plain' } };
+  return {
+    method: 'POST',
+    url,
+    headers: [['X-Test', url]],
+    remoteAddress: '127.0.0.1',
+    size: 3,
+    response: { status: 200, body: '', contentType: 'text/plain' },
+  };
 }
 
 describe('EventStore.refresh (read-only follower)', () => {
@@ -32,13 +39,23 @@ describe('EventStore.refresh (read-only follower)', () => {
     const a = await writer.append(draft('/a'), Buffer.from('aaa'));
     const b = await writer.append(draft('/b'), Buffer.from('bbb'));
     const change = await reader.refresh();
-    assert.deepEqual(change?.added.map((e) => e.id), [a.id, b.id]);
-    assert.deepEqual(reader.list().map((e) => e.id), [b.id, a.id], 'newest first');
+    assert.deepEqual(
+      change?.added.map((e) => e.id),
+      [a.id, b.id],
+    );
+    assert.deepEqual(
+      reader.list().map((e) => e.id),
+      [b.id, a.id],
+      'newest first',
+    );
     assert.equal((await reader.readBody(b.id)).toString(), 'bbb');
     assert.equal(await reader.refresh(), undefined, 'nothing new: no change');
 
     await writer.setPinned(a.id, true);
-    assert.deepEqual((await reader.refresh())?.updated.map((e) => e.id), [a.id]);
+    assert.deepEqual(
+      (await reader.refresh())?.updated.map((e) => e.id),
+      [a.id],
+    );
     assert.equal(reader.get(a.id)?.pinned, true);
 
     await writer.delete([b.id]);
@@ -49,8 +66,14 @@ describe('EventStore.refresh (read-only follower)', () => {
     const c = await writer.append(draft('/c'), Buffer.from('ccc'));
     const after = await reader.refresh();
     assert.deepEqual(after?.removed, [a.id]);
-    assert.deepEqual(after?.added.map((e) => e.id), [c.id]);
-    assert.deepEqual(reader.list().map((e) => e.id), [c.id]);
+    assert.deepEqual(
+      after?.added.map((e) => e.id),
+      [c.id],
+    );
+    assert.deepEqual(
+      reader.list().map((e) => e.id),
+      [c.id],
+    );
     assert.equal((await reader.readBody(c.id)).toString(), 'ccc');
     assert.equal(changes.length, 4, 'onDidChange fired once per refresh that found something');
     await writer.close();
@@ -59,9 +82,17 @@ describe('EventStore.refresh (read-only follower)', () => {
 
   test('receiver.json is trusted only while its pid is alive', async () => {
     const w = new ReceiverStatusWriter(dir, process.pid);
-    await w.write({ state: 'running', url: 'http://127.0.0.1:4000', tunnel: { mode: 'localtunnel', state: 'online', publicUrl: 'https://x.loca.lt' }, publicUrl: 'https://x.loca.lt' });
+    await w.write({
+      state: 'running',
+      url: 'http://127.0.0.1:4000',
+      tunnel: { mode: 'localtunnel', state: 'online', publicUrl: 'https://x.loca.lt' },
+      publicUrl: 'https://x.loca.lt',
+    });
     const r = await readReceiverStatus(dir);
-    assert.deepEqual([r?.state, r?.url, r?.publicUrl, r?.tunnel?.state, r?.pid], ['running', 'http://127.0.0.1:4000', 'https://x.loca.lt', 'online', process.pid]);
+    assert.deepEqual(
+      [r?.state, r?.url, r?.publicUrl, r?.tunnel?.state, r?.pid],
+      ['running', 'http://127.0.0.1:4000', 'https://x.loca.lt', 'online', process.pid],
+    );
     assert.equal(await readReceiverStatus(dir, () => false), undefined, 'a dead writer: not running');
     await w.remove();
     assert.equal(await readReceiverStatus(dir), undefined);

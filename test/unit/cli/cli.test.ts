@@ -36,7 +36,10 @@ describe('webhook-inspector CLI', () => {
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const body = randomBytes(2048);
     const big = randomBytes(1024 * 1024 + 1);
-    const reply = await request(`${url}/any/path?x=1`, { body, headers: ['X-Dup', 'one', 'x-dup', 'two', 'Content-Type', 'application/octet-stream'] });
+    const reply = await request(`${url}/any/path?x=1`, {
+      body,
+      headers: ['X-Dup', 'one', 'x-dup', 'two', 'Content-Type', 'application/octet-stream'],
+    });
     assert.equal(reply.status, 200);
     const id = JSON.parse(reply.body.toString()).id as string;
     await request(`${url}/big`, { body: big });
@@ -47,7 +50,13 @@ describe('webhook-inspector CLI', () => {
     assert.equal(line.size, body.length);
     assert.ok(Buffer.from(String(line.body), 'base64').equals(body), 'body is base64 of the exact bytes');
     const headers = line.headers as Array<[string, string]>;
-    assert.deepEqual(headers.filter(([k]) => k.toLowerCase() === 'x-dup'), [['X-Dup', 'one'], ['x-dup', 'two']]);
+    assert.deepEqual(
+      headers.filter(([k]) => k.toLowerCase() === 'x-dup'),
+      [
+        ['X-Dup', 'one'],
+        ['x-dup', 'two'],
+      ],
+    );
     const bigLine = await cli.waitFor((l) => l.type === 'event' && l.url === '/big');
     assert.equal(bigLine.body, undefined, 'bodies over 1 MB are not inlined');
     assert.ok((await fsp.readFile(String(bigLine.bodyFile))).equals(big), 'bodyFile holds the exact bytes');
@@ -58,8 +67,14 @@ describe('webhook-inspector CLI', () => {
 
     const listed = await runCliOnce(['events', '--store', store, '--json']);
     assert.equal(listed.code, 0);
-    const events = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(events.map((e) => e.url), ['/big', '/any/path?x=1']);
+    const events = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      events.map((e) => e.url),
+      ['/big', '/any/path?x=1'],
+    );
     assert.deepEqual(events[1], line, 'events --json prints the same object as listen --json');
 
     const shown = await runCliOnce(['show', id, '--store', store, '--json']);
@@ -74,7 +89,9 @@ describe('webhook-inspector CLI', () => {
 
   test('verifies signatures with --secret and WEBHOOK_INSPECTOR_SECRET_* and prints the verdict', async () => {
     const stripeSecret = 'whsec_test_cli_secret';
-    const cli = startCli(['listen', '--tunnel', 'none', '--port', '0', '--store', store, '--secret', `stripe=${stripeSecret}`], { WEBHOOK_INSPECTOR_SECRET_GITHUB: 'gh-secret' });
+    const cli = startCli(['listen', '--tunnel', 'none', '--port', '0', '--store', store, '--secret', `stripe=${stripeSecret}`], {
+      WEBHOOK_INSPECTOR_SECRET_GITHUB: 'gh-secret',
+    });
     const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
     const payload = JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.succeeded' });
     const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: stripeSecret });
@@ -82,7 +99,10 @@ describe('webhook-inspector CLI', () => {
     await request(`${url}/stripe-tampered`, { body: payload.replace('succeeded', 'failed'), headers: { 'stripe-signature': header } });
     const { sign } = await import('@octokit/webhooks-methods');
     const ghBody = JSON.stringify({ action: 'opened', number: 1 });
-    await request(`${url}/github`, { body: ghBody, headers: { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-1', 'x-hub-signature-256': await sign('gh-secret', ghBody) } });
+    await request(`${url}/github`, {
+      body: ghBody,
+      headers: { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-1', 'x-hub-signature-256': await sign('gh-secret', ghBody) },
+    });
     const ok = await cli.waitFor((l) => l.type === 'event' && l.url === '/stripe');
     const bad = await cli.waitFor((l) => l.type === 'event' && l.url === '/stripe-tampered');
     const gh = await cli.waitFor((l) => l.type === 'event' && l.url === '/github');
@@ -104,7 +124,10 @@ describe('webhook-inspector CLI', () => {
     const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
     const payload = JSON.stringify({ id: 'evt_2', object: 'event', type: 'invoice.paid' });
     const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload, secret: 'whsec_unknown_here' });
-    const reply = await request(`${url}/stripe`, { body: payload, headers: { 'stripe-signature': header, 'content-type': 'application/json' } });
+    const reply = await request(`${url}/stripe`, {
+      body: payload,
+      headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+    });
     const id = JSON.parse(reply.body.toString()).id as string;
     const line = await cli.waitFor((l) => l.type === 'event' && l.id === id);
     assert.equal((line.verification as { status: string }).status, 'no-secret');
@@ -113,7 +136,11 @@ describe('webhook-inspector CLI', () => {
     const human = await runCliOnce(['show', id, '--store', store]);
     assert.equal(human.code, 0);
     assert.match(human.stdout, /hint: Pass --secret stripe=<secret>, or set WEBHOOK_INSPECTOR_SECRET_STRIPE\./);
-    assert.doesNotMatch(human.stdout + human.stderr, /Webhook Inspector:|webhookInspector\./, 'no VS Code command or setting in the terminal');
+    assert.doesNotMatch(
+      human.stdout + human.stderr,
+      /Webhook Inspector:|webhookInspector\./,
+      'no VS Code command or setting in the terminal',
+    );
   });
 
   test('a port in use exits 1 with a message that says what to do', async () => {

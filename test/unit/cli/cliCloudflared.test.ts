@@ -39,13 +39,25 @@ describe('CLI with --tunnel cloudflared (stand-in cloudflared on PATH)', () => {
       assert.match(publicUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.notEqual(publicUrl, online.url, 'the public URL is the tunnel, not the receiver');
       const body = randomBytes(8192);
-      const res = await request(`${publicUrl}/stripe/hook?a=1&a=2`, { body, headers: ['Host', new URL(publicUrl).host, 'Stripe-Signature', 't=1,v1=ab', 'X-Dup', 'one', 'x-dup', 'two'] });
+      const res = await request(`${publicUrl}/stripe/hook?a=1&a=2`, {
+        body,
+        headers: ['Host', new URL(publicUrl).host, 'Stripe-Signature', 't=1,v1=ab', 'X-Dup', 'one', 'x-dup', 'two'],
+      });
       assert.equal(res.status, 200);
       const event = await cli.waitFor((l) => l.type === 'event' && l.url === '/stripe/hook?a=1&a=2');
       assert.ok(Buffer.from(String(event.body), 'base64').equals(body), 'body bytes unchanged');
       const headers = event.headers as Array<[string, string]>;
-      assert.deepEqual(headers.filter(([k]) => k.toLowerCase() === 'x-dup'), [['X-Dup', 'one'], ['x-dup', 'two']]);
-      assert.deepEqual(headers.find(([k]) => k === 'Stripe-Signature'), ['Stripe-Signature', 't=1,v1=ab']);
+      assert.deepEqual(
+        headers.filter(([k]) => k.toLowerCase() === 'x-dup'),
+        [
+          ['X-Dup', 'one'],
+          ['x-dup', 'two'],
+        ],
+      );
+      assert.deepEqual(
+        headers.find(([k]) => k === 'Stripe-Signature'),
+        ['Stripe-Signature', 't=1,v1=ab'],
+      );
       assert.ok(!cli.lines.some((l) => l.type === 'event' && String(l.url).includes('canary')), 'canaries are not listed');
     } finally {
       cli.child.kill('SIGINT');
@@ -54,7 +66,10 @@ describe('CLI with --tunnel cloudflared (stand-in cloudflared on PATH)', () => {
   });
 
   test('cloudflared crashes: it is restarted, and the new URL is announced as {"type":"publicUrlChanged"}', async () => {
-    const cli = startCli(['listen', '--port', '0', '--store', store, '--tunnel', 'cloudflared'], { PATH: fake.path, FAKE_CLOUDFLARED_EXIT_AFTER_MS: '1500' });
+    const cli = startCli(['listen', '--port', '0', '--store', store, '--tunnel', 'cloudflared'], {
+      PATH: fake.path,
+      FAKE_CLOUDFLARED_EXIT_AFTER_MS: '1500',
+    });
     try {
       const first = await cli.waitFor((l) => l.type === 'receiver' && l.tunnel === 'online', 30_000);
       const changed = await cli.waitFor((l) => l.type === 'publicUrlChanged', 30_000);
@@ -70,13 +85,25 @@ describe('CLI with --tunnel cloudflared (stand-in cloudflared on PATH)', () => {
   });
 
   test('cloudflared missing: exit 3 with how to install it and what works meanwhile', async () => {
-    const { code, stderr } = await runCliOnce(['listen', '--port', '0', '--store', store, '--tunnel', 'cloudflared'], { PATH: path.join(store, 'empty-bin') });
+    const { code, stderr } = await runCliOnce(['listen', '--port', '0', '--store', store, '--tunnel', 'cloudflared'], {
+      PATH: path.join(store, 'empty-bin'),
+    });
     assert.equal(code, 3, stderr);
     assert.match(stderr, /cloudflared is not installed \(not found on PATH\)/);
     assert.match(stderr, /developers\.cloudflare\.com/);
     assert.match(stderr, /"none" \(local only\) and "external"/);
     assert.doesNotMatch(stderr, /--tunnel-host/, 'no localtunnel advice for cloudflared');
-    const at = await runCliOnce(['listen', '--port', '0', '--store', store, '--tunnel', 'cloudflared', '--cloudflared-path', path.join(store, 'no-cloudflared')]);
+    const at = await runCliOnce([
+      'listen',
+      '--port',
+      '0',
+      '--store',
+      store,
+      '--tunnel',
+      'cloudflared',
+      '--cloudflared-path',
+      path.join(store, 'no-cloudflared'),
+    ]);
     assert.equal(at.code, 3);
     assert.match(at.stderr, /cloudflared was not found at ".*no-cloudflared"/);
   });
@@ -100,7 +127,11 @@ describe('a quieter listen', () => {
     });
     await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
     const deadPort = (dead.address() as net.AddressInfo).port;
-    const child = spawn(process.execPath, [CLI, 'listen', '--port', '0', '--store', store, '--tunnel-host', `http://127.0.0.1:${deadPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'listen', '--port', '0', '--store', store, '--tunnel-host', `http://127.0.0.1:${deadPort}`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const stderr: string[] = [];
     const stdout: string[] = [];
     readline.createInterface({ input: child.stderr }).on('line', (l) => stderr.push(l));
@@ -121,11 +152,17 @@ describe('a quieter listen', () => {
       assert.equal(hints.length, 1, `the hint is said once:\n${stderr.join('\n')}`);
       const local = stdout.find((l) => l.startsWith('Webhook Inspector listening on'))!.replace('Webhook Inspector listening on ', '');
       assert.ok(hints[0]!.includes(local), 'the hint names the local URL');
-      assert.ok(stderr.some((l) => l.includes('--tunnel cloudflared')), 'the hint says how to get a public URL');
+      assert.ok(
+        stderr.some((l) => l.includes('--tunnel cloudflared')),
+        'the hint says how to get a public URL',
+      );
       const full = couldNotOpen().filter((l) => !l.includes('(repeated'));
       assert.equal(new Set(full).size, full.length, `each warning is written in full once:\n${stderr.join('\n')}`);
       assert.ok(full.length < attempts, `fewer warning lines (${full.length}) than attempts (${attempts})`);
-      assert.ok(couldNotOpen().some((l) => /\(repeated \d+×, retrying every \d+ s\)$/.test(l)), `and summarised with a count:\n${stderr.join('\n')}`);
+      assert.ok(
+        couldNotOpen().some((l) => /\(repeated \d+×, retrying every \d+ s\)$/.test(l)),
+        `and summarised with a count:\n${stderr.join('\n')}`,
+      );
     } finally {
       child.kill('SIGKILL');
       dead.close();
@@ -136,15 +173,26 @@ describe('a quieter listen', () => {
   test('RepeatCollapser: first line at once, repeats counted, summary on change, on flush and once a minute', () => {
     let t = 0;
     const out: string[] = [];
-    const c = new RepeatCollapser((l) => out.push(l), () => t);
+    const c = new RepeatCollapser(
+      (l) => out.push(l),
+      () => t,
+    );
     c.line('warning: down');
     for (let i = 0; i < 6; i++) {
       t += 30_000;
       c.line('warning: down');
-      if (i === 1) assert.deepEqual(out.slice(1), ['warning: down (repeated 2×, retrying every 30 s)'], 'summarised after a minute');
+      if (i === 1) {
+        assert.deepEqual(out.slice(1), ['warning: down (repeated 2×, retrying every 30 s)'], 'summarised after a minute');
+      }
     }
     c.line('other');
-    assert.deepEqual(out, ['warning: down', 'warning: down (repeated 2×, retrying every 30 s)', 'warning: down (repeated 2×, retrying every 30 s)', 'warning: down (repeated 2×, retrying every 30 s)', 'other']);
+    assert.deepEqual(out, [
+      'warning: down',
+      'warning: down (repeated 2×, retrying every 30 s)',
+      'warning: down (repeated 2×, retrying every 30 s)',
+      'warning: down (repeated 2×, retrying every 30 s)',
+      'other',
+    ]);
     c.line('other');
     c.flush();
     assert.equal(out[out.length - 1], 'other (repeated 1×, retrying every 1 s)');
@@ -158,6 +206,11 @@ describe('a quieter listen', () => {
       c.line('Tunnel reconnecting: x');
     }
     c.flush();
-    assert.deepEqual(out, ['warning: x', 'Tunnel reconnecting: x', 'warning: x (repeated 2×, retrying every 2 s)', 'Tunnel reconnecting: x (repeated 2×, retrying every 2 s)']);
+    assert.deepEqual(out, [
+      'warning: x',
+      'Tunnel reconnecting: x',
+      'warning: x (repeated 2×, retrying every 2 s)',
+      'Tunnel reconnecting: x (repeated 2×, retrying every 2 s)',
+    ]);
   });
 });

@@ -31,7 +31,12 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 }
 
 function stripePayload(type = 'payment_intent.succeeded'): string {
-  return JSON.stringify({ id: `evt_${Math.random().toString(36).slice(2)}`, object: 'event', type, data: { object: { id: 'pi_1', amount: 2000 } } });
+  return JSON.stringify({
+    id: `evt_${Math.random().toString(36).slice(2)}`,
+    object: 'event',
+    type,
+    data: { object: { id: 'pi_1', amount: 2000 } },
+  });
 }
 
 function signed(payload: string, timestamp?: number): string {
@@ -61,7 +66,11 @@ describe('CLI forwarding, resend and samples', () => {
     const s = await EventStore.open(store, { maxEvents: 100 });
     const { event } = await capture(s, {
       url: '/webhooks/stripe?src=cli',
-      headers: [['Content-Type', 'application/json'], ['Stripe-Signature', signed(payload, timestamp)], ['User-Agent', 'Stripe/1.0']],
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Stripe-Signature', signed(payload, timestamp)],
+        ['User-Agent', 'Stripe/1.0'],
+      ],
       body: payload,
       receivedAt: new Date(timestamp * 1000),
     });
@@ -72,18 +81,47 @@ describe('CLI forwarding, resend and samples', () => {
   test('--help documents resend, send-sample and the forwarding flags', async () => {
     const { code, stdout } = await run(['--help']);
     assert.equal(code, 0);
-    for (const word of ['resend <id>', 'send-sample', '--forward-to', '--response-mode', '--forward-timeout', '--max-attempts', '--allow-host', '--to URL', '--resign', '--no-resign', '--yes', '--list', '--print']) {
+    for (const word of [
+      'resend <id>',
+      'send-sample',
+      '--forward-to',
+      '--response-mode',
+      '--forward-timeout',
+      '--max-attempts',
+      '--allow-host',
+      '--to URL',
+      '--resign',
+      '--no-resign',
+      '--yes',
+      '--list',
+      '--print',
+    ]) {
       assert.ok(stdout.includes(word), `help mentions ${word}`);
     }
   });
 
   test('listen --forward-to (immediate): a Stripe-signed POST reaches the handler, verifies with the SDK, and a delivery line is printed', async () => {
     const h = await handler();
-    const cli = startCli(['listen', '--tunnel', 'none', '--port', '0', '--store', store, '--forward-to', h.url, '--secret', `stripe=${STRIPE_SECRET}`]);
+    const cli = startCli([
+      'listen',
+      '--tunnel',
+      'none',
+      '--port',
+      '0',
+      '--store',
+      store,
+      '--forward-to',
+      h.url,
+      '--secret',
+      `stripe=${STRIPE_SECRET}`,
+    ]);
     try {
       const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
       const payload = stripePayload();
-      const reply = await request(`${url}/webhooks/stripe?x=1`, { body: payload, headers: { 'stripe-signature': signed(payload), 'content-type': 'application/json' } });
+      const reply = await request(`${url}/webhooks/stripe?x=1`, {
+        body: payload,
+        headers: { 'stripe-signature': signed(payload), 'content-type': 'application/json' },
+      });
       assert.equal(reply.status, 200, 'immediate mode: the sender gets 200 at once');
       const id = JSON.parse(reply.body.toString()).id as string;
       const done = await cli.waitFor((l) => l.type === 'delivery' && l.eventId === id && l.state !== 'pending');
@@ -92,7 +130,10 @@ describe('CLI forwarding, resend and samples', () => {
       assert.equal(done.attempt, 1);
       assert.equal(typeof done.durationMs, 'number');
       assert.ok(String(done.target).startsWith(h.url));
-      assert.ok(cli.lines.some((l) => l.type === 'delivery' && l.eventId === id && l.state === 'pending'), 'the pending state is printed too');
+      assert.ok(
+        cli.lines.some((l) => l.type === 'delivery' && l.eventId === id && l.state === 'pending'),
+        'the pending state is printed too',
+      );
       assert.equal(h.seen.length, 1);
       assert.equal(h.seen[0]!.url, '/webhooks/stripe?x=1', 'path and query are kept');
       assert.equal(h.seen[0]!.body.toString('utf8'), payload, 'the exact body');
@@ -108,16 +149,33 @@ describe('CLI forwarding, resend and samples', () => {
     assert.equal(recorded[0]!.status, 200);
   });
 
-  test('listen --forward-to (proxy): the sender gets the handler\'s status and body', async () => {
+  test("listen --forward-to (proxy): the sender gets the handler's status and body", async () => {
     const h = await handler();
-    const cli = startCli(['listen', '--tunnel', 'none', '--port', '0', '--store', store, '--forward-to', h.url, '--response-mode', 'proxy', '--forward-timeout', '30000']);
+    const cli = startCli([
+      'listen',
+      '--tunnel',
+      'none',
+      '--port',
+      '0',
+      '--store',
+      store,
+      '--forward-to',
+      h.url,
+      '--response-mode',
+      'proxy',
+      '--forward-timeout',
+      '30000',
+    ]);
     try {
       const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
       const payload = stripePayload('charge.refunded');
       const ok = await request(`${url}/hook`, { body: payload, headers: { 'stripe-signature': signed(payload) } });
       assert.equal(ok.status, 200);
-      assert.equal(ok.body.toString(), 'ok charge.refunded', 'the handler\'s body, not the receiver\'s');
-      const bad = await request(`${url}/hook`, { body: payload.replace('refunded', 'failed'), headers: { 'stripe-signature': signed(payload) } });
+      assert.equal(ok.body.toString(), 'ok charge.refunded', "the handler's body, not the receiver's");
+      const bad = await request(`${url}/hook`, {
+        body: payload.replace('refunded', 'failed'),
+        headers: { 'stripe-signature': signed(payload) },
+      });
       assert.equal(bad.status, 400, 'the handler refused the tampered body, and the sender sees it');
       assert.match(bad.body.toString(), /^rejected: /);
       const failed = await cli.waitFor((l) => l.type === 'delivery' && l.state === 'failed');
@@ -136,7 +194,17 @@ describe('CLI forwarding, resend and samples', () => {
     const stray = await run(['listen', '--tunnel', 'none', '--store', store, '--response-mode', 'proxy']);
     assert.equal(stray.code, 2);
     assert.match(stray.stderr, /--response-mode needs --forward-to/);
-    const badMode = await run(['listen', '--tunnel', 'none', '--store', store, '--forward-to', 'http://localhost:3999', '--response-mode', 'later']);
+    const badMode = await run([
+      'listen',
+      '--tunnel',
+      'none',
+      '--store',
+      store,
+      '--forward-to',
+      'http://localhost:3999',
+      '--response-mode',
+      'later',
+    ]);
     assert.equal(badMode.code, 2);
     assert.match(badMode.stderr, /immediate or proxy/);
   });
@@ -176,12 +244,19 @@ describe('CLI forwarding, resend and samples', () => {
 
     const human = await run(['resend', id, '--store', store, '--to', h.url, '--secret', `stripe=${STRIPE_SECRET}`]);
     assert.equal(human.code, 0);
-    assert.match(human.stdout, /^POST http:\/\/127\.0\.0\.1:\d+\/webhooks\/stripe\?src=cli → 200 in \d+ ms \(re-signed\)\nok payment_intent\.succeeded/);
+    assert.match(
+      human.stdout,
+      /^POST http:\/\/127\.0\.0\.1:\d+\/webhooks\/stripe\?src=cli → 200 in \d+ ms \(re-signed\)\nok payment_intent\.succeeded/,
+    );
 
     const s = await EventStore.open(store, { maxEvents: 100, readOnly: true });
     const recorded = deliveriesOf(s.get(id));
     await s.close();
-    assert.deepEqual(recorded.map((r) => r.status), [400, 200, 200], 'every resend is recorded on the event');
+    assert.deepEqual(
+      recorded.map((r) => r.status),
+      [400, 200, 200],
+      'every resend is recorded on the event',
+    );
   });
 
   test('resend to a handler that is down exits 1 naming the target; a missing id exits 1', async () => {
@@ -220,9 +295,11 @@ describe('CLI forwarding, resend and samples', () => {
     assert.equal(d.kind, 'sample');
     assert.equal(d.status, 200);
     assert.equal(d.body, 'ok payment_intent.succeeded');
-    assert.equal(h.seen[0]!.url, '/webhooks/stripe', 'the sample\'s path');
+    assert.equal(h.seen[0]!.url, '/webhooks/stripe', "the sample's path");
 
-    const fromEnv = await run(['send-sample', 'stripe', 'payment_intent.succeeded', '--to', h.url], { WEBHOOK_INSPECTOR_SECRET_STRIPE: 'whsec_x' });
+    const fromEnv = await run(['send-sample', 'stripe', 'payment_intent.succeeded', '--to', h.url], {
+      WEBHOOK_INSPECTOR_SECRET_STRIPE: 'whsec_x',
+    });
     assert.equal(fromEnv.code, 0, fromEnv.stderr);
     assert.match(fromEnv.stdout, /→ 200/);
     const wrong = await run(['send-sample', 'stripe', 'payment_intent.succeeded', '--to', h.url, '--secret', 'whsec_other']);

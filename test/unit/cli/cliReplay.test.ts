@@ -16,7 +16,11 @@ import { capture, type Handler, STRIPE_SECRET, startHandler, stripeHandler } fro
 const stripe = new Stripe('sk_test_not_used');
 
 const run = runCliOnce;
-const jsonLines = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('CLI delivery ids, replay and scenarios', () => {
   let store: string;
@@ -33,7 +37,14 @@ describe('CLI delivery ids, replay and scenarios', () => {
   test('listen, events and show --json carry deliveryId, attempt and duplicateOf; a redelivery is kept', async () => {
     const cli = startCli(['listen', '--tunnel', 'none', '--port', '0', '--store', store]);
     const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
-    const headers = ['X-GitHub-Event', 'issues', 'X-GitHub-Delivery', '72d3162e-cc78-11e3-81ab-4c9367dc0958', 'Content-Type', 'application/json'];
+    const headers = [
+      'X-GitHub-Event',
+      'issues',
+      'X-GitHub-Delivery',
+      '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+      'Content-Type',
+      'application/json',
+    ];
     const first = JSON.parse((await request(`${url}/gh`, { body: '{"action":"opened"}', headers })).body.toString()).id as string;
     const second = JSON.parse((await request(`${url}/gh`, { body: '{"action":"opened"}', headers })).body.toString()).id as string;
     const line1 = await cli.waitFor((l) => l.type === 'event' && l.id === first);
@@ -47,8 +58,18 @@ describe('CLI delivery ids, replay and scenarios', () => {
     assert.equal(await cli.exited, 0);
 
     const listed = jsonLines((await run(['events', '--store', store, '--json'])).stdout);
-    assert.deepEqual(listed.map((l) => [l.id, l.duplicateOf]), [[second, first], [first, undefined]]);
-    assert.match((await run(['events', '--store', store])).stdout, new RegExp(`${second}  \\(retry 2 of ${first}\\)`), 'the human listing says it too');
+    assert.deepEqual(
+      listed.map((l) => [l.id, l.duplicateOf]),
+      [
+        [second, first],
+        [first, undefined],
+      ],
+    );
+    assert.match(
+      (await run(['events', '--store', store])).stdout,
+      new RegExp(`${second}  \\(retry 2 of ${first}\\)`),
+      'the human listing says it too',
+    );
     const shown = JSON.parse((await run(['show', second, '--store', store, '--json'])).stdout) as Record<string, unknown>;
     assert.equal(shown.duplicateOf, first);
     assert.equal(shown.deliveryId, '72d3162e-cc78-11e3-81ab-4c9367dc0958');
@@ -64,15 +85,34 @@ describe('CLI delivery ids, replay and scenarios', () => {
     const s = await EventStore.open(store, { maxEvents: 100 });
     const ids: string[] = [];
     for (const [i, name] of ['a', 'b', 'c'].entries()) {
-      ids.push((await capture(s, { url: `/${name}`, headers: [['Content-Type', 'text/plain']], body: name, receivedAt: new Date(Date.UTC(2026, 2, 1, 12, 0, i)) })).event.id);
+      ids.push(
+        (
+          await capture(s, {
+            url: `/${name}`,
+            headers: [['Content-Type', 'text/plain']],
+            body: name,
+            receivedAt: new Date(Date.UTC(2026, 2, 1, 12, 0, i)),
+          })
+        ).event.id,
+      );
     }
     await s.close();
 
     const rev = await run(['replay', ids[2]!, ids[0]!, ids[1]!, '--to', h.url, '--order', 'reverse', '--store', store, '--json']);
     assert.equal(rev.code, 1, rev.stderr);
     const deliveries = jsonLines(rev.stdout).filter((l) => l.type === 'delivery');
-    assert.deepEqual(deliveries.map((d) => d.eventId), [ids[2], ids[1], ids[0]]);
-    assert.deepEqual(deliveries.map((d) => [d.position, d.status, d.ok]), [[1, 200, true], [2, 503, false], [3, 200, true]]);
+    assert.deepEqual(
+      deliveries.map((d) => d.eventId),
+      [ids[2], ids[1], ids[0]],
+    );
+    assert.deepEqual(
+      deliveries.map((d) => [d.position, d.status, d.ok]),
+      [
+        [1, 200, true],
+        [2, 503, false],
+        [3, 200, true],
+      ],
+    );
     assert.deepEqual(seen, ['/c', '/b', '/a']);
 
     // The same seed replays the same shuffle.
@@ -112,25 +152,38 @@ describe('CLI delivery ids, replay and scenarios', () => {
     const payload = JSON.stringify({ id: 'evt_scn_1', object: 'event', type: 'invoice.paid', data: { object: { note: 'Zoë' } } });
     const s = await EventStore.open(store, { maxEvents: 100 });
     const oldTs = Math.floor(Date.UTC(2026, 0, 1) / 1000);
-    const { event } = await capture(s, { url: '/webhooks/stripe?src=cli', headers: [['Content-Type', 'application/json'], ['Stripe-Signature', stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: oldTs })]], body: payload });
+    const { event } = await capture(s, {
+      url: '/webhooks/stripe?src=cli',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Stripe-Signature', stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: oldTs })],
+      ],
+      body: payload,
+    });
     await s.update(event.id, { provider: 'stripe' });
     await s.close();
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-clirep-scn-'));
     try {
       const file = path.join(dir, '.webhooks', 'invoice.scenario.json');
-      const saved = await run(['scenario', 'save', event.id, '--out', file, '--store', store], { WEBHOOK_INSPECTOR_SECRET_STRIPE: STRIPE_SECRET });
+      const saved = await run(['scenario', 'save', event.id, '--out', file, '--store', store], {
+        WEBHOOK_INSPECTOR_SECRET_STRIPE: STRIPE_SECRET,
+      });
       assert.equal(saved.code, 0, saved.stderr);
       const text = await fsp.readFile(file, 'utf8');
       assert.ok(!text.includes(STRIPE_SECRET), 'no secret in the file');
       // CI: another machine, no store; the secret comes from the environment.
       const emptyStore = path.join(dir, 'no-store-here');
-      const ci = await run(['replay', '--scenario', file, '--to', h.url, '--expect-status', '2xx', '--store', emptyStore], { WEBHOOK_INSPECTOR_SECRET_STRIPE: STRIPE_SECRET });
+      const ci = await run(['replay', '--scenario', file, '--to', h.url, '--expect-status', '2xx', '--store', emptyStore], {
+        WEBHOOK_INSPECTOR_SECRET_STRIPE: STRIPE_SECRET,
+      });
       assert.equal(ci.code, 0, ci.stdout + ci.stderr);
       assert.equal(h.seen.at(-1)!.body.toString('utf8'), payload, 'byte-exact body');
       assert.equal(h.seen.at(-1)!.url, '/webhooks/stripe?src=cli');
       assert.equal(existsSync(emptyStore), false, 'replay --scenario needs no store');
       // Without the secret the stale signature is refused by Stripe's SDK: exit 1.
-      const unsigned = await run(['replay', '--scenario', file, '--to', h.url, '--store', emptyStore], { WEBHOOK_INSPECTOR_SECRET_STRIPE: '' });
+      const unsigned = await run(['replay', '--scenario', file, '--to', h.url, '--store', emptyStore], {
+        WEBHOOK_INSPECTOR_SECRET_STRIPE: '',
+      });
       assert.equal(unsigned.code, 1);
 
       const broken = JSON.parse(text) as { events: Array<Record<string, unknown>> };

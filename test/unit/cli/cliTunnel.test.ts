@@ -28,14 +28,26 @@ describe('CLI with a tunnel (loopback localtunnel server)', () => {
       const publicUrl = String(online.publicUrl);
       assert.match(publicUrl, /clitest/);
       assert.equal((online.selfTest as { ok: boolean }).ok, true, 'the last self-test is in the status line');
-      assert.ok(cli.lines.some((l) => l.type === 'receiver' && l.tunnel === 'starting'), 'the starting state was printed first');
+      assert.ok(
+        cli.lines.some((l) => l.type === 'receiver' && l.tunnel === 'starting'),
+        'the starting state was printed first',
+      );
       const body = randomBytes(4096);
-      const res = await request(`${publicUrl}/through/tunnel?q=1`, { body, headers: ['Host', new URL(publicUrl).host, 'X-Case', 'A', 'x-case', 'b'] });
+      const res = await request(`${publicUrl}/through/tunnel?q=1`, {
+        body,
+        headers: ['Host', new URL(publicUrl).host, 'X-Case', 'A', 'x-case', 'b'],
+      });
       assert.equal(res.status, 200);
       const event = await cli.waitFor((l) => l.type === 'event' && l.url === '/through/tunnel?q=1');
       assert.ok(Buffer.from(String(event.body), 'base64').equals(body));
       const headers = event.headers as Array<[string, string]>;
-      assert.deepEqual(headers.filter(([k]) => k.toLowerCase() === 'x-case'), [['X-Case', 'A'], ['x-case', 'b']]);
+      assert.deepEqual(
+        headers.filter(([k]) => k.toLowerCase() === 'x-case'),
+        [
+          ['X-Case', 'A'],
+          ['x-case', 'b'],
+        ],
+      );
       assert.ok(!cli.lines.some((l) => l.type === 'event' && String(l.url).includes('canary')), 'canaries are not listed');
     } finally {
       cli.child.kill('SIGINT');
@@ -48,7 +60,17 @@ describe('CLI with a tunnel (loopback localtunnel server)', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const port = (blocker.address() as net.AddressInfo).port;
     await new Promise((r) => blocker.close(r));
-    const cli = startCli(['listen', '--port', String(port), '--store', store, '--tunnel', 'external', '--public-url', `http://127.0.0.1:${port}`]);
+    const cli = startCli([
+      'listen',
+      '--port',
+      String(port),
+      '--store',
+      store,
+      '--tunnel',
+      'external',
+      '--public-url',
+      `http://127.0.0.1:${port}`,
+    ]);
     try {
       const online = await cli.waitFor((l) => l.type === 'receiver' && l.tunnel === 'online', 30_000);
       assert.equal(online.publicUrl, `http://127.0.0.1:${port}`);
@@ -60,7 +82,17 @@ describe('CLI with a tunnel (loopback localtunnel server)', () => {
   });
 
   test('a tunnel that cannot be opened exits 3 with a message', async () => {
-    const { code, stderr } = await runCliOnce(['listen', '--port', '0', '--store', store, '--tunnel-host', lt.url, '--subdomain', 'NOT_VALID!']);
+    const { code, stderr } = await runCliOnce([
+      'listen',
+      '--port',
+      '0',
+      '--store',
+      store,
+      '--tunnel-host',
+      lt.url,
+      '--subdomain',
+      'NOT_VALID!',
+    ]);
     assert.equal(code, 3, stderr);
     assert.match(stderr, /The tunnel could not be opened: .*--tunnel none/);
   });

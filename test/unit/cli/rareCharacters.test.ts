@@ -26,7 +26,10 @@ describe('CLI output: rare characters and binary bodies', () => {
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-cli-rare-'));
     const store = await EventStore.open(dir, { maxEvents: 100 });
     for (const [name, ch] of RARE) {
-      const e = await store.append({ ...draft(`/hook${ch}/x`, 2), eventType: `invoice${ch}.paid`, headers: [['X-Note', `a${ch}b`]] }, Buffer.from('ok'));
+      const e = await store.append(
+        { ...draft(`/hook${ch}/x`, 2), eventType: `invoice${ch}.paid`, headers: [['X-Note', `a${ch}b`]] },
+        Buffer.from('ok'),
+      );
       ids.set(name, e.id);
     }
     for (const [name, body] of bodies) {

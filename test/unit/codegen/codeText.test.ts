@@ -71,7 +71,7 @@ describe('codeText', () => {
         assert.equal(check.status, 0, check.stderr);
         const table = /const HEADERS = (\[[\s\S]*?\n\]);/.exec(gen.testText)?.[1];
         assert.ok(table);
-        assert.deepEqual(JSON.parse(JSON.stringify(vm.runInNewContext(table))), event.headers, "(copied out of the vm realm)");
+        assert.deepEqual(JSON.parse(JSON.stringify(vm.runInNewContext(table))), event.headers, '(copied out of the vm realm)');
         const url = /const HANDLER_URL = process\.env\.WEBHOOK_HANDLER_URL \?\? (".*");/.exec(gen.testText)?.[1];
         assert.equal(vm.runInNewContext(url ?? ''), `http://localhost:3000${event.url}`);
       }

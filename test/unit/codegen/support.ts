@@ -72,7 +72,12 @@ export async function deliveries(): Promise<Delivery[]> {
     const s = sampleJson('github', 'pull_request.opened');
     vary(s.json);
     const body = JSON.stringify(s.json);
-    out.push({ key, url: s.url, headers: [...s.headers, ['X-Hub-Signature-256', await githubSign(SECRETS.github, body)]], body: Buffer.from(body) });
+    out.push({
+      key,
+      url: s.url,
+      headers: [...s.headers, ['X-Hub-Signature-256', await githubSign(SECRETS.github, body)]],
+      body: Buffer.from(body),
+    });
   };
   await github('pr-opened');
   await github('pr-closed', (j) => {
@@ -103,7 +108,12 @@ export async function deliveries(): Promise<Delivery[]> {
     const body = JSON.stringify(s.json);
     const ts = String(Math.floor(Date.now() / 1000));
     const sig = `v0=${createHmac('sha256', SECRETS.slack).update(`v0:${ts}:${body}`).digest('hex')}`;
-    out.push({ key: 'slack', url: s.url, headers: [...s.headers, ['X-Slack-Request-Timestamp', ts], ['X-Slack-Signature', sig]], body: Buffer.from(body) });
+    out.push({
+      key: 'slack',
+      url: s.url,
+      headers: [...s.headers, ['X-Slack-Request-Timestamp', ts], ['X-Slack-Signature', sig]],
+      body: Buffer.from(body),
+    });
   }
   {
     const s = sampleJson('standard-webhooks', 'user.created');
@@ -114,7 +124,12 @@ export async function deliveries(): Promise<Delivery[]> {
     out.push({
       key: 'standard',
       url: s.url,
-      headers: [...s.headers, ['webhook-id', id], ['webhook-timestamp', String(Math.floor(now.getTime() / 1000))], ['webhook-signature', sig]],
+      headers: [
+        ...s.headers,
+        ['webhook-id', id],
+        ['webhook-timestamp', String(Math.floor(now.getTime() / 1000))],
+        ['webhook-signature', sig],
+      ],
       body: Buffer.from(body),
     });
   }

@@ -58,14 +58,20 @@ async function startHandler(): Promise<{ base: string; received: Received[]; clo
           return await githubVerify(SECRETS.github, text, one(h['x-hub-signature-256']));
         case '/webhooks/shopify': {
           const headers = Object.fromEntries(Object.entries(h).map(([k, v]) => [k, one(v)]));
-          const r = await shopify.webhooks.validate({ rawBody: text, rawRequest: new Request('https://hooks.example.com/shopify', { method: 'POST', headers, body: text }) });
+          const r = await shopify.webhooks.validate({
+            rawBody: text,
+            rawRequest: new Request('https://hooks.example.com/shopify', { method: 'POST', headers, body: text }),
+          });
           return r.valid;
         }
         case '/slack/events':
           return isValidSlackRequest({
             signingSecret: SECRETS.slack,
             body: text,
-            headers: { 'x-slack-signature': one(h['x-slack-signature']), 'x-slack-request-timestamp': Number(one(h['x-slack-request-timestamp'])) },
+            headers: {
+              'x-slack-signature': one(h['x-slack-signature']),
+              'x-slack-request-timestamp': Number(one(h['x-slack-request-timestamp'])),
+            },
           });
         case '/webhooks':
           new StandardWebhook(SECRETS.standard).verify(text, Object.fromEntries(Object.entries(h).map(([k, v]) => [k, one(v)])));
@@ -89,7 +95,13 @@ async function startHandler(): Promise<{ base: string; received: Received[]; clo
       const body = Buffer.concat(chunks);
       const p = (req.url ?? '').split('?')[0]!;
       void verify(p, body, req.headers).then((ok) => {
-        received.push({ path: p, run: new URL(req.url ?? '/', 'http://x').searchParams.get('run') ?? '', verdict: ok, bodySha: createHash('sha256').update(body).digest('hex'), headers: req.headers });
+        received.push({
+          path: p,
+          run: new URL(req.url ?? '/', 'http://x').searchParams.get('run') ?? '',
+          verdict: ok,
+          bodySha: createHash('sha256').update(body).digest('hex'),
+          headers: req.headers,
+        });
         res.writeHead(ok ? 200 : 400, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'bad signature');
       });
     });
@@ -183,13 +195,23 @@ describe('generate test: node:test replays against a real handler that verifies 
       [testPath = '', bodyPath = ''] = r.stdout.trim().split('\n');
     } else {
       const event = store.get(ids.get(key)!)!;
-      ({ testPath, bodyPath } = await writeTest(out, { event, body: await store.readBody(event.id), framework, dependencies: await projectDependencies(out) }));
+      ({ testPath, bodyPath } = await writeTest(out, {
+        event,
+        body: await store.readBody(event.id),
+        framework,
+        dependencies: await projectDependencies(out),
+      }));
     }
     assert.deepEqual(await fsp.readFile(bodyPath), byKey.get(key)!.body, 'the fixture holds the captured body byte for byte');
     return testPath;
   }
 
-  async function check(project: string, key: string, expectSigner: RegExp, opts: { viaCli?: boolean; wrongSecret?: boolean } = {}): Promise<void> {
+  async function check(
+    project: string,
+    key: string,
+    expectSigner: RegExp,
+    opts: { viaCli?: boolean; wrongSecret?: boolean } = {},
+  ): Promise<void> {
     const file = await generate(project, key, 'node', opts.viaCli);
     const text = await fsp.readFile(file, 'utf8');
     assert.match(text, expectSigner);
@@ -214,7 +236,10 @@ describe('generate test: node:test replays against a real handler that verifies 
   it('with the SDKs in package.json: Stripe, GitHub (@octokit/webhooks-methods) and Standard Webhooks sign with the SDK', async () => {
     const project = path.join(dir, 'with-sdks');
     await fsp.mkdir(project);
-    await fsp.writeFile(path.join(project, 'package.json'), JSON.stringify({ devDependencies: { stripe: '*', '@octokit/webhooks-methods': '*', standardwebhooks: '*' } }));
+    await fsp.writeFile(
+      path.join(project, 'package.json'),
+      JSON.stringify({ devDependencies: { stripe: '*', '@octokit/webhooks-methods': '*', standardwebhooks: '*' } }),
+    );
     await Promise.all([
       check(project, 'pi1', /import Stripe from 'stripe';[\s\S]*generateTestHeaderString/, { viaCli: true, wrongSecret: true }),
       check(project, 'pr-opened', /from '@octokit\/webhooks-methods'/),
@@ -227,7 +252,11 @@ describe('generate test: node:test replays against a real handler that verifies 
     await fsp.mkdir(project);
     await fsp.writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'plain', devDependencies: {} }));
     const keys = ['pi1', 'pr-opened', 'order1', 'slack', 'standard', 'lemon'];
-    await Promise.all(keys.map((key) => check(project, key, /import \{ createHmac \} from 'node:crypto';/, { wrongSecret: key === 'lemon' || key === 'order1' })));
+    await Promise.all(
+      keys.map((key) =>
+        check(project, key, /import \{ createHmac \} from 'node:crypto';/, { wrongSecret: key === 'lemon' || key === 'order1' }),
+      ),
+    );
     // The captured credential is not written; the old signature is not either.
     const lemon = await fsp.readFile(path.join(project, 'test', 'lemonsqueezy-order-created.test.mjs'), 'utf8');
     assert.doesNotMatch(lemon, /captured-credential/);
@@ -278,7 +307,10 @@ describe('generate test: node:test replays against a real handler that verifies 
     const cases: Array<[string[], RegExp]> = [
       [['generate', 'test', 'evt_nope', '--out', dir, '--store', storeDir], /No event with id "evt_nope"/],
       [['generate', 'test', ids.get('pi1')!, '--store', storeDir], /needs --out DIR/],
-      [['generate', 'test', ids.get('pi1')!, '--framework', 'mocha', '--out', dir, '--store', storeDir], /--framework must be node, vitest or jest/],
+      [
+        ['generate', 'test', ids.get('pi1')!, '--framework', 'mocha', '--out', dir, '--store', storeDir],
+        /--framework must be node, vitest or jest/,
+      ],
       [['generate', 'test', '--out', dir, '--store', storeDir], /exactly one event id/],
       [['generate', 'tests', '--store', storeDir], /Unknown "generate tests"/],
     ];

@@ -22,7 +22,9 @@ function tsLiteral(value: unknown): string {
     return `[${value.map(tsLiteral).join(', ')}]`;
   }
   if (value && typeof value === 'object') {
-    return `{ ${Object.entries(value).map(([k, v]) => `${literalKey(k)}: ${tsLiteral(v)}`).join(', ')} }`;
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${literalKey(k)}: ${tsLiteral(v)}`)
+      .join(', ')} }`;
   }
   return typeof value === 'string' ? jsString(value) : JSON.stringify(value);
 }
@@ -60,8 +62,14 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
   };
 
   const hostileBodies: Array<[string, string]> = [
-    ['hostile1', '{"__proto__":{"polluted":1},"a-b":"x","*/":"*/ export const hacked = 1; /*","constructor":"c","type":"x\\u2028y","list":[{"k":1}],"ok":true}'],
-    ['hostile2', '{"__proto__":{"polluted":2},"a-b":"\\"; process.exit(1); //","*/":"z","constructor":"d","type":"x\\u2028y","list":[],"extra":null,"ok":false}'],
+    [
+      'hostile1',
+      '{"__proto__":{"polluted":1},"a-b":"x","*/":"*/ export const hacked = 1; /*","constructor":"c","type":"x\\u2028y","list":[{"k":1}],"ok":true}',
+    ],
+    [
+      'hostile2',
+      '{"__proto__":{"polluted":2},"a-b":"\\"; process.exit(1); //","*/":"z","constructor":"d","type":"x\\u2028y","list":[],"extra":null,"ok":false}',
+    ],
   ];
 
   const cases: Case[] = [
@@ -125,10 +133,26 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
     const form = 'token=xyzz&team_id=T1DC2JH3J&command=%2Fweather&text=94070&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1';
     items.push(
       { key: 'form1', url: '/slack/commands', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: Buffer.from(form) },
-      { key: 'form2', url: '/slack/commands', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: Buffer.from(`${form}&text=again&channel_id=C1`) },
+      {
+        key: 'form2',
+        url: '/slack/commands',
+        headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+        body: Buffer.from(`${form}&text=again&channel_id=C1`),
+      },
     );
-    for (const [key, value] of [['gz1', { count: 3, tags: ['a'] }], ['gz2', { count: 4.5, tags: [], note: 'x' }]] as const) {
-      items.push({ key, url: '/gz', headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: gzipSync(JSON.stringify(value)) });
+    for (const [key, value] of [
+      ['gz1', { count: 3, tags: ['a'] }],
+      ['gz2', { count: 4.5, tags: [], note: 'x' }],
+    ] as const) {
+      items.push({
+        key,
+        url: '/gz',
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Content-Encoding', 'gzip'],
+        ],
+        body: gzipSync(JSON.stringify(value)),
+      });
     }
     byKey = new Map(items.map((d) => [d.key, d]));
     ids = await storeDeliveries(storeDir, items);
@@ -148,7 +172,10 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
 
   it('merges deliveries: optional fields, T | null, literal unions on type/object/action, a discriminated union across event types', () => {
     const stripe = out.get('StripeEvent.ts')!;
-    assert.match(stripe, /export type StripeEvent =\n {2}\| StripeEventCheckoutSessionCompleted\n {2}\| StripeEventCustomerSubscriptionUpdated\n {2}\| StripeEventPaymentIntentSucceeded;/);
+    assert.match(
+      stripe,
+      /export type StripeEvent =\n {2}\| StripeEventCheckoutSessionCompleted\n {2}\| StripeEventCustomerSubscriptionUpdated\n {2}\| StripeEventPaymentIntentSucceeded;/,
+    );
     assert.match(stripe, /type: "payment_intent\.succeeded";/);
     assert.match(stripe, /object: "event";/);
     assert.doesNotMatch(stripe, /\bany\b/);
@@ -182,13 +209,27 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
         path.join(dir, `${c.name}.check.ts`),
         `import type { ${c.name} } from './${c.name}';\nimport type { ${c.name} as Z } from './${c.name}Zod';\n${samples}\nexport const z0: Z = s0;\n`,
       );
-      await fsp.writeFile(path.join(dir, `${c.name}.wrong.ts`), `import type { ${c.name} } from './${c.name}';\nexport const w: ${c.name} = ${tsLiteral(c.wrong())};\n`);
+      await fsp.writeFile(
+        path.join(dir, `${c.name}.wrong.ts`),
+        `import type { ${c.name} } from './${c.name}';\nexport const w: ${c.name} = ${tsLiteral(c.wrong())};\n`,
+      );
       files.push(`${c.name}.ts`, `${c.name}Zod.ts`, `${c.name}.check.ts`, `${c.name}.wrong.ts`);
       wrongFiles.add(`${c.name}.wrong.ts`);
     }
     await fsp.writeFile(
       path.join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', types: [], skipLibCheck: true }, files }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'es2022',
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          types: [],
+          skipLibCheck: true,
+        },
+        files,
+      }),
     );
     const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir, '--pretty', 'false'], { encoding: 'utf8' });
     const errors = tsc.stdout.split('\n').filter((l) => /error TS\d+/.test(l));
@@ -200,17 +241,23 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
         assert.deepEqual(inFile(f), [], `${f} should compile`);
       }
     }
-    assert.equal(errors.length, [...wrongFiles].reduce((n, f) => n + inFile(f).length, 0), tsc.stdout);
+    assert.equal(
+      errors.length,
+      [...wrongFiles].reduce((n, f) => n + inFile(f).length, 0),
+      tsc.stdout,
+    );
     // The hostile keys and values stayed data: nothing was declared from them.
     assert.doesNotMatch(out.get('HostilePayload.ts')!, /^export const hacked/m);
   });
-
 
   it('zod 4 parses every sample and rejects each wrong one', async () => {
     for (const c of cases) {
       const file = path.join(dir, `${c.name}Zod.runtime.ts`);
       await fsp.writeFile(file, out.get(`${c.name}.zod`)!);
-      const mod = (await import(pathToFileURL(file).href)) as Record<string, { safeParse(x: unknown): { success: boolean; error?: unknown } }>;
+      const mod = (await import(pathToFileURL(file).href)) as Record<
+        string,
+        { safeParse(x: unknown): { success: boolean; error?: unknown } }
+      >;
       const schema = mod[`${c.name}Schema`]!;
       for (const k of c.keys) {
         const r = schema.safeParse(json(k));
@@ -242,12 +289,21 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
       const xmlStore = path.join(xml, 'store');
       const cases: Array<[string[], RegExp]> = [
         [['generate', 'types', 'evt_nope', '--lang', 'ts', '--store', storeDir], /No event with id "evt_nope"/],
-        [['generate', 'types', xmlIds.get('xml')!, '--lang', 'ts', '--store', xmlStore], /No JSON bodies[\s\S]*XML \(Content-Type application\/xml\)/],
-        [['generate', 'types', ids.get('pi1')!, ids.get('order1')!, '--lang', 'zod', '--store', storeDir], /different providers \(stripe, shopify\).*--name/],
+        [
+          ['generate', 'types', xmlIds.get('xml')!, '--lang', 'ts', '--store', xmlStore],
+          /No JSON bodies[\s\S]*XML \(Content-Type application\/xml\)/,
+        ],
+        [
+          ['generate', 'types', ids.get('pi1')!, ids.get('order1')!, '--lang', 'zod', '--store', storeDir],
+          /different providers \(stripe, shopify\).*--name/,
+        ],
         [['generate', 'types', ids.get('pi1')!, '--lang', 'python', '--store', storeDir], /--lang must be ts, zod or jsonschema/],
         [['generate', 'types', ids.get('pi1')!, '--store', storeDir], /needs --lang/],
         [['generate', 'types', ids.get('pi1')!, '--lang', 'ts', '--name', 'my type', '--store', storeDir], /not a valid type name/],
-        [['generate', 'types', '--type', 'no.such.type', '--lang', 'ts', '--store', storeDir], /No stored event has the type "no\.such\.type"/],
+        [
+          ['generate', 'types', '--type', 'no.such.type', '--lang', 'ts', '--store', storeDir],
+          /No stored event has the type "no\.such\.type"/,
+        ],
       ];
       for (const [args, message] of cases) {
         const r = await runCli(args);
@@ -256,11 +312,30 @@ describe('generate types: TypeScript, zod and JSON Schema from stored deliveries
         assert.equal(r.stdout, '');
       }
       const help = await runCli(['--help']);
-      for (const word of ['generate types <id…>', '--lang L', '--type T', '--name NAME', 'generate test <id>', '--framework F', '--out DIR']) {
+      for (const word of [
+        'generate types <id…>',
+        '--lang L',
+        '--type T',
+        '--name NAME',
+        'generate test <id>',
+        '--framework F',
+        '--out DIR',
+      ]) {
         assert.ok(help.stdout.includes(word), `--help mentions ${word}`);
       }
       // With a name, mixed providers merge into one type.
-      const mixed = await runCli(['generate', 'types', ids.get('pi1')!, ids.get('order1')!, '--lang', 'ts', '--name', 'AnyEvent', '--store', storeDir]);
+      const mixed = await runCli([
+        'generate',
+        'types',
+        ids.get('pi1')!,
+        ids.get('order1')!,
+        '--lang',
+        'ts',
+        '--name',
+        'AnyEvent',
+        '--store',
+        storeDir,
+      ]);
       assert.equal(mixed.code, 0, mixed.stderr);
       assert.match(mixed.stdout, /export interface AnyEvent \{/);
     } finally {

@@ -28,7 +28,9 @@ test('rules match by path prefix or glob, provider and method; bad rules are dro
 test('the receiver answers with the custom status, headers, body and delay; the event is stored and marked', async () => {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-custom-'));
   const store = await EventStore.open(dir, { maxEvents: 100 });
-  let rules: CustomResponseRule[] = [{ path: '/flaky', status: 503, body: '{"error":"try later"}', headers: { 'retry-after': '7' }, delayMs: 300 }];
+  let rules: CustomResponseRule[] = [
+    { path: '/flaky', status: 503, body: '{"error":"try later"}', headers: { 'retry-after': '7' }, delayMs: 300 },
+  ];
   const session = new Session({ store, port: 0, responses: () => rules });
   try {
     const url = (await session.start()).url!;

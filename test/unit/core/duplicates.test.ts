@@ -11,9 +11,22 @@ import { EventStore } from '../../../src/core/store';
 /** A GitHub delivery as the receiver would store it (provider and delivery id from `captureFacts`). */
 function github(guid: string, extra: Array<[string, string]> = []): { draft: EventDraft; body: Buffer } {
   const body = Buffer.from('{"action":"opened"}');
-  const headers: Array<[string, string]> = [['X-GitHub-Event', 'issues'], ['X-GitHub-Delivery', guid], ['X-Hub-Signature-256', 'sha256=00'], ...extra];
+  const headers: Array<[string, string]> = [
+    ['X-GitHub-Event', 'issues'],
+    ['X-GitHub-Delivery', guid],
+    ['X-Hub-Signature-256', 'sha256=00'],
+    ...extra,
+  ];
   return {
-    draft: { method: 'POST', url: '/gh', headers, remoteAddress: '127.0.0.1', size: body.length, response: { status: 500, body: '', contentType: 'text/plain' }, ...captureFacts(headers, body) },
+    draft: {
+      method: 'POST',
+      url: '/gh',
+      headers,
+      remoteAddress: '127.0.0.1',
+      size: body.length,
+      response: { status: 500, body: '', contentType: 'text/plain' },
+      ...captureFacts(headers, body),
+    },
     body,
   };
 }
@@ -32,7 +45,11 @@ describe('duplicate flags', () => {
     const a = github('g-1');
     const first = await store.append(a.draft, a.body);
     // Two repeats and another delivery in one batch (one event-loop turn).
-    const [second, other, third] = await Promise.all([store.append(a.draft, a.body), store.append(github('g-2').draft, a.body), store.append(a.draft, a.body)]);
+    const [second, other, third] = await Promise.all([
+      store.append(a.draft, a.body),
+      store.append(github('g-2').draft, a.body),
+      store.append(a.draft, a.body),
+    ]);
     assert.equal(store.size, 4, 'nothing is dropped');
     assert.equal(first.deliveryId, 'g-1');
     assert.equal(first.duplicateOf, undefined);
@@ -65,7 +82,15 @@ describe('duplicate flags', () => {
     const body = Buffer.from('{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention"}}');
     const slack = (extra: Array<[string, string]>): EventDraft => {
       const headers: Array<[string, string]> = [['X-Slack-Signature', 'v0=00'], ['X-Slack-Request-Timestamp', '1'], ...extra];
-      return { method: 'POST', url: '/slack', headers, remoteAddress: '127.0.0.1', size: body.length, response: { status: 200, body: '', contentType: 'text/plain' }, ...captureFacts(headers, body) };
+      return {
+        method: 'POST',
+        url: '/slack',
+        headers,
+        remoteAddress: '127.0.0.1',
+        size: body.length,
+        response: { status: 200, body: '', contentType: 'text/plain' },
+        ...captureFacts(headers, body),
+      };
     };
     const first = await store.append(slack([]), body);
     const retry = await store.append(slack([['X-Slack-Retry-Num', '3']]), body);

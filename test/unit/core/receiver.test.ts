@@ -56,7 +56,11 @@ describe('Receiver', () => {
   });
 
   test('UTF-8, invalid UTF-8 and empty bodies are kept exactly', async () => {
-    const bodies = [Buffer.from('{"name":"Zoë 🚀 日本"}', 'utf8'), Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xff, 0x00, 0x41]), Buffer.alloc(0)];
+    const bodies = [
+      Buffer.from('{"name":"Zoë 🚀 日本"}', 'utf8'),
+      Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xff, 0x00, 0x41]),
+      Buffer.alloc(0),
+    ];
     for (const body of bodies) {
       await request(`${url}/u`, { body });
     }
@@ -94,7 +98,13 @@ describe('Receiver', () => {
       const res = await request(`${url}/m/${method.toLowerCase()}`, { method });
       assert.equal(res.status, 200, method);
     }
-    assert.deepEqual(store.list().map((e) => e.method).reverse(), ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PURGE']);
+    assert.deepEqual(
+      store
+        .list()
+        .map((e) => e.method)
+        .reverse(),
+      ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PURGE'],
+    );
   });
 
   test('a body over the limit gets 413, is listed without its body, and disturbs nothing else', async () => {
@@ -157,7 +167,10 @@ describe('Receiver', () => {
   test('a port in use gives a PortInUseError, and stop frees the port', async () => {
     const port = receiver.port;
     const second = new Receiver({ store, port });
-    await assert.rejects(second.start(), (err: unknown) => err instanceof PortInUseError && err.port === port && /already in use/.test(err.message));
+    await assert.rejects(
+      second.start(),
+      (err: unknown) => err instanceof PortInUseError && err.port === port && /already in use/.test(err.message),
+    );
     assert.equal(second.state, 'stopped');
     second.dispose();
     // keep-alive connections must not hold the port

@@ -56,8 +56,18 @@ describe(`Receiver maxBodySize = ${LIMIT}: exactly the limit is kept, one byte m
   const ways: Array<[string, (b: Buffer) => Buffer]> = [
     ['with Content-Length', withLength],
     ['chunked, one chunk (no Content-Length)', (b) => chunked(b, [b.length])],
-    ['chunked, the limit falling on a chunk boundary', (b) => chunked(b, [...Array(10).fill(100), ...(b.length > LIMIT ? [b.length - LIMIT] : [])])],
-    ['chunked in 7-byte pieces', (b) => chunked(b, Array.from({ length: Math.ceil(b.length / 7) }, (_, i) => Math.min(7, b.length - i * 7)))],
+    [
+      'chunked, the limit falling on a chunk boundary',
+      (b) => chunked(b, [...Array(10).fill(100), ...(b.length > LIMIT ? [b.length - LIMIT] : [])]),
+    ],
+    [
+      'chunked in 7-byte pieces',
+      (b) =>
+        chunked(
+          b,
+          Array.from({ length: Math.ceil(b.length / 7) }, (_, i) => Math.min(7, b.length - i * 7)),
+        ),
+    ],
   ];
 
   for (const [how, encode] of ways) {
@@ -85,10 +95,16 @@ describe(`Receiver maxBodySize = ${LIMIT}: exactly the limit is kept, one byte m
   test('without Content-Length or chunked coding a request has no body (RFC 9112 §6.3): nothing past the limit is read', async () => {
     // HTTP/1.0 with close: a request body is never delimited by closing the connection, so the
     // bytes after the headers are not a body and cannot bypass the limit.
-    const reply = await rawRequest(receiver.port, Buffer.concat([Buffer.from('POST /nolength HTTP/1.0\r\nHost: localhost\r\n\r\n'), bodyOf(LIMIT + 1)]));
+    const reply = await rawRequest(
+      receiver.port,
+      Buffer.concat([Buffer.from('POST /nolength HTTP/1.0\r\nHost: localhost\r\n\r\n'), bodyOf(LIMIT + 1)]),
+    );
     // Node's parser takes the bytes after the headers as a malformed next request: 400, connection closed.
     assert.match(reply, /^HTTP\/1\.1 400 /, reply);
     const stored = store.list().filter((e) => e.url === '/nolength');
-    assert.ok(stored.every((e) => e.size === 0), `stored sizes: ${stored.map((e) => e.size).join(', ')}`);
+    assert.ok(
+      stored.every((e) => e.size === 0),
+      `stored sizes: ${stored.map((e) => e.size).join(', ')}`,
+    );
   });
 });

@@ -23,7 +23,10 @@ describe('EventStore', () => {
     for (const [i, body] of bodies.entries()) {
       saved.push(await store.append(draft(`/hook/${i}`, body.length), body));
     }
-    assert.deepEqual(store.list().map((e) => e.url), ['/hook/3', '/hook/2', '/hook/1', '/hook/0']);
+    assert.deepEqual(
+      store.list().map((e) => e.url),
+      ['/hook/3', '/hook/2', '/hook/1', '/hook/0'],
+    );
     await store.close();
 
     const reopened = await EventStore.open(dir, { maxEvents: 100 });
@@ -48,8 +51,11 @@ describe('EventStore', () => {
         writev: async (file, fh, chunks, position) => {
           const n = (await fh.writev(chunks, position)).bytesWritten;
           const text = Buffer.concat(chunks).subarray(0, n).toString('latin1');
-          if (file === 'index') indexWritten += text;
-          else segmentWritten += text;
+          if (file === 'index') {
+            indexWritten += text;
+          } else {
+            segmentWritten += text;
+          }
           return n;
         },
       },
@@ -59,7 +65,9 @@ describe('EventStore', () => {
       Array.from({ length: 500 }, (_, i) => {
         const body = `<${String(i).padStart(4, '0')}>`;
         return store.append(draft(`/b/${i}`, 6), Buffer.from(body)).then((e) => {
-          if (!indexWritten.includes(`"id":"${e.id}"`) || !segmentWritten.includes(body)) early.push(e.url);
+          if (!indexWritten.includes(`"id":"${e.id}"`) || !segmentWritten.includes(body)) {
+            early.push(e.url);
+          }
           return e;
         });
       }),
@@ -98,15 +106,28 @@ describe('EventStore', () => {
     for (let i = 2; i <= 6; i++) {
       await store.append(draft(`/${i}`, 1), Buffer.from(String(i)));
     }
-    assert.deepEqual(store.list().map((e) => e.url), ['/6', '/5', '/1']);
+    assert.deepEqual(
+      store.list().map((e) => e.url),
+      ['/6', '/5', '/1'],
+    );
     assert.ok(store.get(first.id)?.pinned);
-    assert.equal(evicted.reduce((a, b) => a + b, 0), 3);
+    assert.equal(
+      evicted.reduce((a, b) => a + b, 0),
+      3,
+    );
     await store.close();
     const reopened = await EventStore.open(dir, { maxEvents: 3 });
-    assert.deepEqual(reopened.list().map((e) => e.url), ['/6', '/5', '/1']);
+    assert.deepEqual(
+      reopened.list().map((e) => e.url),
+      ['/6', '/5', '/1'],
+    );
     assert.equal((await reopened.readBody(first.id)).toString(), '1');
     await reopened.setMaxEvents(1);
-    assert.deepEqual(reopened.list().map((e) => e.url), ['/1'], 'a lower bound evicts at once, pinned stays');
+    assert.deepEqual(
+      reopened.list().map((e) => e.url),
+      ['/1'],
+      'a lower bound evicts at once, pinned stays',
+    );
     await reopened.close();
   });
 
@@ -143,15 +164,33 @@ describe('EventStore', () => {
     await fsp.writeFile(index, lines.join('\n') + '{"op":"add","e":{"id":"evt_torn"');
     const logger = recordingLogger();
     const reopened = await EventStore.open(dir, { maxEvents: 100, logger });
-    assert.deepEqual(reopened.list().map((e) => e.url).sort(), ['/0', '/2']);
+    assert.deepEqual(
+      reopened
+        .list()
+        .map((e) => e.url)
+        .sort(),
+      ['/0', '/2'],
+    );
     assert.equal((await reopened.readBody(kept[2]!.id)).toString(), 'b2!');
-    assert.ok(logger.warnings.some((w) => /torn/.test(w)), logger.warnings.join('\n'));
-    assert.ok(logger.warnings.some((w) => /corrupt/.test(w)), logger.warnings.join('\n'));
+    assert.ok(
+      logger.warnings.some((w) => /torn/.test(w)),
+      logger.warnings.join('\n'),
+    );
+    assert.ok(
+      logger.warnings.some((w) => /corrupt/.test(w)),
+      logger.warnings.join('\n'),
+    );
     // New appends after recovery land on clean lines.
     await reopened.append(draft('/after', 1), Buffer.from('x'));
     await reopened.close();
     const again = await EventStore.open(dir, { maxEvents: 100 });
-    assert.deepEqual(again.list().map((e) => e.url).sort(), ['/0', '/2', '/after']);
+    assert.deepEqual(
+      again
+        .list()
+        .map((e) => e.url)
+        .sort(),
+      ['/0', '/2', '/after'],
+    );
     await again.close();
   });
 
@@ -163,7 +202,10 @@ describe('EventStore', () => {
     await fsp.truncate(path.join(dir, 'bodies', '000001.seg'), 15);
     const logger = recordingLogger();
     const reopened = await EventStore.open(dir, { maxEvents: 100, logger });
-    assert.deepEqual(reopened.list().map((e) => e.url), ['/a']);
+    assert.deepEqual(
+      reopened.list().map((e) => e.url),
+      ['/a'],
+    );
     assert.ok(logger.warnings.some((w) => /missing or damaged/.test(w)));
     await reopened.close();
   });
@@ -176,16 +218,26 @@ describe('EventStore', () => {
     await fsp.truncate(path.join(dir, 'bodies', '000001.seg'), 19);
     const logger = recordingLogger();
     const reopened = await EventStore.open(dir, { maxEvents: 100, logger });
-    assert.deepEqual(reopened.list().map((e) => e.url), ['/a']);
+    assert.deepEqual(
+      reopened.list().map((e) => e.url),
+      ['/a'],
+    );
     assert.equal((await reopened.readBody(a.id)).toString(), '0123456789');
-    assert.equal(logger.warnings.filter((w) => /line 2 of index\.jsonl whose body is missing or damaged/.test(w)).length, 1, logger.warnings.join('\n'));
+    assert.equal(
+      logger.warnings.filter((w) => /line 2 of index\.jsonl whose body is missing or damaged/.test(w)).length,
+      1,
+      logger.warnings.join('\n'),
+    );
     await reopened.close();
   });
 
   test('a second writer is refused while the first holds the store; readers are not', async () => {
     const store = await EventStore.open(dir, { maxEvents: 10 });
     await store.append(draft('/x', 1), Buffer.from('x'));
-    await assert.rejects(EventStore.open(dir, { maxEvents: 10 }), (err: unknown) => err instanceof StoreLockedError && /in use by another process/.test(err.message));
+    await assert.rejects(
+      EventStore.open(dir, { maxEvents: 10 }),
+      (err: unknown) => err instanceof StoreLockedError && /in use by another process/.test(err.message),
+    );
     const reader = await EventStore.open(dir, { maxEvents: 10, readOnly: true });
     assert.equal(reader.size, 1);
     assert.throws(() => reader.append(draft('/y', 0), undefined), /read-only/);
@@ -203,7 +255,10 @@ describe('EventStore', () => {
   test('a folder that cannot be created gives a clear error', async () => {
     const file = path.join(dir, 'a-file');
     await fsp.writeFile(file, 'not a folder');
-    await assert.rejects(EventStore.open(path.join(file, 'store'), { maxEvents: 10 }), /Cannot write the event store folder .* Choose a folder you can write to/);
+    await assert.rejects(
+      EventStore.open(path.join(file, 'store'), { maxEvents: 10 }),
+      /Cannot write the event store folder .* Choose a folder you can write to/,
+    );
   });
 
   test('many deletes compact the index so it does not grow without bound', async () => {
@@ -215,7 +270,10 @@ describe('EventStore', () => {
     const lines = (await fsp.readFile(path.join(dir, 'index.jsonl'), 'utf8')).trim().split('\n');
     assert.ok(lines.length < 1200, `index has ${lines.length} lines for 5 live events`);
     const reopened = await EventStore.open(dir, { maxEvents: 5 });
-    assert.deepEqual(reopened.list().map((e) => e.url), ['/1499', '/1498', '/1497', '/1496', '/1495']);
+    assert.deepEqual(
+      reopened.list().map((e) => e.url),
+      ['/1499', '/1498', '/1497', '/1496', '/1495'],
+    );
     await reopened.close();
   });
 });
@@ -246,5 +304,8 @@ test('event ids made in the same millisecond sort in creation order', () => {
   const ids = Array.from({ length: 50 }, () => newEventId(at));
   assert.deepEqual([...ids].sort(), ids);
   assert.equal(new Set(ids).size, ids.length);
-  assert.ok(ids.every((id) => /^evt_[0-9a-z]{9}[0-9a-f]{10}$/.test(id)), ids[0]);
+  assert.ok(
+    ids.every((id) => /^evt_[0-9a-z]{9}[0-9a-f]{10}$/.test(id)),
+    ids[0],
+  );
 });

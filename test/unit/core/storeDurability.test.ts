@@ -57,7 +57,6 @@ afterEach(async () => {
 });
 
 describe('EventStore durability order', () => {
-
   test('while the index write is held, append stays pending; it resolves once the line is written', async () => {
     const gate = new Gate();
     const w = oneWrite('index', { hold: gate });
@@ -92,13 +91,19 @@ describe('EventStore durability order', () => {
   test('a failed index write rejects append with StoreWriteError and leaves nothing behind', async () => {
     const logger = recordingLogger();
     const store = await EventStore.open(dir, { maxEvents: 10, logger, io: oneWrite('index', { fail: enospc() }).io });
-    await assert.rejects(store.append(draft('/lost', 4), Buffer.from('body')), (err: unknown) => err instanceof StoreWriteError && /disk is full/.test(err.message));
+    await assert.rejects(
+      store.append(draft('/lost', 4), Buffer.from('body')),
+      (err: unknown) => err instanceof StoreWriteError && /disk is full/.test(err.message),
+    );
     assert.equal(store.size, 0);
     assert.ok(logger.warnings.some((w) => /disk is full/.test(w)));
     const next = await store.append(draft('/next', 4), Buffer.from('next'));
     await store.close();
     const reopened = await EventStore.open(dir, { maxEvents: 10 });
-    assert.deepEqual(reopened.list().map((e) => e.url), ['/next']);
+    assert.deepEqual(
+      reopened.list().map((e) => e.url),
+      ['/next'],
+    );
     assert.equal((await reopened.readBody(next.id)).toString(), 'next');
     await reopened.close();
   });
@@ -116,13 +121,26 @@ describe('EventStore durability order', () => {
   test('short writes (one byte per call) are continued until the index line and body are whole', async () => {
     const store = await EventStore.open(dir, {
       maxEvents: 10,
-      io: { writev: async (_f, fh, chunks, position) => (await fh.write(chunks.find((c) => c.length > 0)!, 0, 1, position)).bytesWritten },
+      io: {
+        writev: async (_f, fh, chunks, position) =>
+          (
+            await fh.write(
+              chunks.find((c) => c.length > 0)!,
+              0,
+              1,
+              position,
+            )
+          ).bytesWritten,
+      },
     });
     const a = await store.append(draft('/a', 5), Buffer.from('hello'));
     const [b, c] = await Promise.all([store.append(draft('/b', 3), Buffer.from('abc')), store.append(draft('/c', 3), Buffer.from('xyz'))]);
     await store.close();
     const reopened = await EventStore.open(dir, { maxEvents: 10 });
-    assert.deepEqual(reopened.list().map((e) => e.url), ['/c', '/b', '/a']);
+    assert.deepEqual(
+      reopened.list().map((e) => e.url),
+      ['/c', '/b', '/a'],
+    );
     assert.deepEqual(await Promise.all([a, b, c].map(async (e) => (await reopened.readBody(e.id)).toString())), ['hello', 'abc', 'xyz']);
     await reopened.close();
   });
@@ -147,7 +165,6 @@ describe('EventStore durability order', () => {
 });
 
 describe('Receiver durability order', () => {
-
   for (const file of ['index', 'segment'] as const) {
     test(`no answer leaves while the ${file} write is held; 200 after it is written`, async () => {
       const gate = new Gate();

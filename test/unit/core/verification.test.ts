@@ -64,7 +64,10 @@ describe('Session: verification on arrival and handshakes', () => {
     const body = JSON.stringify({ type: 'url_verification', token: 't', challenge: 'challenge-123' });
     const ts = String(Math.floor(Date.now() / 1000));
     const sig = `v0=${createHmac('sha256', 'slack-signing-secret').update(`v0:${ts}:${body}`).digest('hex')}`;
-    const res = await request(`${url}/slack/events`, { body, headers: { 'content-type': 'application/json', 'x-slack-signature': sig, 'x-slack-request-timestamp': ts } });
+    const res = await request(`${url}/slack/events`, {
+      body,
+      headers: { 'content-type': 'application/json', 'x-slack-signature': sig, 'x-slack-request-timestamp': ts },
+    });
     assert.equal(res.status, 200);
     assert.match(res.body.toString(), /challenge-123/);
     await until(1);
@@ -90,12 +93,20 @@ describe('secrets from the CLI and .env files', () => {
   });
 
   test('.env parsing and the conventional variable names', () => {
-    const env = parseDotenv('# comment\nexport STRIPE_WEBHOOK_SECRET="whsec_q"\nGITHUB_WEBHOOK_SECRET=plain # trailing\nSLACK_SIGNING_SECRET=\'s l\'\nBROKEN LINE\n');
+    const env = parseDotenv(
+      '# comment\nexport STRIPE_WEBHOOK_SECRET="whsec_q"\nGITHUB_WEBHOOK_SECRET=plain # trailing\nSLACK_SIGNING_SECRET=\'s l\'\nBROKEN LINE\n',
+    );
     assert.equal(env.get('STRIPE_WEBHOOK_SECRET'), 'whsec_q');
     assert.equal(env.get('GITHUB_WEBHOOK_SECRET'), 'plain');
     assert.equal(env.get('SLACK_SIGNING_SECRET'), 's l');
-    const files = [{ file: '.env', text: 'STRIPE_WEBHOOK_SECRET=whsec_1\nSTRIPE_API_KEY=sk_no' }, { file: '.env.local', text: 'STRIPE_SIGNING_SECRET=whsec_2' }];
-    assert.deepEqual(findSecretCandidates(files, 'stripe').map((c) => `${c.file}:${c.name}`), ['.env:STRIPE_WEBHOOK_SECRET', '.env.local:STRIPE_SIGNING_SECRET']);
+    const files = [
+      { file: '.env', text: 'STRIPE_WEBHOOK_SECRET=whsec_1\nSTRIPE_API_KEY=sk_no' },
+      { file: '.env.local', text: 'STRIPE_SIGNING_SECRET=whsec_2' },
+    ];
+    assert.deepEqual(
+      findSecretCandidates(files, 'stripe').map((c) => `${c.file}:${c.name}`),
+      ['.env:STRIPE_WEBHOOK_SECRET', '.env.local:STRIPE_SIGNING_SECRET'],
+    );
     assert.deepEqual(findSecretCandidates(files, 'github'), []);
   });
 });

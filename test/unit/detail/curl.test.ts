@@ -43,7 +43,9 @@ after(() => {
 
 function sh(command: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', command], { maxBuffer: 1 << 20 }, (err, _stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve()));
+    execFile('/bin/sh', ['-c', command], { maxBuffer: 1 << 20 }, (err, _stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(),
+    );
   });
 }
 
@@ -58,7 +60,12 @@ function pairs(raw: string[]): Array<[string, string]> {
 const SKIPPED = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive']);
 
 /** Runs the command with a real curl and checks the request arrives as captured, byte for byte. */
-async function roundTrip(method: string, url: string, headers: Array<[string, string]>, body: Buffer): Promise<{ command: string; needsBodyFile: boolean }> {
+async function roundTrip(
+  method: string,
+  url: string,
+  headers: Array<[string, string]>,
+  body: Buffer,
+): Promise<{ command: string; needsBodyFile: boolean }> {
   const event = makeEvent({ method, url, headers, size: body.length });
   const bodyFilePath = path.join(dir, `body with 'quote' $(x).bin`);
   const curl = curlCommand(event, body, { baseUrl, bodyFilePath });
@@ -110,20 +117,33 @@ test('a JSON body with quotes and shell syntax is inlined and reproduced byte fo
     body,
   );
   assert.equal(curl.needsBodyFile, false);
-  assert.ok(curl.command.includes("--data-binary '{\"text\":\"it'\"'\"'s"));
+  assert.ok(curl.command.includes('--data-binary \'{"text":"it\'"\'"\'s'));
 });
 
 test('random binary bodies go through --data-binary @file, byte for byte', async () => {
   for (let i = 0; i < 3; i++) {
     const body = randomBytes(1000 + i * 5000);
     body[10] = 0;
-    const curl = await roundTrip('PUT', `/bin/${i}?n=${i}`, [['Content-Type', 'application/octet-stream'], ['Content-Encoding', 'gzip']], body);
+    const curl = await roundTrip(
+      'PUT',
+      `/bin/${i}?n=${i}`,
+      [
+        ['Content-Type', 'application/octet-stream'],
+        ['Content-Encoding', 'gzip'],
+      ],
+      body,
+    );
     assert.equal(curl.needsBodyFile, true);
   }
 });
 
 test('CRLF, NUL and large text bodies use a file; odd paths and methods stay as received', async () => {
-  await roundTrip('PATCH', '/a/../b//c?q', [['Content-Type', 'multipart/form-data; boundary=x']], Buffer.from('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'));
+  await roundTrip(
+    'PATCH',
+    '/a/../b//c?q',
+    [['Content-Type', 'multipart/form-data; boundary=x']],
+    Buffer.from('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'),
+  );
   await roundTrip('DELETE', '/nul', [], Buffer.from('a\u0000b'));
   const big = await roundTrip('POST', '/big', [['Content-Type', 'text/plain']], Buffer.from('z'.repeat(200 * 1024)));
   assert.equal(big.needsBodyFile, true);

@@ -128,7 +128,10 @@ test('invalid messages are ignored; copy actions copy full values from the store
   const copied = recorded.clipboard.slice(before);
   assert.ok(copied.includes('value <img src=x onerror=alert(1)>'), 'full header value copied');
   assert.ok(copied.includes('<script>'), 'query value copied');
-  assert.ok(copied.some((c) => /^curl -X 'POST' 'http:\/\/127\.0\.0\.1:4567\/hook\?token=<script>&b=2'/.test(c)), 'curl copied');
+  assert.ok(
+    copied.some((c) => /^curl -X 'POST' 'http:\/\/127\.0\.0\.1:4567\/hook\?token=<script>&b=2'/.test(c)),
+    'curl copied',
+  );
 });
 
 test('Resend appears only when the command exists, and runs it with the tree node shape', async () => {
@@ -157,7 +160,17 @@ test('a deleted event turns into a "missing" message', async () => {
 
 test('the serializer restores the panel for the saved event id', async () => {
   const body = Buffer.from('hello');
-  const e2 = await store.append({ method: 'PUT', url: '/two', headers: [['Content-Type', 'text/plain']], remoteAddress: '::1', size: 5, response: { status: 204, body: '', contentType: '' } }, body);
+  const e2 = await store.append(
+    {
+      method: 'PUT',
+      url: '/two',
+      headers: [['Content-Type', 'text/plain']],
+      remoteAddress: '::1',
+      size: 5,
+      response: { status: 204, body: '', contentType: '' },
+    },
+    body,
+  );
   DetailPanel.current?.dispose();
   const serializer = recorded.serializers.get('webhookInspector.eventDetail');
   assert.ok(serializer);

@@ -5,8 +5,16 @@ import { fixtureBodyExtension, fixtureFileNames, fixtureMetadata } from '../../.
 import { makeEvent } from './helpers';
 
 test('fixture file names sit side by side', () => {
-  assert.deepEqual(fixtureFileNames('/fixtures/fx/stripe-paid.json', '.json'), { metadataPath: '/fixtures/fx/stripe-paid.json', bodyPath: '/fixtures/fx/stripe-paid.body.json', bodyFile: 'stripe-paid.body.json' });
-  assert.deepEqual(fixtureFileNames('/fixtures/fx/evt', '.bin'), { metadataPath: '/fixtures/fx/evt.json', bodyPath: '/fixtures/fx/evt.body.bin', bodyFile: 'evt.body.bin' });
+  assert.deepEqual(fixtureFileNames('/fixtures/fx/stripe-paid.json', '.json'), {
+    metadataPath: '/fixtures/fx/stripe-paid.json',
+    bodyPath: '/fixtures/fx/stripe-paid.body.json',
+    bodyFile: 'stripe-paid.body.json',
+  });
+  assert.deepEqual(fixtureFileNames('/fixtures/fx/evt', '.bin'), {
+    metadataPath: '/fixtures/fx/evt.json',
+    bodyPath: '/fixtures/fx/evt.body.bin',
+    bodyFile: 'evt.body.bin',
+  });
   assert.equal(fixtureFileNames('C:\\fx\\a.meta.json', '.xml').bodyFile, 'a.body.xml');
 });
 
@@ -19,9 +27,20 @@ test('body extension follows the encoding, then the format', () => {
 });
 
 test('metadata keeps headers as received and names the body', () => {
-  const event = makeEvent({ headers: [['X-A', '1'], ['x-a', '2'], ['Content-Type', 'application/json']], size: 2 });
+  const event = makeEvent({
+    headers: [
+      ['X-A', '1'],
+      ['x-a', '2'],
+      ['Content-Type', 'application/json'],
+    ],
+    size: 2,
+  });
   const meta = fixtureMetadata(event, 'evt.body.json', 'ab'.repeat(32));
-  assert.deepEqual(meta.headers, [['X-A', '1'], ['x-a', '2'], ['Content-Type', 'application/json']]);
+  assert.deepEqual(meta.headers, [
+    ['X-A', '1'],
+    ['x-a', '2'],
+    ['Content-Type', 'application/json'],
+  ]);
   assert.equal(meta.bodyFile, 'evt.body.json');
   assert.equal(meta.contentType, 'application/json');
   assert.equal(meta.method, 'POST');

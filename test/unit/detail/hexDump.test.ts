@@ -29,6 +29,9 @@ test('hexDumpText matches `hexdump -C` and says what it left out', () => {
     '00000000  68 65 6c 6c 6f 2c 20 77  6f 72 6c 64 0a 61 62 63  |hello, world.abc|\n' +
       '00000010  64                                                |d|\n',
   );
-  assert.equal(hexDumpText(Buffer.from('hello, world\n'), 4), '00000000  68 65 6c 6c                                       |hell|\n… 9 more bytes not shown (13 in all)\n');
+  assert.equal(
+    hexDumpText(Buffer.from('hello, world\n'), 4),
+    '00000000  68 65 6c 6c                                       |hell|\n… 9 more bytes not shown (13 in all)\n',
+  );
   assert.equal(hexDumpText(Buffer.alloc(0)), '\n');
 });

@@ -13,7 +13,12 @@ test('the webview HTML has a strict CSP with a per-load nonce and no inline code
   });
   const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
   assert.ok(csp);
-  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const directives = Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
   assert.deepEqual(directives['default-src'], ["'none'"]);
   assert.deepEqual(directives['script-src'], [`'nonce-${nonce}'`]);
   assert.deepEqual(directives['style-src'], ['https://file+.vscode-resource.vscode-cdn.net']);

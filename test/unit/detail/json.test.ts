@@ -44,7 +44,27 @@ test('parseJsonTree agrees with JSON.parse on valid JSON', () => {
   }
 });
 
-const INVALID = ['', '{', '[1,]', '{"a":1,}', '{a:1}', "'x'", '01', '1.', '.5', '"\u0001"', '"\\x"', 'nul', '[1 2]', '{"a" 1}', '{} {}', '"abc', '[', '-', '"\\u12G4"'];
+const INVALID = [
+  '',
+  '{',
+  '[1,]',
+  '{"a":1,}',
+  '{a:1}',
+  "'x'",
+  '01',
+  '1.',
+  '.5',
+  '"\u0001"',
+  '"\\x"',
+  'nul',
+  '[1 2]',
+  '{"a" 1}',
+  '{} {}',
+  '"abc',
+  '[',
+  '-',
+  '"\\u12G4"',
+];
 
 test('parseJsonTree rejects what JSON.parse rejects', () => {
   for (const text of INVALID) {

@@ -36,7 +36,10 @@ test('isWebviewMessage accepts the protocol and nothing else', () => {
 });
 
 test('isHostMessage accepts real snapshots (after cloning) and rejects damaged ones', async () => {
-  const snapshot = await buildDetailSnapshot(makeEvent({ headers: [['Content-Type', 'application/json']] }), Buffer.from('{"a":[1,{"b":null}]}'));
+  const snapshot = await buildDetailSnapshot(
+    makeEvent({ headers: [['Content-Type', 'application/json']] }),
+    Buffer.from('{"a":[1,{"b":null}]}'),
+  );
   assert.equal(isHostMessage(structuredClone({ type: 'snapshot', snapshot })), true);
   assert.equal(isHostMessage({ type: 'missing', eventId: 'evt_1', message: 'gone' }), true);
   assert.equal(isDetailSnapshot({ ...snapshot, version: 2 }), false);
@@ -62,6 +65,9 @@ test('isJsonNode checks every node, iteratively', () => {
 
 test('toUiState keeps only known UI state', () => {
   assert.deepEqual(toUiState(undefined), { collapsed: [] });
-  assert.deepEqual(toUiState({ eventId: 'evt_1', collapsed: ['headers', 'bogus', 3], body: 'secret' }), { eventId: 'evt_1', collapsed: ['headers'] });
+  assert.deepEqual(toUiState({ eventId: 'evt_1', collapsed: ['headers', 'bogus', 3], body: 'secret' }), {
+    eventId: 'evt_1',
+    collapsed: ['headers'],
+  });
   assert.deepEqual(toUiState({ eventId: 42, collapsed: 'headers' }), { collapsed: [] });
 });

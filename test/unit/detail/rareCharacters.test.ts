@@ -36,8 +36,12 @@ function event(fields: Partial<CapturedEvent> & Record<string, unknown>): Captur
 
 /** Every string anywhere in a value (the snapshot the panel renders). */
 function stringsIn(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  if (typeof value === 'string') {
+    return [value];
+  }
+  if (value && typeof value === 'object') {
+    return Object.values(value).flatMap(stringsIn);
+  }
   return [];
 }
 
@@ -82,7 +86,10 @@ describe('sanitizeLabel', () => {
 describe('Events tree row', () => {
   for (const [name, ch] of RARE) {
     test(`${name} in the path and event type: not in the label, description or tooltip`, () => {
-      const item = eventTreeItem(event({ url: `/hook${ch}/x`, eventType: `invoice${ch}.paid`, provider: 'stripe' }), new Date('2026-01-01T00:01:00Z'));
+      const item = eventTreeItem(
+        event({ url: `/hook${ch}/x`, eventType: `invoice${ch}.paid`, provider: 'stripe' }),
+        new Date('2026-01-01T00:01:00Z'),
+      );
       for (const [where, text] of [
         ['label', String(item.label)],
         ['description', String(item.description)],
@@ -110,10 +117,17 @@ describe('detail panel snapshot', () => {
       const marker = revealControls(ch);
       assert.notEqual(marker, ch);
       const texts = stringsIn(snap);
-      assert.deepEqual(texts.filter((t) => ANY_RARE.test(t)), [], 'no raw character anywhere in the snapshot');
+      assert.deepEqual(
+        texts.filter((t) => ANY_RARE.test(t)),
+        [],
+        'no raw character anywhere in the snapshot',
+      );
       assert.ok(snap.title.includes(marker), snap.title);
       assert.ok(snap.overview.eventType?.includes(marker), snap.overview.eventType);
-      assert.ok(texts.some((t) => t.includes(`/hook${marker}/x`)), 'the path shows the marker');
+      assert.ok(
+        texts.some((t) => t.includes(`/hook${marker}/x`)),
+        'the path shows the marker',
+      );
     });
   }
 

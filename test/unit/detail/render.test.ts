@@ -92,7 +92,10 @@ test('hostile path, headers, query, body, event type and verdict render only as 
   assert.ok(root.querySelector('.json details.json-node[open] > summary'));
   assert.ok(root.querySelectorAll('.json .json-key').length > HOSTILE.length);
   // Scripts never became elements anywhere in the document.
-  assert.equal(doc.querySelectorAll('script, img, svg, iframe, style, a, object, embed, link, meta, base, form, input, textarea').length, 0);
+  assert.equal(
+    doc.querySelectorAll('script, img, svg, iframe, style, a, object, embed, link, meta, base, form, input, textarea').length,
+    0,
+  );
 });
 
 test('hostile text, XML, SVG and HTML bodies stay text', async () => {
@@ -101,7 +104,10 @@ test('hostile text, XML, SVG and HTML bodies stay text', async () => {
     ['image/svg+xml', HOSTILE[8]],
     ['application/xml', `<?xml version="1.0"?><a>${HOSTILE.join('')}</a>`],
     ['text/plain', `${RTL}\n${'x'.repeat(1024 * 1024)}`],
-    ['application/x-www-form-urlencoded', HOSTILE.map((p, i) => `${encodeURIComponent(p)}=${encodeURIComponent(HOSTILE[(i + 1) % HOSTILE.length]!)}`).join('&')],
+    [
+      'application/x-www-form-urlencoded',
+      HOSTILE.map((p, i) => `${encodeURIComponent(p)}=${encodeURIComponent(HOSTILE[(i + 1) % HOSTILE.length]!)}`).join('&'),
+    ],
   ] as const) {
     const b = Buffer.from(body);
     const snapshot = await buildDetailSnapshot(makeEvent({ headers: [['Content-Type', ct]], size: b.length }), b);
@@ -115,7 +121,10 @@ test('hostile text, XML, SVG and HTML bodies stay text', async () => {
 
 test('binary bodies render as a hex table', async () => {
   const body = Buffer.from([0x3c, 0x73, 0x63, 0x72, 0x69, 0x70, 0x74, 0x3e, 0x00, 0xff]);
-  const snapshot = await buildDetailSnapshot(makeEvent({ headers: [['Content-Type', 'application/octet-stream']], size: body.length }), body);
+  const snapshot = await buildDetailSnapshot(
+    makeEvent({ headers: [['Content-Type', 'application/octet-stream']], size: body.length }),
+    body,
+  );
   const root = renderDetail(snapshot, newDocument());
   assertSafeDom(root, []);
   const rows = root.querySelectorAll('table.hex tbody tr');
@@ -125,12 +134,26 @@ test('binary bodies render as a hex table', async () => {
 });
 
 test('actions are real buttons; Resend only when the command exists; copy buttons per header', async () => {
-  const event = makeEvent({ headers: [['A', '1'], ['B', '2']], url: '/p?x=1' });
+  const event = makeEvent({
+    headers: [
+      ['A', '1'],
+      ['B', '2'],
+    ],
+    url: '/p?x=1',
+  });
   const body = Buffer.from('{"a":1}');
   const withResend = renderDetail(await buildDetailSnapshot(event, body, { canResend: true }), newDocument());
   const without = renderDetail(await buildDetailSnapshot(event, body, { canResend: false }), newDocument());
   const actions = (root: Element) => [...root.querySelectorAll('.actions button')].map((b) => b.getAttribute('data-action'));
-  assert.deepEqual(actions(withResend), ['openInEditor', 'openEditableCopy', 'copyCurl', 'copyBody', 'saveFixture', 'resend', 'goToHandler']);
+  assert.deepEqual(actions(withResend), [
+    'openInEditor',
+    'openEditableCopy',
+    'copyCurl',
+    'copyBody',
+    'saveFixture',
+    'resend',
+    'goToHandler',
+  ]);
   assert.deepEqual(actions(without), ['openInEditor', 'openEditableCopy', 'copyCurl', 'copyBody', 'saveFixture', 'goToHandler']);
   for (const b of withResend.querySelectorAll('button')) {
     assert.equal(b.getAttribute('type'), 'button');
@@ -170,7 +193,13 @@ test('no delivery section without history; verdict with reason and hint when pre
   const verified = renderDetail(
     await buildDetailSnapshot(
       makeEvent({
-        verification: { provider: 'github', status: 'valid', reason: 'Signature matches.', hint: 'Nothing to do.', checkedAt: '2026-01-01T00:00:00Z' },
+        verification: {
+          provider: 'github',
+          status: 'valid',
+          reason: 'Signature matches.',
+          hint: 'Nothing to do.',
+          checkedAt: '2026-01-01T00:00:00Z',
+        },
         deliveries: [{ at: '2026-01-01T00:00:00Z', status: 200 }],
       }),
       Buffer.alloc(0),

@@ -9,7 +9,11 @@ import type { BodyContent, DetailSnapshot } from '../../../src/core/detail/proto
 import { makeEvent } from './helpers';
 
 function withBody(contentType: string | undefined, body: Buffer, extraHeaders: Array<[string, string]> = []) {
-  const headers: Array<[string, string]> = [['Host', 'x'], ...(contentType ? [['Content-Type', contentType] as [string, string]] : []), ...extraHeaders];
+  const headers: Array<[string, string]> = [
+    ['Host', 'x'],
+    ...(contentType ? [['Content-Type', contentType] as [string, string]] : []),
+    ...extraHeaders,
+  ];
   return makeEvent({ headers, size: body.length });
 }
 
@@ -49,7 +53,13 @@ test('detectFormat: declared types, sniffing and binary', () => {
   for (const [ct, body, expected] of cases) {
     assert.equal(detectFormat(typeof body === 'string' ? Buffer.from(body) : body, ct), expected, `${ct} ${String(body).slice(0, 20)}`);
   }
-  assert.deepEqual(parseMediaType('Application/Vnd.Api+JSON ; Charset="UTF-8"'), { essence: 'application/vnd.api+json', type: 'application', subtype: 'vnd.api+json', suffix: 'json', charset: 'utf-8' });
+  assert.deepEqual(parseMediaType('Application/Vnd.Api+JSON ; Charset="UTF-8"'), {
+    essence: 'application/vnd.api+json',
+    type: 'application',
+    subtype: 'vnd.api+json',
+    suffix: 'json',
+    charset: 'utf-8',
+  });
   assert.equal(parseMediaType('nonsense'), undefined);
 });
 
@@ -154,7 +164,10 @@ test('binary bodies get a bounded hex preview', async () => {
   if (c.kind === 'hex') {
     assert.equal(c.rows.length, DEFAULT_DETAIL_LIMITS.hexPreviewBytes / 16);
     assert.equal(c.rows[0]!.hex.slice(0, 2), '00');
-    assert.deepEqual(Buffer.from(c.rows.map((r) => r.hex.replace(/\s+/g, '')).join(''), 'hex'), body.subarray(0, DEFAULT_DETAIL_LIMITS.hexPreviewBytes));
+    assert.deepEqual(
+      Buffer.from(c.rows.map((r) => r.hex.replace(/\s+/g, '')).join(''), 'hex'),
+      body.subarray(0, DEFAULT_DETAIL_LIMITS.hexPreviewBytes),
+    );
   }
   assert.equal(s.body.truncated, true);
 });
@@ -221,7 +234,13 @@ test('overview, headers as received, query parameters', async () => {
 
 test('later fields slot in when present: verdict, provider, event type, deliveries', async () => {
   const event = makeEvent({
-    verification: { provider: 'stripe', status: 'invalid', reason: 'No signature matched.', hint: 'Check the secret.', checkedAt: '2026-01-02T03:04:05.000Z' },
+    verification: {
+      provider: 'stripe',
+      status: 'invalid',
+      reason: 'No signature matched.',
+      hint: 'Check the secret.',
+      checkedAt: '2026-01-02T03:04:05.000Z',
+    },
     handshake: 'Answered the CRC challenge.',
     publicUrl: 'https://abc.loca.lt/webhooks/stripe?x=1',
     eventType: 'payment_intent.succeeded',
@@ -239,7 +258,12 @@ test('later fields slot in when present: verdict, provider, event type, deliveri
 });
 
 test('huge and hostile header values are cut and made visible', async () => {
-  const event = makeEvent({ headers: [['X-Big', 'v'.repeat(1024 * 1024)], ['X-Ctl', 'a\u0000b\u001b[31mc\u202Ed']] });
+  const event = makeEvent({
+    headers: [
+      ['X-Big', 'v'.repeat(1024 * 1024)],
+      ['X-Ctl', 'a\u0000b\u001b[31mc\u202Ed'],
+    ],
+  });
   const s = await buildDetailSnapshot(event, Buffer.alloc(0));
   assert.equal(s.headers[0]!.valueTruncated, true);
   assert.ok(s.headers[0]!.value.length < DEFAULT_DETAIL_LIMITS.valueMaxChars + 100);

@@ -23,7 +23,10 @@ export class EventEmitter<T> {
 }
 
 export class Uri {
-  private constructor(readonly scheme: string, readonly path: string) {}
+  private constructor(
+    readonly scheme: string,
+    readonly path: string,
+  ) {}
   static file(p: string): Uri {
     return new Uri('file', p);
   }
@@ -45,7 +48,10 @@ export class Uri {
 }
 
 export class ThemeIcon {
-  constructor(readonly id: string, readonly color?: ThemeColor) {}
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
 }
 
 export class ThemeColor {
@@ -62,7 +68,10 @@ export class TreeItem {
   iconPath?: unknown;
   command?: unknown;
   accessibilityInformation?: unknown;
-  constructor(public label: string, public collapsibleState = TreeItemCollapsibleState.None) {}
+  constructor(
+    public label: string,
+    public collapsibleState = TreeItemCollapsibleState.None,
+  ) {}
 }
 
 /** Keeps what was appended: `text` as given to appendText (escaped by VS Code), Markdown as is. */
@@ -71,7 +80,10 @@ export class MarkdownString {
   supportHtml = false;
   readonly texts: string[] = [];
   value = '';
-  constructor(value?: string, readonly supportThemeIcons = false) {
+  constructor(
+    value?: string,
+    readonly supportThemeIcons = false,
+  ) {
     this.value = value ?? '';
   }
   appendText(text: string): this {

@@ -11,11 +11,27 @@ let snapshot: DetailSnapshot;
 
 before(async () => {
   // Built like scripts/build.mjs builds dist/webview.js: a browser bundle (node built-ins would fail).
-  const out = await esbuild.build({ entryPoints: ['src/webview/main.ts'], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', write: false, logLevel: 'silent' });
+  const out = await esbuild.build({
+    entryPoints: ['src/webview/main.ts'],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
   bundle = out.outputFiles[0]!.text;
   const body = Buffer.from(JSON.stringify({ hello: HOSTILE[0] }));
   snapshot = await buildDetailSnapshot(
-    makeEvent({ id: 'evt_main', headers: [['Content-Type', 'application/json'], ['X-A', HOSTILE[1]]], url: '/p?q=1', size: body.length }),
+    makeEvent({
+      id: 'evt_main',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-A', HOSTILE[1]],
+      ],
+      url: '/p?q=1',
+      size: body.length,
+    }),
     body,
     { canResend: false },
   );
@@ -24,7 +40,10 @@ before(async () => {
 function load(initialState?: unknown) {
   const posted: unknown[] = [];
   const states: unknown[] = [];
-  const dom = new JSDOM('<!DOCTYPE html><html><body><div id="root"></div></body></html>', { runScripts: 'outside-only', virtualConsole: new VirtualConsole() });
+  const dom = new JSDOM('<!DOCTYPE html><html><body><div id="root"></div></body></html>', {
+    runScripts: 'outside-only',
+    virtualConsole: new VirtualConsole(),
+  });
   const w = dom.window as unknown as Window & { acquireVsCodeApi: () => unknown; eval(code: string): unknown };
   w.acquireVsCodeApi = () => ({
     postMessage: (m: unknown) => posted.push(structuredClone(m)),

@@ -60,17 +60,16 @@ describe('HAR export', () => {
     ]);
     assert.deepEqual(entry.request.postData, { mimeType: 'application/json', text: body.toString('utf8') });
     assert.equal(entry.request.bodySize, body.length);
-    const expectedHeaderBytes = Buffer.byteLength(`POST ${e.url} HTTP/1.1\r\n` + headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n');
+    const expectedHeaderBytes = Buffer.byteLength(
+      `POST ${e.url} HTTP/1.1\r\n` + headers.map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n',
+    );
     assert.equal(entry.request.headersSize, expectedHeaderBytes);
     assert.equal(entry.response.status, 200);
     assert.equal(entry.response.statusText, 'OK');
     assert.deepEqual(entry.response.content, { size: 17, mimeType: 'application/json', text: '{"received":true}' });
     assert.deepEqual(entry.cache, {});
     assert.equal(entry.time, 0);
-    assert.deepEqual(
-      [entry.timings.send, entry.timings.wait, entry.timings.receive],
-      [0, 0, 0],
-    );
+    assert.deepEqual([entry.timings.send, entry.timings.wait, entry.timings.receive], [0, 0, 0]);
     assert.equal(entry._webhookInspector?.eventType, 'payment_intent.succeeded');
     assert.equal(entry._webhookInspector?.url, e.url);
   });
@@ -172,7 +171,15 @@ describe('HAR round trip: export, import into a store, equal bytes', () => {
         ['Empty', ''],
       ];
       const stored = await store.append(
-        { method: over.method!, url: over.url!, headers, remoteAddress: '127.0.0.1', size: body.length, response: { status: 202, body: 'ok', contentType: 'text/plain' }, receivedAt: `2026-11-29T12:00:0${i}.123Z` },
+        {
+          method: over.method!,
+          url: over.url!,
+          headers,
+          remoteAddress: '127.0.0.1',
+          size: body.length,
+          response: { status: 202, body: 'ok', contentType: 'text/plain' },
+          receivedAt: `2026-11-29T12:00:0${i}.123Z`,
+        },
         body,
       );
       originals.push(stored);
@@ -200,7 +207,15 @@ describe('HAR round trip: export, import into a store, equal bytes', () => {
 
   test('with redaction the credential arrives as [redacted] (and nothing else changes)', async () => {
     const body = Buffer.from('{}');
-    const e = event({ headers: [['Authorization', 'Bearer x'], ['Content-Type', 'application/json']] }, body);
+    const e = event(
+      {
+        headers: [
+          ['Authorization', 'Bearer x'],
+          ['Content-Type', 'application/json'],
+        ],
+      },
+      body,
+    );
     const result = await parseImport(harText([{ event: e, body }], { baseUrl: BASE, redact: true }), { maxBodyBytes: 100 });
     const [r] = result.requests;
     assert.deepEqual(r!.draft.headers, [

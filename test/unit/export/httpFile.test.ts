@@ -64,9 +64,15 @@ async function parseHttpFile(text: string, dir: string): Promise<ParsedRequest[]
   }
   const out: ParsedRequest[] = [];
   for (const block of blocks) {
-    while (block.length && block[0]!.trim() === '') block.shift();
-    while (block.length && block[block.length - 1]!.trim() === '') block.pop();
-    if (!block.length) continue;
+    while (block.length && block[0]!.trim() === '') {
+      block.shift();
+    }
+    while (block.length && block[block.length - 1]!.trim() === '') {
+      block.pop();
+    }
+    if (!block.length) {
+      continue;
+    }
     const m = /^(\S+)\s+(\S+)(?:\s+HTTP\/\S+)?$/.exec(block.shift()!.trim());
     assert.ok(m, 'a request line');
     const headers: Array<[string, string]> = [];
@@ -94,7 +100,16 @@ describe('.http export (REST Client format)', () => {
     const r = httpFileText([{ event: event(), body: Buffer.from('{}') }], options());
     assert.equal(
       r.text,
-      ['# evt_000000001aaaaaaaaaa · 2026-11-29T12:00:00.000Z', 'POST http://127.0.0.1:4000/hooks?x=1 HTTP/1.1', 'Content-Type: application/json', 'X-Dup: a', 'x-dup: b', '', '{}', ''].join('\n'),
+      [
+        '# evt_000000001aaaaaaaaaa · 2026-11-29T12:00:00.000Z',
+        'POST http://127.0.0.1:4000/hooks?x=1 HTTP/1.1',
+        'Content-Type: application/json',
+        'X-Dup: a',
+        'x-dup: b',
+        '',
+        '{}',
+        '',
+      ].join('\n'),
     );
     assert.deepEqual(r.bodyFiles, []);
   });
@@ -130,7 +145,19 @@ describe('.http export (REST Client format)', () => {
     const json = 'application/json';
     assert.equal(canInlineHttpBody(Buffer.from('{\n  "a": 1\n}'), json), true, 'pretty JSON inline');
     assert.equal(canInlineHttpBody(Buffer.from('héllo ✓'), 'text/plain'), true, 'UTF-8 inline');
-    const refused = ['{"a":1}\n', '{"a":1}\r\n', 'a\n# not a comment', 'a\n// nor this', 'a\n###', 'x={{token}}', '< ./etc/passwd', 'a\n```js', '\n{}', '\uFEFF{}', 'a\tb\u0001'];
+    const refused = [
+      '{"a":1}\n',
+      '{"a":1}\r\n',
+      'a\n# not a comment',
+      'a\n// nor this',
+      'a\n###',
+      'x={{token}}',
+      '< ./etc/passwd',
+      'a\n```js',
+      '\n{}',
+      '\uFEFF{}',
+      'a\tb\u0001',
+    ];
     for (const body of refused) {
       assert.equal(canInlineHttpBody(Buffer.from(body, 'utf8'), json), false, JSON.stringify(body));
     }
@@ -154,7 +181,18 @@ describe('.http export (REST Client format)', () => {
   });
 
   test('compare text: request line, headers as received, blank line, pretty body', () => {
-    assert.equal(compareText(event({ headers: [['A', '1'], ['a', '2']] }), '{\n  "x": 1\n}\n'), 'POST /hooks?x=1 HTTP/1.1\nA: 1\na: 2\n\n{\n  "x": 1\n}\n');
+    assert.equal(
+      compareText(
+        event({
+          headers: [
+            ['A', '1'],
+            ['a', '2'],
+          ],
+        }),
+        '{\n  "x": 1\n}\n',
+      ),
+      'POST /hooks?x=1 HTTP/1.1\nA: 1\na: 2\n\n{\n  "x": 1\n}\n',
+    );
     assert.match(compareText(event({ rejected: 'body-too-large' }), ''), /\(body not kept: body-too-large\)$/);
   });
 });
@@ -178,13 +216,18 @@ describe('.http round trip: parsed back and sent to a real server, the request a
     const items: Array<{ event: CapturedEvent; body: Buffer }> = [
       { event: event({ id: 'evt_1', url: '/a/b?q=1&q=2' }), body: Buffer.from('{"type":"x","text":"héllo ✓"}') },
       { event: event({ id: 'evt_2', method: 'PUT', url: '/multi' }), body: Buffer.from('{\n  "a": [\n    1,\n    2\n  ]\n}') },
-      { event: event({ id: 'evt_3', method: 'PATCH', url: '/bin' }), body: Buffer.concat([Buffer.from([0, 0xff, 0x0d, 0x0a]), randomBytes(4096)]) },
+      {
+        event: event({ id: 'evt_3', method: 'PATCH', url: '/bin' }),
+        body: Buffer.concat([Buffer.from([0, 0xff, 0x0d, 0x0a]), randomBytes(4096)]),
+      },
       { event: event({ id: 'evt_4', method: 'POST', url: '/trailing' }), body: Buffer.from('{"a":1}\r\n') },
       { event: event({ id: 'evt_5', method: 'DELETE', url: '/empty', headers: [['X-Only', '1']] }), body: Buffer.alloc(0) },
     ];
     const result = httpFileText(items, options({ baseUrl: base, redact: false, bodyFileName: (_e, i) => `hooks.${i + 1}.body.bin` }));
     await fsp.writeFile(path.join(dir, 'hooks.http'), result.text);
-    for (const f of result.bodyFiles) await fsp.writeFile(path.join(dir, f.name), f.bytes);
+    for (const f of result.bodyFiles) {
+      await fsp.writeFile(path.join(dir, f.name), f.bytes);
+    }
     assert.equal(result.bodyFiles.length, 2, 'binary and trailing-CRLF bodies go to files');
 
     const parsed = await parseHttpFile(await fsp.readFile(path.join(dir, 'hooks.http'), 'utf8'), dir);

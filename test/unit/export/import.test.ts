@@ -20,7 +20,13 @@ function har(entries: unknown[]): string {
 function entry(over: Record<string, unknown> = {}, request: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     startedDateTime: '2026-11-29T10:20:30.450+01:00',
-    request: { method: 'POST', url: 'https://example.com:8443/p/a?x=1#frag', httpVersion: 'HTTP/2', headers: [{ name: 'content-type', value: 'text/plain' }], ...request },
+    request: {
+      method: 'POST',
+      url: 'https://example.com:8443/p/a?x=1#frag',
+      httpVersion: 'HTTP/2',
+      headers: [{ name: 'content-type', value: 'text/plain' }],
+      ...request,
+    },
     response: { status: 204, content: { size: 0, mimeType: 'text/plain', text: '' } },
     ...over,
   };
@@ -30,15 +36,18 @@ describe('import: HAR files from other tools', () => {
   test('takes path and query from the URL text, drops HTTP/2 pseudo-headers, normalises the time, classifies', async () => {
     const r = await parseImport(
       har([
-        entry({}, {
-          headers: [
-            { name: ':method', value: 'POST' },
-            { name: ':authority', value: 'example.com' },
-            { name: 'X-GitHub-Event', value: 'pull_request' },
-            { name: 'content-type', value: 'application/json' },
-          ],
-          postData: { mimeType: 'application/json', text: '{"action":"opened"}' },
-        }),
+        entry(
+          {},
+          {
+            headers: [
+              { name: ':method', value: 'POST' },
+              { name: ':authority', value: 'example.com' },
+              { name: 'X-GitHub-Event', value: 'pull_request' },
+              { name: 'content-type', value: 'application/json' },
+            ],
+            postData: { mimeType: 'application/json', text: '{"action":"opened"}' },
+          },
+        ),
       ]),
       opts,
     );
@@ -66,7 +75,10 @@ describe('import: HAR files from other tools', () => {
 
   test('a body over the limit is not kept: the event is imported without it, marked body-too-large', async () => {
     const big = randomBytes(2000).toString('base64');
-    const r = await parseImport(har([entry({}, { postData: { mimeType: 'application/octet-stream', text: big, encoding: 'base64' } })]), opts);
+    const r = await parseImport(
+      har([entry({}, { postData: { mimeType: 'application/octet-stream', text: big, encoding: 'base64' } })]),
+      opts,
+    );
     const [req] = r.requests;
     assert.equal(req!.body, undefined);
     assert.equal(req!.draft.rejected, 'body-too-large');
@@ -80,7 +92,15 @@ describe('import: HAR files from other tools', () => {
         entry({}, { method: 'BAD METHOD' }),
         'not an entry',
         entry({}, { postData: { mimeType: 'x', text: '%%%not base64', encoding: 'base64' } }),
-        entry({ startedDateTime: 'yesterday' }, { headers: [{ name: 'Bad Name', value: 'x' }, { name: 'Ok', value: 'y' }] }),
+        entry(
+          { startedDateTime: 'yesterday' },
+          {
+            headers: [
+              { name: 'Bad Name', value: 'x' },
+              { name: 'Ok', value: 'y' },
+            ],
+          },
+        ),
       ]),
       opts,
     );
@@ -178,19 +198,28 @@ describe('import: fixtures saved by "Save as Fixture"', () => {
     const meta = await saveFixture();
     const bodyFile = JSON.parse(await fsp.readFile(meta, 'utf8')).bodyFile as string;
     await fsp.writeFile(path.join(dir, bodyFile), 'tampered');
-    await assert.rejects(parseImport(await fsp.readFile(meta, 'utf8'), { ...opts, readBodyFile: reader(dir) }), /does not match the fixture's bodySha256/);
+    await assert.rejects(
+      parseImport(await fsp.readFile(meta, 'utf8'), { ...opts, readBodyFile: reader(dir) }),
+      /does not match the fixture's bodySha256/,
+    );
   });
 
   test('a bodyFile that is a path is refused', async () => {
     const meta = JSON.parse(await fsp.readFile(await saveFixture(), 'utf8'));
     meta.bodyFile = '../../etc/passwd';
-    await assert.rejects(parseImport(JSON.stringify(meta), { ...opts, readBodyFile: reader(dir) }), /must be a file name beside the metadata file/);
+    await assert.rejects(
+      parseImport(JSON.stringify(meta), { ...opts, readBodyFile: reader(dir) }),
+      /must be a file name beside the metadata file/,
+    );
   });
 
   test('a missing body file is a clear error', async () => {
     const meta = JSON.parse(await fsp.readFile(await saveFixture(), 'utf8'));
     meta.bodyFile = 'gone.bin';
-    await assert.rejects(parseImport(JSON.stringify(meta), { ...opts, readBodyFile: reader(dir) }), /body file gone\.bin could not be read/);
+    await assert.rejects(
+      parseImport(JSON.stringify(meta), { ...opts, readBodyFile: reader(dir) }),
+      /body file gone\.bin could not be read/,
+    );
   });
 
   test('a body file over the limit is left out and the event marked body-too-large', async () => {

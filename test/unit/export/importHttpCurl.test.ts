@@ -65,13 +65,29 @@ const ITEMS: Item[] = [
     event: event('POST', '/form-raw', [['Content-Type', 'application/x-www-form-urlencoded']]),
     body: Buffer.from('a=hello world&b=é'),
   },
-  { name: 'empty body, GET', event: event('GET', '/ping?q=a%2Fb&r=[]{}&s=%20+&t=%C3%A9&u=a?b&v="x"', [['Accept', '*/*']]), body: Buffer.alloc(0) },
+  {
+    name: 'empty body, GET',
+    event: event('GET', '/ping?q=a%2Fb&r=[]{}&s=%20+&t=%C3%A9&u=a?b&v="x"', [['Accept', '*/*']]),
+    body: Buffer.alloc(0),
+  },
   { name: 'empty body, DELETE', event: event('DELETE', '/things/42', [['X-Only', '1']]), body: Buffer.alloc(0) },
-  { name: 'UTF-8 body, PUT', event: event('PUT', '/text', [['Content-Type', 'text/plain; charset=utf-8']]), body: Buffer.from('héllo ✓ 日本語 🎉') },
+  {
+    name: 'UTF-8 body, PUT',
+    event: event('PUT', '/text', [['Content-Type', 'text/plain; charset=utf-8']]),
+    body: Buffer.from('héllo ✓ 日本語 🎉'),
+  },
   { name: 'body ending with a newline', event: event('POST', '/nl', json()), body: Buffer.from('{"a":1}\n') },
   { name: 'body ending with CRLF', event: event('POST', '/crlf', json()), body: Buffer.from('{"a":1}\r\n') },
-  { name: 'body with ### lines', event: event('POST', '/hashes', [['Content-Type', 'text/markdown']]), body: Buffer.from('# Title\n###\nnot a separator\n### also not') },
-  { name: 'body with comment-like lines and a file reference', event: event('POST', '/tricky', [['Content-Type', 'text/plain']]), body: Buffer.from('a\n// b\n< ./etc/passwd\n@x = 1\n{{var}}') },
+  {
+    name: 'body with ### lines',
+    event: event('POST', '/hashes', [['Content-Type', 'text/markdown']]),
+    body: Buffer.from('# Title\n###\nnot a separator\n### also not'),
+  },
+  {
+    name: 'body with comment-like lines and a file reference',
+    event: event('POST', '/tricky', [['Content-Type', 'text/plain']]),
+    body: Buffer.from('a\n// b\n< ./etc/passwd\n@x = 1\n{{var}}'),
+  },
   {
     name: 'binary body',
     event: event('POST', '/bin', [['Content-Type', 'application/octet-stream']]),
@@ -89,8 +105,16 @@ const ITEMS: Item[] = [
     ]),
     body: Buffer.from('{"dup":true}'),
   },
-  { name: 'body starting with @ (curl would read a file)', event: event('POST', '/slack', [['Content-Type', 'text/plain']]), body: Buffer.from('@channel deploy done') },
-  { name: 'shell syntax and quotes in the body', event: event('PATCH', '/shell', json()), body: Buffer.from(`{"t":"it's $(rm -rf /) \`id\` \\"q\\" $HOME \\\\"}`) },
+  {
+    name: 'body starting with @ (curl would read a file)',
+    event: event('POST', '/slack', [['Content-Type', 'text/plain']]),
+    body: Buffer.from('@channel deploy done'),
+  },
+  {
+    name: 'shell syntax and quotes in the body',
+    event: event('PATCH', '/shell', json()),
+    body: Buffer.from(`{"t":"it's $(rm -rf /) \`id\` \\"q\\" $HOME \\\\"}`),
+  },
   { name: 'large text body', event: event('POST', '/big', [['Content-Type', 'text/plain']]), body: Buffer.from('z'.repeat(100 * 1024)) },
   { name: 'ndjson', event: event('POST', '/nd', [['Content-Type', 'application/x-ndjson']]), body: Buffer.from('{"a":1}\n{"b":2}') },
   { name: 'no content type', event: event('POST', '/raw', []), body: Buffer.from('plain') },
@@ -140,7 +164,11 @@ describe('.http and cURL: export, re-import, and the bytes are equal', () => {
   });
 
   async function exportHttp(items: readonly Item[], file: string): Promise<{ text: string; bodyFiles: number }> {
-    const result = httpFileText(items, { baseUrl: BASE, redact: false, bodyFileName: (_e, i) => `${path.basename(file, '.http')}.${i + 1}.body.bin` });
+    const result = httpFileText(items, {
+      baseUrl: BASE,
+      redact: false,
+      bodyFileName: (_e, i) => `${path.basename(file, '.http')}.${i + 1}.body.bin`,
+    });
     await fsp.writeFile(path.join(dir, file), result.text);
     for (const f of result.bodyFiles) {
       await fsp.writeFile(path.join(dir, f.name), f.bytes);
@@ -177,13 +205,26 @@ describe('.http and cURL: export, re-import, and the bytes are equal', () => {
   });
 
   test('.http: bodies the exporter inlines are written inline (so the test covers the inline reading)', async () => {
-    const inline = ['JSON body', 'pretty JSON, several lines, blank line inside', 'form body', 'UTF-8 body, PUT', 'shell syntax and quotes in the body', 'body starting with @ (curl would read a file)'];
+    const inline = [
+      'JSON body',
+      'pretty JSON, several lines, blank line inside',
+      'form body',
+      'UTF-8 body, PUT',
+      'shell syntax and quotes in the body',
+      'body starting with @ (curl would read a file)',
+    ];
     const { text } = await exportHttp(ITEMS, 'check.http');
     for (const name of inline) {
       const body = ITEMS.find((i) => i.name === name)!.body.toString('utf8');
       assert.ok(text.includes(`\n\n${body}\n`), `${name} is inline`);
     }
-    for (const name of ['body ending with a newline', 'body with ### lines', 'binary body', 'ndjson', 'form body with a space and non-ASCII (REST Client would encode it)']) {
+    for (const name of [
+      'body ending with a newline',
+      'body with ### lines',
+      'binary body',
+      'ndjson',
+      'form body with a space and non-ASCII (REST Client would encode it)',
+    ]) {
       assert.ok(!text.includes(ITEMS.find((i) => i.name === name)!.body.toString('utf8')), `${name} is in a file`);
     }
   });
@@ -223,16 +264,23 @@ describe('.http and cURL: export, re-import, and the bytes are equal', () => {
       for (const { event: e, body } of ITEMS) {
         const bodyFilePath = path.join(dir, `${e.id}.sent.body`);
         const curl = curlCommand(e, body, { baseUrl: base, bodyFilePath });
-        if (curl.needsBodyFile) await fsp.writeFile(bodyFilePath, body);
+        if (curl.needsBodyFile) {
+          await fsp.writeFile(bodyFilePath, body);
+        }
         commands.push(`${curl.command} \\\n  --silent --show-error --fail --output /dev/null`);
       }
       const script = `set -e\n${commands.join('\n')}\n`;
       await fsp.writeFile(path.join(dir, 'sent.sh'), script);
       await new Promise<void>((resolve, reject) =>
-        execFile('/bin/sh', [path.join(dir, 'sent.sh')], (err, _out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve())),
+        execFile('/bin/sh', [path.join(dir, 'sent.sh')], (err, _out, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(),
+        ),
       );
       const imported = await parseImport(script, options(dir, 'sent.sh'));
-      assert.deepEqual(received.map((r) => r.url), ITEMS.map((i) => i.event.url));
+      assert.deepEqual(
+        received.map((r) => r.url),
+        ITEMS.map((i) => i.event.url),
+      );
       assert.equal(imported.requests.length, ITEMS.length);
       // The import keeps none of the --silent… options' effects, and curl adds host and content-length.
       const wire = (h: Array<[string, string]>) => h.filter(([k]) => !['host', 'content-length'].includes(k.toLowerCase()));
@@ -343,14 +391,19 @@ describe('.http files written by hand (REST Client syntax)', () => {
     assert.deepEqual(post!.body, Buffer.from('{"name": "abc"}'));
     assert.deepEqual(form!.body, Buffer.from('a=1&b=2\nc=3'));
     assert.equal(r.warnings.length, 1);
-    assert.match(r.warnings[0]!, /^Request 2 \(line 12\): \{\{\$guid\}\} is a REST Client variable this file does not define; imported as written\.$/);
+    assert.match(
+      r.warnings[0]!,
+      /^Request 2 \(line 12\): \{\{\$guid\}\} is a REST Client variable this file does not define; imported as written\.$/,
+    );
   });
 
   test('a mixed body joins text and file lines; multipart with CRLF', async () => {
     const files: Record<string, Buffer> = { 'part.bin': Buffer.from([0, 1, 2]) };
     const readReferencedFile = async (ref: string) => {
       const f = files[ref.replace(/^\.\//, '')];
-      if (!f) throw new Error('ENOENT: no such file');
+      if (!f) {
+        throw new Error('ENOENT: no such file');
+      }
       return f;
     };
     const text = 'POST http://x/up\nContent-Type: multipart/form-data; boundary=b\n\n--b\n< ./part.bin\n--b--';
@@ -392,8 +445,18 @@ describe('.http files written by hand (REST Client syntax)', () => {
   });
 
   test('a file reference without a reader, and a .http file without requests, are clear errors', async () => {
-    await assert.rejects(parseImport('POST http://x/a\n\n< ./body.bin', opts()), (err: unknown) => err instanceof ImportError && /No request of the \.http file could be imported\. .*"\.\/body\.bin", which cannot be read here/.test(err.message));
-    await assert.rejects(parseImport('# only a comment\n\n###\n', opts({ fileName: 'empty.http' })), (err: unknown) => err instanceof ImportError && /holds no request: expected a request line like "POST https:\/\/host\/path HTTP\/1\.1"/.test(err.message));
+    await assert.rejects(
+      parseImport('POST http://x/a\n\n< ./body.bin', opts()),
+      (err: unknown) =>
+        err instanceof ImportError &&
+        /No request of the \.http file could be imported\. .*"\.\/body\.bin", which cannot be read here/.test(err.message),
+    );
+    await assert.rejects(
+      parseImport('# only a comment\n\n###\n', opts({ fileName: 'empty.http' })),
+      (err: unknown) =>
+        err instanceof ImportError &&
+        /holds no request: expected a request line like "POST https:\/\/host\/path HTTP\/1\.1"/.test(err.message),
+    );
   });
 });
 
@@ -401,7 +464,9 @@ describe('cURL commands written by hand or copied from a browser', () => {
   const files: Record<string, Buffer> = { 'f.txt': Buffer.from('a\r\nb\nc\n'), 'raw.bin': Buffer.from([0x00, 0x0d, 0x0a, 0xff]) };
   const readReferencedFile = async (ref: string) => {
     const f = files[ref];
-    if (!f) throw new Error('ENOENT');
+    if (!f) {
+      throw new Error('ENOENT');
+    }
     return f;
   };
   const opts = (over: Partial<ImportOptions> = {}): ImportOptions => ({ maxBodyBytes: 1024, now: () => NOW, readReferencedFile, ...over });
@@ -425,7 +490,9 @@ describe('cURL commands written by hand or copied from a browser', () => {
   });
 
   test('--data-urlencode as curl encodes it; -G moves the data to the query', async () => {
-    const e = await one(`curl http://h/b --data-urlencode 'x=a b&c/é~' --data-urlencode '=q r' --data-urlencode 'plain text' --data-urlencode 'n@f.txt'`);
+    const e = await one(
+      `curl http://h/b --data-urlencode 'x=a b&c/é~' --data-urlencode '=q r' --data-urlencode 'plain text' --data-urlencode 'n@f.txt'`,
+    );
     assert.equal(e.body!.toString('latin1'), 'x=a+b%26c%2F%C3%A9~&q+r&plain+text&n=a%0D%0Ab%0Ac%0A');
     const g = await one(`curl 'http://h/d?z=0' -G --data-urlencode 'a=1 2' -d 'b=2'`);
     assert.equal(g.draft.method, 'GET');
@@ -453,13 +520,13 @@ describe('cURL commands written by hand or copied from a browser', () => {
     ]);
   });
 
-  test('a browser-style command: $\'…\' quoting, --data-raw, --compressed, short option clusters, a prompt and a pipe', async () => {
+  test("a browser-style command: $'…' quoting, --data-raw, --compressed, short option clusters, a prompt and a pipe", async () => {
     const command = [
       "$ curl 'https://example.com/hooks?a=1#frag' \\",
       "  -H 'accept: application/json' \\",
       "  -H $'x-note: it\\'s \\u2713' \\",
       '  -sSL -XPUT --compressed \\',
-      "  --data-raw $'{\"text\":\"line1\\\\nline2\",\\n\"b\":\"\\xc3\\xa9\"}' | jq . > out.json 2>/dev/null",
+      '  --data-raw $\'{"text":"line1\\\\nline2",\\n"b":"\\xc3\\xa9"}\' | jq . > out.json 2>/dev/null',
     ].join('\n');
     const r = await one(command);
     assert.equal(r.draft.method, 'PUT');
@@ -483,13 +550,16 @@ describe('cURL commands written by hand or copied from a browser', () => {
   });
 
   test('several commands in one file: newlines, ; and &&; other commands are ignored with a warning', async () => {
-    const r = await parseImport("set -e\ncurl http://h/1; curl http://h/2 && curl -X POST http://h/3 -d x\necho done\n", opts());
+    const r = await parseImport('set -e\ncurl http://h/1; curl http://h/2 && curl -X POST http://h/3 -d x\necho done\n', opts());
     assert.equal(r.format, 'curl');
     assert.deepEqual(
       r.requests.map((q) => `${q.draft.method} ${q.draft.url}`),
       ['GET /1', 'GET /2', 'POST /3'],
     );
-    assert.deepEqual(r.warnings, ['Line 1: "set" is not a curl command; it was ignored.', 'Line 3: "echo" is not a curl command; it was ignored.']);
+    assert.deepEqual(r.warnings, [
+      'Line 1: "set" is not a curl command; it was ignored.',
+      'Line 3: "echo" is not a curl command; it was ignored.',
+    ]);
   });
 
   test('an unknown option skips its command with a warning that names it; alone, it is an error', async () => {
@@ -498,29 +568,53 @@ describe('cURL commands written by hand or copied from a browser', () => {
       r.requests.map((q) => q.draft.url),
       ['/good'],
     );
-    assert.deepEqual(r.warnings, ['Command 1 (line 1) was skipped: the option --frobnicate is not one the import knows, and it may change the request.']);
+    assert.deepEqual(r.warnings, [
+      'Command 1 (line 1) was skipped: the option --frobnicate is not one the import knows, and it may change the request.',
+    ]);
     await assert.rejects(
       parseImport('curl -Q x http://h/', opts()),
-      (err: unknown) => err instanceof ImportError && err.message === 'No request of the cURL file could be imported. Command 1 (line 1) was skipped: the option -Q is not one the import knows, and it may change the request.',
+      (err: unknown) =>
+        err instanceof ImportError &&
+        err.message ===
+          'No request of the cURL file could be imported. Command 1 (line 1) was skipped: the option -Q is not one the import knows, and it may change the request.',
     );
-    await assert.rejects(parseImport('curl -F a=1 http://h/', opts()), /the option -F is not supported \(multipart forms \(-F\) are built by curl\)/);
+    await assert.rejects(
+      parseImport('curl -F a=1 http://h/', opts()),
+      /the option -F is not supported \(multipart forms \(-F\) are built by curl\)/,
+    );
   });
 
   test('an unterminated quote, a shell expansion, a missing body file and a missing URL are clear errors', async () => {
-    await assert.rejects(parseImport("curl -d 'abc http://h/", opts()), (err: unknown) => err instanceof ImportError && /a single quote \('\) opened on line 1 is never closed/.test(err.message));
+    await assert.rejects(
+      parseImport("curl -d 'abc http://h/", opts()),
+      (err: unknown) => err instanceof ImportError && /a single quote \('\) opened on line 1 is never closed/.test(err.message),
+    );
     await assert.rejects(parseImport('curl -d "{\\"a\\":1}" "http://h/x', opts()), /a double quote \("\) opened on line 1 is never closed/);
-    await assert.rejects(parseImport('curl -H "Authorization: Bearer $TOKEN" http://h/', opts()), /the shell expansion "\$T…" inside double quotes cannot be evaluated here/);
-    await assert.rejects(parseImport('curl --data-binary @gone.bin http://h/', opts()), /its body file "gone\.bin" could not be read \(ENOENT\)/);
-    await assert.rejects(parseImport('curl --data-binary @gone.bin http://h/', opts({ readReferencedFile: undefined })), /its body is in the file "gone\.bin", which cannot be read here/);
+    await assert.rejects(
+      parseImport('curl -H "Authorization: Bearer $TOKEN" http://h/', opts()),
+      /the shell expansion "\$T…" inside double quotes cannot be evaluated here/,
+    );
+    await assert.rejects(
+      parseImport('curl --data-binary @gone.bin http://h/', opts()),
+      /its body file "gone\.bin" could not be read \(ENOENT\)/,
+    );
+    await assert.rejects(
+      parseImport('curl --data-binary @gone.bin http://h/', opts({ readReferencedFile: undefined })),
+      /its body is in the file "gone\.bin", which cannot be read here/,
+    );
     await assert.rejects(parseImport('curl -s -X POST', opts()), /Command 1 \(line 1\) was skipped: it has no URL\./);
     await assert.rejects(parseImport('curl http://h/ -d @-', opts()), /@- reads the body from standard input/);
   });
 
   test('the shell splitter: quotes, escapes, continuations, comments and redirections', () => {
-    const words = (s: string) => splitShellCommands(Buffer.from(s, 'utf8').toString('latin1')).map((c) => c.words.map((w) => w.toString('utf8')));
+    const words = (s: string) =>
+      splitShellCommands(Buffer.from(s, 'utf8').toString('latin1')).map((c) => c.words.map((w) => w.toString('utf8')));
     assert.deepEqual(words(`a 'b c'"d e"\\ f $'\\t' # comment\ng\\\nh`), [['a', 'b cd e f', '\t'], ['gh']]);
     assert.deepEqual(words(`echo "a \\$ \\" \\\\ \\x" 'it'"'"'s'`), [['echo', 'a $ " \\ \\x', "it's"]]);
-    assert.deepEqual(words('curl x > out 2>&1 | tee y; curl z'), [['curl', 'x'], ['curl', 'z']]);
+    assert.deepEqual(words('curl x > out 2>&1 | tee y; curl z'), [
+      ['curl', 'x'],
+      ['curl', 'z'],
+    ]);
     // The bytes bash gives for the same word (printf '%s' $'…' | od).
     assert.deepEqual(
       splitShellCommands("$'\\xff\\0101\\101\\u2713\\cA'").map((c) => [...c.words[0]!]),
@@ -547,7 +641,8 @@ describe('import: the format is told from the content, then the extension', () =
         parseImport(garbage, { maxBodyBytes: 1024, fileName: 'notes.txt' }),
         (err: unknown) =>
           err instanceof ImportError &&
-          err.message === 'The file is not in a format Import reads. Import reads HAR files and fixtures (JSON), .http files in the REST Client format (requests like "POST https://host/path HTTP/1.1", apart by ###) and cURL commands (starting with "curl").',
+          err.message ===
+            'The file is not in a format Import reads. Import reads HAR files and fixtures (JSON), .http files in the REST Client format (requests like "POST https://host/path HTTP/1.1", apart by ###) and cURL commands (starting with "curl").',
       );
     }
   });

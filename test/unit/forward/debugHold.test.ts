@@ -28,10 +28,25 @@ describe('deliveries while debugging (noTimeout)', () => {
       let clock = 0;
       const inFlight = new InFlightDeliveries(() => clock);
       const debugging = true;
-      const fwd = new Forwarder({ store: ts.store, target: h.url, mode: 'proxy', timeoutMs: 9000, guard: strictGuard(), sleep: sleep.sleep, noTimeout: () => debugging, transport: inFlight.wrap(httpTransport) });
+      const fwd = new Forwarder({
+        store: ts.store,
+        target: h.url,
+        mode: 'proxy',
+        timeoutMs: 9000,
+        guard: strictGuard(),
+        sleep: sleep.sleep,
+        noTimeout: () => debugging,
+        transport: inFlight.wrap(httpTransport),
+      });
       const id = order === 'stored before the handler answers' ? 'evt_held_a' : 'evt_held_b';
       try {
-        const pending = fwd.proxy({ id, method: 'POST', url: '/hook', headers: [['Content-Type', 'application/json']], body: Buffer.from('{"n":1}') });
+        const pending = fwd.proxy({
+          id,
+          method: 'POST',
+          url: '/hook',
+          headers: [['Content-Type', 'application/json']],
+          body: Buffer.from('{"n":1}'),
+        });
         await until(() => h.seen.length === 1 && sleep.waiting.length === 1, 'request sent and timer started');
         clock = 2500;
         assert.equal(inFlight.waitingLongerThan(2000).length, 1, 'one delivery waiting on the handler for over 2 s');
@@ -72,7 +87,15 @@ describe('deliveries while debugging (noTimeout)', () => {
       return { status: 200 };
     });
     const sleep = new FakeSleep(false);
-    const fwd = new Forwarder({ store: ts.store, target: h.url, mode: 'proxy', timeoutMs: 9000, guard: strictGuard(), sleep: sleep.sleep, noTimeout: () => false });
+    const fwd = new Forwarder({
+      store: ts.store,
+      target: h.url,
+      mode: 'proxy',
+      timeoutMs: 9000,
+      guard: strictGuard(),
+      sleep: sleep.sleep,
+      noTimeout: () => false,
+    });
     try {
       const pending = fwd.proxy({ id: 'evt_nohold', method: 'POST', url: '/x', headers: [], body: Buffer.from('{}') });
       await until(() => h.seen.length === 1 && sleep.waiting.length === 1, 'timer started');
@@ -88,11 +111,17 @@ describe('deliveries while debugging (noTimeout)', () => {
   test('a real Session in proxy mode records proxied deliveries on the event (held or not)', async () => {
     const breakpoint = gate();
     const h = await startHandler(async (req) => {
-      if (req.url === '/slow') await breakpoint.promise;
+      if (req.url === '/slow') {
+        await breakpoint.promise;
+      }
       return { status: 202, body: `ok ${req.url}` };
     });
     const sleep = new FakeSleep(false);
-    const session = new Session({ store: ts.store, port: 0, forward: { target: h.url, mode: 'proxy', timeoutMs: 9000, guard: strictGuard(), sleep: sleep.sleep, noTimeout: () => true } });
+    const session = new Session({
+      store: ts.store,
+      port: 0,
+      forward: { target: h.url, mode: 'proxy', timeoutMs: 9000, guard: strictGuard(), sleep: sleep.sleep, noTimeout: () => true },
+    });
     try {
       const url = (await session.start()).url!;
       const fast = await fetch(`${url}/fast`, { method: 'POST', body: '{"a":1}' });

@@ -14,12 +14,28 @@ import { EventStore } from '../../../src/core/store';
 import { capture, startHandler, strictGuard, tempStore } from './support';
 
 function delivery(n: number): Delivery {
-  return { id: `dlv_${n}`, kind: 'resend', target: 'http://localhost:3000/x', startedAt: new Date(n * 1000).toISOString(), durationMs: n, attempt: 1, resigned: false, status: 200, headers: [['X-N', String(n)]], body: `answer ${n}`, bodySize: 8, truncated: false };
+  return {
+    id: `dlv_${n}`,
+    kind: 'resend',
+    target: 'http://localhost:3000/x',
+    startedAt: new Date(n * 1000).toISOString(),
+    durationMs: n,
+    attempt: 1,
+    resigned: false,
+    status: 200,
+    headers: [['X-N', String(n)]],
+    body: `answer ${n}`,
+    bodySize: 8,
+    truncated: false,
+  };
 }
 
 async function indexLines(dir: string): Promise<Array<Record<string, unknown>>> {
   const text = await fsp.readFile(path.join(dir, 'index.jsonl'), 'utf8');
-  return text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('delivery log on disk', () => {
@@ -36,16 +52,25 @@ describe('delivery log on disk', () => {
         ids.push(d.id);
         // A second process reading the folder now (no lock needed to read) already sees it.
         const reader = await EventStore.open(ts.store.dir, { maxEvents: 1000, readOnly: true });
-        assert.deepEqual(deliveriesOf(reader.get(event.id)).map((x) => x.id), ids.slice(-3));
+        assert.deepEqual(
+          deliveriesOf(reader.get(event.id)).map((x) => x.id),
+          ids.slice(-3),
+        );
         await reader.close();
       }
       const lines = await indexLines(ts.store.dir);
       const pushes = lines.filter((l) => l.op === 'push');
       assert.equal(pushes.length, 5);
-      assert.deepEqual(pushes.map((p) => (p.v as Delivery).id), ids);
+      assert.deepEqual(
+        pushes.map((p) => (p.v as Delivery).id),
+        ids,
+      );
       assert.ok(pushes.every((p) => p.id === event.id && p.f === 'deliveries' && p.n === 3));
       assert.equal((pushes[4]!.v as Delivery).body, 'seen b');
-      assert.deepEqual(deliveriesOf(ts.store.get(event.id)).map((x) => x.id), ids.slice(-3));
+      assert.deepEqual(
+        deliveriesOf(ts.store.get(event.id)).map((x) => x.id),
+        ids.slice(-3),
+      );
     } finally {
       transport.closeIdleConnections();
       await h.close();
@@ -67,13 +92,25 @@ describe('delivery log on disk', () => {
       await ts.store.close();
       // Reopening replays 1,101 push records, then compacts (most lines are dead).
       let store = await EventStore.open(dir, { maxEvents: 1000 });
-      assert.deepEqual(deliveriesOf(store.get(event.id)).map((d) => d.id), ['dlv_1096', 'dlv_1097', 'dlv_1098', 'dlv_1099', 'dlv_1100']);
-      assert.deepEqual(deliveriesOf(store.get(other.event.id)).map((d) => d.id), ['dlv_9999']);
+      assert.deepEqual(
+        deliveriesOf(store.get(event.id)).map((d) => d.id),
+        ['dlv_1096', 'dlv_1097', 'dlv_1098', 'dlv_1099', 'dlv_1100'],
+      );
+      assert.deepEqual(
+        deliveriesOf(store.get(other.event.id)).map((d) => d.id),
+        ['dlv_9999'],
+      );
       await store.close();
       const lines = await indexLines(dir);
-      assert.deepEqual(lines.map((l) => l.op), ['add', 'add']);
+      assert.deepEqual(
+        lines.map((l) => l.op),
+        ['add', 'add'],
+      );
       store = await EventStore.open(dir, { maxEvents: 1000 });
-      assert.deepEqual(deliveriesOf(store.get(event.id)).map((d) => d.headers[0]![1]), ['1096', '1097', '1098', '1099', '1100']);
+      assert.deepEqual(
+        deliveriesOf(store.get(event.id)).map((d) => d.headers[0]![1]),
+        ['1096', '1097', '1098', '1099', '1100'],
+      );
       await store.close();
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
@@ -108,7 +145,12 @@ describe('delivery log on disk', () => {
       },
     };
     const log = new DeliveryLog(store, { maxPerEvent: 2 });
-    for (let i = 1; i <= 3; i++) await log.append('evt_mem', delivery(i));
-    assert.deepEqual(patches.map((p) => deliveriesOf({ ...event, ...p }).map((d) => d.id)), [['dlv_1'], ['dlv_1', 'dlv_2'], ['dlv_2', 'dlv_3']]);
+    for (let i = 1; i <= 3; i++) {
+      await log.append('evt_mem', delivery(i));
+    }
+    assert.deepEqual(
+      patches.map((p) => deliveriesOf({ ...event, ...p }).map((d) => d.id)),
+      [['dlv_1'], ['dlv_1', 'dlv_2'], ['dlv_2', 'dlv_3']],
+    );
   });
 });

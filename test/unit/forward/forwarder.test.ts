@@ -6,7 +6,19 @@ import { Emitter } from '../../../src/core/lifecycle';
 import type { ForwardStateChange, ForwarderOptions, OutgoingRequest, RouteRule } from '../../../src/core/forward/index';
 import { Forwarder, HostGuard, backoffDelay, deliveriesOf, eventType, routeTargets } from '../../../src/core/forward/index';
 import type { Answer, TempStore } from './support';
-import { FakeClock, FakeSleep, STRIPE_SECRET, capture, deadPort, gate, startHandler, strictGuard, stripeHandler, tempStore, until } from './support';
+import {
+  FakeClock,
+  FakeSleep,
+  STRIPE_SECRET,
+  capture,
+  deadPort,
+  gate,
+  startHandler,
+  strictGuard,
+  stripeHandler,
+  tempStore,
+  until,
+} from './support';
 
 const T0 = new Date();
 const T0_S = Math.floor(T0.getTime() / 1000);
@@ -25,20 +37,31 @@ describe('Forwarder, immediate mode', () => {
   test('a handler that is down gets retries with exponential backoff, then the failed state, all recorded', async () => {
     const clock = new FakeClock(T0.getTime());
     const sleep = new FakeSleep(true, clock);
-    const { fwd, changes, event, port } = await forwardUntilFailed(ts.store, { maxAttempts: 5, now: clock.now, sleep: sleep.sleep, random: () => 0 });
+    const { fwd, changes, event, port } = await forwardUntilFailed(ts.store, {
+      maxAttempts: 5,
+      now: clock.now,
+      sleep: sleep.sleep,
+      random: () => 0,
+    });
     try {
       assert.deepEqual(sleep.delays, [1000, 2000, 4000, 8000]);
       assert.deepEqual(statesOf(changes, event.id), ['pending', 'retrying', 'retrying', 'retrying', 'retrying', 'failed']);
-      assert.deepEqual(changes.filter((c) => c.state === 'retrying').map((c) => c.nextDelayMs), [1000, 2000, 4000, 8000]);
+      assert.deepEqual(
+        changes.filter((c) => c.state === 'retrying').map((c) => c.nextDelayMs),
+        [1000, 2000, 4000, 8000],
+      );
       assert.equal(fwd.stateOf(event.id).get(`http://localhost:${port}`), 'failed');
       const history = deliveriesOf(ts.store.get(event.id));
-      assert.deepEqual(history.map((d) => [d.attempt, d.state, d.errorCode]), [
-        [1, 'retrying', 'ECONNREFUSED'],
-        [2, 'retrying', 'ECONNREFUSED'],
-        [3, 'retrying', 'ECONNREFUSED'],
-        [4, 'retrying', 'ECONNREFUSED'],
-        [5, 'failed', 'ECONNREFUSED'],
-      ]);
+      assert.deepEqual(
+        history.map((d) => [d.attempt, d.state, d.errorCode]),
+        [
+          [1, 'retrying', 'ECONNREFUSED'],
+          [2, 'retrying', 'ECONNREFUSED'],
+          [3, 'retrying', 'ECONNREFUSED'],
+          [4, 'retrying', 'ECONNREFUSED'],
+          [5, 'failed', 'ECONNREFUSED'],
+        ],
+      );
       assert.equal(history[4]!.startedAt, new Date(T0.getTime() + 15_000).toISOString(), 'the attempts follow the injected clock');
       assert.match(history[0]!.error!, /^Nothing is listening on localhost:\d+ — start your handler/);
     } finally {
@@ -48,9 +71,18 @@ describe('Forwarder, immediate mode', () => {
 
   test('5xx is retried until the handler recovers; a 4xx is not retried', async () => {
     let calls = 0;
-    const h = await startHandler((req) => (req.url === '/bad' ? { status: 400, body: 'no' } : ++calls <= 2 ? { status: 503, body: 'busy' } : { status: 200, body: 'ok' }));
+    const h = await startHandler((req) =>
+      req.url === '/bad' ? { status: 400, body: 'no' } : ++calls <= 2 ? { status: 503, body: 'busy' } : { status: 200, body: 'ok' },
+    );
     const sleep = new FakeSleep(true);
-    const fwd = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), sleep: sleep.sleep, backoff: { initialMs: 500, factor: 3 }, random: () => 0 });
+    const fwd = new Forwarder({
+      store: ts.store,
+      target: h.url,
+      guard: strictGuard(),
+      sleep: sleep.sleep,
+      backoff: { initialMs: 500, factor: 3 },
+      random: () => 0,
+    });
     const changes: ForwardStateChange[] = [];
     fwd.onDidChangeState((c) => changes.push(c));
     try {
@@ -63,8 +95,14 @@ describe('Forwarder, immediate mode', () => {
       assert.deepEqual(sleep.delays, [500, 1500]);
       assert.deepEqual(statesOf(changes, event.id), ['pending', 'retrying', 'retrying', 'delivered']);
       assert.deepEqual(statesOf(changes, bad.id), ['pending', 'failed']);
-      assert.deepEqual(deliveriesOf(ts.store.get(event.id)).map((d) => d.status), [503, 503, 200]);
-      assert.deepEqual(deliveriesOf(ts.store.get(bad.id)).map((d) => [d.status, d.state]), [[400, 'failed']]);
+      assert.deepEqual(
+        deliveriesOf(ts.store.get(event.id)).map((d) => d.status),
+        [503, 503, 200],
+      );
+      assert.deepEqual(
+        deliveriesOf(ts.store.get(bad.id)).map((d) => [d.status, d.state]),
+        [[400, 'failed']],
+      );
     } finally {
       fwd.dispose();
       await h.close();
@@ -87,13 +125,22 @@ describe('Forwarder, immediate mode', () => {
       for (const n of [1, 2, 3]) {
         events.push((await capture(ts.store, { url: `/e${n}`, headers: [], body: String(n) })).event);
       }
-      for (const e of events) fwd.forward(e);
+      for (const e of events) {
+        fwd.forward(e);
+      }
       await until(() => sleep.waiting.length === 1, 'the retry of e1 to be scheduled');
-      assert.deepEqual(h.seen.map((s) => s.url), ['/e1'], 'e2 and e3 wait while e1 is retrying');
+      assert.deepEqual(
+        h.seen.map((s) => s.url),
+        ['/e1'],
+        'e2 and e3 wait while e1 is retrying',
+      );
       sleep.fire();
       await until(() => h.seen.length === 4, 'all deliveries');
       await fwd.whenIdle();
-      assert.deepEqual(h.seen.map((s) => s.url), ['/e1', '/e1', '/e2', '/e3']);
+      assert.deepEqual(
+        h.seen.map((s) => s.url),
+        ['/e1', '/e1', '/e2', '/e3'],
+      );
     } finally {
       fwd.dispose();
       await h.close();
@@ -108,7 +155,14 @@ describe('Forwarder, immediate mode', () => {
       return { status: 200, body: 'finally' };
     });
     const sleep = new FakeSleep(false, clock);
-    const fwd = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), now: clock.now, sleep: sleep.sleep, timeoutMs: 1000 });
+    const fwd = new Forwarder({
+      store: ts.store,
+      target: h.url,
+      guard: strictGuard(),
+      now: clock.now,
+      sleep: sleep.sleep,
+      timeoutMs: 1000,
+    });
     const changes: ForwardStateChange[] = [];
     fwd.onDidChangeState((c) => changes.push(c));
     try {
@@ -151,7 +205,14 @@ describe('Forwarder, immediate mode', () => {
     fwd.onDidChangeState((c) => changes.push(c));
     try {
       const sig = stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET, timestamp: T0_S - 1800 });
-      const { event } = await capture(ts.store, { url: '/stripe', headers: [['Stripe-Signature', sig], ['Content-Type', 'application/json']], body });
+      const { event } = await capture(ts.store, {
+        url: '/stripe',
+        headers: [
+          ['Stripe-Signature', sig],
+          ['Content-Type', 'application/json'],
+        ],
+        body,
+      });
       fwd.forward(event);
       await until(() => changes.some((c) => c.state === 'delivered' || c.state === 'failed'), 'a final state');
       const d = deliveriesOf(ts.store.get(event.id))[0]!;
@@ -160,11 +221,21 @@ describe('Forwarder, immediate mode', () => {
       assert.deepEqual(asked, ['stripe'], 'the secret is looked up for the detected provider');
 
       const plain = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), sleep: sleep.sleep, maxAttempts: 1 });
-      const { event: again } = await capture(ts.store, { url: '/stripe', headers: [['Stripe-Signature', sig], ['Content-Type', 'application/json']], body });
+      const { event: again } = await capture(ts.store, {
+        url: '/stripe',
+        headers: [
+          ['Stripe-Signature', sig],
+          ['Content-Type', 'application/json'],
+        ],
+        body,
+      });
       plain.forward(again);
       await plain.whenIdle();
       plain.dispose();
-      assert.deepEqual(deliveriesOf(ts.store.get(again.id)).map((x) => [x.status, x.resigned, x.state]), [[400, false, 'failed']]);
+      assert.deepEqual(
+        deliveriesOf(ts.store.get(again.id)).map((x) => [x.status, x.resigned, x.state]),
+        [[400, false, 'failed']],
+      );
     } finally {
       fwd.dispose();
       await h.close();
@@ -250,10 +321,20 @@ describe('Forwarder, proxy mode', () => {
   after(async () => ts.close());
 
   test("the provider gets the handler's status and body; the delivery is recorded once the event is stored", async () => {
-    const h = await startHandler(() => ({ status: 422, body: '{"error":"unknown customer"}', headers: { 'content-type': 'application/json', 'x-request-id': 'r1' } }));
+    const h = await startHandler(() => ({
+      status: 422,
+      body: '{"error":"unknown customer"}',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'r1' },
+    }));
     const fwd = new Forwarder({ store: ts.store, target: h.url, mode: 'proxy', guard: strictGuard() });
     try {
-      const reply = await fwd.proxy({ id: 'evt_pending', method: 'POST', url: '/p?x=1', headers: [['Content-Type', 'application/json']], body: Buffer.from('{"a":1}') });
+      const reply = await fwd.proxy({
+        id: 'evt_pending',
+        method: 'POST',
+        url: '/p?x=1',
+        headers: [['Content-Type', 'application/json']],
+        body: Buffer.from('{"a":1}'),
+      });
       assert.equal(reply.status, 422);
       assert.equal(reply.body, '{"error":"unknown customer"}');
       assert.equal(reply.contentType, 'application/json');
@@ -261,7 +342,12 @@ describe('Forwarder, proxy mode', () => {
       assert.equal(h.seen[0]!.url, '/p?x=1');
       assert.equal(fwd.stateOf('evt_pending').get(h.url), 'failed', 'a 4xx from the handler');
       // The receiver then stores the event under the same id and fires onDidCapture → forward().
-      const { event } = await capture(ts.store, { id: 'evt_pending', url: '/p?x=1', headers: [['Content-Type', 'application/json']], body: '{"a":1}' });
+      const { event } = await capture(ts.store, {
+        id: 'evt_pending',
+        url: '/p?x=1',
+        headers: [['Content-Type', 'application/json']],
+        body: '{"a":1}',
+      });
       fwd.forward(event);
       await until(() => deliveriesOf(ts.store.get(event.id)).length === 1, 'the proxied delivery recorded');
       await fwd.whenIdle();
@@ -302,7 +388,9 @@ describe('Forwarder, proxy mode', () => {
       assert.equal(deliveriesOf(ts.store.get('evt_t'))[0]!.errorCode, 'TIMEOUT');
       assert.equal(deliveriesOf(ts.store.get('evt_t'))[0]!.status, undefined);
     } finally {
-      if (!closed) breakpoint.open();
+      if (!closed) {
+        breakpoint.open();
+      }
       fwd.dispose();
       await h.close();
     }
@@ -333,7 +421,13 @@ describe('Forwarder, proxy mode', () => {
   test('a handler that is down gives the provider 502 with the reason; a fast answer cancels the timer', async () => {
     const port = await deadPort();
     const sleep = new FakeSleep(false);
-    const fwd = new Forwarder({ store: ts.store, target: `http://127.0.0.1:${port}`, mode: 'proxy', guard: strictGuard(), sleep: sleep.sleep });
+    const fwd = new Forwarder({
+      store: ts.store,
+      target: `http://127.0.0.1:${port}`,
+      mode: 'proxy',
+      guard: strictGuard(),
+      sleep: sleep.sleep,
+    });
     try {
       const reply = await fwd.proxy({ id: 'evt_d', method: 'POST', url: '/x', headers: [], body: Buffer.alloc(0) });
       assert.equal(reply.status, 502);
@@ -347,7 +441,10 @@ describe('Forwarder, proxy mode', () => {
 
 describe('routing and fan-out', () => {
   const stripeHeaders: Array<[string, string]> = [['Stripe-Signature', 't=1,v1=00']];
-  const githubHeaders: Array<[string, string]> = [['X-GitHub-Event', 'pull_request'], ['X-Hub-Signature-256', 'sha256=00']];
+  const githubHeaders: Array<[string, string]> = [
+    ['X-GitHub-Event', 'pull_request'],
+    ['X-Hub-Signature-256', 'sha256=00'],
+  ];
   const rules: RouteRule[] = [
     { provider: 'stripe', targets: ['http://localhost:4000', 'http://localhost:4001'] },
     { eventType: 'pull_request.opened', targets: ['http://localhost:5000'] },
@@ -359,14 +456,37 @@ describe('routing and fan-out', () => {
   const enc = (s: string) => Buffer.from(s);
 
   test('rules by provider, event type (from headers and body), glob and prefix path; fan-out without duplicates; default otherwise', () => {
-    assert.deepEqual(routeTargets({ method: 'POST', url: '/s', headers: stripeHeaders }, rules, def), ['http://localhost:4000', 'http://localhost:4001']);
-    assert.deepEqual(routeTargets({ method: 'POST', url: '/gh', headers: githubHeaders }, rules, def, enc('{"action":"opened"}')), ['http://localhost:5000']);
+    assert.deepEqual(routeTargets({ method: 'POST', url: '/s', headers: stripeHeaders }, rules, def), [
+      'http://localhost:4000',
+      'http://localhost:4001',
+    ]);
+    assert.deepEqual(routeTargets({ method: 'POST', url: '/gh', headers: githubHeaders }, rules, def, enc('{"action":"opened"}')), [
+      'http://localhost:5000',
+    ]);
     assert.deepEqual(routeTargets({ method: 'POST', url: '/gh', headers: githubHeaders }, rules, def, enc('{"action":"closed"}')), [def]);
     assert.deepEqual(routeTargets({ method: 'POST', url: '/api/v1/x/hooks?y=1', headers: [] }, rules, def), ['http://localhost:6000']);
     assert.deepEqual(routeTargets({ method: 'POST', url: '/api/hooks', headers: [] }, rules, def), [def], '** needs a segment between');
-    assert.deepEqual(routeTargets({ method: 'POST', url: '/legacy/sub', headers: stripeHeaders }, rules, def), ['http://localhost:4000', 'http://localhost:4001', 'http://localhost:7000']);
+    assert.deepEqual(routeTargets({ method: 'POST', url: '/legacy/sub', headers: stripeHeaders }, rules, def), [
+      'http://localhost:4000',
+      'http://localhost:4001',
+      'http://localhost:7000',
+    ]);
     assert.deepEqual(routeTargets({ method: 'POST', url: '/legacyx', headers: [] }, rules, def), [def], 'a prefix matches whole segments');
-    assert.deepEqual(routeTargets({ method: 'POST', url: '/x', headers: [['X-GitHub-Event', 'push'], ['X-Hub-Signature-256', 'sha256=00']] }, rules, def), ['http://localhost:8000']);
+    assert.deepEqual(
+      routeTargets(
+        {
+          method: 'POST',
+          url: '/x',
+          headers: [
+            ['X-GitHub-Event', 'push'],
+            ['X-Hub-Signature-256', 'sha256=00'],
+          ],
+        },
+        rules,
+        def,
+      ),
+      ['http://localhost:8000'],
+    );
     assert.deepEqual(routeTargets({ method: 'POST', url: '/x', headers: [] }, [], def), [def]);
   });
 
@@ -375,9 +495,33 @@ describe('routing and fan-out', () => {
     assert.equal(eventType({ headers: [] }, enc('{"type":"payment_intent.succeeded"}')), 'payment_intent.succeeded');
     assert.equal(eventType({ headers: [['X-GitHub-Event', 'push']] }, enc('{"ref":"x"}')), 'push');
     assert.equal(eventType({ headers: [] }, enc('not json')), undefined);
-    assert.deepEqual(routeTargets({ method: 'POST', url: '/', headers: [] }, [{ eventType: 'payment_intent', targets: ['a'] }], def, enc('{"type":"payment_intent.succeeded"}')), ['a']);
-    assert.deepEqual(routeTargets({ method: 'POST', url: '/', headers: [] }, [{ eventType: 'payment_intent.*', targets: ['a'] }], def, enc('{"type":"payment_intent.succeeded"}')), ['a']);
-    assert.deepEqual(routeTargets({ method: 'POST', url: '/', headers: [] }, [{ eventType: 'payment_*', targets: ['a'] }], def, enc('{"type":"payment_intent.succeeded"}')), [def]);
+    assert.deepEqual(
+      routeTargets(
+        { method: 'POST', url: '/', headers: [] },
+        [{ eventType: 'payment_intent', targets: ['a'] }],
+        def,
+        enc('{"type":"payment_intent.succeeded"}'),
+      ),
+      ['a'],
+    );
+    assert.deepEqual(
+      routeTargets(
+        { method: 'POST', url: '/', headers: [] },
+        [{ eventType: 'payment_intent.*', targets: ['a'] }],
+        def,
+        enc('{"type":"payment_intent.succeeded"}'),
+      ),
+      ['a'],
+    );
+    assert.deepEqual(
+      routeTargets(
+        { method: 'POST', url: '/', headers: [] },
+        [{ eventType: 'payment_*', targets: ['a'] }],
+        def,
+        enc('{"type":"payment_intent.succeeded"}'),
+      ),
+      [def],
+    );
   });
 
   test('the forwarder fans an event out to every routed target, keeping order per target', async () => {
@@ -388,7 +532,10 @@ describe('routing and fan-out', () => {
     const fwd = new Forwarder({
       store: ts.store,
       target: c.url,
-      routes: [{ path: '/both', targets: [a.url, b.url] }, { path: '/both/dup', targets: [b.url] }],
+      routes: [
+        { path: '/both', targets: [a.url, b.url] },
+        { path: '/both/dup', targets: [b.url] },
+      ],
       guard: strictGuard(),
     });
     const changes: ForwardStateChange[] = [];
@@ -398,14 +545,35 @@ describe('routing and fan-out', () => {
       for (const url of ['/both/1', '/other', '/both/dup', '/both/2']) {
         events.push((await capture(ts.store, { url, headers: [], body: url })).event);
       }
-      for (const e of events) fwd.forward(e);
+      for (const e of events) {
+        fwd.forward(e);
+      }
       await until(() => changes.filter((ch) => ch.state === 'delivered').length >= 7, 'seven deliveries');
       await fwd.whenIdle();
-      assert.equal(changes.filter((ch) => ch.state === 'delivered').length, 7, '3 to a, 3 to b (the second rule adds no duplicate), 1 to the default');
-      assert.deepEqual(a.seen.map((s) => s.url), ['/both/1', '/both/dup', '/both/2']);
-      assert.deepEqual(b.seen.map((s) => s.url), ['/both/1', '/both/dup', '/both/2']);
-      assert.deepEqual(c.seen.map((s) => s.url), ['/other']);
-      assert.deepEqual([...fwd.stateOf(events[0]!.id).entries()], [[a.url, 'delivered'], [b.url, 'delivered']]);
+      assert.equal(
+        changes.filter((ch) => ch.state === 'delivered').length,
+        7,
+        '3 to a, 3 to b (the second rule adds no duplicate), 1 to the default',
+      );
+      assert.deepEqual(
+        a.seen.map((s) => s.url),
+        ['/both/1', '/both/dup', '/both/2'],
+      );
+      assert.deepEqual(
+        b.seen.map((s) => s.url),
+        ['/both/1', '/both/dup', '/both/2'],
+      );
+      assert.deepEqual(
+        c.seen.map((s) => s.url),
+        ['/other'],
+      );
+      assert.deepEqual(
+        [...fwd.stateOf(events[0]!.id).entries()],
+        [
+          [a.url, 'delivered'],
+          [b.url, 'delivered'],
+        ],
+      );
       assert.equal(deliveriesOf(ts.store.get(events[0]!.id)).length, 2, 'both deliveries recorded, neither overwrote the other');
     } finally {
       fwd.dispose();
@@ -417,8 +585,14 @@ describe('routing and fan-out', () => {
 
 test('backoffDelay grows exponentially up to the cap', () => {
   const noJitter = () => 0;
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n, {}, noJitter)), [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
-  assert.deepEqual([1, 2, 3].map((n) => backoffDelay(n, { initialMs: 100, factor: 10, maxMs: 5000 }, noJitter)), [100, 1000, 5000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n, {}, noJitter)),
+    [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000],
+  );
+  assert.deepEqual(
+    [1, 2, 3].map((n) => backoffDelay(n, { initialMs: 100, factor: 10, maxMs: 5000 }, noJitter)),
+    [100, 1000, 5000],
+  );
 });
 
 test('retries to one handler are jittered (the shared backoff), so they do not run in lockstep', async () => {
@@ -436,7 +610,10 @@ test('retries to one handler are jittered (the shared backoff), so they do not r
 });
 
 /** Forwards one event to a port nothing listens on and waits until it has failed (the caller disposes `fwd`). */
-async function forwardUntilFailed(store: TempStore['store'], options: Partial<ForwarderOptions>): Promise<{ fwd: Forwarder; changes: ForwardStateChange[]; event: CapturedEvent; port: number }> {
+async function forwardUntilFailed(
+  store: TempStore['store'],
+  options: Partial<ForwarderOptions>,
+): Promise<{ fwd: Forwarder; changes: ForwardStateChange[]; event: CapturedEvent; port: number }> {
   const port = await deadPort();
   const fwd = new Forwarder({ store, target: `http://localhost:${port}`, guard: strictGuard(), ...options });
   const changes: ForwardStateChange[] = [];

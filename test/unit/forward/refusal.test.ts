@@ -30,9 +30,12 @@ describe('host confirmation refusals send nothing', () => {
   const target = () => `http://${REMOTE_NAME}:${h.port}/hooks`;
 
   const refusals: Array<[string, (host: string) => Promise<boolean>]> = [
-    ['throws', async () => {
-      throw new Error('the prompt failed');
-    }],
+    [
+      'throws',
+      async () => {
+        throw new Error('the prompt failed');
+      },
+    ],
     ['is dismissed (no choice)', async () => undefined as unknown as boolean],
     ['answers no', async () => false],
   ];
@@ -42,7 +45,10 @@ describe('host confirmation refusals send nothing', () => {
       const guard = new HostGuard({ confirmHost: (host) => (asked.push(host), confirmHost(host)) });
       const { event, body } = await capture(ts.store, { url: '/x', headers: [], body: '{}' });
       const before = { connections: h.connections, lookups: lookups.length };
-      await assert.rejects(resend(event, body, target(), { guard, transport: transport() }), (err: unknown) => err instanceof TargetError && err.code === 'REFUSED_HOST');
+      await assert.rejects(
+        resend(event, body, target(), { guard, transport: transport() }),
+        (err: unknown) => err instanceof TargetError && err.code === 'REFUSED_HOST',
+      );
       assert.deepEqual(asked, [REMOTE_NAME]);
       assert.equal(lookups.length, before.lookups, 'the name was not even resolved');
       assert.equal(h.connections, before.connections, 'nothing reached the listener');
@@ -96,7 +102,16 @@ describe('Retry-After from the handler', () => {
     const h = await startHandler(() => (++calls === 1 ? { status, body: 'busy', headers } : { status: 200, body: 'ok' }));
     const clock = new FakeClock(Date.UTC(2026, 0, 1));
     const sleep = new FakeSleep(true, clock);
-    const fwd = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), sleep: sleep.sleep, now: clock.now, maxAttempts: 3, random: () => 0, ...(backoff ? { backoff } : {}) });
+    const fwd = new Forwarder({
+      store: ts.store,
+      target: h.url,
+      guard: strictGuard(),
+      sleep: sleep.sleep,
+      now: clock.now,
+      maxAttempts: 3,
+      random: () => 0,
+      ...(backoff ? { backoff } : {}),
+    });
     const changes: ForwardStateChange[] = [];
     fwd.onDidChangeState((c) => changes.push(c));
     try {
@@ -104,7 +119,11 @@ describe('Retry-After from the handler', () => {
       fwd.forward(event);
       await until(() => changes.some((c) => c.eventId === event.id && c.state === 'delivered'), 'the delivery');
       await fwd.whenIdle();
-      assert.deepEqual(changes.filter((c) => c.eventId === event.id && c.state === 'retrying').map((c) => c.nextDelayMs), sleep.delays, 'the announced delay is the one slept');
+      assert.deepEqual(
+        changes.filter((c) => c.eventId === event.id && c.state === 'retrying').map((c) => c.nextDelayMs),
+        sleep.delays,
+        'the announced delay is the one slept',
+      );
       return sleep.delays;
     } finally {
       fwd.dispose();

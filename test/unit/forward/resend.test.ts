@@ -3,9 +3,37 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import type { OutgoingRequest } from '../../../src/core/forward/index';
-import { ConfirmationRequiredError, DeliveryLog, HostGuard, ResendError, TargetError, deliveriesOf, parseTarget, preflight, resend, resendTimes, sendEdited } from '../../../src/core/forward/index';
+import {
+  ConfirmationRequiredError,
+  DeliveryLog,
+  HostGuard,
+  ResendError,
+  TargetError,
+  deliveriesOf,
+  parseTarget,
+  preflight,
+  resend,
+  resendTimes,
+  sendEdited,
+} from '../../../src/core/forward/index';
 import type { TempStore } from './support';
-import { FakeClock, GITHUB_SECRET, SHOPIFY_SECRET, STANDARD_SECRET, STRIPE_SECRET, capture, deadPort, githubHandler, pairs, shopifyHandler, standardHandler, startHandler, strictGuard, stripeHandler, tempStore } from './support';
+import {
+  FakeClock,
+  GITHUB_SECRET,
+  SHOPIFY_SECRET,
+  STANDARD_SECRET,
+  STRIPE_SECRET,
+  capture,
+  deadPort,
+  githubHandler,
+  pairs,
+  shopifyHandler,
+  standardHandler,
+  startHandler,
+  strictGuard,
+  stripeHandler,
+  tempStore,
+} from './support';
 
 const stripe = new Stripe('sk_test_not_used');
 /** The real time at test start: SDK handlers check against the system clock, our code gets this as its injected clock. */
@@ -13,7 +41,11 @@ const T0 = new Date();
 const T0_S = Math.floor(T0.getTime() / 1000);
 const HOUR_AGO = new Date(T0.getTime() - 3600_000);
 
-const STRIPE_BODY = JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_1', amount: 2000 } } }, null, 2);
+const STRIPE_BODY = JSON.stringify(
+  { id: 'evt_1', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_1', amount: 2000 } } },
+  null,
+  2,
+);
 const GITHUB_BODY = '{"action":"opened","number":1,"pull_request":{"title":"Zoë"}}';
 
 function stripeCapture(body = STRIPE_BODY, signedAt = T0_S - 3600): Array<[string, string]> {
@@ -48,7 +80,12 @@ describe('resend with re-signing, against SDK-checking handlers', () => {
   test('an hour after capture, a re-signed Stripe event is accepted by constructEvent and recorded on the event', async () => {
     const h = await stripeHandler();
     try {
-      const { event, body } = await capture(ts.store, { url: '/webhooks/stripe?src=tunnel', headers: stripeCapture(), body: STRIPE_BODY, receivedAt: HOUR_AGO });
+      const { event, body } = await capture(ts.store, {
+        url: '/webhooks/stripe?src=tunnel',
+        headers: stripeCapture(),
+        body: STRIPE_BODY,
+        receivedAt: HOUR_AGO,
+      });
       const log = new DeliveryLog(ts.store);
       const d = await resend(event, body, h.url, { guard: strictGuard(), secrets: [STRIPE_SECRET], now: () => T0, log });
       assert.equal(d.status, 200, d.body);
@@ -76,13 +113,21 @@ describe('resend with re-signing, against SDK-checking handlers', () => {
   test('without re-signing, the preflight warns that the signature is stale, and Stripe refuses the event', async () => {
     const h = await stripeHandler();
     try {
-      const { event, body } = await capture(ts.store, { url: '/webhooks/stripe', headers: stripeCapture(), body: STRIPE_BODY, receivedAt: HOUR_AGO });
+      const { event, body } = await capture(ts.store, {
+        url: '/webhooks/stripe',
+        headers: stripeCapture(),
+        body: STRIPE_BODY,
+        receivedAt: HOUR_AGO,
+      });
       const opts = { guard: strictGuard(), secrets: [STRIPE_SECRET], resign: 'never' as const, now: () => T0 };
       const check = preflight(event, body, parseTarget(h.url), opts);
       assert.equal(check.resign, false);
       assert.equal(check.needsConfirmation, true);
       assert.equal(check.verification?.status, 'stale');
-      assert.deepEqual(check.warnings.map((w) => w.code), ['stale-signature']);
+      assert.deepEqual(
+        check.warnings.map((w) => w.code),
+        ['stale-signature'],
+      );
       assert.match(check.warnings[0]!.message, /too old/);
 
       await assert.rejects(resend(event, body, h.url, opts), (err: unknown) => {
@@ -104,10 +149,18 @@ describe('resend with re-signing, against SDK-checking handlers', () => {
   });
 
   test('without a secret the preflight still warns about an old timestamped event; auto mode says why it does not re-sign', async () => {
-    const { event, body } = await capture(ts.store, { url: '/webhooks/stripe', headers: stripeCapture(), body: STRIPE_BODY, receivedAt: HOUR_AGO });
+    const { event, body } = await capture(ts.store, {
+      url: '/webhooks/stripe',
+      headers: stripeCapture(),
+      body: STRIPE_BODY,
+      receivedAt: HOUR_AGO,
+    });
     const check = preflight(event, body, parseTarget(undefined), { now: () => T0 });
     assert.equal(check.url, 'http://localhost:3000/webhooks/stripe');
-    assert.deepEqual(check.warnings.map((w) => w.code), ['possibly-stale']);
+    assert.deepEqual(
+      check.warnings.map((w) => w.code),
+      ['possibly-stale'],
+    );
     assert.match(check.warnings[0]!.message, /60 min ago.*No Stripe signing secret is set/);
     const fresh = preflight(event, body, parseTarget(undefined), { now: () => new Date(HOUR_AGO.getTime() + 10_000) });
     assert.deepEqual(fresh.warnings, [], 'a fresh event needs no warning');
@@ -120,7 +173,10 @@ describe('resend with re-signing, against SDK-checking handlers', () => {
       assert.equal(err.code, 'CANNOT_RESIGN');
       return true;
     });
-    await assert.rejects(resend({ ...event, rejected: 'body-too-large' }, Buffer.alloc(0), undefined, { guard: strictGuard() }), /body was not kept/);
+    await assert.rejects(
+      resend({ ...event, rejected: 'body-too-large' }, Buffer.alloc(0), undefined, { guard: strictGuard() }),
+      /body was not kept/,
+    );
   });
 
   test('an edited GitHub body is re-signed and verified by @octokit/webhooks-methods', async () => {
@@ -128,7 +184,12 @@ describe('resend with re-signing, against SDK-checking handlers', () => {
     try {
       const { event } = await capture(ts.store, { url: '/gh', headers: githubHeaders(GITHUB_BODY), body: GITHUB_BODY });
       const edited = Buffer.from(GITHUB_BODY.replace('"number":1', '"number":2'));
-      const d = await sendEdited(event, edited, h.url, { guard: strictGuard(), secrets: [GITHUB_SECRET], now: () => T0, log: new DeliveryLog(ts.store) });
+      const d = await sendEdited(event, edited, h.url, {
+        guard: strictGuard(),
+        secrets: [GITHUB_SECRET],
+        now: () => T0,
+        log: new DeliveryLog(ts.store),
+      });
       assert.equal(d.status, 200, d.body);
       assert.equal(d.kind, 'edited');
       assert.equal(d.resigned, true);
@@ -148,7 +209,10 @@ describe('resend with re-signing, against SDK-checking handlers', () => {
       const edited = Buffer.from(GITHUB_BODY.replace('Zoë', 'Zoe'));
       await assert.rejects(sendEdited(event, edited, h.url, { guard: strictGuard(), now: () => T0 }), (err: unknown) => {
         assert.ok(err instanceof ConfirmationRequiredError);
-        assert.deepEqual(err.warnings.map((w) => w.code), ['unsigned-edit']);
+        assert.deepEqual(
+          err.warnings.map((w) => w.code),
+          ['unsigned-edit'],
+        );
         assert.match(err.message, /No GitHub signing secret is set/);
         return true;
       });
@@ -205,7 +269,13 @@ describe('resend with re-signing, against SDK-checking handlers', () => {
       assert.notEqual(h.seen[0]!.headers['webhook-id'], 'msg_original', 'a fresh message id');
       assert.equal(h.seen[0]!.headers['webhook-timestamp'], String(T0_S));
 
-      const stale = await resend(event, body, h.url, { guard: strictGuard(), secrets: [STANDARD_SECRET], resign: 'never', confirmed: true, now: () => T0 });
+      const stale = await resend(event, body, h.url, {
+        guard: strictGuard(),
+        secrets: [STANDARD_SECRET],
+        resign: 'never',
+        confirmed: true,
+        now: () => T0,
+      });
       assert.equal(stale.status, 400, 'the SDK refuses the stored, hour-old signature');
     } finally {
       await h.close();
@@ -216,7 +286,10 @@ describe('resend with re-signing, against SDK-checking handlers', () => {
     const h = await stripeHandler('whsec_new_one');
     try {
       const headers = stripeCapture(STRIPE_BODY, T0_S);
-      headers[4] = ['Stripe-Signature', stripe.webhooks.generateTestHeaderString({ payload: STRIPE_BODY, secret: 'whsec_new_one', timestamp: T0_S })];
+      headers[4] = [
+        'Stripe-Signature',
+        stripe.webhooks.generateTestHeaderString({ payload: STRIPE_BODY, secret: 'whsec_new_one', timestamp: T0_S }),
+      ];
       const { event, body } = await capture(ts.store, { url: '/s', headers, body: STRIPE_BODY });
       const d = await resend(event, body, h.url, { guard: strictGuard(), secrets: ['whsec_old_one', 'whsec_new_one'], now: () => T0 });
       assert.equal(d.status, 200, d.body);
@@ -236,7 +309,11 @@ describe('request hygiene', () => {
   test('binary body byte-exact; header order and duplicates kept; hop-by-hop and host dropped; content-length recomputed', async () => {
     const h = await startHandler();
     try {
-      const body = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), randomBytes(70_000), Buffer.from([0xc3, 0x28, 0x00, 0xff])]);
+      const body = Buffer.concat([
+        Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+        randomBytes(70_000),
+        Buffer.from([0xc3, 0x28, 0x00, 0xff]),
+      ]);
       const { event } = await capture(ts.store, {
         method: 'PUT',
         url: '/bin/upload?a=1&a=2&b=%20x',
@@ -355,7 +432,11 @@ describe('request hygiene', () => {
 describe('target safety', () => {
   test('only http: and https: targets', () => {
     for (const t of ['ftp://localhost/x', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,hi', 'ws://localhost:3000']) {
-      assert.throws(() => parseTarget(t), (err: unknown) => err instanceof TargetError && (err.code === 'UNSUPPORTED_SCHEME' || err.code === 'INVALID_TARGET'), t);
+      assert.throws(
+        () => parseTarget(t),
+        (err: unknown) => err instanceof TargetError && (err.code === 'UNSUPPORTED_SCHEME' || err.code === 'INVALID_TARGET'),
+        t,
+      );
     }
     assert.equal(parseTarget('localhost:4000').href, 'http://localhost:4000/');
     assert.equal(parseTarget(':4000/hooks').href, 'http://localhost:4000/hooks');
@@ -382,13 +463,22 @@ describe('target safety', () => {
         onDidAllow: (hosts) => persisted.push([...hosts]),
       });
       const { event, body } = await capture(ts.store, { url: '/x', headers: [], body: '{}' });
-      for (const t of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://127.8.9.10', 'http://[::1]:3000', 'http://api.localhost:3000']) {
+      for (const t of [
+        'http://localhost:3000',
+        'http://127.0.0.1:3000',
+        'http://127.8.9.10',
+        'http://[::1]:3000',
+        'http://api.localhost:3000',
+      ]) {
         await resend(event, body, t, { guard, transport });
       }
       assert.deepEqual(asked, [], 'loopback never asks');
       assert.equal(sent.length, 5);
 
-      await assert.rejects(resend(event, body, 'https://staging.example.com/hooks', { guard, transport }), (err: unknown) => err instanceof TargetError && err.code === 'REFUSED_HOST');
+      await assert.rejects(
+        resend(event, body, 'https://staging.example.com/hooks', { guard, transport }),
+        (err: unknown) => err instanceof TargetError && err.code === 'REFUSED_HOST',
+      );
       assert.deepEqual(asked, ['staging.example.com']);
       assert.equal(sent.length, 5, 'nothing sent without a yes');
 
@@ -405,7 +495,10 @@ describe('target safety', () => {
       const restored = new HostGuard({ confirmHost: async () => assert.fail('must not ask'), allowed: ['staging.example.com'] });
       await resend(event, body, 'https://staging.example.com', { guard: restored, transport });
       // The preflight says that a host will be asked about.
-      assert.deepEqual(preflight(event, body, parseTarget('http://10.0.0.5:3000'), { guard }).warnings.map((w) => w.code), ['confirm-host']);
+      assert.deepEqual(
+        preflight(event, body, parseTarget('http://10.0.0.5:3000'), { guard }).warnings.map((w) => w.code),
+        ['confirm-host'],
+      );
     } finally {
       await ts.close();
     }
@@ -423,13 +516,26 @@ describe('resendTimes (idempotency check)', () => {
       return { status: 200, body: 'processed once' };
     });
     try {
-      const { event, body } = await capture(ts.store, { url: '/x', headers: [['webhook-id', 'msg_1'], ['webhook-timestamp', String(T0_S)], ['webhook-signature', 'v1,AAAA']], body: '{}' });
+      const { event, body } = await capture(ts.store, {
+        url: '/x',
+        headers: [
+          ['webhook-id', 'msg_1'],
+          ['webhook-timestamp', String(T0_S)],
+          ['webhook-signature', 'v1,AAAA'],
+        ],
+        body: '{}',
+      });
       const bad = await resendTimes(event, body, counting.url, 3, { guard: strictGuard(), secrets: [STANDARD_SECRET], now: () => T0 });
       assert.equal(bad.consistent, false);
       assert.equal(bad.deliveries.length, 3);
       assert.deepEqual(bad.differences, ['#2: status 409 (first: status 200)', '#3: status 409 (first: status 200)']);
 
-      const good = await resendTimes(event, body, idempotent.url, 4, { guard: strictGuard(), secrets: [STANDARD_SECRET], now: () => T0, parallel: true });
+      const good = await resendTimes(event, body, idempotent.url, 4, {
+        guard: strictGuard(),
+        secrets: [STANDARD_SECRET],
+        now: () => T0,
+        parallel: true,
+      });
       assert.equal(good.consistent, true);
       assert.deepEqual(good.differences, []);
       assert.equal(idempotent.seen.length, 4);

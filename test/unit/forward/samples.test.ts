@@ -5,7 +5,20 @@ import Stripe from 'stripe';
 import { buildSample, samples, sendSample, signSample } from '../../../src/core/forward/index';
 import { signRequest, verifyRequest } from '../../../src/core/signatures/index';
 import type { Handler } from './support';
-import { GITHUB_SECRET, SHOPIFY_SECRET, SLACK_SECRET, STANDARD_SECRET, STRIPE_SECRET, githubHandler, pairs, shopifyHandler, slackHandler, standardHandler, strictGuard, stripeHandler } from './support';
+import {
+  GITHUB_SECRET,
+  SHOPIFY_SECRET,
+  SLACK_SECRET,
+  STANDARD_SECRET,
+  STRIPE_SECRET,
+  githubHandler,
+  pairs,
+  shopifyHandler,
+  slackHandler,
+  standardHandler,
+  strictGuard,
+  stripeHandler,
+} from './support';
 
 const NOW = new Date();
 const SECRETS: Record<string, string> = {
@@ -56,7 +69,15 @@ describe('sample events', () => {
         assert.equal(h.seen[0]!.url, info.path);
         assert.ok(h.seen[0]!.body.equals(Buffer.from(req.body)), 'sent byte for byte');
         // Our verifier agrees, and the provider is detected from the headers.
-        const v = verifyRequest({ method: 'POST', url: `http://localhost${info.path}`, headers: Object.fromEntries(req.headers.map(([k, v2]) => [k.toLowerCase(), v2])), body: req.body }, { secrets: [SECRETS[info.provider]!], now: NOW });
+        const v = verifyRequest(
+          {
+            method: 'POST',
+            url: `http://localhost${info.path}`,
+            headers: Object.fromEntries(req.headers.map(([k, v2]) => [k.toLowerCase(), v2])),
+            body: req.body,
+          },
+          { secrets: [SECRETS[info.provider]!], now: NOW },
+        );
         assert.equal(v.status, 'valid', v.reason);
         assert.equal(v.provider, info.provider);
         // Event-type headers and body fields.
@@ -71,8 +92,14 @@ describe('sample events', () => {
             assert.equal(header(req, 'X-GitHub-Event'), info.event.split('.')[0]);
             assert.match(header(req, 'X-GitHub-Delivery')!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
             assert.match(header(req, 'X-Hub-Signature')!, /^sha1=[0-9a-f]{40}$/);
-            if (info.event === 'pull_request.opened') assert.equal(json['action'], 'opened');
-            assert.equal(pairs(h.seen[0]!.rawHeaders).find(([k]) => k === 'X-GitHub-Event')?.[1], info.event.split('.')[0], 'header spelling kept');
+            if (info.event === 'pull_request.opened') {
+              assert.equal(json['action'], 'opened');
+            }
+            assert.equal(
+              pairs(h.seen[0]!.rawHeaders).find(([k]) => k === 'X-GitHub-Event')?.[1],
+              info.event.split('.')[0],
+              'header spelling kept',
+            );
             break;
           case 'shopify':
             assert.equal(header(req, 'X-Shopify-Topic'), 'orders/create');
@@ -113,7 +140,9 @@ describe('sample events', () => {
       const edited = { ...draft, body: Buffer.from(Buffer.from(draft.body).toString().replace('Ada Lovelace', 'Grace Hopper')) };
       const signed = signSample(edited, STANDARD_SECRET, NOW);
       const wh = new StandardWebhook(STANDARD_SECRET);
-      const payload = wh.verify(Buffer.from(signed.body).toString(), Object.fromEntries(signed.headers.map(([k, v]) => [k, v]))) as { data: { name: string } };
+      const payload = wh.verify(Buffer.from(signed.body).toString(), Object.fromEntries(signed.headers.map(([k, v]) => [k, v]))) as {
+        data: { name: string };
+      };
       assert.equal(payload.data.name, 'Grace Hopper');
       // sendSample with a secret re-signs right before sending.
       const d = await sendSample(edited, h.url, { guard: strictGuard(), secret: STANDARD_SECRET, now: () => NOW });
@@ -131,11 +160,20 @@ describe('sample events', () => {
   test('a target with a path overrides the sample path; ids and timestamps come from the injected clock and random source', async () => {
     const fixed = buildSample('github', 'push', { now: NOW, randomHex: (n) => 'ab'.repeat(n) });
     assert.equal(header(fixed, 'X-GitHub-Delivery'), 'abababab-abab-4bab-abab-abababababab');
-    assert.equal(buildSample('github', 'push', { now: NOW, randomHex: (n) => 'ab'.repeat(n) }).body.toString(), fixed.body.toString(), 'deterministic');
+    assert.equal(
+      buildSample('github', 'push', { now: NOW, randomHex: (n) => 'ab'.repeat(n) }).body.toString(),
+      fixed.body.toString(),
+      'deterministic',
+    );
     const h = await githubHandler();
     try {
       const signed = signSample(fixed, GITHUB_SECRET, NOW);
-      assert.deepEqual(signRequest({ method: 'POST', url: '/', headers: {}, body: signed.body }, { provider: 'github', secret: GITHUB_SECRET })['x-hub-signature-256'], header(signed, 'X-Hub-Signature-256'));
+      assert.deepEqual(
+        signRequest({ method: 'POST', url: '/', headers: {}, body: signed.body }, { provider: 'github', secret: GITHUB_SECRET })[
+          'x-hub-signature-256'
+        ],
+        header(signed, 'X-Hub-Signature-256'),
+      );
       await sendSample(signed, `${h.url}/api/github`, { guard: strictGuard() });
       assert.equal(h.seen[0]!.url, '/api/github');
     } finally {
@@ -144,7 +182,10 @@ describe('sample events', () => {
   });
 
   test('unknown samples say what exists', () => {
-    assert.throws(() => buildSample('stripe', 'charge.nope'), /Choose one of: payment_intent\.succeeded, checkout\.session\.completed, customer\.subscription\.updated/);
+    assert.throws(
+      () => buildSample('stripe', 'charge.nope'),
+      /Choose one of: payment_intent\.succeeded, checkout\.session\.completed, customer\.subscription\.updated/,
+    );
     assert.throws(() => buildSample('paypal', 'x'), /Providers with samples: stripe, github, shopify, slack, standard-webhooks/);
   });
 });

@@ -18,7 +18,7 @@ import { HostGuard } from '../../../src/core/forward/index';
 import { EventStore } from '../../../src/core/store';
 
 export const STRIPE_SECRET = 'whsec_test_forward_5f2c8a';
-export const GITHUB_SECRET = 'It\'s a Secret to Everybody';
+export const GITHUB_SECRET = "It's a Secret to Everybody";
 export const SHOPIFY_SECRET = 'shpss_0123456789abcdef';
 export const SLACK_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 export const STANDARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -50,7 +50,10 @@ export interface Handler {
 }
 
 /** A real HTTP server on 127.0.0.1 (port 0: any); `answer` decides the response (it may wait on a promise). */
-export async function startHandler(answer: (req: Seen) => Answer | Promise<Answer> = () => ({ status: 200, body: 'ok' }), listenPort = 0): Promise<Handler> {
+export async function startHandler(
+  answer: (req: Seen) => Answer | Promise<Answer> = () => ({ status: 200, body: 'ok' }),
+  listenPort = 0,
+): Promise<Handler> {
   const seen: Seen[] = [];
   let connections = 0;
   let open = 0;
@@ -58,10 +61,18 @@ export async function startHandler(answer: (req: Seen) => Answer | Promise<Answe
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const s: Seen = { method: req.method ?? '', url: req.url ?? '', rawHeaders: req.rawHeaders, headers: req.headers, body: Buffer.concat(chunks) };
+      const s: Seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        rawHeaders: req.rawHeaders,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       seen.push(s);
       void Promise.resolve(answer(s)).then((a) => {
-        if (res.destroyed) return;
+        if (res.destroyed) {
+          return;
+        }
         res.writeHead(a.status, { 'content-type': 'text/plain; charset=utf-8', ...(a.headers ?? {}) });
         res.end(a.body ?? '');
       });
@@ -134,7 +145,9 @@ export function shopifyHandler(secret = SHOPIFY_SECRET): Promise<Handler> {
   return startHandler((req) => {
     const expected = createHmac('sha256', secret).update(req.body).digest();
     const given = Buffer.from(String(req.headers['x-shopify-hmac-sha256'] ?? ''), 'base64');
-    return given.length === expected.length && timingSafeEqual(given, expected) ? { status: 200, body: `ok ${String(req.headers['x-shopify-topic'])}` } : reject('bad hmac');
+    return given.length === expected.length && timingSafeEqual(given, expected)
+      ? { status: 200, body: `ok ${String(req.headers['x-shopify-topic'])}` }
+      : reject('bad hmac');
   });
 }
 
@@ -225,7 +238,10 @@ export class FakeClock {
 export class FakeSleep {
   readonly delays: number[] = [];
   private readonly pending: Array<{ ms: number; resolve: () => void }> = [];
-  constructor(private readonly auto: boolean, private readonly clock?: FakeClock) {}
+  constructor(
+    private readonly auto: boolean,
+    private readonly clock?: FakeClock,
+  ) {}
 
   readonly sleep: Sleep = (ms, signal) =>
     new Promise<void>((resolve) => {
@@ -237,11 +253,17 @@ export class FakeSleep {
       }
       const entry = { ms, resolve };
       this.pending.push(entry);
-      signal?.addEventListener('abort', () => {
-        const i = this.pending.indexOf(entry);
-        if (i >= 0) this.pending.splice(i, 1);
-        resolve();
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.pending.indexOf(entry);
+          if (i >= 0) {
+            this.pending.splice(i, 1);
+          }
+          resolve();
+        },
+        { once: true },
+      );
     });
 
   get waiting(): number[] {
@@ -269,14 +291,18 @@ export function strictGuard(): HostGuard {
 /** `[name, value]` pairs from rawHeaders. */
 export function pairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    out.push([raw[i]!, raw[i + 1]!]);
+  }
   return out;
 }
 
 /** Resolves once `predicate` holds, polling (a wait for I/O, never a timing assertion). */
 export async function until(predicate: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 4000; i++) {
-    if (predicate()) return;
+    if (predicate()) {
+      return;
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
   assert.fail(`gave up waiting for ${what}`);
@@ -289,7 +315,11 @@ export async function until(predicate: () => boolean, what: string): Promise<voi
  */
 export function nameToLoopback(name: string): { lookup: LookupFunction; lookups: string[] } {
   const lookups: string[] = [];
-  const lookup = ((hostname: string, options: unknown, callback: (err: NodeJS.ErrnoException | null, address: string | Array<{ address: string; family: number }>, family?: number) => void) => {
+  const lookup = ((
+    hostname: string,
+    options: unknown,
+    callback: (err: NodeJS.ErrnoException | null, address: string | Array<{ address: string; family: number }>, family?: number) => void,
+  ) => {
     lookups.push(hostname);
     if (hostname !== name) {
       callback(Object.assign(new Error(`lookup refused for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);

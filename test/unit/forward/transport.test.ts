@@ -49,9 +49,13 @@ async function rawServer(reset: (r: { connection: number; onConnection: number; 
       buf = Buffer.concat([buf, chunk]);
       for (;;) {
         const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
+        if (end < 0) {
+          return;
+        }
         const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(buf.subarray(0, end).toString('latin1'))?.[1] ?? 0);
-        if (buf.length < end + 4 + length) return;
+        if (buf.length < end + 4 + length) {
+          return;
+        }
         buf = buf.subarray(end + 4 + length);
         onConnection++;
         if (reset({ connection, onConnection, server })) {
@@ -60,7 +64,9 @@ async function rawServer(reset: (r: { connection: number; onConnection: number; 
           return;
         }
         answered++;
-        socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\nok');
+        socket.write(
+          'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\nok',
+        );
       }
     });
   });
@@ -79,7 +85,9 @@ async function rawServer(reset: (r: { connection: number; onConnection: number; 
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
+        for (const s of sockets) {
+          s.destroy();
+        }
         if (!server.listening) {
           resolve();
           return;
@@ -101,7 +109,9 @@ describe('transport connections', () => {
     ts = await tempStore();
   });
   after(async () => {
-    for (const t of transports) t.closeIdleConnections();
+    for (const t of transports) {
+      t.closeIdleConnections();
+    }
     await ts.close();
   });
 
@@ -170,7 +180,9 @@ describe('transport connections', () => {
     const hold = gate();
     let n = 0;
     const h = await startHandler(async () => {
-      if (++n === 2) await hold.promise;
+      if (++n === 2) {
+        await hold.promise;
+      }
       return { status: 200, body: `answer ${n}` };
     });
     try {
@@ -271,7 +283,9 @@ describe('transport connections', () => {
     const hold = gate();
     let n = 0;
     const h = await startHandler(async () => {
-      if (++n >= 2) await hold.promise;
+      if (++n >= 2) {
+        await hold.promise;
+      }
       return { status: 200 };
     });
     try {
@@ -295,7 +309,10 @@ describe('transport connections', () => {
   test('an idle kept-alive connection does not keep the process alive', async () => {
     const h = await startHandler();
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'exitAfterResend.ts'), h.url], { cwd: path.join(__dirname, '..', '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'exitAfterResend.ts'), h.url], {
+        cwd: path.join(__dirname, '..', '..', '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -69,17 +69,32 @@ describe('bad requests corpus', () => {
   });
 
   test('a body over the limit gets 413', async () => {
-    const res = await request(`${url}/big`, { body: Buffer.alloc(DEFAULT_MAX_BODY_SIZE + 1) }).catch((e: Error) => ({ status: -1, body: Buffer.from(e.message) }));
+    const res = await request(`${url}/big`, { body: Buffer.alloc(DEFAULT_MAX_BODY_SIZE + 1) }).catch((e: Error) => ({
+      status: -1,
+      body: Buffer.from(e.message),
+    }));
     assert.equal(res.status, 413, res.body.toString());
   });
 
   test('invalid chunked encoding gets 400', async () => {
-    assert.match(await raw('POST /chunks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nhello\r\n0\r\n\r\n'), /^HTTP\/1\.1 400/);
+    assert.match(
+      await raw('POST /chunks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nhello\r\n0\r\n\r\n'),
+      /^HTTP\/1\.1 400/,
+    );
   });
 
   test('NUL bytes in the path get 400; invalid UTF-8 in the path is captured as sent', async () => {
-    assert.match(await raw(Buffer.concat([Buffer.from('GET /a'), Buffer.from([0]), Buffer.from('b HTTP/1.1\r\nHost: x\r\n\r\n')])), /^HTTP\/1\.1 400/);
-    const reply = await raw(Buffer.concat([Buffer.from('POST /caf'), Buffer.from([0xff, 0xfe]), Buffer.from(' HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')]));
+    assert.match(
+      await raw(Buffer.concat([Buffer.from('GET /a'), Buffer.from([0]), Buffer.from('b HTTP/1.1\r\nHost: x\r\n\r\n')])),
+      /^HTTP\/1\.1 400/,
+    );
+    const reply = await raw(
+      Buffer.concat([
+        Buffer.from('POST /caf'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(' HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'),
+      ]),
+    );
     assert.match(reply, /^HTTP\/1\.1 (200|400)/);
   });
 
@@ -89,7 +104,10 @@ describe('bad requests corpus', () => {
     const id = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).id as string;
     assert.equal(store.get(id)?.url, '/../../etc/passwd');
     const files = await fsp.readdir(path.join(dir, 'bodies'));
-    assert.ok(files.every((f) => /^(\d{6}\.seg|evt_[a-z0-9]+\.bin)$/.test(f)), `only store files: ${files.join(', ')}`);
+    assert.ok(
+      files.every((f) => /^(\d{6}\.seg|evt_[a-z0-9]+\.bin)$/.test(f)),
+      `only store files: ${files.join(', ')}`,
+    );
   });
 
   test('deeply nested JSON (100,000 levels) is captured without harm', async () => {
@@ -107,7 +125,10 @@ describe('bad requests corpus', () => {
     parts.push('"end":0}');
     const body = Buffer.from(parts.join(''));
     assert.ok(body.length > DEFAULT_MAX_BODY_SIZE);
-    const res = await request(`${url}/keys`, { body, headers: { 'content-type': 'application/json' } }).catch((e: Error) => ({ status: -1, body: Buffer.from(e.message) }));
+    const res = await request(`${url}/keys`, { body, headers: { 'content-type': 'application/json' } }).catch((e: Error) => ({
+      status: -1,
+      body: Buffer.from(e.message),
+    }));
     assert.equal(res.status, 413);
   });
 });

@@ -172,7 +172,10 @@ test('kill -9 at random points, 20 times on the same store: no acknowledged even
   // The CLI's own readers see the same events.
   const listed = await runCliOnce(['events', '--store', store, '--json']);
   assert.equal(listed.code, 0, listed.stderr);
-  const lines = listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; size: number; body?: string; bodyFile?: string });
+  const lines = listed.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; size: number; body?: string; bodyFile?: string });
   const byId = new Map(lines.map((l) => [l.id, l]));
   assert.equal(lines.length, storeSize);
   for (const [id, want] of acked) {
@@ -212,7 +215,17 @@ test('a large body written just before a crash, whose index line never made it, 
   t.after(() => fsp.rm(store, { recursive: true, force: true }));
   const first = await EventStore.open(store, { maxEvents: 100 });
   const kept = randomBytes(LARGE + 10);
-  const event = await first.append({ method: 'POST', url: '/kept', headers: [], remoteAddress: '127.0.0.1', size: kept.length, response: { status: 200, contentType: 'application/json', body: '{}' } }, kept);
+  const event = await first.append(
+    {
+      method: 'POST',
+      url: '/kept',
+      headers: [],
+      remoteAddress: '127.0.0.1',
+      size: kept.length,
+      response: { status: 200, contentType: 'application/json', body: '{}' },
+    },
+    kept,
+  );
   await first.close();
   // What kill -9 between the two writes of a batch leaves: the body file, and no index line for it.
   const orphan = path.join(store, 'bodies', 'evt_0000000000123456789a.bin');

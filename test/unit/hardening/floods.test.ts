@@ -176,7 +176,10 @@ describe('full disk and unwritable store', () => {
         }
       }
       assert.ok(sawFull, 'the receiver answered 503 once the disk was full');
-      assert.ok(logs.some((l) => /disk is full/.test(l)), `the log says why: ${logs.join(' | ')}`);
+      assert.ok(
+        logs.some((l) => /disk is full/.test(l)),
+        `the log says why: ${logs.join(' | ')}`,
+      );
       // Space returns.
       if (mounted) {
         await fsp.rm(filler, { force: true });
@@ -217,12 +220,18 @@ describe('full disk and unwritable store', () => {
         execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', ro]);
         target = path.join(ro, 'store');
         try {
-          await assert.rejects(EventStore.open(target, { maxEvents: 10 }), /Cannot write the event store folder .*(EROFS|read-only)[^]*Choose a folder you can write to/);
+          await assert.rejects(
+            EventStore.open(target, { maxEvents: 10 }),
+            /Cannot write the event store folder .*(EROFS|read-only)[^]*Choose a folder you can write to/,
+          );
         } finally {
           execFileSync('umount', [ro]);
         }
       } else {
-        await assert.rejects(EventStore.open(target, { maxEvents: 10 }), /Cannot write the event store folder .* Choose a folder you can write to/);
+        await assert.rejects(
+          EventStore.open(target, { maxEvents: 10 }),
+          /Cannot write the event store folder .* Choose a folder you can write to/,
+        );
       }
     } finally {
       await fsp.rm(base, { recursive: true, force: true });

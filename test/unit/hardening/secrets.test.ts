@@ -140,26 +140,47 @@ describe('no secret leaks', () => {
     // ---- listen: signed, tampered and handshake deliveries, live forwarding (re-signed) ----
     cli = startCli(
       [
-        'listen', '--tunnel', 'none', '--port', '0', '--store', store,
-        '--secret', `stripe=${SECRETS.stripe}`, '--secret', `slack=${SECRETS.slack}`,
-        '--forward-to', handlerUrl,
+        'listen',
+        '--tunnel',
+        'none',
+        '--port',
+        '0',
+        '--store',
+        store,
+        '--secret',
+        `stripe=${SECRETS.stripe}`,
+        '--secret',
+        `slack=${SECRETS.slack}`,
+        '--forward-to',
+        handlerUrl,
       ],
       { ...ENV, WEBHOOK_INSPECTOR_DEBUG: '1' },
     );
     const url = String((await cli.waitFor((l) => l.type === 'receiver' && l.state === 'running')).url);
     const json = { 'content-type': 'application/json' };
 
-    const stripePayload = JSON.stringify({ id: 'evt_leak', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_1' } } });
+    const stripePayload = JSON.stringify({
+      id: 'evt_leak',
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_1' } },
+    });
     const stripeHeader = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload: stripePayload, secret: SECRETS.stripe });
     await request(`${url}/stripe`, { body: stripePayload, headers: { ...json, 'stripe-signature': stripeHeader } });
-    await request(`${url}/stripe-tampered`, { body: stripePayload.replace('succeeded', 'failed'), headers: { ...json, 'stripe-signature': stripeHeader } });
+    await request(`${url}/stripe-tampered`, {
+      body: stripePayload.replace('succeeded', 'failed'),
+      headers: { ...json, 'stripe-signature': stripeHeader },
+    });
 
     const ghBody = JSON.stringify({ action: 'opened', number: 7, pull_request: { title: 'x' } });
     const { sign: githubSign } = await import('@octokit/webhooks-methods'); // ESM only
     const ghSig = await githubSign(SECRETS.github, ghBody);
     const ghHeaders = { ...json, 'x-github-event': 'pull_request', 'x-github-delivery': 'd-leak' };
     await request(`${url}/github`, { body: ghBody, headers: { ...ghHeaders, 'x-hub-signature-256': ghSig } });
-    await request(`${url}/github-tampered`, { body: ghBody.replace('opened', 'closed'), headers: { ...ghHeaders, 'x-hub-signature-256': ghSig } });
+    await request(`${url}/github-tampered`, {
+      body: ghBody.replace('opened', 'closed'),
+      headers: { ...ghHeaders, 'x-hub-signature-256': ghSig },
+    });
 
     const slackSign = (body: string) => {
       const ts = String(Math.floor(Date.now() / 1000));
@@ -195,7 +216,10 @@ describe('no secret leaks', () => {
     cli.child.kill('SIGINT');
     assert.equal(await cli.exited, 0);
     listenLines.push(...cli.lines);
-    outputs.push({ label: 'listen (stdout)', text: cli.lines.map((l) => JSON.stringify(l)).join('\n') }, { label: 'listen (stderr)', text: cli.stderr.join('\n') });
+    outputs.push(
+      { label: 'listen (stdout)', text: cli.lines.map((l) => JSON.stringify(l)).join('\n') },
+      { label: 'listen (stderr)', text: cli.stderr.join('\n') },
+    );
 
     // ---- reading ----
     keep('events --json', await runCli(['events', '--store', store, '--json']));
@@ -206,17 +230,87 @@ describe('no secret leaks', () => {
     }
 
     // ---- resend, re-signed with the secret from a flag or from the environment ----
-    keep('resend stripe', await runCli(['resend', ids['/stripe']!, '--store', store, '--to', `${handlerUrl}/resent/stripe`, '--secret', `stripe=${SECRETS.stripe}`, '--resign', '--json']));
-    keep('resend github (env)', await runCli(['resend', ids['/github']!, '--store', store, '--to', `${handlerUrl}/resent/github`, '--resign', '--json'], ENV));
-    keep('resend slack', await runCli(['resend', ids['/slack']!, '--store', store, '--to', `${handlerUrl}/resent/slack`, '--secret', `slack=${SECRETS.slack}`, '--resign']));
-    keep('resend tampered', await runCli(['resend', ids['/stripe-tampered']!, '--store', store, '--to', `${handlerUrl}/resent/tampered`, '--secret', `stripe=${SECRETS.stripe}`, '--no-resign', '--yes']));
+    keep(
+      'resend stripe',
+      await runCli([
+        'resend',
+        ids['/stripe']!,
+        '--store',
+        store,
+        '--to',
+        `${handlerUrl}/resent/stripe`,
+        '--secret',
+        `stripe=${SECRETS.stripe}`,
+        '--resign',
+        '--json',
+      ]),
+    );
+    keep(
+      'resend github (env)',
+      await runCli(['resend', ids['/github']!, '--store', store, '--to', `${handlerUrl}/resent/github`, '--resign', '--json'], ENV),
+    );
+    keep(
+      'resend slack',
+      await runCli([
+        'resend',
+        ids['/slack']!,
+        '--store',
+        store,
+        '--to',
+        `${handlerUrl}/resent/slack`,
+        '--secret',
+        `slack=${SECRETS.slack}`,
+        '--resign',
+      ]),
+    );
+    keep(
+      'resend tampered',
+      await runCli([
+        'resend',
+        ids['/stripe-tampered']!,
+        '--store',
+        store,
+        '--to',
+        `${handlerUrl}/resent/tampered`,
+        '--secret',
+        `stripe=${SECRETS.stripe}`,
+        '--no-resign',
+        '--yes',
+      ]),
+    );
 
     // ---- send-sample ----
-    keep('send-sample stripe', await runCli(['send-sample', 'stripe', 'payment_intent.succeeded', '--to', `${handlerUrl}/sample/stripe`, '--secret', SECRETS.stripe]));
-    keep('send-sample stripe --json', await runCli(['send-sample', 'stripe', 'payment_intent.succeeded', '--to', `${handlerUrl}/sample/stripe-json`, '--secret', `stripe=${SECRETS.stripe}`, '--json']));
+    keep(
+      'send-sample stripe',
+      await runCli([
+        'send-sample',
+        'stripe',
+        'payment_intent.succeeded',
+        '--to',
+        `${handlerUrl}/sample/stripe`,
+        '--secret',
+        SECRETS.stripe,
+      ]),
+    );
+    keep(
+      'send-sample stripe --json',
+      await runCli([
+        'send-sample',
+        'stripe',
+        'payment_intent.succeeded',
+        '--to',
+        `${handlerUrl}/sample/stripe-json`,
+        '--secret',
+        `stripe=${SECRETS.stripe}`,
+        '--json',
+      ]),
+    );
     keep('send-sample github (env)', await runCli(['send-sample', 'github', 'push', '--to', `${handlerUrl}/sample/github`], ENV));
     keep('send-sample slack --print', await runCli(['send-sample', 'slack', 'event_callback', '--secret', SECRETS.slack, '--print']));
-    keep('send-sample slack --print --json', await runCli(['send-sample', 'slack', 'event_callback', '--secret', SECRETS.slack, '--print', '--json']));
+    keep(
+      'send-sample slack --print --json',
+      await runCli(['send-sample', 'slack', 'event_callback', '--secret', SECRETS.slack, '--print', '--json']),
+    );
 
     // ---- exports (cURL, fixture), as the extension's commands produce them ----
     const reader = await EventStore.open(store, { maxEvents: Number.MAX_SAFE_INTEGER, readOnly: true });
@@ -251,7 +345,8 @@ describe('no secret leaks', () => {
   });
 
   test('the features really ran with the secrets: verdicts, handshakes, re-signed resends and samples', () => {
-    const verdict = (p: string) => (listenLines.find((l) => l.type === 'event' && l.id === ids[p])?.verification as { status?: string } | undefined)?.status;
+    const verdict = (p: string) =>
+      (listenLines.find((l) => l.type === 'event' && l.id === ids[p])?.verification as { status?: string } | undefined)?.status;
     assert.equal(verdict('/stripe'), 'valid');
     assert.equal(verdict('/stripe-tampered'), 'invalid');
     assert.equal(verdict('/github'), 'valid', 'the GitHub secret from the environment is used');
@@ -262,27 +357,42 @@ describe('no secret leaks', () => {
     assert.equal(listenLines.find((l) => l.id === ids['/slack-tampered'])?.status, 403, 'a tampered handshake is refused');
     assert.equal(zoomReply?.status, 200);
     const plain = JSON.parse(zoomReply?.body ?? '{}') as { encryptedToken?: string };
-    assert.equal(plain.encryptedToken, createHmac('sha256', SECRETS.zoom).update('plain-token-1').digest('hex'), 'the Zoom secret from the environment is used');
+    assert.equal(
+      plain.encryptedToken,
+      createHmac('sha256', SECRETS.zoom).update('plain-token-1').digest('hex'),
+      'the Zoom secret from the environment is used',
+    );
 
     for (const [label, r] of runs) {
       assert.equal(r.code, 0, `${label} exits 0; stdout: ${r.stdout} stderr: ${r.stderr}`);
     }
     const stripe = new Stripe('sk_test_x');
     const at = (p: string) => handled.filter((r) => r.url === p);
-    const header = (r: HandlerRequest, name: string) => r.rawHeaders[r.rawHeaders.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === name) + 1] ?? '';
+    const header = (r: HandlerRequest, name: string) =>
+      r.rawHeaders[r.rawHeaders.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === name) + 1] ?? '';
     for (const p of ['/resent/stripe', '/sample/stripe', '/sample/stripe-json']) {
       const [r] = at(p);
       assert.ok(r, `the handler got ${p}`);
-      assert.doesNotThrow(() => stripe.webhooks.constructEvent(r.body, header(r, 'stripe-signature'), SECRETS.stripe), `${p} carries a valid Stripe signature`);
+      assert.doesNotThrow(
+        () => stripe.webhooks.constructEvent(r.body, header(r, 'stripe-signature'), SECRETS.stripe),
+        `${p} carries a valid Stripe signature`,
+      );
     }
     for (const p of ['/resent/github', '/sample/github']) {
       const [r] = at(p);
       assert.ok(r, `the handler got ${p}`);
-      assert.equal(header(r, 'x-hub-signature-256'), `sha256=${createHmac('sha256', SECRETS.github).update(r.body).digest('hex')}`, `${p} is signed with the GitHub secret`);
+      assert.equal(
+        header(r, 'x-hub-signature-256'),
+        `sha256=${createHmac('sha256', SECRETS.github).update(r.body).digest('hex')}`,
+        `${p} is signed with the GitHub secret`,
+      );
     }
     assert.equal(at('/resent/slack').length, 1);
     assert.equal(at('/resent/tampered').length, 1);
-    assert.ok(handled.some((r) => r.url === '/stripe'), `live forwarding delivered the events; the handler got: ${handled.map((r) => r.url).join(', ')}`);
+    assert.ok(
+      handled.some((r) => r.url === '/stripe'),
+      `live forwarding delivered the events; the handler got: ${handled.map((r) => r.url).join(', ')}`,
+    );
   });
 
   test('no secret in any file of the store folder (index, segments, body files, lock)', async () => {
@@ -306,7 +416,9 @@ describe('no secret leaks', () => {
 
   test('no secret in what the handler received (live forwarding, resend, send-sample)', () => {
     assert.ok(handled.length >= 10, `${handled.length} requests at the handler`);
-    const found = handled.flatMap((r) => leaks(Buffer.concat([Buffer.from(`${r.method} ${r.url}\n${r.rawHeaders.join('\n')}\n\n`), r.body])).map((l) => `${r.url}: ${l}`));
+    const found = handled.flatMap((r) =>
+      leaks(Buffer.concat([Buffer.from(`${r.method} ${r.url}\n${r.rawHeaders.join('\n')}\n\n`), r.body])).map((l) => `${r.url}: ${l}`),
+    );
     assert.deepEqual(found, []);
   });
 

@@ -24,7 +24,10 @@ describe('VSIX package', () => {
     } else {
       tmp = mkdtempSync(path.join(os.tmpdir(), 'wi-vsix-'));
       vsix = path.join(tmp, 'webhook-inspector.vsix');
-      const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs'), '--stage', '--out', vsix], { cwd: root, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs'), '--stage', '--out', vsix], {
+        cwd: root,
+        encoding: 'utf8',
+      });
       assert.equal(r.status, 0, `packaging failed:\n${r.stdout}\n${r.stderr}`);
     }
     assert.ok(existsSync(vsix), `${vsix} exists`);
@@ -43,7 +46,15 @@ describe('VSIX package', () => {
   });
 
   test('has the bundles, the media and the manifest', () => {
-    const expected = ['extension.vsixmanifest', 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/mcp.js', 'extension/media/icon.png', 'extension/media/activitybar.svg'];
+    const expected = [
+      'extension.vsixmanifest',
+      'extension/package.json',
+      'extension/dist/extension.js',
+      'extension/dist/cli.js',
+      'extension/dist/mcp.js',
+      'extension/media/icon.png',
+      'extension/media/activitybar.svg',
+    ];
     if (existsSync(path.join(root, 'src', 'webview', 'main.ts'))) {
       expected.push('extension/dist/webview.js');
     }
@@ -59,7 +70,10 @@ describe('VSIX package', () => {
   test('has README, LICENSE and CHANGELOG', () => {
     // vsce renames them (readme.md, LICENSE.txt, changelog.md).
     for (const re of [/^extension\/readme\.md$/i, /^extension\/license(\.txt|\.md)?$/i, /^extension\/changelog\.md$/i]) {
-      assert.ok(names.some((n) => re.test(n)), `an entry matches ${re}; the VSIX has:\n  ${names.join('\n  ')}`);
+      assert.ok(
+        names.some((n) => re.test(n)),
+        `an entry matches ${re}; the VSIX has:\n  ${names.join('\n  ')}`,
+      );
     }
   });
 
@@ -114,8 +128,11 @@ describe('VSIX package', () => {
     for (const icon of icons) {
       assert.ok(inVsix(icon), `contributed icon ${icon} is in the VSIX`);
     }
-    const walkthroughs = (pkg.contributes as { walkthroughs?: { steps: { media: Record<string, unknown> }[] }[] } | undefined)?.walkthroughs ?? [];
-    const media = walkthroughs.flatMap((w) => w.steps.flatMap((s) => Object.values(s.media).filter((m): m is string => typeof m === 'string')));
+    const walkthroughs =
+      (pkg.contributes as { walkthroughs?: { steps: { media: Record<string, unknown> }[] }[] } | undefined)?.walkthroughs ?? [];
+    const media = walkthroughs.flatMap((w) =>
+      w.steps.flatMap((s) => Object.values(s.media).filter((m): m is string => typeof m === 'string')),
+    );
     assert.ok(media.length >= 5, 'the walkthrough has its media');
     for (const m of media) {
       assert.ok(inVsix(m), `walkthrough media ${m} is in the VSIX`);
@@ -136,6 +153,9 @@ describe('VSIX package', () => {
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
     assert.equal(lines[0], '**', 'the first rule ignores everything');
-    assert.ok(lines.slice(1).every((l) => l.startsWith('!')), `every later rule re-includes: ${lines.join(', ')}`);
+    assert.ok(
+      lines.slice(1).every((l) => l.startsWith('!')),
+      `every later rule re-includes: ${lines.join(', ')}`,
+    );
   });
 });

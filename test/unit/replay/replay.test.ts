@@ -6,7 +6,21 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { CapturedEvent } from '../../../src/core/model/event';
 import { loopbackOnlyGuard } from '../../../src/core/forward/index';
-import { ScenarioError, assertNoSecrets, buildScenario, delaysFor, itemsFromEvents, itemsFromScenario, orderItems, parseExpectStatus, parseScenario, replay, scenarioFileName, seededRandom, serializeScenario } from '../../../src/core/replay/index';
+import {
+  ScenarioError,
+  assertNoSecrets,
+  buildScenario,
+  delaysFor,
+  itemsFromEvents,
+  itemsFromScenario,
+  orderItems,
+  parseExpectStatus,
+  parseScenario,
+  replay,
+  scenarioFileName,
+  seededRandom,
+  serializeScenario,
+} from '../../../src/core/replay/index';
 import { STRIPE_SECRET, capture, startHandler, stripeHandler, tempStore } from '../forward/support';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `e${i}`);
@@ -40,7 +54,9 @@ describe('replay order', () => {
     for (const seed of [0, 1, 42, 0xffffffff]) {
       const ours = seededRandom(seed);
       const ref = reference(seed);
-      for (let i = 0; i < 5; i++) assert.equal(ours(), ref(), `seed ${seed}, draw ${i}`);
+      for (let i = 0; i < 5; i++) {
+        assert.equal(ours(), ref(), `seed ${seed}, draw ${i}`);
+      }
     }
   });
 
@@ -76,7 +92,16 @@ describe('replay to a real handler', () => {
       const base = Date.parse('2026-03-01T12:00:00Z');
       const events: CapturedEvent[] = [];
       for (const [i, name] of ['a', 'b-fail', 'c', 'd'].entries()) {
-        events.push((await capture(t.store, { url: `/${name}`, headers: [['Content-Type', 'text/plain']], body: name, receivedAt: new Date(base + i * 1000) })).event);
+        events.push(
+          (
+            await capture(t.store, {
+              url: `/${name}`,
+              headers: [['Content-Type', 'text/plain']],
+              body: name,
+              receivedAt: new Date(base + i * 1000),
+            })
+          ).event,
+        );
       }
       // Given newest first (as the tree lists them): replay sorts them by arrival.
       const items = itemsFromEvents([...events].reverse(), (id) => t.store.readBody(id));
@@ -88,9 +113,19 @@ describe('replay to a real handler', () => {
       ] as const) {
         handler.seen.length = 0;
         const summary = await replay(items, { ...common, order, seed: 7, pacing: { kind: 'none' } });
-        assert.deepEqual(handler.seen.map((s) => s.url), expected, order);
-        assert.deepEqual(summary.results.map((r) => r.item.id), expected.map((u) => events.find((e) => e.url === u)!.id));
-        assert.deepEqual(summary.failed.map((r) => r.delivery?.status), [500]);
+        assert.deepEqual(
+          handler.seen.map((s) => s.url),
+          expected,
+          order,
+        );
+        assert.deepEqual(
+          summary.results.map((r) => r.item.id),
+          expected.map((u) => events.find((e) => e.url === u)!.id),
+        );
+        assert.deepEqual(
+          summary.failed.map((r) => r.delivery?.status),
+          [500],
+        );
         assert.equal(summary.cancelled, false);
       }
       // Fixed delay: arrivals in order, each gap at least the delay (Node timers can round down by under 1 ms).
@@ -98,7 +133,10 @@ describe('replay to a real handler', () => {
       arrivals.length = 0;
       const delayMs = 60;
       await replay(items, { ...common, order: 'received', pacing: { kind: 'fixed', delayMs } });
-      assert.deepEqual(handler.seen.map((s) => s.url), ['/a', '/b-fail', '/c', '/d']);
+      assert.deepEqual(
+        handler.seen.map((s) => s.url),
+        ['/a', '/b-fail', '/c', '/d'],
+      );
       for (let i = 1; i < arrivals.length; i++) {
         assert.ok(arrivals[i]! - arrivals[i - 1]! >= delayMs - 1, `gap ${i}: ${arrivals[i]! - arrivals[i - 1]!} ms >= ${delayMs} ms`);
       }
@@ -119,18 +157,24 @@ describe('replay to a real handler', () => {
         events.push((await capture(t.store, { url: `/${name}`, headers: [], body: name })).event);
       }
       const abort = new AbortController();
-      const summary = await replay(itemsFromEvents(events, (id) => t.store.readBody(id)), {
-        target: handler.url,
-        order: 'received',
-        pacing: { kind: 'fixed', delayMs: 10_000 },
-        resign: 'never',
-        secretsFor: () => [],
-        guard: loopbackOnlyGuard(),
-        signal: abort.signal,
-        onWait: () => abort.abort(),
-      });
+      const summary = await replay(
+        itemsFromEvents(events, (id) => t.store.readBody(id)),
+        {
+          target: handler.url,
+          order: 'received',
+          pacing: { kind: 'fixed', delayMs: 10_000 },
+          resign: 'never',
+          secretsFor: () => [],
+          guard: loopbackOnlyGuard(),
+          signal: abort.signal,
+          onWait: () => abort.abort(),
+        },
+      );
       assert.equal(summary.cancelled, true);
-      assert.deepEqual(handler.seen.map((s) => s.url), ['/a']);
+      assert.deepEqual(
+        handler.seen.map((s) => s.url),
+        ['/a'],
+      );
       assert.equal(summary.results.length, 1);
     } finally {
       await handler.close();
@@ -147,14 +191,40 @@ describe('scenario files', () => {
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-scn-'));
     try {
       const base = Date.parse('2026-03-01T12:00:00Z');
-      const stripeBody = JSON.stringify({ id: 'evt_1', object: 'event', type: 'payment_intent.succeeded', data: { object: { amount: 2000, name: 'Zoë ✓' } } });
+      const stripeBody = JSON.stringify({
+        id: 'evt_1',
+        object: 'event',
+        type: 'payment_intent.succeeded',
+        data: { object: { amount: 2000, name: 'Zoë ✓' } },
+      });
       const ts = Math.floor(base / 1000);
       const sig = createHmac('sha256', STRIPE_SECRET).update(`${ts}.${stripeBody}`).digest('hex');
       const binary = Buffer.from([0x00, 0xff, 0xfe, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xc3, 0x28]);
-      const { event: s1 } = await capture(t.store, { url: '/webhooks/stripe?x=1&y=%20', headers: [['Content-Type', 'application/json'], ['Stripe-Signature', `t=${ts},v1=${sig}`], ['X-Custom', 'Keep Me']], body: stripeBody, receivedAt: new Date(base) });
-      const { event: b1 } = await capture(t.store, { url: '/upload', headers: [['Content-Type', 'application/octet-stream'], ['Authorization', 'Bearer tok_should_not_leak']], body: binary, receivedAt: new Date(base + 1500) });
+      const { event: s1 } = await capture(t.store, {
+        url: '/webhooks/stripe?x=1&y=%20',
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Stripe-Signature', `t=${ts},v1=${sig}`],
+          ['X-Custom', 'Keep Me'],
+        ],
+        body: stripeBody,
+        receivedAt: new Date(base),
+      });
+      const { event: b1 } = await capture(t.store, {
+        url: '/upload',
+        headers: [
+          ['Content-Type', 'application/octet-stream'],
+          ['Authorization', 'Bearer tok_should_not_leak'],
+        ],
+        body: binary,
+        receivedAt: new Date(base + 1500),
+      });
       const storedEvents = [{ ...s1, provider: 'stripe' }, b1];
-      const scenario = buildScenario('checkout', await Promise.all(storedEvents.map(async (event) => ({ event, body: await t.store.readBody(event.id) }))), new Date(base));
+      const scenario = buildScenario(
+        'checkout',
+        await Promise.all(storedEvents.map(async (event) => ({ event, body: await t.store.readBody(event.id) }))),
+        new Date(base),
+      );
       const text = serializeScenario(scenario);
       assertNoSecrets(text, [{ provider: 'stripe', value: STRIPE_SECRET }]);
       assert.ok(!text.includes(STRIPE_SECRET), 'no signing secret in the file');
@@ -181,7 +251,14 @@ describe('scenario files', () => {
       assert.equal(handler.seen[0]!.body.toString('utf8'), stripeBody);
       assert.equal(handler.seen[0]!.url, '/webhooks/stripe?x=1&y=%20');
       assert.equal(handler.seen[0]!.headers['x-custom'], 'Keep Me');
-      const binarySummary = await replay(itemsFromScenario(parsed).slice(1), { target: plain.url, order: 'received', pacing: { kind: 'none' }, resign: 'auto', secretsFor: () => [], guard: loopbackOnlyGuard() });
+      const binarySummary = await replay(itemsFromScenario(parsed).slice(1), {
+        target: plain.url,
+        order: 'received',
+        pacing: { kind: 'none' },
+        resign: 'auto',
+        secretsFor: () => [],
+        guard: loopbackOnlyGuard(),
+      });
       assert.equal(binarySummary.failed.length, 0);
       assert.ok(plain.seen[0]!.body.equals(binary), 'binary body byte-exact');
       assert.equal(plain.seen[0]!.headers.authorization, undefined);
@@ -195,7 +272,10 @@ describe('scenario files', () => {
 
   it('refuses to write a secret that is in a header or body', () => {
     const secret = 'glpat-verysecret123';
-    assert.throws(() => assertNoSecrets(`{"headers":[["X-Token","${secret}"]]}`, [{ provider: 'gitlab', value: secret }]), (err: Error) => err instanceof ScenarioError && /gitlab signing secret/.test(err.message) && !err.message.includes(secret));
+    assert.throws(
+      () => assertNoSecrets(`{"headers":[["X-Token","${secret}"]]}`, [{ provider: 'gitlab', value: secret }]),
+      (err: Error) => err instanceof ScenarioError && /gitlab signing secret/.test(err.message) && !err.message.includes(secret),
+    );
     assert.throws(() => assertNoSecrets(Buffer.from(secret).toString('base64'), [{ provider: 'gitlab', value: secret }]), ScenarioError);
   });
 
@@ -212,7 +292,10 @@ describe('scenario files', () => {
     assert.throws(() => parseScenario(bad(() => undefined, { version: 9 })), /field "version" must be 1/);
     assert.throws(() => parseScenario(bad((e) => delete e.method)), /events\[1\]\.method must be a string \(required\)/);
     assert.throws(() => parseScenario(bad((e) => (e.url = 'http://evil/'))), /events\[1\]\.url must be a path/);
-    assert.throws(() => parseScenario(bad((e) => (e.headers = [['Bad Name', 'x']]))), /events\[1\]\.headers\[0\] must be a \[name, value\] pair/);
+    assert.throws(
+      () => parseScenario(bad((e) => (e.headers = [['Bad Name', 'x']]))),
+      /events\[1\]\.headers\[0\] must be a \[name, value\] pair/,
+    );
     assert.throws(() => parseScenario(bad((e) => (e.headers = [['A', 'x\r\nInjected: 1']]))), /events\[1\]\.headers\[0\]/);
     assert.throws(() => parseScenario(bad((e) => (e.bodyEncoding = 'hex'))), /events\[1\]\.bodyEncoding must be "utf8" or "base64"/);
     assert.throws(() => parseScenario(bad((e) => ((e.bodyEncoding = 'base64'), (e.body = '!!')))), /events\[1\]\.body is not valid base64/);

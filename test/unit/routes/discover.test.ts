@@ -34,7 +34,11 @@ describe('route discovery per framework (test/fixtures/routes)', () => {
   });
 
   test('fastify: fastify.post and fastify.route({ method, url }) in any key order, method arrays; GET-only routes left out', () => {
-    assert.deepEqual(routesOf('fastify/app.mjs'), ['POST /webhooks/paddle fastify 3', 'POST /webhooks/clerk/:tenant fastify 4', 'POST /webhooks/many fastify 9']);
+    assert.deepEqual(routesOf('fastify/app.mjs'), [
+      'POST /webhooks/paddle fastify 3',
+      'POST /webhooks/clerk/:tenant fastify 4',
+      'POST /webhooks/many fastify 9',
+    ]);
   });
 
   test('hono', () => {
@@ -42,7 +46,11 @@ describe('route discovery per framework (test/fixtures/routes)', () => {
   });
 
   test('NestJS: @Controller prefix (string or { path }) joined with @Post; @Post() alone; commented decorator ignored', () => {
-    assert.deepEqual(routesOf('nest/webhooks.controller.ts'), ['POST /webhooks/stripe nestjs 5', 'POST /webhooks/:provider/events nestjs 12', 'POST /admin nestjs 18']);
+    assert.deepEqual(routesOf('nest/webhooks.controller.ts'), [
+      'POST /webhooks/stripe nestjs 5',
+      'POST /webhooks/:provider/events nestjs 12',
+      'POST /admin nestjs 18',
+    ]);
   });
 
   test('Next.js App Router: path from folders, route groups dropped, [param] kept, only files exporting POST', () => {
@@ -73,8 +81,13 @@ describe('route discovery per framework (test/fixtures/routes)', () => {
 
   test('FastAPI: @app.post, APIRouter prefix in the same file; f-strings ignored', () => {
     assert.deepEqual(routesOf('fastapi/main.py'), ['POST /webhooks/github fastapi 6', 'POST /integrations/{provider}/callback fastapi 10']);
-    const text = 'from fastapi import FastAPI, APIRouter\nrouter = APIRouter()\n@router.post("/x")\ndef x(): pass\napp.include_router(router, prefix="/v1")\n';
-    assert.deepEqual(discoverRoutes('api.py', text).map((r) => r.path), ['/v1/x'], 'include_router prefix');
+    const text =
+      'from fastapi import FastAPI, APIRouter\nrouter = APIRouter()\n@router.post("/x")\ndef x(): pass\napp.include_router(router, prefix="/v1")\n';
+    assert.deepEqual(
+      discoverRoutes('api.py', text).map((r) => r.path),
+      ['/v1/x'],
+      'include_router prefix',
+    );
   });
 
   test('Django: path() in urlpatterns, include() prefixes and comments left out', () => {
@@ -87,7 +100,11 @@ describe('route discovery per framework (test/fixtures/routes)', () => {
   });
 
   test('Laravel: Route::post, Route::match with post; comments and strings ignored', () => {
-    assert.deepEqual(routesOf('laravel/api.php'), ['POST /webhooks/paddle laravel 5', 'POST /webhooks/{provider}/{id?} laravel 6', 'POST /webhooks/lemonsqueezy laravel 9']);
+    assert.deepEqual(routesOf('laravel/api.php'), [
+      'POST /webhooks/paddle laravel 5',
+      'POST /webhooks/{provider}/{id?} laravel 6',
+      'POST /webhooks/lemonsqueezy laravel 9',
+    ]);
   });
 
   test('Go: http.HandleFunc (any method), Go 1.22 "POST /p" patterns, subtree patterns, gin, chi, echo; raw strings and comments ignored', () => {
@@ -112,12 +129,21 @@ describe('route discovery: bad and odd input', () => {
   });
 
   test('unterminated strings and comments do not throw, and routes before them are still found', () => {
-    assert.deepEqual(discoverRoutes('a.js', "app.post('/ok', h);\nconst s = 'never closed\n/* open comment").map((r) => r.path), ['/ok']);
-    assert.deepEqual(discoverRoutes('a.py', "@app.post('/ok')\ndef f(): pass\nx = '''open").map((r) => r.path), ['/ok']);
+    assert.deepEqual(
+      discoverRoutes('a.js', "app.post('/ok', h);\nconst s = 'never closed\n/* open comment").map((r) => r.path),
+      ['/ok'],
+    );
+    assert.deepEqual(
+      discoverRoutes('a.py', "@app.post('/ok')\ndef f(): pass\nx = '''open").map((r) => r.path),
+      ['/ok'],
+    );
   });
 
   test('Windows separators in the file name still place Next.js routes', () => {
-    assert.deepEqual(discoverRoutes('web\\app\\hooks\\route.ts', 'export function POST() {}').map((r) => r.path), ['/hooks']);
+    assert.deepEqual(
+      discoverRoutes('web\\app\\hooks\\route.ts', 'export function POST() {}').map((r) => r.path),
+      ['/hooks'],
+    );
   });
 
   test('masking keeps length and line breaks, blanks comments and string contents, remembers strings', () => {

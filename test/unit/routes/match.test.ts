@@ -4,7 +4,11 @@ import { compilePattern, joinPaths, RouteIndex, routesForPath, stripTunnelPrefix
 
 describe('path patterns of every framework against concrete paths', () => {
   const cases: [pattern: string, yes: string[], no: string[]][] = [
-    ['/webhooks/stripe', ['/webhooks/stripe', '/webhooks/stripe/', '/webhooks/stripe?x=1'], ['/webhooks/stripe/x', '/webhooks', '/webhooks/stripes']],
+    [
+      '/webhooks/stripe',
+      ['/webhooks/stripe', '/webhooks/stripe/', '/webhooks/stripe?x=1'],
+      ['/webhooks/stripe/x', '/webhooks', '/webhooks/stripes'],
+    ],
     ['/orders/:id/events', ['/orders/42/events'], ['/orders/events', '/orders/4/2/events']],
     ['/a/:id?', ['/a', '/a/1'], ['/a/1/2']],
     ['/files/:name.:ext', ['/files/report.pdf'], ['/files/report']],
@@ -25,8 +29,12 @@ describe('path patterns of every framework against concrete paths', () => {
   for (const [pattern, yes, no] of cases) {
     test(pattern, () => {
       const p = compilePattern(pattern);
-      for (const path of yes) assert.ok(p.matches(path), `${pattern} should match ${path}`);
-      for (const path of no) assert.ok(!p.matches(path), `${pattern} should not match ${path}`);
+      for (const path of yes) {
+        assert.ok(p.matches(path), `${pattern} should match ${path}`);
+      }
+      for (const path of no) {
+        assert.ok(!p.matches(path), `${pattern} should not match ${path}`);
+      }
     });
   }
 
@@ -46,7 +54,13 @@ describe('path patterns of every framework against concrete paths', () => {
 });
 
 describe('matching events to routes', () => {
-  const route = (path: string, framework: RouteDefinition['framework'] = 'express'): RouteDefinition => ({ method: 'POST', path, framework, line: 0, column: 0 });
+  const route = (path: string, framework: RouteDefinition['framework'] = 'express'): RouteDefinition => ({
+    method: 'POST',
+    path,
+    framework,
+    line: 0,
+    column: 0,
+  });
 
   test('most specific first: literal, then parameter, then catch-all', () => {
     const routes = [route('/webhooks/*'), route('/webhooks/:provider'), route('/webhooks/stripe')];
@@ -71,9 +85,18 @@ describe('matching events to routes', () => {
     index.set('a.js', [route('/x'), route('/y')]);
     index.set('b.js', [route('/x')]);
     const v = index.version;
-    assert.deepEqual(index.forPath('/x').matches.map((r) => r.file).sort(), ['a.js', 'b.js']);
+    assert.deepEqual(
+      index
+        .forPath('/x')
+        .matches.map((r) => r.file)
+        .sort(),
+      ['a.js', 'b.js'],
+    );
     index.set('a.js', [route('/z')]);
-    assert.deepEqual(index.forPath('/x').matches.map((r) => r.file), ['b.js']);
+    assert.deepEqual(
+      index.forPath('/x').matches.map((r) => r.file),
+      ['b.js'],
+    );
     index.set('b.js', []);
     assert.equal(index.forPath('/x').matches.length, 0);
     index.delete('a.js');

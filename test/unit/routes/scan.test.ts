@@ -9,7 +9,9 @@ import type { Logger } from '../../../src/core/logger';
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const log = (level: string) => (msg: string) => lines.push(`${level} ${msg}`);
-  return { lines, trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } as Logger & { lines: string[] };
+  return { lines, trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } as Logger & {
+    lines: string[];
+  };
 }
 
 describe('the bounded workspace scan', () => {
@@ -42,7 +44,10 @@ describe('the bounded workspace scan', () => {
     assert.equal(result.cut, 'files');
     assert.equal(result.scanned, 10);
     assert.equal(read.length, 10);
-    assert.ok(logger.lines.some((l) => l.startsWith('warn Route scan stopped at 10 files')), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((l) => l.startsWith('warn Route scan stopped at 10 files')),
+      logger.lines.join('\n'),
+    );
   });
 
   test('stops when its time budget is spent (injected clock) and says so', async () => {

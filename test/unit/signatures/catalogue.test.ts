@@ -6,10 +6,44 @@ import { detectProvider, providers, signRequest, verifyRequest } from '../../../
 import { JSON_BODY, NOW, NOW_S, hmacOf, request, tamper, withHeaders } from './support';
 
 const REQUIRED = [
-  'stripe', 'github', 'shopify', 'slack', 'standard-webhooks', 'svix', 'clerk', 'resend', 'twilio', 'hubspot', 'square',
-  'paddle', 'lemonsqueezy', 'gitlab', 'bitbucket', 'linear', 'intercom', 'zoom', 'discord', 'sendgrid', 'mailgun', 'twitch',
-  'woocommerce', 'typeform', 'calendly', 'sentry', 'meta', 'asana', 'box', 'zendesk', 'razorpay', 'coinbase', 'vercel', 'line',
-  'generic-hmac', 'paypal', 'plaid', 'amazon-sns',
+  'stripe',
+  'github',
+  'shopify',
+  'slack',
+  'standard-webhooks',
+  'svix',
+  'clerk',
+  'resend',
+  'twilio',
+  'hubspot',
+  'square',
+  'paddle',
+  'lemonsqueezy',
+  'gitlab',
+  'bitbucket',
+  'linear',
+  'intercom',
+  'zoom',
+  'discord',
+  'sendgrid',
+  'mailgun',
+  'twitch',
+  'woocommerce',
+  'typeform',
+  'calendly',
+  'sentry',
+  'meta',
+  'asana',
+  'box',
+  'zendesk',
+  'razorpay',
+  'coinbase',
+  'vercel',
+  'line',
+  'generic-hmac',
+  'paypal',
+  'plaid',
+  'amazon-sns',
 ];
 const VERIFY_ONLY = ['discord', 'sendgrid', 'mailgun', 'paypal', 'plaid', 'amazon-sns'];
 
@@ -17,12 +51,18 @@ describe('providers', () => {
   it('lists every required id once, with a human name', () => {
     const ids = providers.map((p) => p.id);
     assert.equal(new Set(ids).size, ids.length, 'no duplicates');
-    for (const id of REQUIRED) assert.ok(ids.includes(id), `missing ${id}`);
-    for (const p of providers) assert.match(p.name, /^[A-Z][A-Za-z .-]+$/, `${p.id}: ${p.name}`);
+    for (const id of REQUIRED) {
+      assert.ok(ids.includes(id), `missing ${id}`);
+    }
+    for (const p of providers) {
+      assert.match(p.name, /^[A-Z][A-Za-z .-]+$/, `${p.id}: ${p.name}`);
+    }
   });
 
   it('canSign is false exactly for the verify-only schemes', () => {
-    for (const p of providers) assert.equal(p.canSign, !VERIFY_ONLY.includes(p.id), p.id);
+    for (const p of providers) {
+      assert.equal(p.canSign, !VERIFY_ONLY.includes(p.id), p.id);
+    }
     for (const id of VERIFY_ONLY) {
       assert.throws(() => signRequest(request({}), { provider: id, secret: 's' }), /cannot be re-signed/);
     }
@@ -65,7 +105,12 @@ describe('GitLab signing tokens (Standard Webhooks headers)', () => {
   it('verifies webhook-signature when no X-Gitlab-Token is sent, and re-signs the same way', () => {
     const key = `whsec_${Buffer.from('gitlab signing token bytes').toString('base64')}`;
     const sig = hmacOf('sha256', Buffer.from(key.slice(6), 'base64'), `idem-1.${NOW_S}.${JSON_BODY}`, 'base64');
-    const req = request({ 'x-gitlab-event': 'Push Hook', 'webhook-id': 'idem-1', 'webhook-timestamp': String(NOW_S), 'webhook-signature': `v1,${sig}` });
+    const req = request({
+      'x-gitlab-event': 'Push Hook',
+      'webhook-id': 'idem-1',
+      'webhook-timestamp': String(NOW_S),
+      'webhook-signature': `v1,${sig}`,
+    });
     assert.equal(verifyRequest(req, { secrets: [key], now: NOW }).status, 'valid');
     assert.equal(verifyRequest(tamper(req), { secrets: [key], now: NOW }).status, 'invalid');
     const h = signRequest(req, { provider: 'gitlab', secret: key, now: NOW });
@@ -86,11 +131,15 @@ describe('generic-hmac', () => {
   };
   const url = 'https://hooks.example.com/acme?a=b';
   const make = (secret: string, t: number) =>
-    request({
-      'x-acme-id': 'evt-9',
-      'x-acme-timestamp': String(t),
-      'x-acme-signature': `v1=${hmacOf('sha512', secret, `POST ${url}\nevt-9.${t}.${JSON_BODY}`, 'base64url')}`,
-    }, JSON_BODY, url);
+    request(
+      {
+        'x-acme-id': 'evt-9',
+        'x-acme-timestamp': String(t),
+        'x-acme-signature': `v1=${hmacOf('sha512', secret, `POST ${url}\nevt-9.${t}.${JSON_BODY}`, 'base64url')}`,
+      },
+      JSON_BODY,
+      url,
+    );
 
   it('verifies a signature computed independently from the template', () => {
     const r = verifyRequest(make('acme', NOW_S), { provider: 'generic-hmac', generic: config, secrets: ['acme'], now: NOW });
@@ -117,7 +166,12 @@ describe('generic-hmac', () => {
   });
 
   it('explains a different encoding', () => {
-    const r = verifyRequest(make('acme', NOW_S), { provider: 'generic-hmac', generic: { ...config, encoding: 'hex' }, secrets: ['acme'], now: NOW });
+    const r = verifyRequest(make('acme', NOW_S), {
+      provider: 'generic-hmac',
+      generic: { ...config, encoding: 'hex' },
+      secrets: ['acme'],
+      now: NOW,
+    });
     assert.equal(r.status, 'invalid');
     assert.match(r.reason, /base64url/);
   });
@@ -134,7 +188,12 @@ describe('generic-hmac', () => {
     const key = Buffer.from('00112233445566778899', 'hex');
     const sig = hmacOf('sha256', key, JSON_BODY, 'hex');
     const cfg: GenericHmacConfig = { header: 'x-sig', separator: ',', secretEncoding: 'hex' };
-    const r = verifyRequest(request({ 'x-sig': `deadbeef, ${sig}` }), { provider: 'generic-hmac', generic: cfg, secrets: ['00112233445566778899'], now: NOW });
+    const r = verifyRequest(request({ 'x-sig': `deadbeef, ${sig}` }), {
+      provider: 'generic-hmac',
+      generic: cfg,
+      secrets: ['00112233445566778899'],
+      now: NOW,
+    });
     assert.equal(r.status, 'valid', r.reason);
   });
 
@@ -149,13 +208,23 @@ describe('robustness', () => {
   const odd = [
     request({}, new Uint8Array([0xff, 0xfe, 0x00, 0x80])),
     request({}, ''),
-    { method: 'POST', url: 'not a url', headers: { 'x-hub-signature-256': undefined, 'stripe-signature': ['t=,v1=', 'x'] }, body: new Uint8Array() },
+    {
+      method: 'POST',
+      url: 'not a url',
+      headers: { 'x-hub-signature-256': undefined, 'stripe-signature': ['t=,v1=', 'x'] },
+      body: new Uint8Array(),
+    },
   ];
   for (const p of providers) {
     it(`${p.id}: verifyRequest never throws on odd input`, () => {
       for (const req of odd) {
         for (const secrets of [[], ['s'], ['whsec_%%%'], ['  ']]) {
-          const r = verifyRequest(req, { provider: p.id, secrets, now: NOW, generic: { header: 'x-sig', template: '{timestamp}{id}{body}', timestampHeader: 'x-ts', idHeader: 'x-id' } });
+          const r = verifyRequest(req, {
+            provider: p.id,
+            secrets,
+            now: NOW,
+            generic: { header: 'x-sig', template: '{timestamp}{id}{body}', timestampHeader: 'x-ts', idHeader: 'x-id' },
+          });
           assert.ok(STATUSES.includes(r.status), `${p.id}: ${r.status}`);
           assert.equal(r.provider, p.id);
           assert.ok(r.reason.length > 0);

@@ -43,7 +43,11 @@ function isLiteralish(node: ts.Expression): boolean {
 function comparesElements(node: ts.Node): boolean {
   let hit = false;
   const visit = (n: ts.Node): void => {
-    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || n.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken)) {
+    if (
+      ts.isBinaryExpression(n) &&
+      (n.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+        n.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken)
+    ) {
       hit ||= ts.isElementAccessExpression(n.left) || ts.isElementAccessExpression(n.right);
     }
     ts.forEachChild(n, visit);
@@ -59,8 +63,17 @@ function unsafeComparisons(file: string, sf: ts.SourceFile): Finding[] {
   const visit = (node: ts.Node): void => {
     if (ts.isBinaryExpression(node)) {
       const op = node.operatorToken.kind;
-      const equality = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
-      if (equality && !isLiteralish(node.left) && !isLiteralish(node.right) && (DIGEST_NAME.test(node.left.getText(sf)) || DIGEST_NAME.test(node.right.getText(sf)))) {
+      const equality =
+        op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+        op === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+        op === ts.SyntaxKind.EqualsEqualsToken ||
+        op === ts.SyntaxKind.ExclamationEqualsToken;
+      if (
+        equality &&
+        !isLiteralish(node.left) &&
+        !isLiteralish(node.right) &&
+        (DIGEST_NAME.test(node.left.getText(sf)) || DIGEST_NAME.test(node.right.getText(sf)))
+      ) {
         found.push({ where: at(node), text: node.getText(sf) });
       }
     }
@@ -71,7 +84,11 @@ function unsafeComparisons(file: string, sf: ts.SourceFile): Finding[] {
         found.push({ where: at(node), text: `${node.getText(sf)} (use safeEqual from util.ts)` });
       }
       const byteLoop = /\.(every|some)$/.test(callee) && node.arguments.some((a) => comparesElements(a));
-      if (/^Buffer\.compare$/.test(callee) || (/\.equals$/.test(callee) && (DIGEST_NAME.test(callee) || DIGEST_NAME.test(args))) || byteLoop) {
+      if (
+        /^Buffer\.compare$/.test(callee) ||
+        (/\.equals$/.test(callee) && (DIGEST_NAME.test(callee) || DIGEST_NAME.test(args))) ||
+        byteLoop
+      ) {
         found.push({ where: at(node), text: node.getText(sf) });
       }
     }
@@ -103,7 +120,12 @@ describe('constant-time digest comparison in src/core/signatures', () => {
       const sf = ts.createSourceFile('probe.ts', line, ts.ScriptTarget.Latest, true);
       assert.equal(unsafeComparisons('probe.ts', sf).length > 0, true, line);
     }
-    const fine = ts.createSourceFile('probe.ts', 'if (token.trim() === "") x(); if (sig.length !== 64) y(); if (safeEqual(got, expected)) z();', ts.ScriptTarget.Latest, true);
+    const fine = ts.createSourceFile(
+      'probe.ts',
+      'if (token.trim() === "") x(); if (sig.length !== 64) y(); if (safeEqual(got, expected)) z();',
+      ts.ScriptTarget.Latest,
+      true,
+    );
     assert.deepEqual(unsafeComparisons('probe.ts', fine), []);
   });
 
@@ -113,13 +135,17 @@ describe('constant-time digest comparison in src/core/signatures', () => {
     assert.match(text, /import \{[^}]*\btimingSafeEqual\b[^}]*\} from 'node:crypto'/);
     let body: string | undefined;
     util.sf.forEachChild((n) => {
-      if (ts.isFunctionDeclaration(n) && n.name?.text === 'safeEqual') body = n.body?.getText(util.sf);
+      if (ts.isFunctionDeclaration(n) && n.name?.text === 'safeEqual') {
+        body = n.body?.getText(util.sf);
+      }
     });
     assert.ok(body, 'util.ts declares function safeEqual');
-    assert.match(body, /\.length !== [a-z]+\.length\) return false/);
+    assert.match(body, /\.length !== [a-z]+\.length\) \{?\s*return false/);
     assert.match(body, /return timingSafeEqual\(a, b\)/);
     // The verifiers do call it (engine: every HMAC scheme; providers: the special cases).
-    const users = sources().filter(({ sf }) => /\bsafeEqual(Text)?\(/.test(sf.getFullText())).map((s) => s.file);
+    const users = sources()
+      .filter(({ sf }) => /\bsafeEqual(Text)?\(/.test(sf.getFullText()))
+      .map((s) => s.file);
     assert.ok(users.includes('engine.ts') && users.some((u) => u.startsWith(`providers${path.sep}`)), users.join(', '));
   });
 });

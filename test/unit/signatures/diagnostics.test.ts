@@ -37,7 +37,8 @@ describe('rotation: several signatures and several secrets', () => {
   it('Box: the secondary key matches the secondary signature', () => {
     const ts = '2026-03-01T12:00:00Z';
     const req = request({
-      'box-delivery-id': 'b', 'box-delivery-timestamp': ts,
+      'box-delivery-id': 'b',
+      'box-delivery-timestamp': ts,
       'box-signature-primary': hmacOf('sha256', 'primary-key', JSON_BODY + ts, 'base64'),
       'box-signature-secondary': hmacOf('sha256', 'secondary-key', JSON_BODY + ts, 'base64'),
     });
@@ -55,7 +56,12 @@ describe('rotation: several signatures and several secrets', () => {
   it('Mailgun: the parent-signature of a subaccount matches the parent key', () => {
     const token = 't'.repeat(50);
     const body = JSON.stringify({
-      signature: { timestamp: String(NOW_S), token, signature: '0'.repeat(64), 'parent-signature': hmacOf('sha256', 'parent-key', `${NOW_S}${token}`, 'hex') },
+      signature: {
+        timestamp: String(NOW_S),
+        token,
+        signature: '0'.repeat(64),
+        'parent-signature': hmacOf('sha256', 'parent-key', `${NOW_S}${token}`, 'hex'),
+      },
       'event-data': {},
     });
     const r = verifyRequest(request({}, body), { secrets: ['sub-key', 'parent-key'], now: NOW });
@@ -133,14 +139,20 @@ describe('diagnostics when the signature does not match', () => {
   it('the signature matches the pretty-printed JSON: a relay compacted the body', () => {
     const spaced = '{ "a": 1, "b": [1, 2] }';
     const pretty = JSON.stringify(JSON.parse(spaced), null, 2);
-    const r = verifyRequest(request({ 'x-shopify-topic': 't', 'x-shopify-hmac-sha256': hmacOf('sha256', 's', pretty, 'base64') }, spaced), { secrets: ['s'], now: NOW });
+    const r = verifyRequest(request({ 'x-shopify-topic': 't', 'x-shopify-hmac-sha256': hmacOf('sha256', 's', pretty, 'base64') }, spaced), {
+      secrets: ['s'],
+      now: NOW,
+    });
     assert.equal(r.status, 'invalid');
     assert.match(r.reason, /pretty-printed JSON/);
   });
 
   it('a Stripe signature over the re-serialised body, with a timestamp', () => {
     const compact = '{"a":1}';
-    const r = verifyRequest(request({ 'stripe-signature': stripeHeader('whsec_k', NOW_S, compact) }, '{"a": 1}'), { secrets: ['whsec_k'], now: NOW });
+    const r = verifyRequest(request({ 'stripe-signature': stripeHeader('whsec_k', NOW_S, compact) }, '{"a": 1}'), {
+      secrets: ['whsec_k'],
+      now: NOW,
+    });
     assert.match(r.reason, /re-serialised as compact JSON/);
   });
 
@@ -201,7 +213,10 @@ describe('diagnostics when the signature does not match', () => {
   it('Discord: whitespace around the public key, and a key that is not a key', () => {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const hex = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex');
-    const req = request({ 'x-signature-timestamp': String(NOW_S), 'x-signature-ed25519': cryptoSign(null, Buffer.from(`${NOW_S}${JSON_BODY}`), privateKey).toString('hex') });
+    const req = request({
+      'x-signature-timestamp': String(NOW_S),
+      'x-signature-ed25519': cryptoSign(null, Buffer.from(`${NOW_S}${JSON_BODY}`), privateKey).toString('hex'),
+    });
     assert.match(verifyRequest(req, { secrets: [` ${hex}\n`], now: NOW }).reason, /whitespace or quotes/);
     assert.match(verifyRequest(req, { secrets: ['not-a-key'], now: NOW }).reason, /not an Ed25519 public key/);
   });
@@ -211,7 +226,10 @@ describe('diagnostics when the signature does not match', () => {
     const hex = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex');
     const compact = JSON.stringify(JSON.parse(JSON_BODY));
     const sig = cryptoSign(null, Buffer.from(`${NOW_S}${compact}`), privateKey).toString('hex');
-    const req = request({ 'x-signature-timestamp': String(NOW_S), 'x-signature-ed25519': sig }, JSON.stringify(JSON.parse(JSON_BODY), null, 2));
+    const req = request(
+      { 'x-signature-timestamp': String(NOW_S), 'x-signature-ed25519': sig },
+      JSON.stringify(JSON.parse(JSON_BODY), null, 2),
+    );
     assert.match(verifyRequest(req, { secrets: [hex], now: NOW }).reason, /re-serialised as compact JSON/);
   });
 

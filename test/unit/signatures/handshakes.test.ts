@@ -10,14 +10,20 @@ const text = (body: Uint8Array | string) => (typeof body === 'string' ? body : n
 describe('handshakes', () => {
   it('exports one id per handshake, each unique', () => {
     assert.deepEqual([...HANDSHAKE_IDS].sort(), [
-      'asana-hook-secret', 'dropbox-challenge', 'meta-verify-token', 'okta-verification',
-      'slack-url-verification', 'twitch-callback-verification', 'zoom-url-validation',
+      'asana-hook-secret',
+      'dropbox-challenge',
+      'meta-verify-token',
+      'okta-verification',
+      'slack-url-verification',
+      'twitch-callback-verification',
+      'zoom-url-validation',
     ]);
     assert.equal(new Set(HANDSHAKES.map((h) => h.id)).size, HANDSHAKES.length);
   });
 
   it('Slack url_verification: echoes the challenge', () => {
-    const body = '{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}';
+    const body =
+      '{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}';
     const a = answerHandshake(request({ 'content-type': 'application/json' }, body), noSecrets);
     assert.ok(a);
     assert.equal(a.id, 'slack-url-verification');
@@ -38,8 +44,14 @@ describe('handshakes', () => {
   });
 
   it('Zoom endpoint.url_validation: plainToken and hex HMAC-SHA256 with the Secret Token', () => {
-    const body = JSON.stringify({ payload: { plainToken: 'qgg8vlvZRS6UYooatFL8Aw' }, event_ts: 1654503849680, event: 'endpoint.url_validation' });
-    const a = answerHandshake(request({ 'content-type': 'application/json' }, body), { secrets: (p) => (p === 'zoom' ? ['zoom-secret-token'] : []) });
+    const body = JSON.stringify({
+      payload: { plainToken: 'qgg8vlvZRS6UYooatFL8Aw' },
+      event_ts: 1654503849680,
+      event: 'endpoint.url_validation',
+    });
+    const a = answerHandshake(request({ 'content-type': 'application/json' }, body), {
+      secrets: (p) => (p === 'zoom' ? ['zoom-secret-token'] : []),
+    });
     assert.ok(a);
     assert.equal(a.status, 200);
     assert.equal(a.headers['content-type'], 'application/json');
@@ -71,7 +83,10 @@ describe('handshakes', () => {
   });
 
   it('Asana X-Hook-Secret: echoed in the response header and handed over to be stored', () => {
-    const a = answerHandshake(request({ 'x-hook-secret': 'b537207f20cbfa02357cf448134da559e8bd039bb2376a2a8e5e0e6a5b3f9f8e' }, ''), noSecrets);
+    const a = answerHandshake(
+      request({ 'x-hook-secret': 'b537207f20cbfa02357cf448134da559e8bd039bb2376a2a8e5e0e6a5b3f9f8e' }, ''),
+      noSecrets,
+    );
     assert.ok(a);
     assert.equal(a.status, 200);
     assert.equal(a.headers['x-hook-secret'], 'b537207f20cbfa02357cf448134da559e8bd039bb2376a2a8e5e0e6a5b3f9f8e');
@@ -105,7 +120,10 @@ describe('handshakes', () => {
   });
 
   it('Okta verification: {"verification": value} as JSON', () => {
-    const a = answerHandshake(request({ 'x-okta-verification-challenge': 'ABEIFzJB8L1vWoZ3mJvOp2a8CVa4WbYn5DkxKUXk' }, '', 'https://hooks.example.com/okta', 'GET'), noSecrets);
+    const a = answerHandshake(
+      request({ 'x-okta-verification-challenge': 'ABEIFzJB8L1vWoZ3mJvOp2a8CVa4WbYn5DkxKUXk' }, '', 'https://hooks.example.com/okta', 'GET'),
+      noSecrets,
+    );
     assert.ok(a);
     assert.equal(a.status, 200);
     assert.equal(a.headers['content-type'], 'application/json');

@@ -38,230 +38,368 @@ const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const ecPublicB64 = ec.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 const otherEd = generateKeyPairSync('ed25519');
 const otherEdHex = Buffer.from(otherEd.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex');
-const otherEc = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+const otherEc = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  .publicKey.export({ format: 'der', type: 'spki' })
+  .toString('base64');
 
 const CLERK_BODY = '{"data":{"id":"user_2"},"object":"event","type":"user.updated"}';
 const RESEND_BODY = '{"type":"email.delivered","created_at":"2026-03-01T12:00:00.000Z","data":{"email_id":"e2"}}';
 
 const cases: Case[] = [
   {
-    id: 'stripe', secret: 'whsec_stripe_abc123', tolerance: 300,
+    id: 'stripe',
+    secret: 'whsec_stripe_abc123',
+    tolerance: 300,
     make: (s, t) => request({ 'stripe-signature': `t=${t},v1=${hmacOf('sha256', s, `${t}.${JSON_BODY}`, 'hex')}` }),
-    sigHeader: 'stripe-signature', malform: set('stripe-signature', 'v1=abcdef'),
+    sigHeader: 'stripe-signature',
+    malform: set('stripe-signature', 'v1=abcdef'),
   },
   {
-    id: 'github', secret: "It's a Secret to Everybody",
-    make: (s) => request({ 'x-github-event': 'push', 'x-github-delivery': 'd-1', 'x-hub-signature-256': `sha256=${hmacOf('sha256', s, JSON_BODY, 'hex')}` }),
-    sigHeader: 'x-hub-signature-256', malform: set('x-hub-signature-256', 'deadbeef'),
+    id: 'github',
+    secret: "It's a Secret to Everybody",
+    make: (s) =>
+      request({
+        'x-github-event': 'push',
+        'x-github-delivery': 'd-1',
+        'x-hub-signature-256': `sha256=${hmacOf('sha256', s, JSON_BODY, 'hex')}`,
+      }),
+    sigHeader: 'x-hub-signature-256',
+    malform: set('x-hub-signature-256', 'deadbeef'),
   },
   {
-    id: 'shopify', secret: 'shpss_shopify_secret',
+    id: 'shopify',
+    secret: 'shpss_shopify_secret',
     make: (s) => request({ 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': hmacOf('sha256', s, JSON_BODY, 'base64') }),
-    sigHeader: 'x-shopify-hmac-sha256', malform: set('x-shopify-hmac-sha256', ' '),
+    sigHeader: 'x-shopify-hmac-sha256',
+    malform: set('x-shopify-hmac-sha256', ' '),
   },
   {
-    id: 'slack', secret: '8f742231b10e8888abcd99yyyzzz85a5', tolerance: 300,
-    make: (s, t) => request({ 'x-slack-request-timestamp': String(t), 'x-slack-signature': `v0=${hmacOf('sha256', s, `v0:${t}:${FORM}`, 'hex')}` }, FORM),
-    sigHeader: 'x-slack-signature', malform: set('x-slack-signature', 'abc'),
+    id: 'slack',
+    secret: '8f742231b10e8888abcd99yyyzzz85a5',
+    tolerance: 300,
+    make: (s, t) =>
+      request({ 'x-slack-request-timestamp': String(t), 'x-slack-signature': `v0=${hmacOf('sha256', s, `v0:${t}:${FORM}`, 'hex')}` }, FORM),
+    sigHeader: 'x-slack-signature',
+    malform: set('x-slack-signature', 'abc'),
   },
   {
-    id: 'standard-webhooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', tolerance: 300,
-    make: (s, t) => request({
-      'webhook-id': 'msg_p1', 'webhook-timestamp': String(t),
-      'webhook-signature': `v1,${hmacOf('sha256', whsecKey(s), `msg_p1.${t}.${JSON_BODY}`, 'base64')}`,
-    }),
-    sigHeader: 'webhook-signature', malform: set('webhook-signature', 'garbage'),
+    id: 'standard-webhooks',
+    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    tolerance: 300,
+    make: (s, t) =>
+      request({
+        'webhook-id': 'msg_p1',
+        'webhook-timestamp': String(t),
+        'webhook-signature': `v1,${hmacOf('sha256', whsecKey(s), `msg_p1.${t}.${JSON_BODY}`, 'base64')}`,
+      }),
+    sigHeader: 'webhook-signature',
+    malform: set('webhook-signature', 'garbage'),
   },
   {
-    id: 'svix', secret: 'whsec_c3ZpeC1zZWNyZXQta2V5LWJ5dGVzLTEyMzQ1Ng==', tolerance: 300,
-    make: (s, t) => request({
-      'svix-id': 'msg_p2', 'svix-timestamp': String(t),
-      'svix-signature': `v1,${hmacOf('sha256', whsecKey(s), `msg_p2.${t}.${JSON_BODY}`, 'base64')}`,
-    }),
-    sigHeader: 'svix-signature', malform: set('svix-signature', 'v1'),
+    id: 'svix',
+    secret: 'whsec_c3ZpeC1zZWNyZXQta2V5LWJ5dGVzLTEyMzQ1Ng==',
+    tolerance: 300,
+    make: (s, t) =>
+      request({
+        'svix-id': 'msg_p2',
+        'svix-timestamp': String(t),
+        'svix-signature': `v1,${hmacOf('sha256', whsecKey(s), `msg_p2.${t}.${JSON_BODY}`, 'base64')}`,
+      }),
+    sigHeader: 'svix-signature',
+    malform: set('svix-signature', 'v1'),
   },
   {
-    id: 'clerk', secret: 'whsec_Y2xlcmsta2V5LWJ5dGVzLWZvci10ZXN0cw==', tolerance: 300,
-    make: (s, t) => request({
-      'svix-id': 'msg_p3', 'svix-timestamp': String(t),
-      'svix-signature': `v1,${hmacOf('sha256', whsecKey(s), `msg_p3.${t}.${CLERK_BODY}`, 'base64')}`,
-    }, CLERK_BODY),
-    sigHeader: 'svix-signature', malform: set('svix-signature', 'nonsense'),
+    id: 'clerk',
+    secret: 'whsec_Y2xlcmsta2V5LWJ5dGVzLWZvci10ZXN0cw==',
+    tolerance: 300,
+    make: (s, t) =>
+      request(
+        {
+          'svix-id': 'msg_p3',
+          'svix-timestamp': String(t),
+          'svix-signature': `v1,${hmacOf('sha256', whsecKey(s), `msg_p3.${t}.${CLERK_BODY}`, 'base64')}`,
+        },
+        CLERK_BODY,
+      ),
+    sigHeader: 'svix-signature',
+    malform: set('svix-signature', 'nonsense'),
   },
   {
-    id: 'resend', secret: 'whsec_cmVzZW5kLWtleS1ieXRlcy1mb3ItdGVzdHM=', tolerance: 300,
-    make: (s, t) => request({
-      'svix-id': 'msg_p4', 'svix-timestamp': String(t),
-      'svix-signature': `v1,${hmacOf('sha256', whsecKey(s), `msg_p4.${t}.${RESEND_BODY}`, 'base64')}`,
-    }, RESEND_BODY),
-    sigHeader: 'svix-signature', malform: set('svix-signature', 'nonsense'),
+    id: 'resend',
+    secret: 'whsec_cmVzZW5kLWtleS1ieXRlcy1mb3ItdGVzdHM=',
+    tolerance: 300,
+    make: (s, t) =>
+      request(
+        {
+          'svix-id': 'msg_p4',
+          'svix-timestamp': String(t),
+          'svix-signature': `v1,${hmacOf('sha256', whsecKey(s), `msg_p4.${t}.${RESEND_BODY}`, 'base64')}`,
+        },
+        RESEND_BODY,
+      ),
+    sigHeader: 'svix-signature',
+    malform: set('svix-signature', 'nonsense'),
   },
   {
-    id: 'twilio', secret: 'twilio_auth_token_1',
+    id: 'twilio',
+    secret: 'twilio_auth_token_1',
     make: (s) => {
       // URL + params sorted by name, each name+value, HMAC-SHA1, base64.
-      const params = [...new URLSearchParams(FORM)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => k + v).join('');
-      return request({ 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': hmacOf('sha1', s, URL_ + params, 'base64') }, FORM);
+      const params = [...new URLSearchParams(FORM)]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => k + v)
+        .join('');
+      return request(
+        { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': hmacOf('sha1', s, URL_ + params, 'base64') },
+        FORM,
+      );
     },
-    sigHeader: 'x-twilio-signature', malform: set('x-twilio-signature', ''),
+    sigHeader: 'x-twilio-signature',
+    malform: set('x-twilio-signature', ''),
   },
   {
-    id: 'hubspot', secret: 'hubspot-client-secret', tolerance: 300,
+    id: 'hubspot',
+    secret: 'hubspot-client-secret',
+    tolerance: 300,
     make: (s, t) => {
       const ms = String(t * 1000);
-      return request({ 'x-hubspot-request-timestamp': ms, 'x-hubspot-signature-v3': hmacOf('sha256', s, `POST${URL_}${JSON_BODY}${ms}`, 'base64') });
+      return request({
+        'x-hubspot-request-timestamp': ms,
+        'x-hubspot-signature-v3': hmacOf('sha256', s, `POST${URL_}${JSON_BODY}${ms}`, 'base64'),
+      });
     },
-    sigHeader: 'x-hubspot-signature-v3', malform: set('x-hubspot-request-timestamp', 'yesterday'),
+    sigHeader: 'x-hubspot-signature-v3',
+    malform: set('x-hubspot-request-timestamp', 'yesterday'),
   },
   {
-    id: 'square', secret: 'square-key',
-    make: (s) => request({ 'square-environment': 'Production', 'x-square-hmacsha256-signature': hmacOf('sha256', s, URL_ + JSON_BODY, 'base64') }),
-    sigHeader: 'x-square-hmacsha256-signature', malform: set('x-square-hmacsha256-signature', ''),
+    id: 'square',
+    secret: 'square-key',
+    make: (s) =>
+      request({ 'square-environment': 'Production', 'x-square-hmacsha256-signature': hmacOf('sha256', s, URL_ + JSON_BODY, 'base64') }),
+    sigHeader: 'x-square-hmacsha256-signature',
+    malform: set('x-square-hmacsha256-signature', ''),
   },
   {
-    id: 'paddle', secret: 'pdl_ntfset_01h_secret', tolerance: 5,
+    id: 'paddle',
+    secret: 'pdl_ntfset_01h_secret',
+    tolerance: 5,
     make: (s, t) => request({ 'paddle-signature': `ts=${t};h1=${hmacOf('sha256', s, `${t}:${JSON_BODY}`, 'hex')}` }),
-    sigHeader: 'paddle-signature', malform: set('paddle-signature', 'h1=abc'),
+    sigHeader: 'paddle-signature',
+    malform: set('paddle-signature', 'h1=abc'),
   },
   {
-    id: 'lemonsqueezy', secret: 'lemon-secret',
+    id: 'lemonsqueezy',
+    secret: 'lemon-secret',
     make: (s) => request({ 'x-event-name': 'order_created', 'x-signature': hmacOf('sha256', s, JSON_BODY, 'hex') }),
-    sigHeader: 'x-signature', malform: set('x-signature', ''),
+    sigHeader: 'x-signature',
+    malform: set('x-signature', ''),
   },
   {
-    id: 'gitlab', secret: 'gitlab-token-xyz', bodyBound: false,
+    id: 'gitlab',
+    secret: 'gitlab-token-xyz',
+    bodyBound: false,
     make: (s) => request({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': s }),
-    sigHeader: 'x-gitlab-token', malform: set('x-gitlab-token', ''),
+    sigHeader: 'x-gitlab-token',
+    malform: set('x-gitlab-token', ''),
   },
   {
-    id: 'bitbucket', secret: 'bb-secret',
-    make: (s) => request({ 'x-event-key': 'repo:push', 'x-request-uuid': 'u1', 'x-hub-signature': `sha256=${hmacOf('sha256', s, JSON_BODY, 'hex')}` }),
-    sigHeader: 'x-hub-signature', malform: set('x-hub-signature', 'nothex'),
+    id: 'bitbucket',
+    secret: 'bb-secret',
+    make: (s) =>
+      request({ 'x-event-key': 'repo:push', 'x-request-uuid': 'u1', 'x-hub-signature': `sha256=${hmacOf('sha256', s, JSON_BODY, 'hex')}` }),
+    sigHeader: 'x-hub-signature',
+    malform: set('x-hub-signature', 'nothex'),
   },
   {
-    id: 'linear', secret: 'lin_wh_secret', tolerance: 60,
+    id: 'linear',
+    secret: 'lin_wh_secret',
+    tolerance: 60,
     make: (s, t) => {
       const body = JSON.stringify({ action: 'update', type: 'Issue', webhookTimestamp: t * 1000 });
       return request({ 'linear-delivery': 'd-1', 'linear-event': 'Issue', 'linear-signature': hmacOf('sha256', s, body, 'hex') }, body);
     },
-    sigHeader: 'linear-signature', malform: set('linear-signature', ''),
+    sigHeader: 'linear-signature',
+    malform: set('linear-signature', ''),
   },
   {
-    id: 'intercom', secret: 'intercom-client-secret',
+    id: 'intercom',
+    secret: 'intercom-client-secret',
     make: (s) => request({ 'x-hub-signature': `sha1=${hmacOf('sha1', s, JSON_BODY, 'hex')}`, 'user-agent': 'intercom-parrot-service' }),
-    sigHeader: 'x-hub-signature', malform: set('x-hub-signature', 'xyz'),
+    sigHeader: 'x-hub-signature',
+    malform: set('x-hub-signature', 'xyz'),
   },
   {
-    id: 'zoom', secret: 'zoom-secret-token', tolerance: 300,
-    make: (s, t) => request({ 'x-zm-request-timestamp': String(t), 'x-zm-signature': `v0=${hmacOf('sha256', s, `v0:${t}:${JSON_BODY}`, 'hex')}` }),
-    sigHeader: 'x-zm-signature', malform: set('x-zm-signature', 'v1=abc'),
+    id: 'zoom',
+    secret: 'zoom-secret-token',
+    tolerance: 300,
+    make: (s, t) =>
+      request({ 'x-zm-request-timestamp': String(t), 'x-zm-signature': `v0=${hmacOf('sha256', s, `v0:${t}:${JSON_BODY}`, 'hex')}` }),
+    sigHeader: 'x-zm-signature',
+    malform: set('x-zm-signature', 'v1=abc'),
   },
   {
-    id: 'twitch', secret: 'twitch-secret-0123', tolerance: 600, sameSignature: false,
+    id: 'twitch',
+    secret: 'twitch-secret-0123',
+    tolerance: 600,
+    sameSignature: false,
     make: (s, t) => {
       const ts = new Date(t * 1000).toISOString().replace('.000Z', '.123456789Z');
       return request({
-        'twitch-eventsub-message-id': 'm-1', 'twitch-eventsub-message-timestamp': ts, 'twitch-eventsub-message-type': 'notification',
+        'twitch-eventsub-message-id': 'm-1',
+        'twitch-eventsub-message-timestamp': ts,
+        'twitch-eventsub-message-type': 'notification',
         'twitch-eventsub-message-signature': `sha256=${hmacOf('sha256', s, `m-1${ts}${JSON_BODY}`, 'hex')}`,
       });
     },
-    sigHeader: 'twitch-eventsub-message-signature', malform: set('twitch-eventsub-message-signature', 'md5=abc'),
+    sigHeader: 'twitch-eventsub-message-signature',
+    malform: set('twitch-eventsub-message-signature', 'md5=abc'),
   },
   {
-    id: 'woocommerce', secret: 'wc-secret',
+    id: 'woocommerce',
+    secret: 'wc-secret',
     make: (s) => request({ 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-signature': hmacOf('sha256', s, JSON_BODY, 'base64') }),
-    sigHeader: 'x-wc-webhook-signature', malform: set('x-wc-webhook-signature', ''),
+    sigHeader: 'x-wc-webhook-signature',
+    malform: set('x-wc-webhook-signature', ''),
   },
   {
-    id: 'typeform', secret: 'typeform-secret',
+    id: 'typeform',
+    secret: 'typeform-secret',
     make: (s) => request({ 'typeform-signature': `sha256=${hmacOf('sha256', s, JSON_BODY, 'base64')}` }),
-    sigHeader: 'typeform-signature', malform: set('typeform-signature', 'abc'),
+    sigHeader: 'typeform-signature',
+    malform: set('typeform-signature', 'abc'),
   },
   {
-    id: 'calendly', secret: 'calendly-signing-key', tolerance: 180,
+    id: 'calendly',
+    secret: 'calendly-signing-key',
+    tolerance: 180,
     make: (s, t) => request({ 'calendly-webhook-signature': `t=${t},v1=${hmacOf('sha256', s, `${t}.${JSON_BODY}`, 'hex')}` }),
-    sigHeader: 'calendly-webhook-signature', malform: set('calendly-webhook-signature', 't=abc,v1=00'),
+    sigHeader: 'calendly-webhook-signature',
+    malform: set('calendly-webhook-signature', 't=abc,v1=00'),
   },
   {
-    id: 'sentry', secret: 'sentry-client-secret',
-    make: (s) => request({ 'sentry-hook-resource': 'issue', 'sentry-hook-timestamp': '1', 'sentry-hook-signature': hmacOf('sha256', s, JSON_BODY, 'hex') }),
-    sigHeader: 'sentry-hook-signature', malform: set('sentry-hook-signature', ''),
+    id: 'sentry',
+    secret: 'sentry-client-secret',
+    make: (s) =>
+      request({
+        'sentry-hook-resource': 'issue',
+        'sentry-hook-timestamp': '1',
+        'sentry-hook-signature': hmacOf('sha256', s, JSON_BODY, 'hex'),
+      }),
+    sigHeader: 'sentry-hook-signature',
+    malform: set('sentry-hook-signature', ''),
   },
   {
-    id: 'meta', secret: 'meta-app-secret',
+    id: 'meta',
+    secret: 'meta-app-secret',
     make: (s) => request({ 'x-hub-signature-256': `sha256=${hmacOf('sha256', s, JSON_BODY, 'hex')}`, 'user-agent': 'facebookexternalua' }),
-    sigHeader: 'x-hub-signature-256', malform: set('x-hub-signature-256', 'abc'),
+    sigHeader: 'x-hub-signature-256',
+    malform: set('x-hub-signature-256', 'abc'),
   },
   {
-    id: 'asana', secret: 'asana-hook-secret',
+    id: 'asana',
+    secret: 'asana-hook-secret',
     make: (s) => request({ 'x-hook-signature': hmacOf('sha256', s, JSON_BODY, 'hex') }),
-    sigHeader: 'x-hook-signature', malform: set('x-hook-signature', ''),
+    sigHeader: 'x-hook-signature',
+    malform: set('x-hook-signature', ''),
   },
   {
-    id: 'box', secret: 'box-primary-key', tolerance: 600,
-    make: (s, t) => request({
-      'box-delivery-id': 'b-1', 'box-delivery-timestamp': iso(t), 'box-signature-version': '1', 'box-signature-algorithm': 'HmacSHA256',
-      'box-signature-primary': hmacOf('sha256', s, JSON_BODY + iso(t), 'base64'),
-    }),
-    sigHeader: 'box-signature-primary', malform: set('box-delivery-timestamp', 'yesterday'),
+    id: 'box',
+    secret: 'box-primary-key',
+    tolerance: 600,
+    make: (s, t) =>
+      request({
+        'box-delivery-id': 'b-1',
+        'box-delivery-timestamp': iso(t),
+        'box-signature-version': '1',
+        'box-signature-algorithm': 'HmacSHA256',
+        'box-signature-primary': hmacOf('sha256', s, JSON_BODY + iso(t), 'base64'),
+      }),
+    sigHeader: 'box-signature-primary',
+    malform: set('box-delivery-timestamp', 'yesterday'),
   },
   {
-    id: 'zendesk', secret: 'zendesk-signing-secret',
-    make: (s, t) => request({ 'x-zendesk-webhook-signature-timestamp': iso(t), 'x-zendesk-webhook-signature': hmacOf('sha256', s, iso(t) + JSON_BODY, 'base64') }),
-    sigHeader: 'x-zendesk-webhook-signature', malform: set('x-zendesk-webhook-signature', ''),
+    id: 'zendesk',
+    secret: 'zendesk-signing-secret',
+    make: (s, t) =>
+      request({
+        'x-zendesk-webhook-signature-timestamp': iso(t),
+        'x-zendesk-webhook-signature': hmacOf('sha256', s, iso(t) + JSON_BODY, 'base64'),
+      }),
+    sigHeader: 'x-zendesk-webhook-signature',
+    malform: set('x-zendesk-webhook-signature', ''),
   },
   {
-    id: 'razorpay', secret: 'rzp-secret',
+    id: 'razorpay',
+    secret: 'rzp-secret',
     make: (s) => request({ 'x-razorpay-event-id': 'e1', 'x-razorpay-signature': hmacOf('sha256', s, JSON_BODY, 'hex') }),
-    sigHeader: 'x-razorpay-signature', malform: set('x-razorpay-signature', ''),
+    sigHeader: 'x-razorpay-signature',
+    malform: set('x-razorpay-signature', ''),
   },
   {
-    id: 'coinbase', secret: 'cc-shared-secret',
+    id: 'coinbase',
+    secret: 'cc-shared-secret',
     make: (s) => request({ 'x-cc-webhook-signature': hmacOf('sha256', s, JSON_BODY, 'hex') }),
-    sigHeader: 'x-cc-webhook-signature', malform: set('x-cc-webhook-signature', ''),
+    sigHeader: 'x-cc-webhook-signature',
+    malform: set('x-cc-webhook-signature', ''),
   },
   {
-    id: 'vercel', secret: 'vercel-secret',
+    id: 'vercel',
+    secret: 'vercel-secret',
     make: (s) => request({ 'x-vercel-signature': hmacOf('sha1', s, JSON_BODY, 'hex') }),
-    sigHeader: 'x-vercel-signature', malform: set('x-vercel-signature', ''),
+    sigHeader: 'x-vercel-signature',
+    malform: set('x-vercel-signature', ''),
   },
   {
-    id: 'line', secret: 'line-channel-secret',
+    id: 'line',
+    secret: 'line-channel-secret',
     make: (s) => request({ 'x-line-signature': hmacOf('sha256', s, JSON_BODY, 'base64') }),
-    sigHeader: 'x-line-signature', malform: set('x-line-signature', ''),
+    sigHeader: 'x-line-signature',
+    malform: set('x-line-signature', ''),
   },
   {
-    id: 'mailgun', secret: 'key-mailgun-signing', bodyBound: false,
+    id: 'mailgun',
+    secret: 'key-mailgun-signing',
+    bodyBound: false,
     make: (s, t) => {
       const token = 'a'.repeat(50);
-      const body = JSON.stringify({ signature: { timestamp: String(t), token, signature: hmacOf('sha256', s, `${t}${token}`, 'hex') }, 'event-data': { event: 'delivered' } });
+      const body = JSON.stringify({
+        signature: { timestamp: String(t), token, signature: hmacOf('sha256', s, `${t}${token}`, 'hex') },
+        'event-data': { event: 'delivered' },
+      });
       return request({ 'content-type': 'application/json' }, body);
     },
     sigHeader: '',
     malform: (req) => ({ ...req, body: new TextEncoder().encode('{"signature":{"token":"x"},"event-data":{}}') }),
   },
   {
-    id: 'discord', secret: edPublicHex,
-    make: (_s, t) => request({
-      'x-signature-timestamp': String(t),
-      'x-signature-ed25519': cryptoSign(null, Buffer.from(`${t}${JSON_BODY}`), ed.privateKey).toString('hex'),
-    }),
-    sigHeader: 'x-signature-ed25519', malform: set('x-signature-ed25519', 'abc'),
+    id: 'discord',
+    secret: edPublicHex,
+    make: (_s, t) =>
+      request({
+        'x-signature-timestamp': String(t),
+        'x-signature-ed25519': cryptoSign(null, Buffer.from(`${t}${JSON_BODY}`), ed.privateKey).toString('hex'),
+      }),
+    sigHeader: 'x-signature-ed25519',
+    malform: set('x-signature-ed25519', 'abc'),
   },
   {
-    id: 'sendgrid', secret: ecPublicB64,
-    make: (_s, t) => request({
-      'x-twilio-email-event-webhook-timestamp': String(t),
-      'x-twilio-email-event-webhook-signature': cryptoSign('sha256', Buffer.from(`${t}${JSON_BODY}`), ec.privateKey).toString('base64'),
-    }),
-    sigHeader: 'x-twilio-email-event-webhook-signature', malform: set('x-twilio-email-event-webhook-signature', '!!!'),
+    id: 'sendgrid',
+    secret: ecPublicB64,
+    make: (_s, t) =>
+      request({
+        'x-twilio-email-event-webhook-timestamp': String(t),
+        'x-twilio-email-event-webhook-signature': cryptoSign('sha256', Buffer.from(`${t}${JSON_BODY}`), ec.privateKey).toString('base64'),
+      }),
+    sigHeader: 'x-twilio-email-event-webhook-signature',
+    malform: set('x-twilio-email-event-webhook-signature', '!!!'),
   },
 ];
 
 const wrongSecret: Record<string, string> = { discord: otherEdHex, sendgrid: otherEc };
 /** A different secret in the same format as `secret`. */
 const other = (c: Case): string =>
-  wrongSecret[c.id] ?? (c.secret.startsWith('whsec_') ? `whsec_${Buffer.from('a different key, 24 bytes').toString('base64')}` : `${c.secret}-other`);
+  wrongSecret[c.id] ??
+  (c.secret.startsWith('whsec_') ? `whsec_${Buffer.from('a different key, 24 bytes').toString('base64')}` : `${c.secret}-other`);
 
 describe('every provider, table-driven', () => {
   for (const c of cases) {
@@ -296,9 +434,8 @@ describe('every provider, table-driven', () => {
       });
 
       it('reports no-signature when the signature is missing', () => {
-        const req = c.id === 'mailgun'
-          ? request({}, '{"event-data":{"event":"delivered"}}')
-          : withHeaders(valid, { [c.sigHeader]: undefined });
+        const req =
+          c.id === 'mailgun' ? request({}, '{"event-data":{"event":"delivered"}}') : withHeaders(valid, { [c.sigHeader]: undefined });
         const r = verifyRequest(req, { ...opts, provider: c.id });
         assert.equal(r.status, 'no-signature', r.reason);
         assert.equal(r.provider, c.id);
@@ -345,7 +482,9 @@ describe('every provider, table-driven', () => {
           const signed = withHeaders(unsigned, headers);
           const r = verifyRequest(signed, { ...opts, provider: c.id });
           assert.equal(r.status, 'valid', r.reason);
-          if (c.sameSignature !== false) assert.equal(headers[c.sigHeader], valid.headers[c.sigHeader]);
+          if (c.sameSignature !== false) {
+            assert.equal(headers[c.sigHeader], valid.headers[c.sigHeader]);
+          }
           assert.equal(verifyRequest(signed, { ...opts, provider: c.id, secrets: [other(c)] }).status, 'invalid');
         });
       } else {

@@ -119,10 +119,9 @@ describe('Clerk SDK (@clerk/backend@3) and Resend SDK (resend@6)', () => {
   it('Clerk verifyWebhook accepts our signature', async () => {
     const req = request({ 'svix-id': 'msg_c', 'svix-timestamp': '1', 'svix-signature': 'v1,AAAA' }, clerkBody);
     const headers = signRequest(req, { provider: 'clerk', secret: SVIX_SECRET, now: new Date() });
-    const event = await clerkVerifyWebhook(
-      new Request('https://hooks.example.com/clerk', { method: 'POST', headers, body: clerkBody }),
-      { signingSecret: SVIX_SECRET },
-    );
+    const event = await clerkVerifyWebhook(new Request('https://hooks.example.com/clerk', { method: 'POST', headers, body: clerkBody }), {
+      signingSecret: SVIX_SECRET,
+    });
     assert.equal(event.type, 'user.created');
   });
   it('Resend webhooks.verify accepts our signature', () => {
@@ -198,10 +197,22 @@ describe('HubSpot SDK (@hubspot/api-client@13)', () => {
     const ts = String(NOW.getTime());
     const v1 = HubSpotSignature.getSignature('POST', 'v1', { signature: '', clientSecret, requestBody: JSON_BODY });
     const v2 = HubSpotSignature.getSignature('POST', 'v2', { signature: '', clientSecret, requestBody: JSON_BODY, url });
-    const v3 = HubSpotSignature.getSignature('POST', 'v3', { signature: '', clientSecret, requestBody: JSON_BODY, url, timestamp: Number(ts) });
+    const v3 = HubSpotSignature.getSignature('POST', 'v3', {
+      signature: '',
+      clientSecret,
+      requestBody: JSON_BODY,
+      url,
+      timestamp: Number(ts),
+    });
     const base = { 'x-hubspot-signature-version': 'v1', 'x-hubspot-signature': v1 };
     expectValid(verifyRequest(request(base, JSON_BODY, url), { secrets: [clientSecret], now: NOW }), 'hubspot');
-    expectValid(verifyRequest(request({ 'x-hubspot-signature-version': 'v2', 'x-hubspot-signature': v2 }, JSON_BODY, url), { secrets: [clientSecret], now: NOW }), 'hubspot');
+    expectValid(
+      verifyRequest(request({ 'x-hubspot-signature-version': 'v2', 'x-hubspot-signature': v2 }, JSON_BODY, url), {
+        secrets: [clientSecret],
+        now: NOW,
+      }),
+      'hubspot',
+    );
     const v3req = request({ 'x-hubspot-signature-v3': v3, 'x-hubspot-request-timestamp': ts }, JSON_BODY, url);
     expectValid(verifyRequest(v3req, { secrets: [clientSecret], now: NOW }), 'hubspot');
     assert.equal(verifyRequest(tamper(v3req), { secrets: [clientSecret], now: NOW }).status, 'invalid');
@@ -211,12 +222,31 @@ describe('HubSpot SDK (@hubspot/api-client@13)', () => {
     const req = request({ 'x-hubspot-signature-version': 'v1', 'x-hubspot-signature': 'x' }, JSON_BODY, url);
     const h = signRequest(req, { provider: 'hubspot', secret: clientSecret, now });
     assert.equal(h['x-hubspot-request-timestamp'], String(now.getTime()));
-    assert.equal(HubSpotSignature.isValid({
-      signature: h['x-hubspot-signature-v3'] ?? '', clientSecret, requestBody: JSON_BODY, signatureVersion: 'v3',
-      url, method: 'POST', timestamp: now.getTime(),
-    }), true);
-    assert.equal(HubSpotSignature.isValid({ signature: h['x-hubspot-signature'] ?? '', clientSecret, requestBody: JSON_BODY, signatureVersion: 'v1' }), true);
-    assert.equal(HubSpotSignature.isValid({ signature: h['x-hubspot-signature'] ?? '', clientSecret: 'other', requestBody: JSON_BODY, signatureVersion: 'v1' }), false);
+    assert.equal(
+      HubSpotSignature.isValid({
+        signature: h['x-hubspot-signature-v3'] ?? '',
+        clientSecret,
+        requestBody: JSON_BODY,
+        signatureVersion: 'v3',
+        url,
+        method: 'POST',
+        timestamp: now.getTime(),
+      }),
+      true,
+    );
+    assert.equal(
+      HubSpotSignature.isValid({ signature: h['x-hubspot-signature'] ?? '', clientSecret, requestBody: JSON_BODY, signatureVersion: 'v1' }),
+      true,
+    );
+    assert.equal(
+      HubSpotSignature.isValid({
+        signature: h['x-hubspot-signature'] ?? '',
+        clientSecret: 'other',
+        requestBody: JSON_BODY,
+        signatureVersion: 'v1',
+      }),
+      false,
+    );
   });
 });
 
@@ -226,11 +256,17 @@ describe('Slack SDK (@slack/bolt@5, verify only)', () => {
     const body = 'token=x&team_id=T1&command=%2Fhello&text=hi';
     const req = request({ 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': '1' }, body);
     const h = signRequest(req, { provider: 'slack', secret: signingSecret, now: NOW });
-    const headers = { 'x-slack-signature': h['x-slack-signature'] ?? '', 'x-slack-request-timestamp': Number(h['x-slack-request-timestamp']) };
+    const headers = {
+      'x-slack-signature': h['x-slack-signature'] ?? '',
+      'x-slack-request-timestamp': Number(h['x-slack-request-timestamp']),
+    };
     assert.equal(isValidSlackRequest({ signingSecret, body, headers, nowMilliseconds: NOW.getTime() }), true);
     assert.equal(isValidSlackRequest({ signingSecret, body: `${body}x`, headers, nowMilliseconds: NOW.getTime() }), false);
     assert.equal(isValidSlackRequest({ signingSecret, body, headers, nowMilliseconds: NOW.getTime() + 600_000 }), false);
-    const ours = verifyRequest({ ...req, headers: { ...req.headers, ...h } }, { secrets: [signingSecret], now: new Date(NOW.getTime() + 600_000) });
+    const ours = verifyRequest(
+      { ...req, headers: { ...req.headers, ...h } },
+      { secrets: [signingSecret], now: new Date(NOW.getTime() + 600_000) },
+    );
     assert.equal(ours.status, 'stale');
     assert.equal(ours.skewSeconds, 600);
   });
@@ -240,18 +276,26 @@ describe('Shopify SDK (@shopify/shopify-api@13, verify only)', () => {
   it('accepts our signature, and rejects a wrong one', async () => {
     const apiSecretKey = 'shpss_0123456789abcdef';
     const shopify = shopifyApi({
-      apiKey: 'key', apiSecretKey, scopes: [], hostName: 'hooks.example.com',
-      apiVersion: ApiVersion.January26 ?? ApiVersion.Unstable, isEmbeddedApp: false,
+      apiKey: 'key',
+      apiSecretKey,
+      scopes: [],
+      hostName: 'hooks.example.com',
+      apiVersion: ApiVersion.January26 ?? ApiVersion.Unstable,
+      isEmbeddedApp: false,
     });
     const base = {
-      'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': 'demo.myshopify.com',
-      'x-shopify-api-version': '2026-01', 'x-shopify-webhook-id': 'wh-1', 'x-shopify-event-id': 'ev-1',
+      'x-shopify-topic': 'orders/create',
+      'x-shopify-shop-domain': 'demo.myshopify.com',
+      'x-shopify-api-version': '2026-01',
+      'x-shopify-webhook-id': 'wh-1',
+      'x-shopify-event-id': 'ev-1',
     };
     const h = signRequest(request(base), { provider: 'shopify', secret: apiSecretKey, now: NOW });
-    const validate = (headers: Record<string, string>) => shopify.webhooks.validate({
-      rawBody: JSON_BODY,
-      rawRequest: new Request('https://hooks.example.com/shopify', { method: 'POST', headers, body: JSON_BODY }),
-    });
+    const validate = (headers: Record<string, string>) =>
+      shopify.webhooks.validate({
+        rawBody: JSON_BODY,
+        rawRequest: new Request('https://hooks.example.com/shopify', { method: 'POST', headers, body: JSON_BODY }),
+      });
     const ok = await validate({ ...base, ...h });
     assert.equal(ok.valid, true);
     const bad = signRequest(request(base), { provider: 'shopify', secret: 'other', now: NOW });
@@ -265,8 +309,19 @@ describe('Square SDK (square@46, verify only)', () => {
     const url = 'https://hooks.example.com/square';
     const h = signRequest(request({ 'square-environment': 'Sandbox' }, JSON_BODY, url), { provider: 'square', secret: key, now: NOW });
     const sig = h['x-square-hmacsha256-signature'] ?? '';
-    assert.equal(await WebhooksHelper.verifySignature({ requestBody: JSON_BODY, signatureHeader: sig, signatureKey: key, notificationUrl: url }), true);
-    assert.equal(await WebhooksHelper.verifySignature({ requestBody: JSON_BODY, signatureHeader: sig, signatureKey: key, notificationUrl: `${url}/other` }), false);
+    assert.equal(
+      await WebhooksHelper.verifySignature({ requestBody: JSON_BODY, signatureHeader: sig, signatureKey: key, notificationUrl: url }),
+      true,
+    );
+    assert.equal(
+      await WebhooksHelper.verifySignature({
+        requestBody: JSON_BODY,
+        signatureHeader: sig,
+        signatureKey: key,
+        notificationUrl: `${url}/other`,
+      }),
+      false,
+    );
   });
 });
 
@@ -331,7 +386,10 @@ describe('LINE, Razorpay and Linear SDKs (verify only)', () => {
     const h = signRequest(request({ 'linear-signature': 'x' }, body), { provider: 'linear', secret: 'lin_wh_secret', now });
     assert.equal(new LinearWebhookClient('lin_wh_secret').verify(Buffer.from(body), h['linear-signature'] ?? ''), true);
     assert.throws(() => new LinearWebhookClient('other').verify(Buffer.from(body), h['linear-signature'] ?? ''));
-    const ours = verifyRequest(request({ 'linear-signature': h['linear-signature'] ?? '', 'linear-delivery': 'd1' }, body), { secrets: ['lin_wh_secret'], now });
+    const ours = verifyRequest(request({ 'linear-signature': h['linear-signature'] ?? '', 'linear-delivery': 'd1' }, body), {
+      secrets: ['lin_wh_secret'],
+      now,
+    });
     assert.equal(ours.status, 'valid');
   });
 });

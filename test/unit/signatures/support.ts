@@ -14,7 +14,9 @@ export function request(
   method = 'POST',
 ): SignedRequest {
   const lower: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(headers)) {
+    lower[k.toLowerCase()] = v;
+  }
   return { method, url, headers: lower, body: typeof body === 'string' ? new TextEncoder().encode(body) : body };
 }
 
@@ -38,8 +40,11 @@ export function tamper(req: SignedRequest): SignedRequest {
 export function withHeaders(req: SignedRequest, headers: Record<string, string | undefined>): SignedRequest {
   const out: Record<string, string | string[] | undefined> = { ...req.headers };
   for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) delete out[k.toLowerCase()];
-    else out[k.toLowerCase()] = v;
+    if (v === undefined) {
+      delete out[k.toLowerCase()];
+    } else {
+      out[k.toLowerCase()] = v;
+    }
   }
   return { ...req, headers: out };
 }

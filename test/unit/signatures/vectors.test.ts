@@ -16,7 +16,10 @@ describe('documented vectors', () => {
     assert.equal(r.status, 'valid', r.reason);
     assert.equal(r.provider, 'github');
     assert.equal(signRequest(req, { provider: 'github', secret: v.secret })['x-hub-signature-256'], v.signature);
-    assert.equal(verifyRequest(request({ 'x-github-event': 'ping', [v.header]: v.signature }, 'Hello, World?'), { secrets: [v.secret] }).status, 'invalid');
+    assert.equal(
+      verifyRequest(request({ 'x-github-event': 'ping', [v.header]: v.signature }, 'Hello, World?'), { secrets: [v.secret] }).status,
+      'invalid',
+    );
   });
 
   it('Twilio: the docs example (auth token 12345)', () => {
@@ -32,7 +35,9 @@ describe('documented vectors', () => {
 
   it('HubSpot v1 (body) and v2 (GET, no body)', () => {
     const v1 = vectors.hubspotV1;
-    const r1 = verifyRequest(request({ 'x-hubspot-signature': v1.signature, 'x-hubspot-signature-version': 'v1' }, v1.body), { secrets: [v1.clientSecret] });
+    const r1 = verifyRequest(request({ 'x-hubspot-signature': v1.signature, 'x-hubspot-signature-version': 'v1' }, v1.body), {
+      secrets: [v1.clientSecret],
+    });
     assert.equal(r1.status, 'valid', r1.reason);
     const v2 = vectors.hubspotV2;
     const req2 = request({ 'x-hubspot-signature': v2.signature, 'x-hubspot-signature-version': 'v2' }, v2.body, v2.url, v2.method);
@@ -47,7 +52,10 @@ describe('documented vectors', () => {
     const r = verifyRequest(req, { secrets: [v.signingSecret], now });
     assert.equal(r.status, 'valid', r.reason);
     assert.equal(r.skewSeconds, 10);
-    assert.equal(signRequest(req, { provider: 'slack', secret: v.signingSecret, now: new Date(Number(v.timestamp) * 1000) })['x-slack-signature'], v.signature);
+    assert.equal(
+      signRequest(req, { provider: 'slack', secret: v.signingSecret, now: new Date(Number(v.timestamp) * 1000) })['x-slack-signature'],
+      v.signature,
+    );
     // Today, the same delivery is a replay.
     assert.equal(verifyRequest(req, { secrets: [v.signingSecret] }).status, 'stale');
   });
@@ -60,6 +68,9 @@ describe('documented vectors', () => {
     assert.equal(r.status, 'valid', r.reason);
     const svix = { 'svix-id': v.id, 'svix-timestamp': v.timestamp, 'svix-signature': v.signature };
     assert.equal(verifyRequest(request(svix, v.body), { secrets: [v.secret], now }).status, 'valid');
-    assert.equal(signRequest(request(headers, v.body), { provider: 'standard-webhooks', secret: v.secret, now })['webhook-signature'], v.signature);
+    assert.equal(
+      signRequest(request(headers, v.body), { provider: 'standard-webhooks', secret: v.secret, now })['webhook-signature'],
+      v.signature,
+    );
   });
 });

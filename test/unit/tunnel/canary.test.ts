@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CANARY_PATH_PREFIX, canaryResponse, canaryTokenFromPath, canaryUrl, checkCanaryAnswer, interceptCanary, isCanaryPath, newCanaryToken } from '../../../src/core/tunnel/canary';
+import {
+  CANARY_PATH_PREFIX,
+  canaryResponse,
+  canaryTokenFromPath,
+  canaryUrl,
+  checkCanaryAnswer,
+  interceptCanary,
+  isCanaryPath,
+  newCanaryToken,
+} from '../../../src/core/tunnel/canary';
 
 test('canary URL, path recognition and token round trip', () => {
   const token = newCanaryToken();
@@ -16,7 +25,15 @@ test('canary URL, path recognition and token round trip', () => {
 });
 
 test('ordinary webhook paths are never canaries', () => {
-  for (const p of ['/', '/webhook', '/__webhook-inspector/canary/', '/__webhook-inspector/canary/short', '/__webhook-inspector/canary/abc/def/ghij', '/x/__webhook-inspector/canary/abcdefghijkl', '/__webhook-inspector/canary/abcdefgh%2F']) {
+  for (const p of [
+    '/',
+    '/webhook',
+    '/__webhook-inspector/canary/',
+    '/__webhook-inspector/canary/short',
+    '/__webhook-inspector/canary/abc/def/ghij',
+    '/x/__webhook-inspector/canary/abcdefghijkl',
+    '/__webhook-inspector/canary/abcdefgh%2F',
+  ]) {
     assert.equal(isCanaryPath(p), false, p);
   }
 });

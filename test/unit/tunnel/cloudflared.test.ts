@@ -41,7 +41,11 @@ function isAlive(pid: number): boolean {
 
 function recorded(file: string): Array<{ pid: number; argv: string[] }> {
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { pid: number; argv: string[] });
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { pid: number; argv: string[] });
   } catch {
     return [];
   }
@@ -51,7 +55,10 @@ test('reads the URL from /quicktunnel on the metrics port when the log has no bo
   const receiver = await startReceiver();
   const record = path.join(fake.dir, `metrics-${Date.now()}.jsonl`);
   t.after(() => receiver.close());
-  const factory = createCloudflaredFactory({ env: env({ FAKE_CLOUDFLARED_SCENARIO: 'metrics-only', FAKE_CLOUDFLARED_RECORD: record }), pollMs: 50 });
+  const factory = createCloudflaredFactory({
+    env: env({ FAKE_CLOUDFLARED_SCENARIO: 'metrics-only', FAKE_CLOUDFLARED_RECORD: record }),
+    pollMs: 50,
+  });
   const conn = await open(factory, receiver.port);
   try {
     assert.match(conn.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -66,8 +73,17 @@ test('reads the URL from /quicktunnel on the metrics port when the log has no bo
     const got = receiver.requests.find((r) => r.url === '/hook?x=1');
     assert.ok(got && got.body.equals(body), 'the body went through the tunnel unchanged');
     const pairs = [];
-    for (let i = 0; i < got.rawHeaders.length; i += 2) pairs.push([got.rawHeaders[i], got.rawHeaders[i + 1]]);
-    assert.deepEqual(pairs.filter(([k]) => k!.toLowerCase() === 'x-case'), [['X-Case', 'A'], ['x-case', 'b']], 'raw header pairs pass as sent');
+    for (let i = 0; i < got.rawHeaders.length; i += 2) {
+      pairs.push([got.rawHeaders[i], got.rawHeaders[i + 1]]);
+    }
+    assert.deepEqual(
+      pairs.filter(([k]) => k!.toLowerCase() === 'x-case'),
+      [
+        ['X-Case', 'A'],
+        ['x-case', 'b'],
+      ],
+      'raw header pairs pass as sent',
+    );
   } finally {
     conn.close();
   }
@@ -77,13 +93,25 @@ test('reads the URL from the boxed stderr line when there is no metrics server',
   const receiver = await startReceiver();
   t.after(() => receiver.close());
   const lines: string[] = [];
-  const logger: Logger = { trace: () => undefined, debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+  const logger: Logger = {
+    trace: () => undefined,
+    debug: (m) => lines.push(m),
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(m),
+    error: (m) => lines.push(m),
+  };
   const factory = createCloudflaredFactory({ env: env({ FAKE_CLOUDFLARED_SCENARIO: 'log-only' }), logger, pollMs: 50 });
   const conn = await open(factory, receiver.port);
   try {
     assert.match(conn.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    assert.ok(lines.some((l) => l.includes('Your quick Tunnel has been created')), 'the box was read');
-    assert.ok(lines.some((l) => l.includes(`|  ${conn.url}`)), 'the URL is the one in the box');
+    assert.ok(
+      lines.some((l) => l.includes('Your quick Tunnel has been created')),
+      'the box was read',
+    );
+    assert.ok(
+      lines.some((l) => l.includes(`|  ${conn.url}`)),
+      'the URL is the one in the box',
+    );
     const res = await request(`${conn.url}/x`, { body: Buffer.from('hi') });
     assert.equal(res.status, 200);
   } finally {
@@ -113,7 +141,7 @@ test('rate limited (429 / error 1015): a retryable error that says so and asks f
     assert.equal(err.status, 429);
     assert.ok((err.retryAfterMs ?? 0) >= 60_000, `waits at least a minute, not ${err.retryAfterMs}`);
     assert.match(err.message, /rate-limiting new quick tunnels \(HTTP 429 \/ error 1015\)/);
-    assert.match(err.message, /failed to unmarshal quick Tunnel/, 'cloudflared\'s own words are kept');
+    assert.match(err.message, /failed to unmarshal quick Tunnel/, "cloudflared's own words are kept");
     return true;
   });
 });
@@ -128,14 +156,21 @@ test('the supervisor: online through the self-test; a crash restarts cloudflared
     selfTestIntervalMs: 200,
     selfTestTimeoutMs: 2000,
     backoff: { initialMs: 20, maxMs: 100, factor: 2, jitter: 0 },
-    openTunnel: createCloudflaredFactory({ env: env({ FAKE_CLOUDFLARED_EXIT_AFTER_MS: '1500', FAKE_CLOUDFLARED_RECORD: record }), pollMs: 50 }),
+    openTunnel: createCloudflaredFactory({
+      env: env({ FAKE_CLOUDFLARED_EXIT_AFTER_MS: '1500', FAKE_CLOUDFLARED_RECORD: record }),
+      pollMs: 50,
+    }),
   });
   t.after(() => supervisor.dispose());
   const urls: string[] = [];
   const reasons: string[] = [];
   supervisor.onDidChangeStatus((s) => {
-    if (s.state === 'online' && s.publicUrl && urls[urls.length - 1] !== s.publicUrl) urls.push(s.publicUrl);
-    if (s.state === 'reconnecting' && s.reason) reasons.push(s.reason);
+    if (s.state === 'online' && s.publicUrl && urls[urls.length - 1] !== s.publicUrl) {
+      urls.push(s.publicUrl);
+    }
+    if (s.state === 'reconnecting' && s.reason) {
+      reasons.push(s.reason);
+    }
   });
   supervisor.start();
   await waitFor(() => urls.length >= 2, 'online, crashed, online again', 30_000);

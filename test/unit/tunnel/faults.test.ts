@@ -65,7 +65,9 @@ async function rig(t: TestContext, ltOptions: LtServerOptions = {}): Promise<Rig
   session.onDidChangeStatus((s) => {
     if (s.tunnel) {
       statuses.push(s.tunnel);
-      if (states.at(-1) !== s.tunnel.state) states.push(s.tunnel.state);
+      if (states.at(-1) !== s.tunnel.state) {
+        states.push(s.tunnel.state);
+      }
     }
   });
   let finished = false;
@@ -79,7 +81,9 @@ async function rig(t: TestContext, ltOptions: LtServerOptions = {}): Promise<Rig
     await fsp.rm(dir, { recursive: true, force: true });
   };
   t.after(async () => {
-    if (!finished) await cleanup();
+    if (!finished) {
+      await cleanup();
+    }
   });
   await session.start();
   return {
@@ -162,41 +166,60 @@ test('the server refuses new tunnels (503): reconnecting with growing backoff, o
   await waitFor(() => r.statuses.slice(mark).filter((s) => s.retry).length >= 4, 'four scheduled retries');
   assert.equal(r.tunnel().state, 'reconnecting');
   assert.match(r.tunnel().reason ?? '', /HTTP 503/);
-  const retries = r.statuses.slice(mark).filter((s) => s.retry).map((s) => [s.retry!.attempt, s.retry!.delayMs]);
-  assert.deepEqual(retries.slice(0, 4), [[1, 50], [2, 100], [3, 200], [4, 400]], 'exponential backoff (no jitter), capped at maxMs');
+  const retries = r.statuses
+    .slice(mark)
+    .filter((s) => s.retry)
+    .map((s) => [s.retry!.attempt, s.retry!.delayMs]);
+  assert.deepEqual(
+    retries.slice(0, 4),
+    [
+      [1, 50],
+      [2, 100],
+      [3, 200],
+      [4, 400],
+    ],
+    'exponential backoff (no jitter), capped at maxMs',
+  );
   const refusedSoFar = r.lt.stats.requestedSubdomains.length;
 
   r.lt.refuseNewTunnels = false;
   const again = await online(r, 'online once the server accepts');
   assert.equal(again.subdomain, first.subdomain);
   assert.ok(r.lt.stats.requestedSubdomains.length > refusedSoFar);
-  assert.ok(r.lt.stats.requestedSubdomains.slice(1).every((x) => x === first.subdomain), 'every retry asks for the same subdomain');
+  assert.ok(
+    r.lt.stats.requestedSubdomains.slice(1).every((x) => x === first.subdomain),
+    'every retry asks for the same subdomain',
+  );
   await deliverThroughTunnel(r, 'after-refusal');
   assert.deepEqual(r.states, ['starting', 'online', 'reconnecting', 'online']);
   await r.finish();
 });
 
-test('handshakes hang without an answer: the open timeout leads to reconnecting with the reason; recovery once answered', LIMIT, async (t) => {
-  const r = await rig(t);
-  const first = await online(r, 'online');
-  r.lt.hang = true;
-  const mark = r.statuses.length;
-  r.lt.dropAllSockets({ mode: 'forget' });
-  await waitFor(
-    () => r.statuses.slice(mark).some((s) => s.state === 'reconnecting' && /timed out after 1000 ms/.test(s.reason ?? '')),
-    'reconnecting with the open timeout as the reason',
-  );
-  await waitFor(() => r.lt.stats.requestedSubdomains.length >= 3, 'a retry after the timeout');
-  assert.equal(r.tunnel().state, 'reconnecting');
-  assert.equal(r.session.status().publicUrl, undefined);
+test(
+  'handshakes hang without an answer: the open timeout leads to reconnecting with the reason; recovery once answered',
+  LIMIT,
+  async (t) => {
+    const r = await rig(t);
+    const first = await online(r, 'online');
+    r.lt.hang = true;
+    const mark = r.statuses.length;
+    r.lt.dropAllSockets({ mode: 'forget' });
+    await waitFor(
+      () => r.statuses.slice(mark).some((s) => s.state === 'reconnecting' && /timed out after 1000 ms/.test(s.reason ?? '')),
+      'reconnecting with the open timeout as the reason',
+    );
+    await waitFor(() => r.lt.stats.requestedSubdomains.length >= 3, 'a retry after the timeout');
+    assert.equal(r.tunnel().state, 'reconnecting');
+    assert.equal(r.session.status().publicUrl, undefined);
 
-  r.lt.hang = false;
-  const again = await online(r, 'online once handshakes are answered');
-  assert.equal(again.subdomain, first.subdomain);
-  await deliverThroughTunnel(r, 'after-hang');
-  assert.deepEqual(r.states, ['starting', 'online', 'reconnecting', 'online']);
-  await r.finish();
-});
+    r.lt.hang = false;
+    const again = await online(r, 'online once handshakes are answered');
+    assert.equal(again.subdomain, first.subdomain);
+    await deliverThroughTunnel(r, 'after-hang');
+    assert.deepEqual(r.states, ['starting', 'online', 'reconnecting', 'online']);
+    await r.finish();
+  },
+);
 
 test('handshakes hang at the very start: stop() while the open is pending leaves nothing behind', LIMIT, async (t) => {
   const r = await rig(t);
@@ -207,35 +230,42 @@ test('handshakes hang at the very start: stop() while the open is pending leaves
   assert.deepEqual(r.states, ['starting']);
 });
 
-test('public requests hang (the tunnel is up but answers nothing): the self-test timeout reconnects; recovery keeps the URL', LIMIT, async (t) => {
-  // a realistic grace period, so that the subdomain is freed and got back after the reconnect
-  const r = await rig(t, { graceMs: 500 });
-  const first = await online(r, 'online');
-  r.lt.hangPublic = true;
-  const mark = r.statuses.length;
-  await waitFor(
-    () => r.statuses.slice(mark).some((s) => s.state === 'reconnecting' && /^Self-test failed: no answer within 1000 ms/.test(s.reason ?? '')),
-    'reconnecting because the canary got no answer',
-  );
-  const failed = r.statuses.slice(mark).find((s) => s.lastSelfTest && !s.lastSelfTest.ok)?.lastSelfTest;
-  assert.match(failed?.error ?? '', /no answer within 1000 ms/);
-  assert.equal(r.session.status().publicUrl, undefined, 'no public URL is offered while it does not work');
-  // it keeps trying while the public side hangs, and never claims to be online
-  const opened = r.lt.stats.tunnelsCreated;
-  await waitFor(() => r.lt.stats.tunnelsCreated >= opened + 1, 'a new tunnel opened while hanging');
-  assert.notEqual(r.tunnel().state, 'online');
+test(
+  'public requests hang (the tunnel is up but answers nothing): the self-test timeout reconnects; recovery keeps the URL',
+  LIMIT,
+  async (t) => {
+    // a realistic grace period, so that the subdomain is freed and got back after the reconnect
+    const r = await rig(t, { graceMs: 500 });
+    const first = await online(r, 'online');
+    r.lt.hangPublic = true;
+    const mark = r.statuses.length;
+    await waitFor(
+      () =>
+        r.statuses
+          .slice(mark)
+          .some((s) => s.state === 'reconnecting' && /^Self-test failed: no answer within 1000 ms/.test(s.reason ?? '')),
+      'reconnecting because the canary got no answer',
+    );
+    const failed = r.statuses.slice(mark).find((s) => s.lastSelfTest && !s.lastSelfTest.ok)?.lastSelfTest;
+    assert.match(failed?.error ?? '', /no answer within 1000 ms/);
+    assert.equal(r.session.status().publicUrl, undefined, 'no public URL is offered while it does not work');
+    // it keeps trying while the public side hangs, and never claims to be online
+    const opened = r.lt.stats.tunnelsCreated;
+    await waitFor(() => r.lt.stats.tunnelsCreated >= opened + 1, 'a new tunnel opened while hanging');
+    assert.notEqual(r.tunnel().state, 'online');
 
-  r.lt.hangPublic = false;
-  const again = await online(r, 'online once the public side answers');
-  assert.equal(again.subdomain, first.subdomain, 'the same subdomain is got back after the grace period');
-  assert.equal(again.lastSelfTest?.ok, true);
-  await deliverThroughTunnel(r, 'after-hang-public');
-  assert.equal(r.states[0], 'starting');
-  assert.equal(r.states[1], 'online');
-  assert.equal(r.states.at(-1), 'online');
-  assert.ok(!r.states.slice(2, -1).includes('online'), `never online while hanging: ${r.states.join(' → ')}`);
-  await r.finish();
-});
+    r.lt.hangPublic = false;
+    const again = await online(r, 'online once the public side answers');
+    assert.equal(again.subdomain, first.subdomain, 'the same subdomain is got back after the grace period');
+    assert.equal(again.lastSelfTest?.ok, true);
+    await deliverThroughTunnel(r, 'after-hang-public');
+    assert.equal(r.states[0], 'starting');
+    assert.equal(r.states[1], 'online');
+    assert.equal(r.states.at(-1), 'online');
+    assert.ok(!r.states.slice(2, -1).includes('online'), `never online while hanging: ${r.states.join(' → ')}`);
+    await r.finish();
+  },
+);
 
 test('the server drops every tunnel socket (close, forget, silent) in turn: back online each time, nothing leaks', LIMIT, async (t) => {
   const r = await rig(t, { graceMs: 500 });
@@ -244,7 +274,11 @@ test('the server drops every tunnel socket (close, forget, silent) in turn: back
     const before = r.lt.stats.socketsAccepted;
     r.lt.dropAllSockets({ mode });
     await waitFor(() => r.lt.stats.socketsAccepted > before, `the client reconnecting its sockets after "${mode}"`);
-    await waitFor(() => r.tunnel().state === 'online' && r.tunnel().lastSelfTest?.ok === true && r.lt.tunnels().length > 0, `online after "${mode}"`, 30_000);
+    await waitFor(
+      () => r.tunnel().state === 'online' && r.tunnel().lastSelfTest?.ok === true && r.lt.tunnels().length > 0,
+      `online after "${mode}"`,
+      30_000,
+    );
     assert.equal(r.tunnel().subdomain, first.subdomain, `same subdomain after "${mode}"`);
     await deliverThroughTunnel(r, `after-${mode}`);
   }

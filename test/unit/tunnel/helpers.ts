@@ -103,7 +103,9 @@ export function record(supervisor: TunnelSupervisor): Recorder {
 /** Counts of the resources keeping the event loop alive, e.g. `{ TCPSocketWrap: 2, Timeout: 1 }`. */
 export function activeResources(): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
+  for (const r of process.getActiveResourcesInfo()) {
+    counts[r] = (counts[r] ?? 0) + 1;
+  }
   return counts;
 }
 
@@ -112,7 +114,9 @@ export function excessResources(baseline: Record<string, number>): Record<string
   const now = activeResources();
   const excess: Record<string, number> = {};
   for (const [k, v] of Object.entries(now)) {
-    if (v > (baseline[k] ?? 0)) excess[k] = v - (baseline[k] ?? 0);
+    if (v > (baseline[k] ?? 0)) {
+      excess[k] = v - (baseline[k] ?? 0);
+    }
   }
   return excess;
 }
@@ -122,7 +126,9 @@ export async function settleResources(baseline: Record<string, number>, boundMs 
   const start = Date.now();
   for (;;) {
     const excess = excessResources(baseline);
-    if (Object.keys(excess).length === 0 || Date.now() - start > boundMs) return excess;
+    if (Object.keys(excess).length === 0 || Date.now() - start > boundMs) {
+      return excess;
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -70,7 +70,22 @@ test('a public request reaches the local receiver byte-exact through the localtu
   assert.equal(got.method, 'POST');
   assert.equal(got.url, '/hooks/stripe?x=1&y=%20z');
   assert.ok(got.body.equals(body), 'body bytes unchanged');
-  const sent = ['Host', 'hooks.example.test', 'X-Dup', 'one', 'Content-Type', 'application/octet-stream', 'x-dup', 'two', 'X-MiXeD-CaSe', 'Keep Me', 'Content-Length', String(body.length), 'Connection', 'close'];
+  const sent = [
+    'Host',
+    'hooks.example.test',
+    'X-Dup',
+    'one',
+    'Content-Type',
+    'application/octet-stream',
+    'x-dup',
+    'two',
+    'X-MiXeD-CaSe',
+    'Keep Me',
+    'Content-Length',
+    String(body.length),
+    'Connection',
+    'close',
+  ];
   assert.deepEqual(got.rawHeaders.slice(0, sent.length), sent, 'headers in order, case and duplicates kept');
   assert.deepEqual(got.rawHeaders.slice(sent.length), ['x-forwarded-for', '127.0.0.1', 'x-forwarded-proto', 'http']);
 

@@ -100,48 +100,65 @@ test('a request to the public URL arrives byte-exact at the receiver (binary bod
   assert.equal(got.method, 'PUT');
   assert.equal(got.url, '/a/b?sig=1&sig=2');
   assert.ok(got.body.equals(body), 'body bytes unchanged');
-  const sent = ['Host', publicUrl.host, 'X-Hub-Signature-256', 'sha256=abc', 'x-hub-signature-256', 'sha256=def', 'X-MiXeD', 'Value With  Spaces', 'Content-Length', String(body.length), 'Connection', 'close'];
+  const sent = [
+    'Host',
+    publicUrl.host,
+    'X-Hub-Signature-256',
+    'sha256=abc',
+    'x-hub-signature-256',
+    'sha256=def',
+    'X-MiXeD',
+    'Value With  Spaces',
+    'Content-Length',
+    String(body.length),
+    'Connection',
+    'close',
+  ];
   assert.deepEqual(got.rawHeaders.slice(0, sent.length), sent);
 });
 
-test('server silently drops the tunnel: the self-test notices within two intervals and reconnects with the same subdomain', LIMIT, async (t) => {
-  const { lt, supervisor } = await rig(t);
-  const rec = record(supervisor);
-  supervisor.start();
-  await waitFor(() => supervisor.state === 'online', 'online');
-  const first = supervisor.status();
-  const subdomain = first.subdomain;
-  assert.ok(subdomain);
-  assert.equal(first.preferredSubdomain, subdomain, 'the assigned subdomain is remembered');
-  const mark = rec.statuses.length;
+test(
+  'server silently drops the tunnel: the self-test notices within two intervals and reconnects with the same subdomain',
+  LIMIT,
+  async (t) => {
+    const { lt, supervisor } = await rig(t);
+    const rec = record(supervisor);
+    supervisor.start();
+    await waitFor(() => supervisor.state === 'online', 'online');
+    const first = supervisor.status();
+    const subdomain = first.subdomain;
+    assert.ok(subdomain);
+    assert.equal(first.preferredSubdomain, subdomain, 'the assigned subdomain is remembered');
+    const mark = rec.statuses.length;
 
-  lt.dropAllSockets({ mode: 'silent' });
-  await waitFor(() => supervisor.state === 'reconnecting', 'reconnecting');
-  await waitFor(() => supervisor.state === 'online', 'online again');
+    lt.dropAllSockets({ mode: 'silent' });
+    await waitFor(() => supervisor.state === 'reconnecting', 'reconnecting');
+    await waitFor(() => supervisor.state === 'online', 'online again');
 
-  // self-test results between the drop and the reconnect: at most one good one (already in flight)
-  const after = rec.statuses.slice(mark);
-  const firstReconnecting = after.findIndex((s) => s.state === 'reconnecting');
-  const tests: boolean[] = [];
-  let last = first.lastSelfTest;
-  for (const s of after.slice(0, firstReconnecting + 1)) {
-    if (s.lastSelfTest && s.lastSelfTest !== last) {
-      tests.push(s.lastSelfTest.ok);
-      last = s.lastSelfTest;
+    // self-test results between the drop and the reconnect: at most one good one (already in flight)
+    const after = rec.statuses.slice(mark);
+    const firstReconnecting = after.findIndex((s) => s.state === 'reconnecting');
+    const tests: boolean[] = [];
+    let last = first.lastSelfTest;
+    for (const s of after.slice(0, firstReconnecting + 1)) {
+      if (s.lastSelfTest && s.lastSelfTest !== last) {
+        tests.push(s.lastSelfTest.ok);
+        last = s.lastSelfTest;
+      }
     }
-  }
-  assert.ok(tests.length >= 1 && tests.length <= 2, `self-tests before reconnecting: ${JSON.stringify(tests)}`);
-  assert.equal(tests.at(-1), false);
-  assert.match(after[firstReconnecting].reason ?? '', /^Self-test failed: .*404/);
+    assert.ok(tests.length >= 1 && tests.length <= 2, `self-tests before reconnecting: ${JSON.stringify(tests)}`);
+    assert.equal(tests.at(-1), false);
+    assert.match(after[firstReconnecting].reason ?? '', /^Self-test failed: .*404/);
 
-  const status = supervisor.status();
-  assert.equal(status.subdomain, subdomain);
-  assert.equal(status.publicUrl, first.publicUrl, 'same public URL');
-  assert.deepEqual(lt.stats.requestedSubdomains, [null, subdomain]);
-  const seq = rec.states.slice(rec.states.indexOf('online'));
-  assert.deepEqual(seq.slice(0, 3), ['online', 'reconnecting', 'online']);
-  assert.equal(status.lastSelfTest?.ok, true);
-});
+    const status = supervisor.status();
+    assert.equal(status.subdomain, subdomain);
+    assert.equal(status.publicUrl, first.publicUrl, 'same public URL');
+    assert.deepEqual(lt.stats.requestedSubdomains, [null, subdomain]);
+    const seq = rec.states.slice(rec.states.indexOf('online'));
+    assert.deepEqual(seq.slice(0, 3), ['online', 'reconnecting', 'online']);
+    assert.equal(status.lastSelfTest?.ok, true);
+  },
+);
 
 test('server forgets the tunnel and closes its sockets: the client error triggers a reconnect', LIMIT, async (t) => {
   const { lt, supervisor } = await rig(t, { selfTestIntervalMs: 0 });
@@ -170,7 +187,10 @@ test('the tunnel server restarts on the same port: reconnects to the new process
   await waitFor(() => supervisor.state === 'online', 'online again');
   assert.equal(supervisor.status().subdomain, subdomain);
   assert.equal(supervisor.status().publicUrl, publicUrl);
-  assert.deepEqual(lt.tunnels().map((x) => x.id), [subdomain]);
+  assert.deepEqual(
+    lt.tunnels().map((x) => x.id),
+    [subdomain],
+  );
 });
 
 test('server closes the sockets but keeps the tunnel: the client heals itself, the self-test stays good', LIMIT, async (t) => {
@@ -201,44 +221,57 @@ test('selfTestNow after a resume finds a dead tunnel at once and reconnects', LI
   assert.equal(supervisor.status().subdomain, subdomain);
 });
 
-test('tunnel server down at start: reconnecting with a reason, backoff delays grow with jitter and are capped, then online', LIMIT, async (t) => {
-  const port = await freePort();
-  const receiver = await startReceiver();
-  const jitter = [0.1, 0.9, 0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.0];
-  const supervisor = new TunnelSupervisor({
-    localPort: receiver.port,
-    host: `http://127.0.0.1:${port}`,
-    selfTestIntervalMs: 0,
-    backoff: { initialMs: 10, maxMs: 80, factor: 2, jitter: 0.5 },
-    random: sequence(jitter),
-  });
-  const later: { lt?: LtServer } = {};
-  t.after(async () => {
-    await supervisor.stop();
-    supervisor.dispose();
-    await later.lt?.close();
-    await receiver.close();
-  });
-  const rec = record(supervisor);
-  supervisor.start();
-  await waitFor(() => rec.statuses.filter((s) => s.retry).length >= 7, 'seven scheduled retries');
+test(
+  'tunnel server down at start: reconnecting with a reason, backoff delays grow with jitter and are capped, then online',
+  LIMIT,
+  async (t) => {
+    const port = await freePort();
+    const receiver = await startReceiver();
+    const jitter = [0.1, 0.9, 0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.0];
+    const supervisor = new TunnelSupervisor({
+      localPort: receiver.port,
+      host: `http://127.0.0.1:${port}`,
+      selfTestIntervalMs: 0,
+      backoff: { initialMs: 10, maxMs: 80, factor: 2, jitter: 0.5 },
+      random: sequence(jitter),
+    });
+    const later: { lt?: LtServer } = {};
+    t.after(async () => {
+      await supervisor.stop();
+      supervisor.dispose();
+      await later.lt?.close();
+      await receiver.close();
+    });
+    const rec = record(supervisor);
+    supervisor.start();
+    await waitFor(() => rec.statuses.filter((s) => s.retry).length >= 7, 'seven scheduled retries');
 
-  const retries = rec.statuses.filter((s) => s.retry).map((s) => s.retry!);
-  const expected = retries.map((_, i) => backoffDelay(i + 1, { initialMs: 10, maxMs: 80, factor: 2, jitter: 0.5 }, () => jitter[i]));
-  assert.deepEqual(retries.map((r) => r.attempt), retries.map((_, i) => i + 1));
-  assert.deepEqual(retries.map((r) => r.delayMs), expected);
-  assert.deepEqual(expected.slice(0, 7), [10, 11, 30, 68, 52, 72, 48]);
-  assert.ok(retries.every((r) => r.delayMs <= 80), 'capped');
-  const reconnecting = rec.statuses.find((s) => s.state === 'reconnecting');
-  assert.match(reconnecting?.reason ?? '', /Cannot reach the localtunnel server http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
-  assert.equal(supervisor.state, 'reconnecting');
-  assert.equal(supervisor.status().publicUrl, undefined);
+    const retries = rec.statuses.filter((s) => s.retry).map((s) => s.retry!);
+    const expected = retries.map((_, i) => backoffDelay(i + 1, { initialMs: 10, maxMs: 80, factor: 2, jitter: 0.5 }, () => jitter[i]));
+    assert.deepEqual(
+      retries.map((r) => r.attempt),
+      retries.map((_, i) => i + 1),
+    );
+    assert.deepEqual(
+      retries.map((r) => r.delayMs),
+      expected,
+    );
+    assert.deepEqual(expected.slice(0, 7), [10, 11, 30, 68, 52, 72, 48]);
+    assert.ok(
+      retries.every((r) => r.delayMs <= 80),
+      'capped',
+    );
+    const reconnecting = rec.statuses.find((s) => s.state === 'reconnecting');
+    assert.match(reconnecting?.reason ?? '', /Cannot reach the localtunnel server http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
+    assert.equal(supervisor.state, 'reconnecting');
+    assert.equal(supervisor.status().publicUrl, undefined);
 
-  later.lt = await startLtServer({ port, maxConnCount: 2, graceMs: 10_000 });
-  await waitFor(() => supervisor.state === 'online', 'online once the server is up');
-  assert.deepEqual(rec.states.slice(0, 3), ['offline', 'starting', 'reconnecting']);
-  assert.equal(rec.states.at(-1), 'online');
-});
+    later.lt = await startLtServer({ port, maxConnCount: 2, graceMs: 10_000 });
+    await waitFor(() => supervisor.state === 'online', 'online once the server is up');
+    assert.deepEqual(rec.states.slice(0, 3), ['offline', 'starting', 'reconnecting']);
+    assert.equal(rec.states.at(-1), 'online');
+  },
+);
 
 test('a server that refuses (503) is retried; one that rejects the subdomain (403) stops with the reason', LIMIT, async (t) => {
   const { lt, supervisor } = await rig(t);
@@ -300,7 +333,12 @@ test('Stop while online and during a backoff wait releases everything too', LIMI
     await lt.close();
     await receiver.close();
   });
-  const supervisor = new TunnelSupervisor({ localPort: receiver.port, host: lt.url, selfTestIntervalMs: 50, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+  const supervisor = new TunnelSupervisor({
+    localPort: receiver.port,
+    host: lt.url,
+    selfTestIntervalMs: 50,
+    backoff: { initialMs: 60_000, maxMs: 60_000 },
+  });
   supervisor.start();
   await waitFor(() => supervisor.state === 'online', 'online');
   await supervisor.stop();
@@ -327,7 +365,10 @@ test('a subdomain still held by the server (grace period) is asked for again and
   const status = supervisor.status();
   assert.equal(status.subdomain, 'wanted-name');
   assert.equal(status.preferredSubdomain, 'wanted-name');
-  assert.ok(lt.stats.requestedSubdomains.every((x) => x === 'wanted-name'), JSON.stringify(lt.stats.requestedSubdomains));
+  assert.ok(
+    lt.stats.requestedSubdomains.every((x) => x === 'wanted-name'),
+    JSON.stringify(lt.stats.requestedSubdomains),
+  );
 });
 
 test('a subdomain that stays taken: after the retries another one is used, the preferred one is kept', LIMIT, async (t) => {
@@ -341,14 +382,25 @@ test('a subdomain that stays taken: after the retries another one is used, the p
   assert.equal(status.preferredSubdomain, 'taken-name');
   assert.deepEqual(lt.stats.requestedSubdomains, ['taken-name', 'taken-name', 'taken-name', 'taken-name']);
   const holds = rec.statuses.filter((s) => s.retry).map((s) => s.retry!);
-  assert.deepEqual(holds.map((r) => [r.attempt, r.delayMs]), [[1, 10], [2, 10]]);
+  assert.deepEqual(
+    holds.map((r) => [r.attempt, r.delayMs]),
+    [
+      [1, 10],
+      [2, 10],
+    ],
+  );
   assert.match(rec.statuses.find((s) => s.retry)?.reason ?? '', /"taken-name" is still taken/);
   assert.deepEqual(rec.states, ['offline', 'starting', 'online']);
 });
 
 test('external mode: the self-test runs against the given URL', LIMIT, async (t) => {
   const receiver = await startReceiver();
-  const supervisor = new TunnelSupervisor({ mode: 'external', localPort: receiver.port, externalUrl: `${receiver.url}/`, selfTestIntervalMs: 50 });
+  const supervisor = new TunnelSupervisor({
+    mode: 'external',
+    localPort: receiver.port,
+    externalUrl: `${receiver.url}/`,
+    selfTestIntervalMs: 50,
+  });
   t.after(async () => {
     await supervisor.stop();
     supervisor.dispose();
@@ -372,7 +424,11 @@ test('external mode: the self-test runs against the given URL', LIMIT, async (t)
 });
 
 test('external mode without a usable URL is offline with the reason', LIMIT, async (t) => {
-  for (const [externalUrl, reason] of [[undefined, /no public URL is set/], ['not a url', /not a valid URL/], ['ftp://x.test', /http: or https:/]] as const) {
+  for (const [externalUrl, reason] of [
+    [undefined, /no public URL is set/],
+    ['not a url', /not a valid URL/],
+    ['ftp://x.test', /http: or https:/],
+  ] as const) {
     const supervisor = new TunnelSupervisor({ mode: 'external', localPort: 1, externalUrl });
     t.after(() => supervisor.dispose());
     supervisor.start();
@@ -446,7 +502,11 @@ test('with an injected factory: client error and close reconnect; a factory igno
   assert.ok(reasons.includes('The tunnel client closed.'));
 
   // a factory that never settles and ignores its signal
-  const stuck = new TunnelSupervisor({ localPort: 1, openTunnel: () => new Promise<TunnelConnection>(() => undefined), openTimeoutMs: 60_000 });
+  const stuck = new TunnelSupervisor({
+    localPort: 1,
+    openTunnel: () => new Promise<TunnelConnection>(() => undefined),
+    openTimeoutMs: 60_000,
+  });
   t.after(() => stuck.dispose());
   stuck.start();
   await stuck.stop();
@@ -461,7 +521,13 @@ test('self-test timeout counts as a failure and reports the time limit', LIMIT, 
     await new Promise((resolve) => server.close(resolve));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const supervisor = new TunnelSupervisor({ mode: 'external', localPort: 1, externalUrl: url, selfTestIntervalMs: 0, selfTestTimeoutMs: 50 });
+  const supervisor = new TunnelSupervisor({
+    mode: 'external',
+    localPort: 1,
+    externalUrl: url,
+    selfTestIntervalMs: 0,
+    selfTestTimeoutMs: 50,
+  });
   t.after(async () => {
     await supervisor.stop();
     supervisor.dispose();

@@ -18,8 +18,12 @@ export const shopify = macProvider({
   detect: (req) => hasHeaderPrefix(req, 'x-shopify-') || usesShopifyEventsHeaders(req),
   parse(req) {
     const value = header(req, 'x-shopify-hmac-sha256') ?? header(req, 'shopify-hmac-sha256');
-    if (value === undefined) return missing('Shopify', 'X-Shopify-Hmac-Sha256');
-    if (!value.trim()) return malformed('Shopify', 'X-Shopify-Hmac-Sha256', 'the signature is empty');
+    if (value === undefined) {
+      return missing('Shopify', 'X-Shopify-Hmac-Sha256');
+    }
+    if (!value.trim()) {
+      return malformed('Shopify', 'X-Shopify-Hmac-Sha256', 'the signature is empty');
+    }
     return { candidates: [{ value: value.trim() }], scheme: shopifyScheme };
   },
   sign(req, secret) {
@@ -42,9 +46,13 @@ export const square = macProvider({
   detect: (req) => hasHeader(req, 'x-square-hmacsha256-signature', 'x-square-signature', 'square-environment'),
   parse(req) {
     const modern = header(req, 'x-square-hmacsha256-signature');
-    if (modern !== undefined) return { candidates: [{ value: modern.trim() }], scheme: squareScheme(req, 'sha256') };
+    if (modern !== undefined) {
+      return { candidates: [{ value: modern.trim() }], scheme: squareScheme(req, 'sha256') };
+    }
     const legacy = header(req, 'x-square-signature');
-    if (legacy !== undefined) return { candidates: [{ value: legacy.trim() }], scheme: squareScheme(req, 'sha1') };
+    if (legacy !== undefined) {
+      return { candidates: [{ value: legacy.trim() }], scheme: squareScheme(req, 'sha1') };
+    }
     return missing('Square', 'x-square-hmacsha256-signature');
   },
   sign(req, secret) {
@@ -70,10 +78,16 @@ export const paddle = macProvider({
   tolerance: 5,
   parse(req) {
     const value = header(req, 'paddle-signature');
-    if (value === undefined) return missing('Paddle', 'Paddle-Signature');
+    if (value === undefined) {
+      return missing('Paddle', 'Paddle-Signature');
+    }
     const { time: ts, candidates } = keyValueSignature(value, { separator: ';', timeKey: 'ts', valueKey: 'h1' });
-    if (ts === undefined || !/^\d+$/.test(ts)) return malformed('Paddle', 'Paddle-Signature', 'no "ts=<unix time>" element');
-    if (candidates.length === 0) return malformed('Paddle', 'Paddle-Signature', 'no "h1=<signature>" element');
+    if (ts === undefined || !/^\d+$/.test(ts)) {
+      return malformed('Paddle', 'Paddle-Signature', 'no "ts=<unix time>" element');
+    }
+    if (candidates.length === 0) {
+      return malformed('Paddle', 'Paddle-Signature', 'no "h1=<signature>" element');
+    }
     return { candidates, time: Number(ts), scheme: paddleScheme(ts) };
   },
   sign(req, secret, now) {

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type Candidate, type MacScheme, type ProviderDef, cleanSecret, malformed, matchedResult, missing, noSecret, signWith } from '../engine';
+import {
+  type Candidate,
+  type MacScheme,
+  type ProviderDef,
+  cleanSecret,
+  malformed,
+  matchedResult,
+  missing,
+  noSecret,
+  signWith,
+} from '../engine';
 import { hmacOver, macProvider, splitAlgPrefix, standardFamily } from '../schemes';
 import { concat, hasHeader, hasHeaderPrefix, header, isRecord, parseJson, parseTimestamp, safeEqualText } from '../util';
 
@@ -24,10 +34,23 @@ export const gitlab: ProviderDef = {
     if (token === undefined) {
       return { provider: 'gitlab', ...missing('GitLab', 'X-Gitlab-Token', 'GitLab sends it only when the webhook has a secret token.') };
     }
-    if (token.trim() === '') return { provider: 'gitlab', ...malformed('GitLab', 'X-Gitlab-Token', 'the token is empty') };
-    if (ctx.secrets.length === 0) return noSecret('gitlab', 'GitLab', 'secret token');
+    if (token.trim() === '') {
+      return { provider: 'gitlab', ...malformed('GitLab', 'X-Gitlab-Token', 'the token is empty') };
+    }
+    if (ctx.secrets.length === 0) {
+      return noSecret('gitlab', 'GitLab', 'secret token');
+    }
     for (const [i, secret] of ctx.secrets.entries()) {
-      if (safeEqualText(token, secret)) return matchedResult('gitlab', 'GitLab', i, { time: undefined, tolerance: undefined }, ctx.now, `The X-Gitlab-Token matches secret #${i + 1}.`);
+      if (safeEqualText(token, secret)) {
+        return matchedResult(
+          'gitlab',
+          'GitLab',
+          i,
+          { time: undefined, tolerance: undefined },
+          ctx.now,
+          `The X-Gitlab-Token matches secret #${i + 1}.`,
+        );
+      }
     }
     for (const [i, secret] of ctx.secrets.entries()) {
       if (safeEqualText(token.trim(), cleanSecret(secret))) {
@@ -68,15 +91,21 @@ export const linear = macProvider({
   tolerance: 60,
   parse(req) {
     const value = header(req, 'linear-signature');
-    if (value === undefined) return missing('Linear', 'Linear-Signature');
-    if (!value.trim()) return malformed('Linear', 'Linear-Signature', 'the signature is empty');
+    if (value === undefined) {
+      return missing('Linear', 'Linear-Signature');
+    }
+    if (!value.trim()) {
+      return malformed('Linear', 'Linear-Signature', 'the signature is empty');
+    }
     const body = parseJson(req.body);
     let time: number | undefined;
     if (isRecord(body) && typeof body.webhookTimestamp === 'number' && Number.isFinite(body.webhookTimestamp)) {
       time = body.webhookTimestamp / 1000;
     } else {
       const ts = header(req, 'linear-timestamp');
-      if (ts !== undefined) time = parseTimestamp(ts, 'auto');
+      if (ts !== undefined) {
+        time = parseTimestamp(ts, 'auto');
+      }
     }
     return { candidates: [{ value: value.trim() }], scheme: linearScheme, ...(time !== undefined ? { time } : {}) };
   },
@@ -100,15 +129,25 @@ export const twitch = macProvider({
   tolerance: 600,
   parse(req) {
     const value = header(req, 'twitch-eventsub-message-signature');
-    if (value === undefined) return missing('Twitch EventSub', 'Twitch-Eventsub-Message-Signature');
+    if (value === undefined) {
+      return missing('Twitch EventSub', 'Twitch-Eventsub-Message-Signature');
+    }
     const id = header(req, 'twitch-eventsub-message-id');
     const ts = header(req, 'twitch-eventsub-message-timestamp');
-    if (id === undefined) return malformed('Twitch EventSub', 'Twitch-Eventsub-Message-Signature', 'the Twitch-Eventsub-Message-Id header is missing');
-    if (ts === undefined) return malformed('Twitch EventSub', 'Twitch-Eventsub-Message-Signature', 'the Twitch-Eventsub-Message-Timestamp header is missing');
+    if (id === undefined) {
+      return malformed('Twitch EventSub', 'Twitch-Eventsub-Message-Signature', 'the Twitch-Eventsub-Message-Id header is missing');
+    }
+    if (ts === undefined) {
+      return malformed('Twitch EventSub', 'Twitch-Eventsub-Message-Signature', 'the Twitch-Eventsub-Message-Timestamp header is missing');
+    }
     const time = parseTimestamp(ts);
-    if (time === undefined) return malformed('Twitch EventSub', 'Twitch-Eventsub-Message-Timestamp', `"${ts}" is not an RFC 3339 time`);
+    if (time === undefined) {
+      return malformed('Twitch EventSub', 'Twitch-Eventsub-Message-Timestamp', `"${ts}" is not an RFC 3339 time`);
+    }
     const split = splitAlgPrefix(value);
-    if (!split || !split.sig) return malformed('Twitch EventSub', 'Twitch-Eventsub-Message-Signature', 'expected "sha256=<hex>"');
+    if (!split || !split.sig) {
+      return malformed('Twitch EventSub', 'Twitch-Eventsub-Message-Signature', 'expected "sha256=<hex>"');
+    }
     const candidate: Candidate = split.alg === 'sha256' ? { value: split.sig } : { value: split.sig, alg: split.alg };
     return { candidates: [candidate], time, scheme: twitchScheme(id, ts) };
   },

@@ -18,12 +18,18 @@ function hubSignature(o: { id: string; name: string; detect(req: SignedRequest):
       const legacy = header(req, 'x-hub-signature');
       const value = modern ?? legacy;
       const headerName = modern !== undefined ? 'X-Hub-Signature-256' : 'X-Hub-Signature';
-      if (value === undefined) return missing(o.name, 'X-Hub-Signature-256');
+      if (value === undefined) {
+        return missing(o.name, 'X-Hub-Signature-256');
+      }
       const split = splitAlgPrefix(value);
-      if (!split || !split.sig) return malformed(o.name, headerName, 'expected "sha256=<hex>"');
+      if (!split || !split.sig) {
+        return malformed(o.name, headerName, 'expected "sha256=<hex>"');
+      }
       if (modern === undefined) {
         // Only the legacy header was sent: verify it as the legacy SHA-1 scheme.
-        if (split.alg !== 'sha1') return malformed(o.name, headerName, 'expected "sha1=<hex>" in the legacy header');
+        if (split.alg !== 'sha1') {
+          return malformed(o.name, headerName, 'expected "sha1=<hex>" in the legacy header');
+        }
         return { candidates: [{ value: split.sig }], scheme: schemeOf('sha1') };
       }
       const candidate: Candidate = split.alg === 'sha256' ? { value: split.sig } : { value: split.sig, alg: split.alg };
@@ -51,7 +57,6 @@ function hubSignature(o: { id: string; name: string; detect(req: SignedRequest):
     },
   };
 }
-
 
 export const github = hubSignature({
   id: 'github',

@@ -8,8 +8,18 @@ import { concat, hasHeaderPrefix, header } from '../util';
 // ---------------------------------------------------------------------------------------------
 
 const HUBSPOT_DECODE: Array<[RegExp, string]> = [
-  [/%3A/gi, ':'], [/%2F/gi, '/'], [/%3F/gi, '?'], [/%40/gi, '@'], [/%21/gi, '!'], [/%24/gi, '$'],
-  [/%27/gi, "'"], [/%28/gi, '('], [/%29/gi, ')'], [/%2A/gi, '*'], [/%2C/gi, ','], [/%3B/gi, ';'],
+  [/%3A/gi, ':'],
+  [/%2F/gi, '/'],
+  [/%3F/gi, '?'],
+  [/%40/gi, '@'],
+  [/%21/gi, '!'],
+  [/%24/gi, '$'],
+  [/%27/gi, "'"],
+  [/%28/gi, '('],
+  [/%29/gi, ')'],
+  [/%2A/gi, '*'],
+  [/%2C/gi, ','],
+  [/%3B/gi, ';'],
 ];
 
 function hubspotDecodedUri(url: string): string {
@@ -47,12 +57,18 @@ export const hubspot = macProvider({
     const v3 = header(req, 'x-hubspot-signature-v3');
     if (v3 !== undefined) {
       const ts = header(req, 'x-hubspot-request-timestamp');
-      if (ts === undefined) return malformed('HubSpot', 'X-HubSpot-Signature-v3', 'the X-HubSpot-Request-Timestamp header is missing');
-      if (!/^\d+$/.test(ts.trim())) return malformed('HubSpot', 'X-HubSpot-Request-Timestamp', `"${ts}" is not a time in milliseconds`);
+      if (ts === undefined) {
+        return malformed('HubSpot', 'X-HubSpot-Signature-v3', 'the X-HubSpot-Request-Timestamp header is missing');
+      }
+      if (!/^\d+$/.test(ts.trim())) {
+        return malformed('HubSpot', 'X-HubSpot-Request-Timestamp', `"${ts}" is not a time in milliseconds`);
+      }
       return { candidates: [{ value: v3.trim() }], time: Number(ts.trim()) / 1000, scheme: hubspotV3Scheme(req, ts.trim()) };
     }
     const legacy = header(req, 'x-hubspot-signature');
-    if (legacy === undefined) return missing('HubSpot', 'X-HubSpot-Signature-v3');
+    if (legacy === undefined) {
+      return missing('HubSpot', 'X-HubSpot-Signature-v3');
+    }
     const version = (header(req, 'x-hubspot-signature-version') ?? 'v1').trim().toLowerCase();
     if (version !== 'v1' && version !== 'v2') {
       return malformed('HubSpot', 'X-HubSpot-Signature-Version', `unknown version "${version}"`);

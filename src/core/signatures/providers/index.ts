@@ -18,12 +18,24 @@ import { twilio } from './twilio';
 // ---------------------------------------------------------------------------------------------
 
 export const PROVIDERS: ProviderDef[] = [
-  networkOnly('paypal', 'PayPal', ['paypal-transmission-sig', 'paypal-transmission-id', 'paypal-cert-url'],
-    "the signature is RSA with PayPal's key, whose certificate (or the verify-webhook-signature API) must be fetched"),
-  networkOnly('plaid', 'Plaid', ['plaid-verification'],
-    'the Plaid-Verification JWT is signed with a key that must be fetched from the Plaid API with your client credentials'),
-  networkOnly('amazon-sns', 'Amazon SNS', ['x-amz-sns-message-type', 'x-amz-sns-topic-arn'],
-    'SNS messages are signed with an AWS certificate that must be downloaded from SigningCertURL'),
+  networkOnly(
+    'paypal',
+    'PayPal',
+    ['paypal-transmission-sig', 'paypal-transmission-id', 'paypal-cert-url'],
+    "the signature is RSA with PayPal's key, whose certificate (or the verify-webhook-signature API) must be fetched",
+  ),
+  networkOnly(
+    'plaid',
+    'Plaid',
+    ['plaid-verification'],
+    'the Plaid-Verification JWT is signed with a key that must be fetched from the Plaid API with your client credentials',
+  ),
+  networkOnly(
+    'amazon-sns',
+    'Amazon SNS',
+    ['x-amz-sns-message-type', 'x-amz-sns-topic-arn'],
+    'SNS messages are signed with an AWS certificate that must be downloaded from SigningCertURL',
+  ),
   gitlab,
   tv1({ id: 'stripe', name: 'Stripe', header: 'stripe-signature', tolerance: 300, detect: (req) => hasHeader(req, 'stripe-signature') }),
   github,
@@ -43,7 +55,7 @@ export const PROVIDERS: ProviderDef[] = [
     id: 'standard-webhooks',
     name: 'Standard Webhooks',
     prefix: 'webhook',
-    detect: (req) => hasHeader(req, 'webhook-signature') || hasHeader(req, 'webhook-id') && hasHeader(req, 'webhook-timestamp'),
+    detect: (req) => hasHeader(req, 'webhook-signature') || (hasHeader(req, 'webhook-id') && hasHeader(req, 'webhook-timestamp')),
   }),
   sendgrid,
   twilio,

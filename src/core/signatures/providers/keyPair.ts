@@ -29,11 +29,17 @@ function keyPairProvider(o: KeyPairSpec): ProviderDef {
     detect: o.detect,
     verify(req, ctx) {
       const sig = header(req, o.signatureHeader);
-      if (sig === undefined) return { provider: o.id, ...missing(o.label, o.signatureHeader) };
+      if (sig === undefined) {
+        return { provider: o.id, ...missing(o.label, o.signatureHeader) };
+      }
       const ts = header(req, o.timestampHeader);
-      if (ts === undefined) return { provider: o.id, ...malformed(o.label, o.signatureHeader, `the ${o.timestampHeader} header is missing`) };
+      if (ts === undefined) {
+        return { provider: o.id, ...malformed(o.label, o.signatureHeader, `the ${o.timestampHeader} header is missing`) };
+      }
       const bytes = o.decodeSignature(sig.trim());
-      if (typeof bytes === 'string') return { provider: o.id, ...malformed(o.label, o.signatureHeader, bytes) };
+      if (typeof bytes === 'string') {
+        return { provider: o.id, ...malformed(o.label, o.signatureHeader, bytes) };
+      }
       return verifyPublicKey({
         provider: o.id,
         name: o.label,

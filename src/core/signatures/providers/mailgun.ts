@@ -30,7 +30,9 @@ function readMailgun(body: Uint8Array): MailgunSig | 'partial' | 'missing' | und
   const timestamp = form.get('timestamp');
   const token = form.get('token');
   const signature = form.get('signature');
-  if (timestamp !== null && token !== null && signature !== null) return { timestamp, token, signatures: [signature] };
+  if (timestamp !== null && token !== null && signature !== null) {
+    return { timestamp, token, signatures: [signature] };
+  }
   return undefined;
 }
 
@@ -40,8 +42,12 @@ export const mailgun = macProvider({
   detect: (req) => readMailgun(req.body) !== undefined,
   parse(req) {
     const sig = readMailgun(req.body);
-    if (sig === undefined || sig === 'missing') return missing('Mailgun', 'signature', 'Mailgun puts it in the body as signature {timestamp, token, signature}.');
-    if (sig === 'partial') return malformed('Mailgun', 'signature', 'the body\'s signature object needs timestamp, token and signature');
+    if (sig === undefined || sig === 'missing') {
+      return missing('Mailgun', 'signature', 'Mailgun puts it in the body as signature {timestamp, token, signature}.');
+    }
+    if (sig === 'partial') {
+      return malformed('Mailgun', 'signature', "the body's signature object needs timestamp, token and signature");
+    }
     const time = parseTimestamp(sig.timestamp, 's');
     return {
       candidates: sig.signatures.map((value) => ({ value })),

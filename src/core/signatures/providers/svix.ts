@@ -10,7 +10,8 @@ function svixEventType(req: SignedRequest): string | undefined {
   return isRecord(body) && typeof body.type === 'string' ? body.type : undefined;
 }
 
-const CLERK_TYPES = /^(user|session|organization|organizationMembership|organizationInvitation|organizationDomain|email|sms|role|permission|waitlistEntry|subscription|subscriptionItem|paymentAttempt)\./;
+const CLERK_TYPES =
+  /^(user|session|organization|organizationMembership|organizationInvitation|organizationDomain|email|sms|role|permission|waitlistEntry|subscription|subscriptionItem|paymentAttempt)\./;
 const RESEND_TYPES = /^(email|contact|domain)\./;
 
 export function looksLikeClerk(req: SignedRequest): boolean {

@@ -18,18 +18,28 @@ export const box = macProvider({
   parse(req) {
     const primary = header(req, 'box-signature-primary');
     const secondary = header(req, 'box-signature-secondary');
-    if (primary === undefined && secondary === undefined) return missing('Box', 'BOX-SIGNATURE-PRIMARY');
+    if (primary === undefined && secondary === undefined) {
+      return missing('Box', 'BOX-SIGNATURE-PRIMARY');
+    }
     const version = header(req, 'box-signature-version');
-    if (version !== undefined && version.trim() !== '1') return malformed('Box', 'BOX-SIGNATURE-VERSION', `unknown version "${version}"`);
+    if (version !== undefined && version.trim() !== '1') {
+      return malformed('Box', 'BOX-SIGNATURE-VERSION', `unknown version "${version}"`);
+    }
     const algorithm = header(req, 'box-signature-algorithm');
     if (algorithm !== undefined && algorithm.trim() !== 'HmacSHA256') {
       return malformed('Box', 'BOX-SIGNATURE-ALGORITHM', `unknown algorithm "${algorithm}"`);
     }
     const ts = readTimestampHeader(req, 'Box', 'box-delivery-timestamp');
-    if (isParseFailure(ts)) return ts;
-    if (ts.time === undefined) return malformed('Box', 'BOX-DELIVERY-TIMESTAMP', `"${ts.raw}" is not an RFC 3339 time`);
+    if (isParseFailure(ts)) {
+      return ts;
+    }
+    if (ts.time === undefined) {
+      return malformed('Box', 'BOX-DELIVERY-TIMESTAMP', `"${ts.raw}" is not an RFC 3339 time`);
+    }
     const candidates = [primary, secondary].filter((v): v is string => !!v && v.trim() !== '').map((v) => ({ value: v.trim() }));
-    if (candidates.length === 0) return malformed('Box', 'BOX-SIGNATURE-PRIMARY', 'the signature is empty');
+    if (candidates.length === 0) {
+      return malformed('Box', 'BOX-SIGNATURE-PRIMARY', 'the signature is empty');
+    }
     return { candidates, time: ts.time, scheme: boxScheme(ts.raw) };
   },
   sign(req, secret, now) {
@@ -57,10 +67,16 @@ export const zendesk = macProvider({
   detect: (req) => hasHeaderPrefix(req, 'x-zendesk-webhook-'),
   parse(req) {
     const value = header(req, 'x-zendesk-webhook-signature');
-    if (value === undefined) return missing('Zendesk', 'X-Zendesk-Webhook-Signature');
+    if (value === undefined) {
+      return missing('Zendesk', 'X-Zendesk-Webhook-Signature');
+    }
     const ts = readTimestampHeader(req, 'Zendesk', 'x-zendesk-webhook-signature-timestamp');
-    if (isParseFailure(ts)) return ts;
-    if (!value.trim()) return malformed('Zendesk', 'X-Zendesk-Webhook-Signature', 'the signature is empty');
+    if (isParseFailure(ts)) {
+      return ts;
+    }
+    if (!value.trim()) {
+      return malformed('Zendesk', 'X-Zendesk-Webhook-Signature', 'the signature is empty');
+    }
     return { candidates: [{ value: value.trim() }], scheme: zendeskScheme(ts.raw), ...(ts.time !== undefined ? { time: ts.time } : {}) };
   },
   sign(req, secret, now) {

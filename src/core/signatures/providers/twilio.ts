@@ -11,13 +11,17 @@ import { decode, hasHeader, header, safeEqual, sha, text, utf8 } from '../util';
 function urlVariants(url: string): string[] {
   const out = [url];
   const m = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(url);
-  if (!m || m[1] === undefined || m[2] === undefined || m[3] === undefined) return out;
+  if (!m || m[1] === undefined || m[2] === undefined || m[3] === undefined) {
+    return out;
+  }
   const scheme = m[1].toLowerCase();
   const defaultPort = scheme === 'https' ? '443' : '80';
   const authority = m[2];
   const portMatch = /:(\d+)$/.exec(authority);
   if (portMatch) {
-    if (portMatch[1] === defaultPort) out.push(`${m[1]}://${authority.slice(0, -portMatch[0].length)}${m[3]}`);
+    if (portMatch[1] === defaultPort) {
+      out.push(`${m[1]}://${authority.slice(0, -portMatch[0].length)}${m[3]}`);
+    }
   } else {
     out.push(`${m[1]}://${authority}:${defaultPort}${m[3]}`);
   }
@@ -45,26 +49,34 @@ function twilioUrls(url: string): string[] {
 
 function withLegacyQuery(url: string): string {
   const q = url.indexOf('?');
-  if (q < 0 || q === url.length - 1) return url;
+  if (q < 0 || q === url.length - 1) {
+    return url;
+  }
   return `${url.slice(0, q)}?${querystring.stringify(querystring.parse(url.slice(q + 1)))}`;
 }
 
 function twilioParams(req: SignedRequest, body: Uint8Array): string {
   const type = (header(req, 'content-type') ?? '').toLowerCase();
-  if (!type.includes('application/x-www-form-urlencoded')) return '';
+  if (!type.includes('application/x-www-form-urlencoded')) {
+    return '';
+  }
   const params = new URLSearchParams(text(body));
   const keys = [...new Set([...params.keys()])].sort();
   let out = '';
   for (const key of keys) {
     const values = [...new Set(params.getAll(key))].sort();
-    for (const value of values) out += key + value;
+    for (const value of values) {
+      out += key + value;
+    }
   }
   return out;
 }
 
 function bodyHashParam(url: string): string | undefined {
   const q = url.indexOf('?');
-  if (q < 0) return undefined;
+  if (q < 0) {
+    return undefined;
+  }
   return new URLSearchParams(url.slice(q + 1).split('#')[0]).get('bodySHA256') ?? undefined;
 }
 
@@ -90,8 +102,12 @@ const twilioMac = macProvider({
   detect: (req) => hasHeader(req, 'x-twilio-signature', 'i-twilio-idempotency-token'),
   parse(req) {
     const value = header(req, 'x-twilio-signature');
-    if (value === undefined) return missing('Twilio', 'X-Twilio-Signature');
-    if (!value.trim()) return malformed('Twilio', 'X-Twilio-Signature', 'the signature is empty');
+    if (value === undefined) {
+      return missing('Twilio', 'X-Twilio-Signature');
+    }
+    if (!value.trim()) {
+      return malformed('Twilio', 'X-Twilio-Signature', 'the signature is empty');
+    }
     return { candidates: [{ value: value.trim() }], scheme: twilioScheme(req) };
   },
   sign(req, secret) {
