@@ -3,7 +3,8 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { openRw, writeAllv } from './io';
 import type { Logger } from '../logger';
-import { BODIES, type BodyLocation, type Entry, type StoreIo } from './types';
+import type { Entry } from './entry';
+import { BODIES, type BodyLocation, type StoreIo } from './types';
 
 /** What is on disk under `bodies/` now: segment sizes and large-body file names. */
 export interface BodyScan {

@@ -2,8 +2,9 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { CapturedEvent } from '../model/event';
 import type { BodyFiles, BodyScan } from './bodies';
-import { completeLines, replayLines } from './replay';
-import type { Entry, StoreChange } from './types';
+import type { Entry } from './entry';
+import { completeLength, replayLines } from './replay';
+import type { StoreChange } from './types';
 
 /** A read-only store's place in the writer's index. */
 export interface FollowState extends BodyScan {
@@ -31,12 +32,12 @@ export async function followIndex(
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || entries.size === 0) {
       return undefined;
     }
-    return reloadAll(follow, entries, bodies, '', 0);
+    return reloadAll(follow, entries, bodies, Buffer.alloc(0), 0);
   }
   try {
     const st = await fh.stat();
     if (st.ino !== follow.ino || st.size < follow.offset) {
-      return await reloadAll(follow, entries, bodies, (await fh.readFile()).toString('utf8'), st.ino);
+      return await reloadAll(follow, entries, bodies, await fh.readFile(), st.ino);
     }
     if (st.size === follow.offset) {
       return undefined;
@@ -49,7 +50,7 @@ export async function followIndex(
       return undefined; // a line still being written
     }
     follow.offset += end;
-    return await applyLines(follow, entries, bodies, chunk.subarray(0, end).toString('utf8'));
+    return await applyLines(follow, entries, bodies, chunk, end);
   } finally {
     await fh.close();
   }
@@ -59,14 +60,14 @@ async function reloadAll(
   follow: FollowState,
   entries: Map<string, Entry>,
   bodies: BodyFiles,
-  text: string,
+  buf: Buffer,
   ino: number,
 ): Promise<StoreChange> {
   const before = new Map(Array.from(entries, ([id, e]) => [id, e.event]));
   entries.clear();
-  const complete = completeLines(text);
-  Object.assign(follow, { offset: Buffer.byteLength(complete), ino }, await bodies.scan());
-  replayLines(entries, complete, follow);
+  const complete = completeLength(buf);
+  Object.assign(follow, { offset: complete, ino }, await bodies.scan());
+  replayLines(entries, buf, complete, follow);
   const added: CapturedEvent[] = [];
   const updated: CapturedEvent[] = [];
   for (const [id, e] of entries) {
@@ -81,13 +82,20 @@ async function reloadAll(
   return { added, removed, updated, evicted: 0 };
 }
 
-async function applyLines(follow: FollowState, entries: Map<string, Entry>, bodies: BodyFiles, text: string): Promise<StoreChange> {
+async function applyLines(
+  follow: FollowState,
+  entries: Map<string, Entry>,
+  bodies: BodyFiles,
+  buf: Buffer,
+  end: number,
+): Promise<StoreChange> {
   // A body named by a new line was written before the line: look at the files again if needed.
-  if (/"op":"add"/.test(text)) {
+  if (buf.subarray(0, end).includes('"op":"add"')) {
     Object.assign(follow, await bodies.scan());
   }
   const before = new Set(entries.keys());
-  const { touched } = replayLines(entries, text, follow);
+  const touched = new Set<string>();
+  replayLines(entries, buf, end, follow, undefined, touched);
   const added: CapturedEvent[] = [];
   const updated: CapturedEvent[] = [];
   for (const id of touched) {

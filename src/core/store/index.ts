@@ -14,7 +14,8 @@ import { defaultIo, explainUnwritable } from './io';
 import { holdsLock, releaseLock, takeLock } from './lock';
 import { withPushed } from './replay';
 import { searchBodies } from './search';
-import { BODIES, type BodyLocation, type Entry, type EventDraft, type IndexRecord, type StoreChange, type StoreOptions } from './types';
+import { Entry } from './entry';
+import { BODIES, type BodyLocation, type EventDraft, type IndexRecord, type StoreChange, type StoreOptions } from './types';
 
 export { StoreLockedError, StoreWriteError } from './errors';
 export { newEventId } from './ids';
@@ -22,17 +23,9 @@ export { isProcessAlive } from './lock';
 export type { EventDraft, StoreChange, StoreFile, StoreIo, StoreOptions } from './types';
 
 /**
- * The durable event store (the layout and its guarantees are described in ARCHITECTURE.md, "The store on disk").
- *
- * - `index.jsonl`: an append-only log of small JSON records (`add`, `set`, `push`, `del`, `clear`), one a
- *   line (`indexLog.ts` writes and compacts it, `replay.ts` reads it back, `follow.ts` follows it read-only).
- * - `bodies/`: segments and large-body files (`bodies.ts`); `search.ts` searches them.
- * - `store.lock`: the writer's pid (`lock.ts`).
- *
- * Durability: `append` resolves only after the body and its index line have been written to the
- * file (write(2) has returned), so an event whose sender got a 2xx survives `kill -9` of the process.
- * Appends that arrive together are written together (one writev per file), which keeps throughput up.
- * A torn or corrupt line is skipped at load with a log line; everything else still loads.
+ * The durable event store. Layout and guarantees: ARCHITECTURE.md, "The store on disk". `append` resolves only
+ * after the body and its index line were written (write(2) returned): an event whose sender got a 2xx survives
+ * `kill -9`. Appends that arrive together are written together (one writev per file).
  */
 interface Pending {
   draft: EventDraft;
@@ -43,7 +36,8 @@ interface Pending {
 
 export class EventStore extends Disposable {
   private readonly entries = new Map<string, Entry>();
-  private newestFirst: CapturedEvent[] | undefined;
+  /** Entries newest first, and (once a caller asked for all) their events: dropped on every change. */
+  private order: { entries: Entry[]; events?: CapturedEvent[] } | undefined;
   /** (provider, deliveryId) → first attempt, for `duplicateOf` (see `delivery/deliveryIndex.ts`). */
   private readonly deliveries = new DeliveryIndex();
   private readonly index: IndexLog;
@@ -106,10 +100,12 @@ export class EventStore extends Disposable {
 
   /** Events, newest first. */
   list(offset = 0, limit = Number.POSITIVE_INFINITY): readonly CapturedEvent[] {
-    if (!this.newestFirst) {
-      this.newestFirst = Array.from(this.entries.values(), (e) => e.event).reverse();
+    // Events still in their index bytes are parsed here, only those of the page asked for.
+    const order = (this.order ??= { entries: Array.from(this.entries.values()).reverse() });
+    if (offset === 0 && limit >= order.entries.length) {
+      return (order.events ??= order.entries.map((e) => e.event));
     }
-    return offset === 0 && limit >= this.newestFirst.length ? this.newestFirst : this.newestFirst.slice(offset, offset + limit);
+    return order.entries.slice(offset, offset + limit).map((e) => e.event);
   }
 
   get(id: string): CapturedEvent | undefined {
@@ -195,7 +191,7 @@ export class EventStore extends Disposable {
         updated.push(entry.event);
       }
       this.index.deadLines += live.length;
-      this.newestFirst = undefined;
+      this.order = undefined;
       this._onDidChange.fire({ added: [], removed: [], updated, evicted: 0 });
       return updated;
     });
@@ -287,7 +283,7 @@ export class EventStore extends Disposable {
     if (!change || (!change.added.length && !change.removed.length && !change.updated.length)) {
       return undefined;
     }
-    this.newestFirst = undefined;
+    this.order = undefined;
     this._onDidChange.fire(change);
     return change;
   }
@@ -324,10 +320,10 @@ export class EventStore extends Disposable {
       }
     }
     const scan = await this.bodies.scan();
-    const { validBytes, ino, lines, skipped } = await loadIndex(this.index.file, this.entries, scan, this.logger);
+    const { validBytes, ino, lines, skipped, legacy } = await loadIndex(this.index.file, this.entries, scan, this.logger);
     this.index.deadLines = lines - this.entries.size;
     for (const e of this.entries.values()) {
-      this.deliveries.add(e.event);
+      this.deliveries.add(e.deliveryKey);
       this.bodies.ref(e.body);
     }
     if (this.readOnly) {
@@ -341,8 +337,9 @@ export class EventStore extends Disposable {
       await this.index.append(victims.map((id) => ({ op: 'del', id })));
       await this.forget(victims);
     }
-    if (skipped > 0 || this.index.deadLines > 0) {
-      await this.index.maybeCompact(this.entries, skipped > 0);
+    if (skipped > 0 || legacy > 0 || this.index.deadLines > 0) {
+      // An index with skipped lines, or written by an earlier version, is rewritten (in the current form) at once.
+      await this.index.maybeCompact(this.entries, skipped > 0 || legacy > 0);
     }
     await this.bodies.removeUnreferencedSegments(scan.segSizes.keys());
     await this.bodies.removeOrphanFiles(scan.fileNames, this.entries.values(), this.logger);
@@ -404,10 +401,10 @@ export class EventStore extends Disposable {
     // Only now, with both writes done, does the batch exist.
     this.bodies.commit(placed);
     for (const r of records) {
-      this.entries.set(r.e.id, { event: r.e, body: r.b });
+      this.entries.set(r.e.id, new Entry(r.e.id, r.e, r.b));
       this.bodies.ref(r.b);
     }
-    this.newestFirst = undefined;
+    this.order = undefined;
     await this.forget(victims);
     batch.forEach((p, i) => p.resolve(events[i]!));
     this._onDidChange.fire({ added: events, removed: victims, updated: [], evicted: victims.length });
@@ -427,7 +424,7 @@ export class EventStore extends Disposable {
       if (excess <= 0) {
         break;
       }
-      if (!entry.event.pinned) {
+      if (!entry.pinned) {
         victims.push(id);
         excess--;
       }
@@ -444,11 +441,11 @@ export class EventStore extends Disposable {
         continue;
       }
       this.entries.delete(id);
-      this.deliveries.remove(entry.event);
+      this.deliveries.remove(entry.deliveryKey);
       this.index.deadLines += 2;
       released.push(entry.body);
     }
-    this.newestFirst = undefined;
+    this.order = undefined;
     await this.bodies.release(released);
   }
 }

@@ -4,8 +4,10 @@ import * as path from 'node:path';
 import type { Logger } from '../logger';
 import type { BodyScan } from './bodies';
 import { openRw, writeAllv } from './io';
-import { completeLines, replayLines } from './replay';
-import { type Entry, INDEX, type IndexRecord, type StoreIo } from './types';
+import type { Entry } from './entry';
+import { encodeAdd, encodeRecord } from './records';
+import { completeLength, replayLines } from './replay';
+import { INDEX, type IndexRecord, type StoreIo } from './types';
 
 /**
  * The writer's side of `index.jsonl`: positional appends of whole lines (a failed write is cut off again,
@@ -47,7 +49,7 @@ export class IndexLog {
     if (!this.fh) {
       throw new Error('The event store is closed.');
     }
-    const data = Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const data = Buffer.from(records.map(encodeRecord).join('\n') + '\n');
     try {
       await writeAllv(this.io, 'index', this.fh, [data], this.size);
     } catch (err) {
@@ -69,7 +71,10 @@ export class IndexLog {
   async compact(entries: Iterable<Entry>): Promise<void> {
     const indexPath = this.file;
     const tmp = `${indexPath}.tmp`;
-    const lines = Array.from(entries, (e) => JSON.stringify(e.body ? { op: 'add', e: e.event, b: e.body } : { op: 'add', e: e.event }));
+    const lines = Array.from(entries, (e) => {
+      const json = e.storedJson;
+      return json === undefined ? encodeRecord({ op: 'add', e: e.event, b: e.body }) : encodeAdd(e.id, e.body, e.facts, e.pinned, json);
+    });
     const data = lines.length ? lines.join('\n') + '\n' : '';
     try {
       await fsp.writeFile(tmp, data, { mode: 0o600 });
@@ -86,19 +91,19 @@ export class IndexLog {
 }
 
 /** The index's text and inode, read through one handle (a rename between a stat and a read cannot mix two files). */
-export async function readIndexFile(file: string): Promise<{ text: string; ino: number }> {
+export async function readIndexFile(file: string): Promise<{ buf: Buffer; ino: number }> {
   let fh: FileHandle;
   try {
     fh = await fsp.open(file, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { text: '', ino: 0 };
+      return { buf: Buffer.alloc(0), ino: 0 };
     }
     throw err;
   }
   try {
     const st = await fh.stat();
-    return { text: (await fh.readFile()).toString('utf8'), ino: st.ino };
+    return { buf: await fh.readFile(), ino: st.ino };
   } finally {
     await fh.close();
   }
@@ -107,21 +112,21 @@ export async function readIndexFile(file: string): Promise<{ text: string; ino: 
 /**
  * Replays the index file into `entries` (at open). A line without its newline was torn by a crash mid-write:
  * it is dropped (the writer cuts it off). A corrupt line, or one whose body is missing, is skipped. Each with
- * a log line. `validBytes`: the length of the complete lines.
+ * a log line. `validBytes`: the length of the complete lines; `legacy`: lines of the earlier form (no checksum).
  */
 export async function loadIndex(
   file: string,
   entries: Map<string, Entry>,
   scan: BodyScan,
   logger: Logger,
-): Promise<{ validBytes: number; ino: number; lines: number; skipped: number }> {
-  const { text, ino } = await readIndexFile(file);
-  const complete = completeLines(text);
-  if (text.length > complete.length) {
-    logger.warn(`Event store: skipped a torn record at the end of ${INDEX} (${text.length - complete.length} bytes).`);
+): Promise<{ validBytes: number; ino: number; lines: number; skipped: number; legacy: number }> {
+  const { buf, ino } = await readIndexFile(file);
+  const validBytes = completeLength(buf);
+  if (buf.length > validBytes) {
+    logger.warn(`Event store: skipped a torn record at the end of ${INDEX} (${buf.length - validBytes} bytes).`);
   }
   let skipped = 0;
-  const { lines } = replayLines(entries, complete, scan, (lineNo, reason) => {
+  const { lines, legacy } = replayLines(entries, buf, validBytes, scan, (lineNo, reason) => {
     skipped++;
     logger.warn(
       reason === 'corrupt'
@@ -129,5 +134,5 @@ export async function loadIndex(
         : `Event store: skipped a record on line ${lineNo} of ${INDEX} whose body is missing or damaged.`,
     );
   });
-  return { validBytes: Buffer.byteLength(complete), ino, lines, skipped };
+  return { validBytes, ino, lines, skipped, legacy };
 }

@@ -42,12 +42,6 @@ export type EventDraft = Omit<CapturedEvent, 'id' | 'receivedAt' | 'pinned'> & {
 /** Where a body is: `[segment, offset, length]` in a segment file, or a file of its own under `bodies/`. */
 export type BodyLocation = readonly [segment: number, offset: number, length: number] | { readonly file: string };
 
-/** One live event in memory. */
-export interface Entry {
-  event: CapturedEvent;
-  body?: BodyLocation;
-}
-
 /** One line of `index.jsonl`. */
 export type IndexRecord =
   | { op: 'add'; e: CapturedEvent; b?: BodyLocation }
