@@ -4,7 +4,7 @@
 //
 //   npm run test:mutation                         # every folder in scope, one run
 //   WI_MUTATE=store npm run test:mutation         # one scope: store | receiver | promises | forward | signatures
-//   WI_MUTATE=promises npm run test:mutation -- --mutate 'src/core/store.ts:644-755'   # a line range
+//   WI_MUTATE=promises npm run test:mutation -- --mutate 'src/core/store/index.ts:330-420'   # a line range
 //
 // The tap runner runs each test file as `node --import tsx <file>` (node:test prints TAP when its
 // output is piped), so a test file counts as one test and only the files that cover a mutant run for
@@ -14,7 +14,7 @@
 /** What each scope mutates, and the test files that can notice. */
 const SCOPES = {
   store: {
-    mutate: ['src/core/store.ts'],
+    mutate: ['src/core/store/**/*.ts'],
     tests: ['test/unit/core/store.test.ts', 'test/unit/core/storeDurability.test.ts'],
   },
   receiver: {
@@ -28,7 +28,7 @@ const SCOPES = {
   },
   // The README's promises: durability (store) and limits/answers (receiver), with the tests of both.
   promises: {
-    mutate: ['src/core/store.ts', 'src/core/receiver.ts'],
+    mutate: ['src/core/store/**/*.ts', 'src/core/receiver.ts'],
     tests: [
       'test/unit/core/store.test.ts',
       'test/unit/core/storeDurability.test.ts',

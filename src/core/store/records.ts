@@ -1,0 +1,120 @@
+import * as zlib from 'node:zlib';
+import type { CapturedEvent } from '../model/event';
+import type { BodyLocation, IndexRecord } from './types';
+
+/**
+ * The line format of `index.jsonl` (one JSON object a line, valid JSON either way):
+ *
+ * - Since 0.2: every line ends with `,"c":"<crc32 of the bytes before it, 8 hex digits>"}`, and an `add`
+ *   record leads with what a load needs, before the event: `{"op":"add","id":…,"b":…,"d":…,"p":1,"e":{…},"c":…}`
+ *   (`b` the body location, `d` `[provider, deliveryId, attempt, duplicateOf]` when the event has a delivery
+ *   id, `p` when pinned). A load checks the checksum and reads that prefix; the event itself is parsed when
+ *   it is first asked for (`Entry`), so loading costs about one pass over the bytes in native code.
+ * - Before: the same records without `c` and with `e` first (`{"op":"add","e":{…},"b":…}`). They still load
+ *   (parsed whole, checked field by field); the writer rewrites such an index in the new form at open.
+ */
+
+/** `,"c":"` + 8 hex digits + `"}`: the checksum's tail on every line of the current form. */
+export const CRC_TAIL = 16;
+const CRC_MARK = Buffer.from(',"c":"');
+
+/** The facts of an event a load needs without parsing it: `[provider, deliveryId, attempt, duplicateOf]`. */
+export type DeliveryFacts = [provider: string | null, deliveryId: string, attempt: number | null, duplicateOf: string | null];
+
+export function deliveryFacts(e: CapturedEvent): DeliveryFacts | undefined {
+  return e.deliveryId ? [e.provider ?? null, e.deliveryId, e.attempt ?? null, e.duplicateOf ?? null] : undefined;
+}
+
+/** One record as a line of the current form, without its newline. */
+export function encodeRecord(rec: IndexRecord): string {
+  let head: string;
+  if (rec.op === 'add') {
+    head = encodeAddHead(rec.e.id, rec.b, deliveryFacts(rec.e), !!rec.e.pinned) + JSON.stringify(rec.e);
+  } else {
+    const json = JSON.stringify(rec);
+    head = json.slice(0, -1);
+  }
+  return withChecksum(head);
+}
+
+/** An `add` line of the current form around an event already serialised (compaction reuses the bytes). */
+export function encodeAdd(
+  id: string,
+  b: BodyLocation | undefined,
+  facts: DeliveryFacts | undefined,
+  pinned: boolean,
+  eventJson: string,
+): string {
+  return withChecksum(encodeAddHead(id, b, facts, pinned) + eventJson);
+}
+
+function encodeAddHead(id: string, b: BodyLocation | undefined, facts: DeliveryFacts | undefined, pinned: boolean): string {
+  let head = `{"op":"add","id":${JSON.stringify(id)}`;
+  if (b) {
+    head += `,"b":${JSON.stringify(b)}`;
+  }
+  if (facts) {
+    head += `,"d":${JSON.stringify(facts)}`;
+  }
+  if (pinned) {
+    head += ',"p":1';
+  }
+  return head + ',"e":';
+}
+
+function withChecksum(head: string): string {
+  return `${head},"c":"${hex8(crc32(head))}"}`;
+}
+
+function hex8(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Whether the line `buf[start, end)` carries a checksum tail, and if so whether it matches:
+ * `'none'` for a line of the earlier form, `'ok'` or `'bad'`.
+ */
+export function checkLine(buf: Buffer, start: number, end: number): 'none' | 'ok' | 'bad' {
+  const tail = end - CRC_TAIL;
+  if (tail < start || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22) {
+    return 'none';
+  }
+  for (let i = 0; i < CRC_MARK.length; i++) {
+    if (buf[tail + i] !== CRC_MARK[i]) {
+      return 'none';
+    }
+  }
+  let stated = 0;
+  for (let i = tail + CRC_MARK.length; i < end - 2; i++) {
+    const c = buf[i]!;
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit < 0) {
+      return 'bad';
+    }
+    stated = stated * 16 + digit;
+  }
+  return stated === crc32(buf.subarray(start, tail)) ? 'ok' : 'bad';
+}
+
+const nativeCrc32 = (zlib as { crc32?: (data: string | Uint8Array) => number }).crc32;
+let table: Int32Array | undefined;
+
+/** CRC-32 (zlib's); node's own when it has one (Node ≥ 20.15), else a table-driven one. */
+export function crc32(data: string | Uint8Array): number {
+  if (nativeCrc32) {
+    return nativeCrc32(data);
+  }
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  table ??= Int32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) {
+      c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    return c;
+  });
+  let crc = -1;
+  for (const byte of bytes) {
+    crc = table[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  }
+  return (crc ^ -1) >>> 0;
+}
