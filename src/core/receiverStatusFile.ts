@@ -7,8 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { SessionStatus } from './session';
+import type { ReceiverState } from './receiver';
 import { isProcessAlive } from './store';
+import type { TunnelStatus } from './tunnel/types';
 
 export const RECEIVER_STATUS_FILE = 'receiver.json';
 
@@ -21,6 +22,14 @@ export interface ReceiverStatusRecord {
   readonly updatedAt: string;
 }
 
+/** What the file records of a session's status (`Session.status()` fits; named here so this module does not import session.ts, which imports it). */
+export interface RecordedStatus {
+  readonly state: ReceiverState;
+  readonly url?: string;
+  readonly publicUrl?: string;
+  readonly tunnel?: TunnelStatus;
+}
+
 /** Writes the status file of one running session; writes are queued so the last status wins. */
 export class ReceiverStatusWriter {
   private chain: Promise<void> = Promise.resolve();
@@ -30,7 +39,7 @@ export class ReceiverStatusWriter {
     private readonly pid: number = process.pid,
   ) {}
 
-  write(status: SessionStatus): Promise<void> {
+  write(status: RecordedStatus): Promise<void> {
     const t = status.tunnel;
     const record: ReceiverStatusRecord = {
       pid: this.pid,

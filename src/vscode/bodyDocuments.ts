@@ -60,14 +60,20 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
     return bodyForEditor(event, await store.readBody(id));
   }
 
-  /** Opens the body of an event in a read-only editor with the language of its content. */
-  async open(eventId: string, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor | undefined> {
+  /** The body to open in an editor, or undefined (after saying why) when the event is gone or the user declines a large text. */
+  private async bodyToOpen(eventId: string): Promise<EditorBody | undefined> {
     const body = await this.compute(eventId);
     if (!body) {
       void vscode.window.showWarningMessage(`Webhook Inspector: ${missingEventMessage(eventId)}`);
       return undefined;
     }
-    if (!(await confirmLargeText(body.text))) {
+    return (await confirmLargeText(body.text)) ? body : undefined;
+  }
+
+  /** Opens the body of an event in a read-only editor with the language of its content. */
+  async open(eventId: string, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor | undefined> {
+    const body = await this.bodyToOpen(eventId);
+    if (!body) {
       return undefined;
     }
     const uri = bodyUri(eventId, body.extension);
@@ -86,12 +92,8 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
 
   /** Opens an untitled, editable copy of the body (remembered in `editableCopies`, so it can be sent). (e.g. to tweak and resend it by hand). */
   async openEditableCopy(eventId: string): Promise<vscode.TextEditor | undefined> {
-    const body = await this.compute(eventId);
+    const body = await this.bodyToOpen(eventId);
     if (!body) {
-      void vscode.window.showWarningMessage(`Webhook Inspector: ${missingEventMessage(eventId)}`);
-      return undefined;
-    }
-    if (!(await confirmLargeText(body.text))) {
       return undefined;
     }
     const doc = await vscode.workspace.openTextDocument({ content: body.text, language: body.language });

@@ -3,93 +3,17 @@
  * touch nothing else, so tests run them on a jsdom document.
  *
  * Everything from a snapshot is request data and is hostile. It only ever goes into text nodes
- * (`createTextNode`). Attributes are set only from the constants in this file, indexes and
+ * (`createTextNode`, see `dom.ts`). Attributes are set only from the constants in `dom.ts`, indexes and
  * validated enum values; no innerHTML, no href/src, no inline style.
  */
-import type {
-  AttemptsView,
-  BodyView,
-  DeliveryView,
-  DetailSnapshot,
-  DisplayPair,
-  HexRow,
-  JsonNode,
-  SectionId,
-  VerificationView,
-} from '../core/detail/protocol';
+import type { AttemptsView, DeliveryView, DetailSnapshot, SectionId, VerificationView } from '../core/detail/protocol';
+import type { Child } from './dom';
+import { button, dataTable, formatTime, h, pairTable, tableBody } from './dom';
+import { renderBody } from './renderBody';
 
-/** Every tag these renderers create. */
-export const ALLOWED_TAGS = [
-  'main',
-  'header',
-  'h1',
-  'h2',
-  'h3',
-  'p',
-  'div',
-  'span',
-  'section',
-  'details',
-  'summary',
-  'dl',
-  'dt',
-  'dd',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'button',
-  'pre',
-  'code',
-  'ul',
-  'li',
-  'strong',
-] as const;
-export type AllowedTag = (typeof ALLOWED_TAGS)[number];
-
-/** Every attribute these renderers set. Values never come from request data. */
-export const ALLOWED_ATTRIBUTES = [
-  'class',
-  'id',
-  'type',
-  'data-action',
-  'data-index',
-  'data-section',
-  'aria-label',
-  'aria-describedby',
-  'aria-live',
-  'open',
-  'role',
-  'scope',
-  'title',
-] as const;
-export type AllowedAttribute = (typeof ALLOWED_ATTRIBUTES)[number];
-
-export type Child = Node | string | undefined | false;
-
-/** Builds an element. String children become text nodes; attributes are typed to the allow-list. */
-export function h(
-  doc: Document,
-  tag: AllowedTag,
-  attrs: Partial<Record<AllowedAttribute, string>> = {},
-  ...children: Child[]
-): HTMLElement {
-  const el = doc.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value !== undefined) {
-      el.setAttribute(name, value);
-    }
-  }
-  for (const c of children) {
-    if (c === undefined || c === false) {
-      continue;
-    }
-    el.appendChild(typeof c === 'string' ? doc.createTextNode(c) : c);
-  }
-  return el;
-}
+export { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, h } from './dom';
+export type { AllowedAttribute, AllowedTag, Child } from './dom';
+export { renderBody, renderHex, renderJsonTree } from './renderBody';
 
 export interface RenderOptions {
   /** Sections the user folded. */
@@ -106,10 +30,6 @@ function section(doc: Document, id: SectionId, heading: string, options: RenderO
     h(doc, 'summary', { class: 'section-summary' }, h(doc, 'h2', { class: 'section-title' }, heading)),
     h(doc, 'div', { class: 'section-body' }, ...children),
   );
-}
-
-function button(doc: Document, action: string, label: string, extra: Partial<Record<AllowedAttribute, string>> = {}): HTMLElement {
-  return h(doc, 'button', { type: 'button', class: 'action', 'data-action': action, ...extra }, label);
 }
 
 /** The whole view. */
@@ -203,11 +123,6 @@ function statusClass(status: number): string {
   return status >= 200 && status < 300 ? 'status-ok' : status >= 400 ? 'status-error' : 'status-other';
 }
 
-function formatTime(iso: string): string {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : `${new Date(t).toLocaleString()} (${iso})`;
-}
-
 function row(doc: Document, label: string, ...value: Child[]): Node[] {
   return [h(doc, 'dt', {}, label), h(doc, 'dd', {}, ...value)];
 }
@@ -249,38 +164,6 @@ export function renderVerification(v: VerificationView, doc: Document): HTMLElem
   );
 }
 
-function pairTable(doc: Document, pairs: readonly DisplayPair[], kind: 'header' | 'query' | 'form', copyAction?: string): HTMLElement {
-  const head = h(
-    doc,
-    'tr',
-    {},
-    h(doc, 'th', { scope: 'col' }, 'Name'),
-    h(doc, 'th', { scope: 'col' }, 'Value'),
-    copyAction && h(doc, 'th', { scope: 'col', class: 'copy-col' }, h(doc, 'span', { class: 'visually-hidden' }, 'Copy')),
-  );
-  const body = h(doc, 'tbody');
-  pairs.forEach((p, i) => {
-    const nameId = `${kind}-name-${i}`;
-    body.appendChild(
-      h(
-        doc,
-        'tr',
-        {},
-        h(doc, 'td', { class: 'pair-name', id: nameId }, h(doc, 'code', {}, p.name)),
-        h(doc, 'td', { class: 'pair-value' }, h(doc, 'code', {}, p.value)),
-        copyAction &&
-          h(
-            doc,
-            'td',
-            { class: 'copy-col' },
-            button(doc, copyAction, 'Copy', { 'data-index': String(i), 'aria-describedby': nameId, title: 'Copy the value' }),
-          ),
-      ),
-    );
-  });
-  return h(doc, 'table', { class: `pairs pairs-${kind}` }, h(doc, 'thead', {}, head), body);
-}
-
 export function renderHeaders(snapshot: DetailSnapshot, doc: Document): HTMLElement {
   return h(
     doc,
@@ -304,160 +187,6 @@ export function renderQuery(snapshot: DetailSnapshot, doc: Document): HTMLElemen
   );
 }
 
-export function renderBody(snapshot: DetailSnapshot, doc: Document): HTMLElement {
-  const b: BodyView = snapshot.body;
-  const meta = [b.formatLabel, b.contentType ? `content-type ${b.contentType}` : 'no content-type', `${b.storedSize} bytes`];
-  if (b.decodedFrom) {
-    meta.push(`decompressed from ${b.decodedFrom} to ${b.displaySize} bytes`);
-  }
-  const container = h(doc, 'div', { class: 'body' }, h(doc, 'p', { class: 'body-meta' }, meta.join(' · ')));
-  for (const note of b.notes) {
-    container.appendChild(h(doc, 'p', { class: 'note' }, note));
-  }
-  if (b.truncated && snapshot.actions.hasBody) {
-    container.appendChild(h(doc, 'p', {}, button(doc, 'openInEditor', 'Open full body in editor')));
-  }
-  const c = b.content;
-  switch (c.kind) {
-    case 'empty':
-      container.appendChild(h(doc, 'p', { class: 'muted' }, 'No body.'));
-      break;
-    case 'rejected':
-      container.appendChild(h(doc, 'p', { class: 'warning' }, c.reason));
-      break;
-    case 'json-tree':
-      container.appendChild(renderJsonTree(c.tree, doc));
-      break;
-    case 'text':
-      container.appendChild(h(doc, 'pre', { class: `body-text lang-${c.language}` }, h(doc, 'code', {}, c.text)));
-      break;
-    case 'form':
-      container.appendChild(c.fields.length ? pairTable(doc, c.fields, 'form') : h(doc, 'p', { class: 'muted' }, 'No fields.'));
-      break;
-    case 'hex':
-      container.appendChild(renderHex(c.rows, doc));
-      break;
-  }
-  return container;
-}
-
-export function renderHex(rows: readonly HexRow[], doc: Document): HTMLElement {
-  const body = h(doc, 'tbody');
-  for (const r of rows) {
-    body.appendChild(
-      h(
-        doc,
-        'tr',
-        {},
-        h(doc, 'td', { class: 'hex-offset' }, r.offset),
-        h(doc, 'td', { class: 'hex-bytes' }, r.hex),
-        h(doc, 'td', { class: 'hex-ascii' }, r.ascii),
-      ),
-    );
-  }
-  return h(
-    doc,
-    'table',
-    { class: 'hex', 'aria-label': 'Hex dump of the body' },
-    h(
-      doc,
-      'thead',
-      {},
-      h(
-        doc,
-        'tr',
-        {},
-        h(doc, 'th', { scope: 'col' }, 'Offset'),
-        h(doc, 'th', { scope: 'col' }, 'Hex'),
-        h(doc, 'th', { scope: 'col' }, 'ASCII'),
-      ),
-    ),
-    body,
-  );
-}
-
-function countLabel(node: JsonNode): string {
-  if (node.t === 'object') {
-    return node.entries.length === 1 ? '1 key' : `${node.entries.length} keys`;
-  }
-  if (node.t === 'array') {
-    return node.items.length === 1 ? '1 item' : `${node.items.length} items`;
-  }
-  return '';
-}
-
-function scalar(doc: Document, node: JsonNode): HTMLElement {
-  switch (node.t) {
-    case 'string':
-      return h(doc, 'span', { class: 'json-string' }, `"${node.v}"`);
-    case 'number':
-      return h(doc, 'span', { class: 'json-number' }, node.v);
-    case 'boolean':
-      return h(doc, 'span', { class: 'json-boolean' }, String(node.v));
-    default:
-      return h(doc, 'span', { class: 'json-null' }, 'null');
-  }
-}
-
-/**
- * A JSON tree with folding: each object and array is a `<details>` (keyboard-operable, native), and
- * scalars are lines. Built without recursion so any depth is safe.
- */
-export function renderJsonTree(root: JsonNode, doc: Document): HTMLElement {
-  const top = h(doc, 'div', { class: 'json', role: 'tree', 'aria-label': 'JSON body' });
-  const stack: Array<{ node: JsonNode; key: string | undefined; parent: HTMLElement; last: boolean }> = [
-    { node: root, key: undefined, parent: top, last: true },
-  ];
-  while (stack.length) {
-    const { node, key, parent, last } = stack.pop()!;
-    const keyNodes: Child[] =
-      key === undefined ? [] : [h(doc, 'span', { class: 'json-key' }, `"${key}"`), h(doc, 'span', { class: 'json-punct' }, ': ')];
-    const comma = last ? undefined : h(doc, 'span', { class: 'json-punct' }, ',');
-    if (node.t !== 'object' && node.t !== 'array') {
-      parent.appendChild(h(doc, 'div', { class: 'json-line', role: 'treeitem' }, ...keyNodes, scalar(doc, node), comma));
-      continue;
-    }
-    const [open, close] = node.t === 'object' ? ['{', '}'] : ['[', ']'];
-    const size = node.t === 'object' ? node.entries.length : node.items.length;
-    if (size === 0) {
-      parent.appendChild(
-        h(doc, 'div', { class: 'json-line', role: 'treeitem' }, ...keyNodes, h(doc, 'span', { class: 'json-punct' }, open + close), comma),
-      );
-      continue;
-    }
-    const children = h(doc, 'div', { class: 'json-children', role: 'group' });
-    parent.appendChild(
-      h(
-        doc,
-        'details',
-        { class: 'json-node', open: '', role: 'treeitem' },
-        h(
-          doc,
-          'summary',
-          { class: 'json-summary' },
-          ...keyNodes,
-          h(doc, 'span', { class: 'json-punct' }, open),
-          h(doc, 'span', { class: 'json-count' }, ` ${countLabel(node)} `),
-        ),
-        children,
-        h(doc, 'div', { class: 'json-close' }, h(doc, 'span', { class: 'json-punct' }, close), comma),
-      ),
-    );
-    // Push in reverse so children come off the stack, and are appended, in order.
-    if (node.t === 'object') {
-      for (let k = node.entries.length - 1; k >= 0; k--) {
-        const [childKey, child] = node.entries[k]!;
-        stack.push({ node: child, key: childKey, parent: children, last: k === node.entries.length - 1 });
-      }
-    } else {
-      for (let k = node.items.length - 1; k >= 0; k--) {
-        stack.push({ node: node.items[k]!, key: undefined, parent: children, last: k === node.items.length - 1 });
-      }
-    }
-  }
-  return top;
-}
-
 export function renderResponse(snapshot: DetailSnapshot, doc: Document): HTMLElement {
   const r = snapshot.overview.response;
   return h(
@@ -471,59 +200,23 @@ export function renderResponse(snapshot: DetailSnapshot, doc: Document): HTMLEle
 }
 
 export function renderDeliveries(deliveries: readonly DeliveryView[], doc: Document): HTMLElement {
-  const body = h(doc, 'tbody');
-  for (const d of deliveries) {
-    body.appendChild(
-      h(
-        doc,
-        'tr',
-        {},
-        h(doc, 'td', {}, formatTime(d.at)),
-        h(doc, 'td', {}, d.target ?? ''),
-        h(doc, 'td', {}, d.status === undefined ? '' : String(d.status)),
-        h(doc, 'td', {}, d.error ?? (d.durationMs === undefined ? '' : `${d.durationMs} ms`)),
-      ),
-    );
-  }
-  return h(
-    doc,
-    'table',
-    { class: 'deliveries' },
-    h(
-      doc,
-      'thead',
-      {},
-      h(
-        doc,
-        'tr',
-        {},
-        h(doc, 'th', { scope: 'col' }, 'When'),
-        h(doc, 'th', { scope: 'col' }, 'Target'),
-        h(doc, 'th', { scope: 'col' }, 'Status'),
-        h(doc, 'th', { scope: 'col' }, 'Result'),
-      ),
-    ),
-    body,
-  );
+  const body = tableBody(doc, deliveries, (d) => [
+    formatTime(d.at),
+    d.target ?? '',
+    d.status === undefined ? '' : String(d.status),
+    d.error ?? (d.durationMs === undefined ? '' : `${d.durationMs} ms`),
+  ]);
+  return dataTable(doc, { class: 'deliveries' }, ['When', 'Target', 'Status', 'Result'], body);
 }
 
 /** The provider's attempts of this delivery: when each came, the time since the first, what we answered. */
 export function renderAttempts(attempts: AttemptsView, doc: Document): HTMLElement {
-  const body = h(doc, 'tbody');
-  for (const a of attempts.rows) {
-    body.appendChild(
-      h(
-        doc,
-        'tr',
-        a.current ? { class: 'current', 'aria-label': 'this event' } : {},
-        h(doc, 'td', {}, `${a.attempt}${a.current ? ' (this one)' : ''}`),
-        h(doc, 'td', {}, formatTime(a.receivedAt)),
-        h(doc, 'td', {}, a.since),
-        h(doc, 'td', {}, String(a.status)),
-        h(doc, 'td', {}, a.eventId),
-      ),
-    );
-  }
+  const body = tableBody(
+    doc,
+    attempts.rows,
+    (a) => [`${a.attempt}${a.current ? ' (this one)' : ''}`, formatTime(a.receivedAt), a.since, String(a.status), a.eventId],
+    (a) => (a.current ? { class: 'current', 'aria-label': 'this event' } : {}),
+  );
   return h(
     doc,
     'div',
@@ -534,27 +227,7 @@ export function renderAttempts(attempts: AttemptsView, doc: Document): HTMLEleme
       { class: 'muted' },
       `Delivery id ${attempts.deliveryId}. Answer with a custom response (e.g. 500) to watch the provider's retry schedule here.`,
     ),
-    h(
-      doc,
-      'table',
-      { class: 'deliveries' },
-      h(
-        doc,
-        'thead',
-        {},
-        h(
-          doc,
-          'tr',
-          {},
-          h(doc, 'th', { scope: 'col' }, 'Attempt'),
-          h(doc, 'th', { scope: 'col' }, 'Received'),
-          h(doc, 'th', { scope: 'col' }, 'Since first'),
-          h(doc, 'th', { scope: 'col' }, 'We answered'),
-          h(doc, 'th', { scope: 'col' }, 'Event'),
-        ),
-      ),
-      body,
-    ),
+    dataTable(doc, { class: 'deliveries' }, ['Attempt', 'Received', 'Since first', 'We answered', 'Event'], body),
   );
 }
 

@@ -15,7 +15,7 @@
 //   log-only       no metrics server: the URL is only in the box, readiness only in the log
 //   rate-limit     what cloudflared prints when trycloudflare.com answers 429 / error 1015; exits 1
 // FAKE_CLOUDFLARED_EXIT_AFTER_MS  exit 1 this long after the tunnel is up (a crash)
-// FAKE_CLOUDFLARED_RECORD         a file: one JSON line {pid, argv} per start is appended
+// FAKE_CLOUDFLARED_RECORD         a file: one JSON line {pid, ppid, argv} per start is appended
 import { appendFileSync } from 'node:fs';
 import * as http from 'node:http';
 
@@ -26,7 +26,7 @@ const flag = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 if (process.env.FAKE_CLOUDFLARED_RECORD) {
-  appendFileSync(process.env.FAKE_CLOUDFLARED_RECORD, `${JSON.stringify({ pid: process.pid, argv: args })}\n`);
+  appendFileSync(process.env.FAKE_CLOUDFLARED_RECORD, `${JSON.stringify({ pid: process.pid, ppid: process.ppid, argv: args })}\n`);
 }
 const log = (level, msg) => process.stderr.write(`${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} ${level} ${msg}\n`);
 
@@ -106,6 +106,9 @@ proxy.listen(0, '127.0.0.1', () => {
   }, 50);
 });
 
+// Like real cloudflared (2025.8: cmd/cloudflared/tunnel/signal.go), it ends gracefully on SIGTERM and
+// SIGINT and does NOT watch its parent or its stdin: a parent killed with SIGKILL would leave it
+// running. Webhook Inspector therefore starts it under a watchdog (src/core/tunnel/watchdog.ts).
 for (const sig of ['SIGTERM', 'SIGINT']) {
   process.on(sig, () => {
     log('INF', `Initiating graceful shutdown due to signal ${sig === 'SIGTERM' ? 'terminated' : 'interrupt'} ...`);

@@ -7,7 +7,6 @@
 import { type CapturedEvent, eventPath } from '../model/event';
 import {
   buildSample,
-  ConfirmationRequiredError,
   DEFAULT_TARGET,
   type DeliveryLog,
   isLoopbackHost,
@@ -15,18 +14,16 @@ import {
   parseTarget,
   preflight,
   resend,
-  ResendError,
   type ResignMode,
   samples,
   sendSample,
-  TargetError,
   type Transport,
 } from '../forward';
-import { type Delivery } from '../model/delivery';
-import { providers } from '../signatures';
 import type { EventStore } from '../store';
 import { type SecretSource, Verifier } from '../verification';
+import { filterOf, matchesFilter, parseSince } from './eventFilter';
 import { SecretRedactor } from './redact';
+import { answerOf, asToolError, deliverySummary, DELIVERIES_SHOWN, summarize, utf8Prefix, verificationOf } from './results';
 import { AgentToolError, type AgentToolName, toolSpec, UNTRUSTED_NOTE, validateInput } from './spec';
 
 export interface ReceiverInfo {
@@ -59,29 +56,13 @@ export interface AgentToolsContext {
   now?: () => Date;
 }
 
+export type { EventSummary } from './results';
+
 export interface CallOptions {
   signal?: AbortSignal;
   /** Called about every 5 s while `wait_for_event` waits (MCP progress notifications). */
   onProgress?(elapsedSeconds: number, totalSeconds: number): void;
 }
-
-/** The short form of an event in lists. */
-export interface EventSummary {
-  id: string;
-  receivedAt: string;
-  method: string;
-  url: string;
-  provider: string | null;
-  eventType: string | null;
-  size: number;
-  verification: { status: string; reason: string } | null;
-  responseStatus: number;
-  deliveries: number;
-}
-
-const SUMMARY_URL_MAX = 2048;
-const EXCERPT_BYTES = 4096;
-const DELIVERIES_SHOWN = 10;
 
 export class AgentTools {
   constructor(private readonly ctx: AgentToolsContext) {}
@@ -131,7 +112,7 @@ export class AgentTools {
 
   private async listEvents(input: Record<string, unknown>): Promise<Record<string, unknown>> {
     const store = await this.freshStore();
-    const filter = this.filterOf(input, store);
+    const filter = filterOf(input, store);
     const since = input.since === undefined ? undefined : parseSince(String(input.since));
     const verdict = input.verdict as string | undefined;
     const text = input.text === undefined ? '' : String(input.text).toLowerCase();
@@ -195,7 +176,7 @@ export class AgentTools {
 
   private async waitForEvent(input: Record<string, unknown>, options: CallOptions): Promise<Record<string, unknown>> {
     const store = await this.freshStore();
-    const filter = this.filterOf(input, store);
+    const filter = filterOf(input, store);
     const total = input.timeoutSeconds as number;
     const started = Date.now();
     const event = await new Promise<CapturedEvent | undefined>((resolve) => {
@@ -350,154 +331,4 @@ export class AgentTools {
       throw asToolError(err);
     }
   }
-
-  // ---- helpers ----------------------------------------------------------------------------------
-
-  private filterOf(input: Record<string, unknown>, store: EventStore): EventMatch {
-    const provider = input.provider === undefined ? undefined : String(input.provider).toLowerCase();
-    if (provider !== undefined && !knownProvider(provider, store)) {
-      throw new AgentToolError(`Unknown provider "${provider.slice(0, 64)}". Known: ${[...knownProviders(store)].sort().join(', ')}.`);
-    }
-    return {
-      ...(provider !== undefined ? { provider } : {}),
-      ...(input.type !== undefined ? { type: wildcard(String(input.type)) } : {}),
-      ...(input.path !== undefined ? { path: String(input.path) } : {}),
-    };
-  }
-}
-
-interface EventMatch {
-  provider?: string;
-  type?: RegExp;
-  path?: string;
-}
-
-function matchesFilter(e: CapturedEvent, f: EventMatch): boolean {
-  if (f.provider !== undefined && (e.verification?.provider ?? e.provider ?? '').toLowerCase() !== f.provider) {
-    return false;
-  }
-  if (f.type && !f.type.test(e.eventType ?? '')) {
-    return false;
-  }
-  if (f.path !== undefined && !eventPath(e).startsWith(f.path)) {
-    return false;
-  }
-  return true;
-}
-
-function knownProviders(store: EventStore): Set<string> {
-  const known = new Set<string>([...providers.map((p) => p.id), ...samples.map((s) => s.provider)]);
-  for (const e of store.list()) {
-    if (e.provider) {
-      known.add(e.provider.toLowerCase());
-    }
-  }
-  return known;
-}
-
-function knownProvider(provider: string, store: EventStore): boolean {
-  return knownProviders(store).has(provider);
-}
-
-function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
-}
-
-/** Milliseconds of an ISO 8601 time (a date, or a date and time with an optional zone); throws otherwise. */
-export function parseSince(text: string): number {
-  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim());
-  const ms = ok ? Date.parse(text.trim()) : NaN;
-  if (Number.isNaN(ms)) {
-    throw new AgentToolError(`since must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not ${JSON.stringify(text.slice(0, 40))}.`);
-  }
-  return ms;
-}
-
-export function summarize(e: CapturedEvent): EventSummary {
-  return {
-    id: e.id,
-    receivedAt: e.receivedAt,
-    method: e.method,
-    url: e.url.length > SUMMARY_URL_MAX ? `${e.url.slice(0, SUMMARY_URL_MAX)}…` : e.url,
-    provider: e.verification?.provider ?? e.provider ?? null,
-    eventType: e.eventType ?? null,
-    size: e.size,
-    verification: e.verification ? { status: e.verification.status, reason: e.verification.reason } : null,
-    responseStatus: e.response.status,
-    deliveries: e.deliveries?.length ?? 0,
-  };
-}
-
-function verificationOf(v: NonNullable<CapturedEvent['verification']>): Record<string, unknown> {
-  return { provider: v.provider ?? null, status: v.status, reason: v.reason, hint: v.hint ?? null, checkedAt: v.checkedAt };
-}
-
-function deliverySummary(d: Delivery): Record<string, unknown> {
-  return {
-    kind: d.kind,
-    target: d.target,
-    startedAt: d.startedAt,
-    status: d.status ?? null,
-    durationMs: d.durationMs,
-    resigned: d.resigned,
-    error: d.error ?? null,
-  };
-}
-
-/** A handler's answer in the tool result shape; no answer at all is a tool error. */
-function answerOf(d: Delivery): Record<string, unknown> {
-  if (d.status === undefined) {
-    const reason =
-      d.errorCode === 'ECONNREFUSED'
-        ? `Nothing is listening on ${new URL(d.target).host} (${d.target}). Start the handler, or pass another target.`
-        : (d.error ?? 'No answer.');
-    throw new AgentToolError(`Not delivered: ${reason}`);
-  }
-  const raw = d.bodyEncoding === 'base64' ? Buffer.from(d.body, 'base64') : Buffer.from(d.body, 'utf8');
-  const cut = raw.subarray(0, EXCERPT_BYTES);
-  const text = utf8Prefix(cut, raw.length > EXCERPT_BYTES || d.truncated);
-  return {
-    target: d.target,
-    status: d.status,
-    durationMs: d.durationMs,
-    resigned: d.resigned,
-    headers: d.headers.map(([k, v]) => [k, v]),
-    bodyExcerpt: {
-      encoding: text === undefined ? 'base64' : 'utf8',
-      text: text ?? cut.toString('base64'),
-      size: d.bodySize,
-      truncated: d.bodySize > cut.length,
-    },
-  };
-}
-
-function asToolError(err: unknown): AgentToolError {
-  if (err instanceof AgentToolError) {
-    return err;
-  }
-  if (err instanceof TargetError || err instanceof ResendError || err instanceof ConfirmationRequiredError) {
-    return new AgentToolError(err.message);
-  }
-  return new AgentToolError(`Failed: ${(err as Error)?.message ?? String(err)}`);
-}
-
-/**
- * The bytes as text when they are UTF-8 (a cut may end inside a character: up to 3 trailing bytes
- * of an incomplete sequence are dropped then); undefined for binary data (invalid UTF-8 or NUL bytes).
- */
-export function utf8Prefix(bytes: Buffer, cut: boolean): string | undefined {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const tries = cut ? [0, 1, 2, 3] : [0];
-  for (const drop of tries) {
-    if (drop > bytes.length) {
-      break;
-    }
-    try {
-      const text = decoder.decode(bytes.subarray(0, bytes.length - drop));
-      return text.includes('\u0000') ? undefined : text;
-    } catch {
-      // try one byte shorter
-    }
-  }
-  return undefined;
 }

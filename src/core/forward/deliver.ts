@@ -111,3 +111,12 @@ export function isRetryable(d: Pick<Delivery, 'status' | 'errorCode'>): boolean 
   }
   return d.status >= 500 || d.status === 408 || d.status === 429;
 }
+
+/** `Retry-After: <seconds>` on a 429 or 503, in ms. */
+export function retryAfterMs(d: Delivery): number | undefined {
+  if (d.status !== 429 && d.status !== 503) {
+    return undefined;
+  }
+  const v = d.headers.find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
+  return v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) * 1000 : undefined;
+}

@@ -19,90 +19,22 @@ import type { IDisposable } from '../lifecycle';
 import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
 import type { ReplySpec } from '../receiver';
-import type { DeliveryStore } from './deliveryLog';
 import { DeliveryLog } from './deliveryLog';
-import { attemptDelivery, isRetryable, isSuccess, newDeliveryId } from './deliver';
-import { forwardableHeaders } from './headers';
-import type { ResendSource, SigningOptions } from './prepare';
-import { prepareRequest, signedRequestOf } from './prepare';
-import { detectProvider } from '../signatures';
-import type { RouteRule } from './routing';
+import { isRetryable, isSuccess, retryAfterMs } from './deliver';
+import { attemptTarget } from './forwardAttempt';
+import type { ForwarderOptions, ForwardStateChange, ProxyRequest, ResponseMode } from './forwarderTypes';
+import type { ResendSource } from './prepare';
+import { replyFor } from './proxyReply';
 import { routeTargets } from './routing';
-import type { HostGuard } from './target';
-import { DEFAULT_TARGET, parseTarget, TargetError } from './target';
+import { DEFAULT_TARGET } from './target';
 import { httpTransport } from './transport';
 import type { Sleep, Transport } from './types';
 import type { Delivery, DeliveryKind, ForwardState } from '../model/delivery';
-import { DEFAULT_MAX_RESPONSE_BYTES, DeliveryError, realSleep } from './types';
-import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from '../backoff';
+import { DeliveryError, realSleep } from './types';
+import { DEFAULT_BACKOFF, backoffDelay } from '../backoff';
 
-export type ResponseMode = 'immediate' | 'proxy';
-
-export interface ForwarderOptions {
-  /** Where bodies are read from and deliveries recorded (an `EventStore` fits). */
-  store: DeliveryStore & { readBody(id: string): Promise<Uint8Array> };
-  /** Default target base URL. Default `http://localhost:3000`. */
-  target?: string;
-  /** Routing rules; events no rule matches go to `target`. */
-  routes?: readonly RouteRule[];
-  /** Default `immediate`. */
-  mode?: ResponseMode;
-  /** Proxy mode only: how long the provider waits for the handler. Default 10 000 ms (GitHub gives up after 10 s). */
-  timeoutMs?: number;
-  /**
-   * Asked when the proxy timeout is reached: true (e.g. while a debugger is attached) keeps the handler
-   * request going with no timeout, and `proxy()` resolves with the receiver's own `200 {"ok":true,"id":…}`
-   * (what hold mode answers). Immediate mode and resends never time out anyway.
-   */
-  noTimeout?: () => boolean;
-  /** Immediate mode: attempts per event and target, the first included. Default 5. */
-  maxAttempts?: number;
-  /** Retry delays (the shared schedule, with jitter); `maxMs` also caps a handler's `Retry-After`. */
-  backoff?: BackoffOptions;
-  /** For backoff jitter, so retries to one handler do not run in lockstep. Default `Math.random`. */
-  random?: () => number;
-  /** Decides about hosts other than localhost. */
-  guard: HostGuard;
-  /**
-   * Re-signing and secrets, per event: a fixed value, or a function given the event and its detected
-   * provider (so the extension can read that provider's secret from SecretStorage). Default: `auto`
-   * without secrets, i.e. the stored signature goes out unchanged.
-   */
-  signing?: SigningOptions | ((event: ResendSource, provider: string | undefined) => SigningOptions | Promise<SigningOptions>);
-  /** True for a URL that is this receiver itself (forwarding there would loop). */
-  isSelf?(url: URL): boolean;
-  log?: DeliveryLog;
-  transport?: Transport;
-  now?: () => Date;
-  sleep?: Sleep;
-  logger?: Logger;
-  newId?: () => string;
-  maxResponseBytes?: number;
-}
-
-export interface ForwardStateChange {
-  readonly eventId: string;
-  /** The target base URL as configured (the routing key). */
-  readonly target: string;
-  readonly state: ForwardState;
-  /** The attempt that just ended (0 while pending). */
-  readonly attempt: number;
-  readonly delivery?: Delivery;
-  /** When `retrying`: the delay before the next attempt. */
-  readonly nextDelayMs?: number;
-}
-
-/** A request the receiver is about to store, as its async `respond` hook sees it. */
-export interface ProxyRequest {
-  readonly id: string;
-  readonly method: string;
-  readonly url: string;
-  readonly headers: ReadonlyArray<readonly [string, string]>;
-  readonly body: Uint8Array;
-  readonly receivedAt?: string;
-  /** Aborts when the sender hangs up: the handler request is cancelled too. */
-  readonly signal?: AbortSignal;
-}
+export type { ForwarderOptions, ForwardStateChange, ProxyRequest, ResponseMode } from './forwarderTypes';
+export { replyFor } from './proxyReply';
 
 interface Job {
   readonly event: CapturedEvent;
@@ -387,7 +319,7 @@ export class Forwarder extends Disposable {
   }
 
   /** One attempt; target problems (bad URL, refused host, loop) become a failed delivery, not a throw. */
-  private async attempt(
+  private attempt(
     event: ResendSource,
     body: Uint8Array,
     target: string,
@@ -395,65 +327,8 @@ export class Forwarder extends Disposable {
     kind: DeliveryKind,
     signal: AbortSignal,
   ): Promise<Delivery> {
-    const started = this.now();
-    try {
-      const url = parseTarget(target);
-      if (this.options.isSelf?.(url)) {
-        throw new TargetError(
-          `The target ${url.host} is this receiver itself: forwarding there would loop. Change the target.`,
-          'INVALID_TARGET',
-        );
-      }
-      const host = url.hostname.toLowerCase();
-      if (this.refusedHosts.has(host)) {
-        throw new TargetError(
-          `Forwarding to ${host} was not confirmed; change the target or forward again to be asked again.`,
-          'REFUSED_HOST',
-        );
-      }
-      try {
-        await this.options.guard.check(url);
-      } catch (err) {
-        if (err instanceof TargetError && err.code === 'REFUSED_HOST') {
-          this.refusedHosts.add(host);
-        }
-        throw err;
-      }
-      const configured = this.options.signing;
-      const signing =
-        typeof configured === 'function'
-          ? await configured(event, detectProvider(signedRequestOf(event.method, event.url, event.headers, body)))
-          : (configured ?? {});
-      const prepared = prepareRequest(event, body, url, { ...signing, now: this.now() });
-      return await attemptDelivery(prepared.request, {
-        transport: this.transport,
-        now: this.now,
-        kind,
-        url: prepared.url,
-        resigned: prepared.resigned,
-        attempt,
-        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-        signal,
-        ...(this.options.newId ? { newId: this.options.newId } : {}),
-      });
-    } catch (err) {
-      const code = err instanceof TargetError ? err.code : ((err as { code?: string }).code ?? 'ERROR');
-      return {
-        id: (this.options.newId ?? newDeliveryId)(),
-        kind,
-        target,
-        startedAt: started.toISOString(),
-        durationMs: 0,
-        attempt,
-        resigned: false,
-        headers: [],
-        body: '',
-        bodySize: 0,
-        truncated: false,
-        error: (err as Error).message,
-        errorCode: code === 'UNSUPPORTED_SCHEME' || code === 'INVALID_TARGET' ? 'REFUSED_HOST' : code,
-      };
-    }
+    const ctx = { options: this.options, refusedHosts: this.refusedHosts, transport: this.transport, now: this.now };
+    return attemptTarget(ctx, { event, body, target, attempt, kind, signal });
   }
 
   private setState(eventId: string, target: string, state: ForwardState, attempt: number, delivery?: Delivery, nextDelayMs?: number): void {
@@ -483,43 +358,4 @@ function trim<K, V>(map: Map<K, V>): void {
     }
     map.delete(first.value);
   }
-}
-
-/** `Retry-After: <seconds>` on a 429 or 503, in ms. */
-function retryAfterMs(d: Delivery): number | undefined {
-  if (d.status !== 429 && d.status !== 503) {
-    return undefined;
-  }
-  const v = d.headers.find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
-  return v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) * 1000 : undefined;
-}
-
-/** Response headers a proxy passes back: not hop-by-hop, not the ones the receiver sets itself. */
-const OWN = new Set(['content-type', 'content-length', 'date', 'x-content-type-options']);
-
-/** What the provider gets in proxy mode. */
-export function replyFor(d: Delivery): ReplySpec {
-  if (d.status === undefined) {
-    const timeout = d.errorCode === 'TIMEOUT';
-    return {
-      status: timeout ? 504 : 502,
-      body: JSON.stringify({
-        error: timeout ? 'handler_timeout' : 'handler_unreachable',
-        message: d.error ?? 'The handler did not answer.',
-      }),
-      contentType: 'application/json; charset=utf-8',
-    };
-  }
-  const headers: Record<string, string> = {};
-  let contentType: string | undefined;
-  for (const [k, v] of forwardableHeaders(d.headers)) {
-    const lower = k.toLowerCase();
-    if (lower === 'content-type') {
-      contentType = v;
-    } else if (!OWN.has(lower)) {
-      headers[lower] = v;
-    }
-  }
-  const body = d.bodyEncoding === 'base64' ? Buffer.from(d.body, 'base64') : d.body;
-  return { status: d.status, body, ...(contentType ? { contentType } : {}), headers };
 }

@@ -47,7 +47,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       : (httpAgent ??= loopbackAgent(new http.Agent(LOOPBACK_AGENT_OPTIONS), idleMs));
   };
   const transport = (req: OutgoingRequest, opts: Parameters<Transport>[1]) =>
-    send(req, opts.maxResponseBytes, opts.signal, options, agentFor(req.origin));
+    send({ req, limit: opts.maxResponseBytes, signal: opts.signal, options }, agentFor(req.origin));
   return Object.assign(transport, {
     closeIdleConnections: () => {
       for (const agent of [httpAgent, httpsAgent]) {
@@ -111,15 +111,18 @@ class StaleConnection extends Error {
   }
 }
 
-async function send(
-  req: OutgoingRequest,
-  limit: number,
-  signal: AbortSignal | undefined,
-  options: HttpTransportOptions,
-  agent: http.Agent | undefined,
-): Promise<TransportResponse> {
+/** One request and what governs it: the response cap, the abort signal, the transport's options. */
+interface Call {
+  readonly req: OutgoingRequest;
+  readonly limit: number;
+  readonly signal: AbortSignal | undefined;
+  readonly options: HttpTransportOptions;
+}
+
+async function send(call: Call, agent: http.Agent | undefined): Promise<TransportResponse> {
+  const { req } = call;
   try {
-    return await attempt(req, limit, signal, options, agent);
+    return await attempt(call, agent);
   } catch (err) {
     if (!(err instanceof StaleConnection) || !agent) {
       throw err;
@@ -128,7 +131,7 @@ async function send(
     // out on one of them. Drop the other idle ones to it and send once more on a fresh connection.
     destroyIdle(agent, Number(req.origin.port || (req.origin.protocol === 'https:' ? 443 : 80)));
     try {
-      return await attempt(req, limit, signal, options, undefined);
+      return await attempt(call, undefined);
     } catch (retryErr) {
       // Nothing listening now: the handler died on the first try. Its reset says more than the refusal.
       if (retryErr instanceof DeliveryError && retryErr.code === 'ECONNREFUSED') {
@@ -139,13 +142,7 @@ async function send(
   }
 }
 
-function attempt(
-  req: OutgoingRequest,
-  limit: number,
-  signal: AbortSignal | undefined,
-  options: HttpTransportOptions,
-  agent: http.Agent | undefined,
-): Promise<TransportResponse> {
+function attempt({ req, limit, signal, options }: Call, agent: http.Agent | undefined): Promise<TransportResponse> {
   return new Promise<TransportResponse>((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortError(signal));

@@ -99,6 +99,25 @@ export function splitAlgPrefix(value: string): { alg: HmacAlgorithm; sig: string
   return { alg: m[1].toLowerCase() as HmacAlgorithm, sig: m[2] };
 }
 
+/** A `macProvider` whose signature is in one header: a missing header is said so, `spec.parse` reads the value. */
+function headerMacProvider(
+  o: { id: string; name: string; tolerance?: number; detect(req: SignedRequest): boolean },
+  signatureHeader: string,
+  spec: { parse(value: string, req: SignedRequest): MacParse; sign?: MacProviderSpec['sign'] },
+): ProviderDef {
+  return macProvider({
+    id: o.id,
+    name: o.name,
+    detect: o.detect,
+    tolerance: o.tolerance,
+    parse: (req) => {
+      const value = header(req, signatureHeader);
+      return value === undefined ? missing(o.name, signatureHeader) : spec.parse(value, req);
+    },
+    ...(spec.sign ? { sign: spec.sign } : {}),
+  });
+}
+
 /** Schemes that sign only the raw body, with an optional `sha256=`-style prefix. */
 export function bodyOnly(o: {
   id: string;
@@ -111,15 +130,8 @@ export function bodyOnly(o: {
   detect(req: SignedRequest): boolean;
 }): ProviderDef {
   const scheme = hmacOver(o.alg, o.enc);
-  return macProvider({
-    id: o.id,
-    name: o.name,
-    detect: o.detect,
-    parse(req) {
-      const value = header(req, o.header);
-      if (value === undefined) {
-        return missing(o.name, o.header);
-      }
+  return headerMacProvider(o, o.header, {
+    parse(value) {
       let candidate: Candidate = { value: value.trim() };
       if (o.algPrefix) {
         const split = splitAlgPrefix(value);
@@ -143,16 +155,8 @@ export function bodyOnly(o: {
 /** `t=<unix>,v1=<hex>[,v1=<hex>…]` over `${t}.${body}` (Stripe, Calendly). */
 export function tv1(o: { id: string; name: string; header: string; tolerance: number; detect(req: SignedRequest): boolean }): ProviderDef {
   const schemeFor = (t: string): MacScheme => hmacOver('sha256', 'hex', (body) => concat(`${t}.`, body));
-  return macProvider({
-    id: o.id,
-    name: o.name,
-    detect: o.detect,
-    tolerance: o.tolerance,
-    parse(req) {
-      const value = header(req, o.header);
-      if (value === undefined) {
-        return missing(o.name, o.header);
-      }
+  return headerMacProvider(o, o.header, {
+    parse(value) {
       const { time: t, candidates: sigs } = keyValueSignature(value, { separator: ',', timeKey: 't', valueKey: 'v1' });
       if (t === undefined || !/^\d+$/.test(t)) {
         return malformed(o.name, o.header, 'no "t=<unix time>" element');
@@ -179,16 +183,8 @@ export function v0(o: {
   detect(req: SignedRequest): boolean;
 }): ProviderDef {
   const schemeFor = (ts: string): MacScheme => hmacOver('sha256', 'hex', (body) => concat(`v0:${ts}:`, body));
-  return macProvider({
-    id: o.id,
-    name: o.name,
-    detect: o.detect,
-    tolerance: o.tolerance,
-    parse(req) {
-      const value = header(req, o.header);
-      if (value === undefined) {
-        return missing(o.name, o.header);
-      }
+  return headerMacProvider(o, o.header, {
+    parse(value, req) {
       const ts = header(req, o.timestampHeader);
       if (ts === undefined) {
         return malformed(o.name, o.header, `the ${o.timestampHeader} header it depends on is missing`);
@@ -225,16 +221,8 @@ export function standardFamily(o: {
     key: 'whsec',
     messages: (body) => [concat(`${id}.${ts}.`, body)],
   });
-  return macProvider({
-    id: o.id,
-    name: o.name,
-    detect: o.detect,
-    tolerance: 300,
-    parse(req) {
-      const value = header(req, sigH);
-      if (value === undefined) {
-        return missing(o.name, sigH);
-      }
+  return headerMacProvider({ ...o, tolerance: 300 }, sigH, {
+    parse(value, req) {
       const id = header(req, idH);
       const ts = header(req, tsH);
       if (id === undefined) {

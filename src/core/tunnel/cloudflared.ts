@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as readline from 'node:readline';
 import type { IDisposable } from '../lifecycle';
@@ -7,6 +7,8 @@ import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
 import type { TunnelConnection, TunnelFactory, TunnelOpenOptions } from './types';
 import { TunnelOpenError } from './types';
+import type { Exit } from './watchdog';
+import { exitOf, spawnWatched, stopWatched } from './watchdog';
 
 /**
  * A `TunnelFactory` over a `cloudflared` quick tunnel (trycloudflare.com): no account, a new random
@@ -68,7 +70,8 @@ export function createCloudflaredFactory(deps: CloudflaredFactoryDeps = {}): Tun
       `127.0.0.1:${metricsPort}`,
     ];
     logger.debug(`cloudflared: ${binary} ${args.join(' ')}`);
-    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env: deps.env ?? process.env, windowsHide: true });
+    // Under a watchdog, so cloudflared ends when this process does, even when it is killed (see watchdog.ts).
+    const child = spawnWatched(binary, args, deps.env ?? process.env);
     const proc = watchProcess(child, logger);
 
     const ctl = new AbortController();
@@ -93,19 +96,13 @@ export function createCloudflaredFactory(deps: CloudflaredFactoryDeps = {}): Tun
       logger.info(`cloudflared: quick tunnel ${url} (metrics on 127.0.0.1:${metricsPort})`);
       return connection(child, proc, url);
     } catch (err) {
-      stopChild(child);
+      stopWatched(child);
       throw err;
     } finally {
       ctl.abort();
       signal.removeEventListener('abort', onAbort);
     }
   };
-}
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly error?: NodeJS.ErrnoException;
 }
 
 interface WatchedProcess {
@@ -124,10 +121,7 @@ function watchProcess(child: ChildProcess, logger: Logger): WatchedProcess {
   const boxUrl = new Promise<string>((resolve) => (resolveUrl = resolve));
   let resolveRegistered: () => void = () => undefined;
   const registered = new Promise<void>((resolve) => (resolveRegistered = resolve));
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, signal: null, error }));
-    child.once('exit', (code, sig) => resolve({ code, signal: sig }));
-  });
+  const exited = exitOf(child);
   if (child.stderr) {
     readline.createInterface({ input: child.stderr }).on('line', (line) => {
       // cloudflared's log is about the tunnel, never about request payloads: safe at debug level.
@@ -274,7 +268,7 @@ function connection(child: ChildProcess, proc: WatchedProcess, url: string): Tun
       closed = true;
       errorListeners.clear();
       closeListeners.clear();
-      stopChild(child);
+      stopWatched(child);
     },
   };
 }
@@ -285,21 +279,6 @@ function hostLabel(url: string): string {
   } catch {
     return '';
   }
-}
-
-/** SIGTERM, then SIGKILL if it is still there after 3 s. */
-function stopChild(child: ChildProcess): void {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
-    return;
-  }
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-    }
-  }, 3000);
-  timer.unref();
-  child.once('exit', () => clearTimeout(timer));
 }
 
 function freeLoopbackPort(): Promise<number> {

@@ -22,6 +22,7 @@ import { providers } from '../../core/signatures';
 import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';
 import { guarded } from './guarded';
+import { eventsFromTree, isOptionsArg } from './treeArgs';
 
 /**
  * "Generate Types from Events…" and "Create Test from Event…". Each takes what a tree menu passes
@@ -84,9 +85,7 @@ const FRAMEWORKS: ReadonlyArray<{ framework: TestFramework; label: string }> = [
   { framework: 'jest', label: 'Jest' },
 ];
 
-function isOptions(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !('kind' in x);
-}
+const isOptions = (x: unknown): x is Record<string, unknown> => isOptionsArg<Record<string, unknown>>(x);
 
 function providerName(id: string): string {
   return providers.find((p) => p.id === id)?.name ?? id;
@@ -94,13 +93,7 @@ function providerName(id: string): string {
 
 /** Events from the tree (clicked node, multi-selection) or the view's selection. */
 function selectedEvents(store: EventStore, deps: CodegenDeps, first: unknown, second: unknown): CapturedEvent[] {
-  const nodes =
-    Array.isArray(second) && second.length
-      ? (second as EventsNode[])
-      : first && typeof first === 'object' && 'kind' in first
-        ? [first as EventsNode]
-        : deps.selection();
-  return nodes.flatMap((n) => (n.kind === 'event' ? (store.get(n.event.id) ?? []) : []));
+  return eventsFromTree(store, deps.selection, first, second);
 }
 
 /** Quick picks: a provider, then one of its event types or all of them. */

@@ -13,6 +13,7 @@ import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';
 import { registerCompare } from './compare';
 import { registerGuardedCommand } from './guarded';
+import { eventsFromTree, isOptionsArg } from './treeArgs';
 
 /**
  * Save as .http, Export as HAR and Import (HAR, fixture, .http or cURL; and, through
@@ -71,9 +72,7 @@ export interface ExportResult {
 const REDACT = 'Redact credentials (recommended)';
 const KEEP = 'Keep them';
 
-function isOptions(x: unknown): x is ExportOptions & ImportOptions {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !('kind' in x);
-}
+const isOptions = (x: unknown): x is ExportOptions & ImportOptions => isOptionsArg<ExportOptions & ImportOptions>(x);
 
 /** The events to export, oldest first, or undefined (after telling the user) when none. */
 async function eventsToExport(deps: ExportDeps, args: readonly unknown[], verb: string): Promise<CapturedEvent[] | undefined> {
@@ -85,13 +84,7 @@ async function eventsToExport(deps: ExportDeps, args: readonly unknown[], verb: 
   } else if (typeof first === 'string') {
     events = store.get(first) ? [store.get(first)!] : [];
   } else {
-    const nodes =
-      Array.isArray(second) && second.length
-        ? (second as EventsNode[])
-        : first && typeof first === 'object' && 'kind' in first
-          ? [first as EventsNode]
-          : deps.selection();
-    events = nodes.flatMap((n) => (n.kind === 'event' ? (store.get(n.event.id) ?? []) : []));
+    events = eventsFromTree(store, deps.selection, first, second);
   }
   if (events.length === 0) {
     void vscode.window.showInformationMessage(`Webhook Inspector: select one or more events in the Events view to ${verb} them.`);
@@ -143,10 +136,16 @@ async function withBodies(store: EventStore, events: readonly CapturedEvent[]): 
   return Promise.all(events.map(async (event) => ({ event, body: await store.readBody(event.id) })));
 }
 
-/** Save as .http: one file, one request per event; bodies REST Client cannot carry inline go beside it. */
-export async function saveAsHttpFile(deps: ExportDeps, ...args: unknown[]): Promise<ExportResult | undefined> {
+/** What an export asks before writing: the events, whether to redact, where to save; undefined when the user cancels. */
+async function planExport(
+  deps: ExportDeps,
+  args: readonly unknown[],
+  verb: string,
+  extension: 'http' | 'har',
+  title: string,
+): Promise<{ options: ExportOptions | undefined; events: CapturedEvent[]; redact: boolean; target: vscode.Uri } | undefined> {
   const options = isOptions(args[0]) ? args[0] : undefined;
-  const events = await eventsToExport(deps, args, 'save');
+  const events = await eventsToExport(deps, args, verb);
   if (!events) {
     return undefined;
   }
@@ -154,10 +153,17 @@ export async function saveAsHttpFile(deps: ExportDeps, ...args: unknown[]): Prom
   if (redact === undefined) {
     return undefined;
   }
-  const target = await targetUri(options, events, 'http', 'Save .http File');
-  if (!target) {
+  const target = await targetUri(options, events, extension, title);
+  return target ? { options, events, redact, target } : undefined;
+}
+
+/** Save as .http: one file, one request per event; bodies REST Client cannot carry inline go beside it. */
+export async function saveAsHttpFile(deps: ExportDeps, ...args: unknown[]): Promise<ExportResult | undefined> {
+  const plan = await planExport(deps, args, 'save', 'http', 'Save .http File');
+  if (!plan) {
     return undefined;
   }
+  const { options, events, redact, target } = plan;
   const stem = path.posix.basename(target.path).replace(/\.(http|rest)$/i, '');
   const items = await withBodies(await deps.store(), events);
   const result = httpFileText(items, {
@@ -184,19 +190,11 @@ export async function saveAsHttpFile(deps: ExportDeps, ...args: unknown[]): Prom
 
 /** Export as HAR 1.2. */
 export async function exportHar(deps: ExportDeps, ...args: unknown[]): Promise<ExportResult | undefined> {
-  const options = isOptions(args[0]) ? args[0] : undefined;
-  const events = await eventsToExport(deps, args, 'export');
-  if (!events) {
+  const plan = await planExport(deps, args, 'export', 'har', 'Export HAR');
+  if (!plan) {
     return undefined;
   }
-  const redact = await chooseRedaction(events, options?.redact);
-  if (redact === undefined) {
-    return undefined;
-  }
-  const target = await targetUri(options, events, 'har', 'Export HAR');
-  if (!target) {
-    return undefined;
-  }
+  const { options, events, redact, target } = plan;
   const text = harText(await withBodies(await deps.store(), events), { baseUrl: baseUrlOf(deps, options), redact, version: deps.version });
   await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
   if (!options?.target) {

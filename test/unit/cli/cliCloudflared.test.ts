@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -81,6 +81,40 @@ describe('CLI with --tunnel cloudflared (stand-in cloudflared on PATH)', () => {
     } finally {
       cli.child.kill('SIGINT');
       await cli.exited;
+    }
+  });
+
+  test('kill -9 of the CLI: the cloudflared it started ends too, and so does the watchdog between them', async () => {
+    // The stand-in, like real cloudflared, does not notice its parent dying: only the watchdog can end it.
+    const record = `${store}-starts.jsonl`;
+    const cli = startCli(['listen', '--port', '0', '--store', store, '--tunnel', 'cloudflared'], {
+      PATH: fake.path,
+      FAKE_CLOUDFLARED_RECORD: record,
+    });
+    let started: Array<{ pid: number; ppid: number }> = [];
+    try {
+      await cli.waitFor((l) => l.type === 'receiver' && l.tunnel === 'online', 30_000);
+      started = (await fsp.readFile(record, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { pid: number; ppid: number });
+      assert.equal(started.length, 1, 'one cloudflared was started');
+      const [{ pid, ppid }] = started as [{ pid: number; ppid: number }];
+      assert.ok(isRunning(pid), 'cloudflared runs while the CLI does');
+      cli.child.kill('SIGKILL');
+      await cli.exited;
+      const gone = await waitUntil(() => !isRunning(pid) && !isRunning(ppid), 15_000);
+      assert.ok(gone, `still running after the CLI was killed: ${[pid, ppid].filter(isRunning).join(', ')}`);
+    } finally {
+      cli.child.kill('SIGKILL');
+      for (const { pid, ppid } of started) {
+        for (const p of [pid, ppid]) {
+          if (isRunning(p)) {
+            process.kill(p, 'SIGKILL'); // only when the test failed: leave no stray process behind
+          }
+        }
+      }
+      await fsp.rm(record, { force: true });
     }
   });
 
@@ -214,3 +248,29 @@ describe('a quieter listen', () => {
     ]);
   });
 });
+
+/** True while the process exists and is not a zombie (an orphan's zombie may wait for a PID 1 that does not reap). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(pid, 0) said it exists
+  }
+}
+
+/** Polls every 100 ms until `check()` holds (true) or `limitMs` passes (false). */
+async function waitUntil(check: () => boolean, limitMs: number): Promise<boolean> {
+  for (const end = Date.now() + limitMs; Date.now() < end;) {
+    if (check()) {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
+}
