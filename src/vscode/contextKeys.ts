@@ -6,10 +6,24 @@ import type { EventsTreeProvider } from './eventsTree';
 import type { ReceiverController } from './receiverController';
 import type { SecretStore } from './secrets';
 
-/**
- * The context keys the Events view's welcome content and buttons depend on, set from this one place.
- * (`webhookInspector.running` is the controller's, `webhookInspector.filtered` the tree's.)
- */
+/** The context keys set by their owners (`when` clauses in package.json name them): one list of names. */
+export const CONTEXT_KEYS = {
+  /** The receiver runs (set by the controller). */
+  running: 'webhookInspector.running',
+  /** Live forwarding is on (set by the forwarding service). */
+  forwarding: 'webhookInspector.forwarding',
+  /** The Events view has a filter (set by the tree). */
+  filtered: 'webhookInspector.filtered',
+  /** The active editor is an editable copy of a body (Send Request). */
+  isEditableCopy: 'webhookInspector.isEditableCopy',
+} as const;
+
+/** Sets one context key. */
+export function setContextKey(key: (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS], value: unknown): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', key, value);
+}
+
+/** The context keys the Events view's welcome content and buttons depend on, set from this one place. */
 export const VIEW_KEYS = {
   /** Running with a tunnel that is offline or reconnecting. */
   tunnelFailed: 'webhookInspector.tunnelFailed',

@@ -9,13 +9,14 @@ import type { EventStore } from '../core/store';
 import type { ReceiverController } from './receiverController';
 import { verdictHint } from '../core/knobs';
 import { vscodeWording } from './wording';
+import { readState, STATE_KEYS, writeState } from './stateKeys';
+import { CONTEXT_KEYS, setContextKey } from './contextKeys';
 
 export const EVENTS_VIEW_ID = 'webhookInspector.events';
 /** Events shown before a "Show older…" node; each click shows this many more. */
 export const PAGE_SIZE = 200;
 /** The tree refreshes at most this often while events stream in. */
 const REFRESH_DELAY_MS = 200;
-const GROUP_BY_KEY = 'webhookInspector.groupBy';
 
 export type EventsNode =
   | { readonly kind: 'event'; readonly event: CapturedEvent; readonly first?: CapturedEvent; readonly retries?: readonly CapturedEvent[] }
@@ -61,7 +62,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     private readonly state: vscode.Memento,
   ) {
     super();
-    this._groupBy = state.get<GroupBy>(GROUP_BY_KEY, 'none');
+    this._groupBy = readState(state, STATE_KEYS.groupBy);
     this._register(controller.onDidChangeStore((store) => this.attach(store)));
     this._register(controller.onDidChangeStatus(() => this.updateMessage()));
     // Live forwarding shows "→ pending" / "→ retrying" until the delivery is recorded on the event.
@@ -80,7 +81,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     this._register({ dispose: () => clearInterval(tick) });
     this._register({ dispose: () => this.storeListener?.dispose() });
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
-    void vscode.commands.executeCommand('setContext', 'webhookInspector.filtered', false);
+    void setContextKey(CONTEXT_KEYS.filtered, false);
   }
 
   get groupBy(): GroupBy {
@@ -111,7 +112,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   async setGroupBy(groupBy: GroupBy): Promise<void> {
     this._groupBy = groupBy;
-    await this.state.update(GROUP_BY_KEY, groupBy);
+    await writeState(this.state, STATE_KEYS.groupBy, groupBy);
     this.fire();
   }
 
@@ -123,7 +124,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
       const store = await this.controller.store();
       this.bodyHits = await store.searchBodies(this._filter.words);
     }
-    void vscode.commands.executeCommand('setContext', 'webhookInspector.filtered', !!this._filter);
+    void setContextKey(CONTEXT_KEYS.filtered, !!this._filter);
     this.limit = PAGE_SIZE;
     this.fire();
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { editableCopies } from '../bodyDocuments';
-import { readForwardSettings } from '../forwarding';
+import { readForwardSettings } from '../settings';
 import type { EventsNode } from '../eventsTree';
 import type { CommandContext } from './types';
 

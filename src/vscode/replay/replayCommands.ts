@@ -26,7 +26,8 @@ import {
 import { eventsFrom } from '../commands/resend';
 import type { CommandContext } from '../commands/types';
 import type { EventsNode } from '../eventsTree';
-import { readForwardSettings } from '../forwarding';
+import { readForwardSettings } from '../settings';
+import { parseOrMessage } from '../inputValidation';
 
 /** A replay chosen ahead (tests, "Replay Again"): no questions asked for what is given. */
 export interface ReplayPlan {
@@ -282,14 +283,7 @@ async function askPlan(
       title: 'Replay (1/3): Shuffle Seed',
       prompt: 'The same seed gives the same order; note it to repeat a run (also shown at the end).',
       value: String(seed),
-      validateInput: (v) => {
-        try {
-          parseSeed(v);
-          return undefined;
-        } catch (err) {
-          return (err as Error).message;
-        }
-      },
+      validateInput: parseOrMessage(parseSeed),
     });
     if (typed === undefined) {
       return undefined;

@@ -1,61 +1,29 @@
 import * as vscode from 'vscode';
-import type { CapturedEvent } from '../core/model/event';
-import { eventPath } from '../core/model/event';
+import type { CapturedEvent } from '../../core/model/event';
+import { eventPath } from '../../core/model/event';
 import {
-  buildSample,
   ConfirmationRequiredError,
   resendTimes,
   sendEdited,
-  DEFAULT_TARGET,
   DeliveryLog,
   HostGuard,
   parseTarget,
   preflight,
   resend,
-  type ResignMode,
-  type RouteRule,
-  samples,
   type Transport,
-  sendSample,
-} from '../core/forward';
-import { type Delivery } from '../core/model/delivery';
-import { Disposable, Emitter } from '../core/lifecycle';
-import type { Logger } from '../core/logger';
-import type { SessionForwardOptions } from '../core/session';
-import type { SampleInfo } from '../core/forward';
-import type { ReceiverController } from './receiverController';
-import type { SecretStore } from './secrets';
-import { SECTION } from './settings';
-import { deliveryKnob } from '../core/forward/deliver';
-import { vscodeWording } from './wording';
-
-const ALLOWED_HOSTS_KEY = 'webhookInspector.allowedForwardHosts';
-const RECENT_TARGETS_KEY = 'webhookInspector.recentTargets';
-const LIVE_KEY = 'webhookInspector.forwardLive';
-export const FORWARDING_CONTEXT_KEY = 'webhookInspector.forwarding';
-
-export interface ForwardSettings {
-  target: string;
-  resign: ResignMode;
-  responseMode: 'immediate' | 'proxy';
-  timeoutMs: number;
-  maxAttempts: number;
-  routes: RouteRule[];
-}
-
-export function readForwardSettings(): ForwardSettings {
-  const c = vscode.workspace.getConfiguration(SECTION);
-  const resign = c.get<string>('forward.resign');
-  const mode = c.get<string>('forward.responseMode');
-  return {
-    target: (c.get<string>('forward.target') ?? '').trim() || DEFAULT_TARGET,
-    resign: resign === 'always' || resign === 'never' ? resign : 'auto',
-    responseMode: mode === 'proxy' ? 'proxy' : 'immediate',
-    timeoutMs: Math.max(1000, c.get<number>('forward.timeout') ?? 10_000),
-    maxAttempts: Math.min(20, Math.max(1, c.get<number>('forward.maxAttempts') ?? 5)),
-    routes: (c.get<RouteRule[]>('forward.routes') ?? []).filter((r) => r && Array.isArray(r.targets)),
-  };
-}
+} from '../../core/forward';
+import { type Delivery } from '../../core/model/delivery';
+import { Disposable, Emitter } from '../../core/lifecycle';
+import type { Logger } from '../../core/logger';
+import type { SessionForwardOptions } from '../../core/session';
+import { CONTEXT_KEYS, setContextKey } from '../contextKeys';
+import type { ReceiverController } from '../receiverController';
+import type { SecretStore } from '../secrets';
+import { onDidChangeSettings, openSetting, readForwardSettings } from '../settings';
+import { readState, STATE_KEYS, writeState } from '../stateKeys';
+import { announceDeliveries, showDelivery } from './deliveryUi';
+import { type SampleArgs, sendSampleEvent } from './samples';
+import { pickTarget, rememberTarget } from './targets';
 
 /**
  * Resending and live forwarding for the window: the host guard (non-loopback hosts confirmed once per
@@ -77,7 +45,7 @@ export class ForwardingService extends Disposable {
   ) {
     super();
     this.guard = new HostGuard({
-      allowed: context.workspaceState.get<string[]>(ALLOWED_HOSTS_KEY, []),
+      allowed: readState(context.workspaceState, STATE_KEYS.allowedForwardHosts),
       confirmHost: async (host) => {
         const choice = await vscode.window.showWarningMessage(
           `Send webhook requests to ${host}?`,
@@ -89,18 +57,12 @@ export class ForwardingService extends Disposable {
         );
         return choice === 'Allow';
       },
-      onDidAllow: (hosts) => void context.workspaceState.update(ALLOWED_HOSTS_KEY, [...hosts]),
+      onDidAllow: (hosts) => void writeState(context.workspaceState, STATE_KEYS.allowedForwardHosts, [...hosts]),
     });
-    this.live = context.workspaceState.get<boolean>(LIVE_KEY, false);
-    void vscode.commands.executeCommand('setContext', FORWARDING_CONTEXT_KEY, this.live);
+    this.live = readState(context.workspaceState, STATE_KEYS.forwardLive);
+    void setContextKey(CONTEXT_KEYS.forwarding, this.live);
     this._register(controller.onDidChangeStatus((s) => s.state === 'running' && this.applyLive()));
-    this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.forward`)) {
-          this.applyLive();
-        }
-      }),
-    );
+    this._register(onDidChangeSettings((change) => change.affects('forward') && this.applyLive()));
   }
 
   get isLive(): boolean {
@@ -136,8 +98,8 @@ export class ForwardingService extends Disposable {
 
   async setLive(on: boolean): Promise<void> {
     this.live = on;
-    await this.context.workspaceState.update(LIVE_KEY, on);
-    await vscode.commands.executeCommand('setContext', FORWARDING_CONTEXT_KEY, on);
+    await writeState(this.context.workspaceState, STATE_KEYS.forwardLive, on);
+    await setContextKey(CONTEXT_KEYS.forwarding, on);
     this.applyLive();
     const s = readForwardSettings();
     void vscode.window.setStatusBarMessage(
@@ -159,7 +121,7 @@ export class ForwardingService extends Disposable {
     } catch (err) {
       void vscode.window
         .showErrorMessage(`Webhook Inspector: ${(err as Error).message}`, 'Open Settings')
-        .then((c) => c && openTargetSetting());
+        .then((c) => c && openSetting('forward.target'));
       return [];
     }
     const store = await this.controller.store();
@@ -224,8 +186,8 @@ export class ForwardingService extends Disposable {
       },
     );
     if (deliveries.length) {
-      await this.rememberTarget(to);
-      this.announce(deliveries);
+      await rememberTarget(this.context.workspaceState, to);
+      announceDeliveries(deliveries);
     }
     return deliveries;
   }
@@ -262,7 +224,7 @@ export class ForwardingService extends Disposable {
         log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }),
       });
       this._onDidDeliver.fire({ eventId: event.id, delivery });
-      this.announce([delivery]);
+      announceDeliveries([delivery]);
       return delivery;
     } catch (err) {
       void vscode.window.showErrorMessage(`Webhook Inspector could not send the edited request: ${(err as Error).message}`);
@@ -316,149 +278,13 @@ export class ForwardingService extends Disposable {
     }
   }
 
-  /** A notification with the handler's answer and a way to see the whole response. */
-  private announce(deliveries: readonly Delivery[]): void {
-    const last = deliveries[deliveries.length - 1]!;
-    const ok = last.status !== undefined && last.status < 400;
-    const summary =
-      deliveries.length === 1
-        ? last.status !== undefined
-          ? `Handler answered ${last.status} in ${last.durationMs} ms${last.resigned ? ' (re-signed)' : ''}.`
-          : `Not delivered: ${last.error}${problemHint(last)}`
-        : `${deliveries.filter((d) => d.status !== undefined && d.status < 400).length} of ${deliveries.length} delivered; last answer ${last.status ?? last.error}.`;
-    const show = (fn: typeof vscode.window.showInformationMessage) =>
-      fn(`Webhook Inspector: ${summary}`, 'Show Response', ...(last.status === undefined ? ['Open Settings'] : [])).then((c) => {
-        if (c === 'Show Response') {
-          void showDelivery(last);
-        } else if (c === 'Open Settings') {
-          openTargetSetting();
-        }
-      });
-    void show(ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage);
-  }
-
-  /** Asks for a target: recent ones first, or a new URL. */
-  async pickTarget(): Promise<string | undefined> {
-    const recent = this.context.workspaceState.get<string[]>(RECENT_TARGETS_KEY, []);
-    const current = readForwardSettings().target;
-    const items = [...new Set([current, ...recent])].map((t) => ({
-      label: t,
-      description: t === current ? 'webhookInspector.forward.target' : 'recent',
-    }));
-    const enter = { label: '$(edit) Enter a URL…', description: '' };
-    const pick = await vscode.window.showQuickPick([...items, enter], {
-      title: 'Resend To…',
-      placeHolder: 'Where is your handler listening?',
-    });
-    if (!pick) {
-      return undefined;
-    }
-    if (pick !== enter) {
-      return pick.label;
-    }
-    return vscode.window.showInputBox({
-      title: 'Resend To…',
-      prompt: 'The base URL of your handler; the event keeps its path and query unless the URL names a path.',
-      value: current,
-      validateInput: (v) => {
-        try {
-          parseTarget(v);
-          return undefined;
-        } catch (err) {
-          return (err as Error).message;
-        }
-      },
-    });
-  }
-
-  private async rememberTarget(target: string): Promise<void> {
-    const recent = this.context.workspaceState.get<string[]>(RECENT_TARGETS_KEY, []).filter((t) => t !== target);
-    await this.context.workspaceState.update(RECENT_TARGETS_KEY, [target, ...recent].slice(0, 8));
+  /** Asks for a target: the setting and recent ones first, or a new URL. */
+  pickTarget(): Promise<string | undefined> {
+    return pickTarget(this.context.workspaceState);
   }
 
   /** Like `stripe trigger`, offline: a realistic sample, signed with the configured secret, edited first if wanted. */
-  async sendSampleEvent(args?: { provider: string; event: string; target?: string; edit?: boolean }): Promise<Delivery | undefined> {
-    const choice = await pickSample(args, 'Send Sample Event', 'Which event should your handler get?');
-    if (!choice) {
-      return undefined;
-    }
-    const secret = this.secrets.secretsFor(choice.provider)[0];
-    let request = buildSample(choice.provider, choice.event, secret ? { secret } : {});
-    if (!args && !secret) {
-      void vscode.window.showWarningMessage(
-        `No ${choice.provider} signing secret is set: the sample goes out unsigned. Run "Webhook Inspector: Set Signing Secret" first to sign it.`,
-      );
-    }
-    if (args?.edit ?? !args) {
-      const doc = await vscode.workspace.openTextDocument({ language: 'json', content: Buffer.from(request.body).toString('utf8') });
-      await vscode.window.showTextDocument(doc);
-      const go = await vscode.window.showInformationMessage(`Edit the ${choice.event} sample if you like, then send it.`, 'Send', 'Cancel');
-      if (go !== 'Send') {
-        return undefined;
-      }
-      request = buildSample(choice.provider, choice.event, secret ? { secret } : {});
-      request = { ...request, body: Buffer.from(doc.getText(), 'utf8') };
-      if (secret) {
-        const { signSample } = await import('../core/forward');
-        request = signSample(request, secret);
-      }
-    }
-    const target = args?.target ?? readForwardSettings().target;
-    try {
-      const delivery = await sendSample(request, target, {
-        guard: this.guard,
-        transport: this.hooks.transport,
-        ...(secret ? { secret } : {}),
-      });
-      this.announce([delivery]);
-      return delivery;
-    } catch (err) {
-      void vscode.window.showErrorMessage(`Webhook Inspector could not send the sample: ${(err as Error).message}`);
-      return undefined;
-    }
+  sendSampleEvent(args?: SampleArgs): Promise<Delivery | undefined> {
+    return sendSampleEvent({ secrets: this.secrets, guard: this.guard, transport: this.hooks.transport }, args);
   }
-}
-
-/** The sample named by `args`, else the one the user picks (undefined when cancelled). */
-export async function pickSample(
-  args: { provider: string; event: string } | undefined,
-  title: string,
-  placeHolder: string,
-): Promise<SampleInfo | undefined> {
-  const named = args ? samples.find((s) => s.provider === args.provider && s.event === args.event) : undefined;
-  if (named) {
-    return named;
-  }
-  const pick = await vscode.window.showQuickPick(
-    samples.map((s) => ({ label: s.event, description: s.provider, detail: s.description, sample: s })),
-    { title, placeHolder, matchOnDescription: true },
-  );
-  return pick?.sample;
-}
-
-function openTargetSetting(): void {
-  void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.forward.target`);
-}
-
-/** Where to fix a failed delivery, in VS Code terms (a leading space), or nothing. */
-function problemHint(d: Delivery): string {
-  const knob = deliveryKnob(d);
-  return knob ? `. ${vscodeWording({ knob })}` : '';
-}
-
-/** The handler's response in a read-only-ish untitled document: status line, headers, body. */
-export async function showDelivery(d: Delivery): Promise<void> {
-  const lines = [
-    `${d.status !== undefined ? `HTTP ${d.status}` : `No answer: ${d.error}`}  (${d.durationMs} ms, attempt ${d.attempt}${d.resigned ? ', re-signed' : ''})`,
-    `→ ${d.target}`,
-    '',
-  ];
-  for (const [k, v] of d.headers) {
-    lines.push(`${k}: ${v}`);
-  }
-  lines.push('');
-  const body = d.bodyEncoding === 'base64' ? `<${d.bodySize} bytes of binary data, base64>\n${d.body}` : d.body;
-  lines.push(body + (d.truncated ? `\n… (${d.bodySize} bytes in all, cut)` : ''));
-  const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: lines.join('\n') });
-  await vscode.window.showTextDocument(doc, { preview: true });
 }
