@@ -12,6 +12,9 @@ import { vscodeWording } from './wording';
 import { readState, STATE_KEYS, writeState } from './stateKeys';
 import { CONTEXT_KEYS, setContextKey } from './contextKeys';
 
+/** Live forwarding progress of one event, shown on its row until the delivery is recorded. */
+type ForwardProgress = 'pending' | 'retrying';
+
 export const EVENTS_VIEW_ID = 'webhookInspector.events';
 /** Events shown before a "Show older…" node; each click shows this many more. */
 export const PAGE_SIZE = 200;
@@ -54,6 +57,8 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   refreshCount = 0;
   /** Events evicted by the maxEvents bound since the window opened; the view says so. */
   private evicted = 0;
+  /** Events being delivered by live forwarding right now ("→ pending" / "→ retrying" on their rows). */
+  private readonly forwardStates = new Map<string, ForwardProgress>();
   /** More lines for the view's message (tunnel failure, missing secret), from the context keys. */
   extraMessages: (() => string[]) | undefined;
 
@@ -69,9 +74,9 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     this._register(
       controller.onDidChangeForwardState((e) => {
         if (e.state === 'pending' || e.state === 'retrying') {
-          forwardStates.set(e.eventId, e.state);
+          this.forwardStates.set(e.eventId, e.state);
         } else {
-          forwardStates.delete(e.eventId);
+          this.forwardStates.delete(e.eventId);
         }
         this.scheduleRefresh();
       }),
@@ -271,7 +276,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
         return item;
       }
       case 'event': {
-        const item = eventTreeItem(node.event, new Date(), node.first);
+        const item = eventTreeItem(node.event, new Date(), node.first, this.forwardStates);
         if (node.retries?.length) {
           item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
           item.description = `${node.retries.length + 1} attempts · ${item.description as string}`;
@@ -292,9 +297,6 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 }
 
-/** Events being delivered by live forwarding right now. */
-const forwardStates = new Map<string, 'pending' | 'retrying'>();
-
 const VERDICT_ICONS: Record<string, vscode.ThemeIcon> = {
   verified: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   invalid: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
@@ -302,7 +304,12 @@ const VERDICT_ICONS: Record<string, vscode.ThemeIcon> = {
 };
 
 /** The row of one event. */
-export function eventTreeItem(event: CapturedEvent, now = new Date(), first?: CapturedEvent): vscode.TreeItem {
+export function eventTreeItem(
+  event: CapturedEvent,
+  now = new Date(),
+  first?: CapturedEvent,
+  forwardStates: ReadonlyMap<string, ForwardProgress> = new Map(),
+): vscode.TreeItem {
   const path = displayText(event.url, 120);
   const item = new vscode.TreeItem(event.eventType ? displayText(event.eventType, 80) : `${event.method} ${path}`);
   item.id = event.id;

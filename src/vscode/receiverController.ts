@@ -14,7 +14,6 @@ import { readState, STATE_KEYS, writeState } from './stateKeys';
 import { CONTEXT_KEYS, setContextKey } from './contextKeys';
 import { isHandshakeEnabled, onDidChangeSettings, readSettings, setting, type SettingsChange } from './settings';
 
-
 /**
  * Owns the event store and the receiving session for this window, and keeps the `running` context
  * key in step. The store opens on first use (the tree asks for it), the receiver only on Start.

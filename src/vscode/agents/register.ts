@@ -13,6 +13,7 @@ import type { ForwardingService } from '../forwarding';
 import { readForwardSettings } from '../settings';
 import type { ReceiverController } from '../receiverController';
 import type { SecretStore } from '../secrets';
+import { registerGuardedCommand } from '../commands/guarded';
 import { LM_TOOLS, MCP_PROVIDER_ID } from './names';
 
 declare const PACKAGE_VERSION: string;
@@ -100,7 +101,11 @@ export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps
         ];
       },
     }),
-    vscode.commands.registerCommand('webhookInspector.copyMcpConfig', (kind?: McpClientKind | 'all') => copyMcpConfig(context, deps, kind)),
+    registerGuardedCommand(
+      'webhookInspector.copyMcpConfig',
+      (kind?: McpClientKind | 'all') => copyMcpConfig(context, deps, kind),
+      (m) => deps.logger.error(m),
+    ),
   );
   return disposables;
 }

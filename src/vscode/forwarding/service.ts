@@ -10,6 +10,8 @@ import {
   parseTarget,
   preflight,
   resend,
+  type PreflightResult,
+  type ResignMode,
   type Transport,
 } from '../../core/forward';
 import { type Delivery } from '../../core/model/delivery';
@@ -147,24 +149,14 @@ export class ForwardingService extends Disposable {
             continue;
           }
           const body = await store.readBody(event.id);
-          const provider = event.verification?.provider ?? event.provider;
-          const signing = {
-            resign: settings.resign,
-            ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}),
-          };
-          let confirmed = false;
+          const signing = this.signingFor(event, settings.resign);
           try {
-            const pre = preflight(event, body, to, { ...signing, guard: this.guard });
-            if (pre.needsConfirmation) {
-              const choice = await vscode.window.showWarningMessage(
-                'Send this event as stored?',
-                { modal: true, detail: pre.warnings.map((w) => `• ${w.message}`).join('\n') },
-                'Send Anyway',
-              );
-              if (choice !== 'Send Anyway') {
-                continue;
-              }
-              confirmed = true;
+            const confirmed = await confirmPreflight(
+              'Send this event as stored?',
+              preflight(event, body, to, { ...signing, guard: this.guard }),
+            );
+            if (confirmed === undefined) {
+              continue;
             }
             const delivery = await resend(event, body, to, {
               ...signing,
@@ -197,24 +189,12 @@ export class ForwardingService extends Disposable {
     const settings = readForwardSettings();
     const to = target ?? settings.target;
     const store = await this.controller.store();
-    const provider = event.verification?.provider ?? event.provider;
-    const signing = {
-      resign: settings.resign,
-      ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}),
-    };
+    const signing = this.signingFor(event, settings.resign);
     try {
       const pre = preflight(event, editedBody, to, { ...signing, guard: this.guard, edited: true });
-      let confirmed = false;
-      if (pre.needsConfirmation) {
-        const choice = await vscode.window.showWarningMessage(
-          'Send the edited body?',
-          { modal: true, detail: pre.warnings.map((w) => `• ${w.message}`).join('\n') },
-          'Send Anyway',
-        );
-        if (choice !== 'Send Anyway') {
-          return undefined;
-        }
-        confirmed = true;
+      const confirmed = await confirmPreflight('Send the edited body?', pre);
+      if (confirmed === undefined) {
+        return undefined;
       }
       const delivery = await sendEdited(event, editedBody, to, {
         ...signing,
@@ -243,7 +223,6 @@ export class ForwardingService extends Disposable {
     const to = target ?? settings.target;
     const store = await this.controller.store();
     const body = await store.readBody(event.id);
-    const provider = event.verification?.provider ?? event.provider;
     try {
       const report = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Sending ${event.eventType ?? event.url} ${n} times` },
@@ -253,8 +232,7 @@ export class ForwardingService extends Disposable {
             transport: this.hooks.transport,
             parallel,
             confirmed: true,
-            resign: settings.resign,
-            ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}),
+            ...this.signingFor(event, settings.resign),
             log: store.readOnly ? undefined : new DeliveryLog(store, { logger: this.logger }),
           }),
       );
@@ -278,6 +256,15 @@ export class ForwardingService extends Disposable {
     }
   }
 
+  /** How an event is (re-)signed on the way out: the resign mode and the provider's secrets for its path. */
+  private signingFor(
+    event: CapturedEvent,
+    resign: ResignMode,
+  ): { resign: ResignMode; provider?: string; secrets?: ReturnType<SecretStore['secretsFor']> } {
+    const provider = event.verification?.provider ?? event.provider;
+    return { resign, ...(provider ? { provider, secrets: this.secrets.secretsFor(provider, eventPath(event)) } : {}) };
+  }
+
   /** Asks for a target: the setting and recent ones first, or a new URL. */
   pickTarget(): Promise<string | undefined> {
     return pickTarget(this.context.workspaceState);
@@ -287,4 +274,17 @@ export class ForwardingService extends Disposable {
   sendSampleEvent(args?: SampleArgs): Promise<Delivery | undefined> {
     return sendSampleEvent({ secrets: this.secrets, guard: this.guard, transport: this.hooks.transport }, args);
   }
+}
+
+/** Asks before sending when the preflight found something (modal): undefined when declined, else whether it was confirmed. */
+async function confirmPreflight(title: string, pre: PreflightResult): Promise<boolean | undefined> {
+  if (!pre.needsConfirmation) {
+    return false;
+  }
+  const choice = await vscode.window.showWarningMessage(
+    title,
+    { modal: true, detail: pre.warnings.map((w) => `• ${w.message}`).join('\n') },
+    'Send Anyway',
+  );
+  return choice === 'Send Anyway' ? true : undefined;
 }

@@ -28,6 +28,7 @@ import type { CommandContext } from '../commands/types';
 import type { EventsNode } from '../eventsTree';
 import { readForwardSettings } from '../settings';
 import { parseOrMessage } from '../inputValidation';
+import { registerGuardedCommands } from '../commands/guarded';
 
 /** A replay chosen ahead (tests, "Replay Again"): no questions asked for what is given. */
 export interface ReplayPlan {
@@ -384,14 +385,14 @@ export function registerReplay(ctx: CommandContext): vscode.Disposable {
   return vscode.Disposable.from(
     lens,
     vscode.languages.registerCodeLensProvider({ pattern: '**/*.scenario.json' }, lens),
-    vscode.commands.registerCommand('webhookInspector.replaySelection', (node?: Node, selected?: Nodes, plan?: ReplayPlan) =>
-      replaySelection(ctx, node, selected, plan),
-    ),
-    vscode.commands.registerCommand('webhookInspector.saveScenario', (node?: Node, selected?: Nodes, file?: vscode.Uri) =>
-      saveScenario(ctx, node, selected, file),
-    ),
-    vscode.commands.registerCommand('webhookInspector.replayScenario', (uri?: vscode.Uri, plan?: ReplayPlan) =>
-      replayScenario(ctx, uri, plan),
+    registerGuardedCommands(
+      {
+        'webhookInspector.replaySelection': (node?: Node, selected?: Nodes, plan?: ReplayPlan) =>
+          replaySelection(ctx, node, selected, plan),
+        'webhookInspector.saveScenario': (node?: Node, selected?: Nodes, file?: vscode.Uri) => saveScenario(ctx, node, selected, file),
+        'webhookInspector.replayScenario': (uri?: vscode.Uri, plan?: ReplayPlan) => replayScenario(ctx, uri, plan),
+      },
+      (m) => ctx.logger.error(m),
     ),
   );
 }

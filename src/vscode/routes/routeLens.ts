@@ -36,7 +36,9 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     this.disposables.push(
       controller.onDidChangeStore((store) => this.watch(store)),
       controller.onDidChangeStatus(() => this.refresh()),
-      onDidChangeSettings((change) => (change.affects('routes') || change.affects('forward') || change.affects('tunnel')) && this.refresh()),
+      onDidChangeSettings(
+        (change) => (change.affects('routes') || change.affects('forward') || change.affects('tunnel')) && this.refresh(),
+      ),
     );
   }
 
