@@ -2,9 +2,28 @@ import * as vscode from 'vscode';
 import type { SessionStatus } from '../core/session';
 import type { EventStore } from '../core/store';
 import { Disposable } from '../core/lifecycle';
-import type { EventsTreeProvider } from './eventsTree';
-import type { ReceiverController } from './receiverController';
-import type { SecretStore } from './secrets';
+
+/** An event to listen to (vscode's and core's Emitter events both fit). */
+type On<T> = (listener: (e: T) => unknown) => { dispose(): unknown };
+
+/**
+ * What the view's keys are computed from: the controller, the Events tree and the secrets, described by
+ * shape so that this module (which their owners import for the key names) imports none of them.
+ */
+export interface ViewKeySources {
+  readonly controller: {
+    readonly status: SessionStatus;
+    readonly onDidChangeStatus: On<unknown>;
+    readonly onDidChangeStore: On<EventStore>;
+  };
+  readonly tree: {
+    counts(): { shown: number; total: number } | undefined;
+    readonly filter: unknown;
+    readonly onDidChangeTreeData: On<unknown>;
+    refreshMessage(): void;
+  };
+  readonly secrets: { has(provider: string): boolean; readonly onDidChange: On<unknown> };
+}
 
 /** The context keys set by their owners (`when` clauses in package.json name them): one list of names. */
 export const CONTEXT_KEYS = {
@@ -78,9 +97,9 @@ export class ViewContextKeys extends Disposable {
   readonly values: Record<string, unknown> = {};
 
   constructor(
-    private readonly controller: ReceiverController,
-    private readonly tree: EventsTreeProvider,
-    private readonly secrets: SecretStore,
+    private readonly controller: ViewKeySources['controller'],
+    private readonly tree: ViewKeySources['tree'],
+    private readonly secrets: ViewKeySources['secrets'],
   ) {
     super();
     this._register(controller.onDidChangeStatus(() => this.update()));
