@@ -14,16 +14,17 @@ import { registerExportCommands } from './vscode/commands/exportImport';
 import { registerCodegenCommands } from './vscode/commands/codegen';
 import { ForwardingService } from './vscode/forwarding';
 import { clearCustomResponses, setCustomResponse } from './vscode/commands/customResponse';
-import { EDITABLE_COPY_CONTEXT_KEY, resendTimesCommand, SendRequestCodeLens, sendEditedRequest } from './vscode/commands/editAndSend';
+import { resendTimesCommand, sendEditedRequest } from './vscode/commands/editAndSend';
 import { resendEvent, resendTo } from './vscode/commands/resend';
 import { registerReplay } from './vscode/replay/replayCommands';
-import { editableCopies } from './vscode/bodyDocuments';
+import { EditableCopies } from './vscode/editableCopies';
+import { registerGuardedCommands } from './vscode/commands/guarded';
 import { createLog } from './vscode/log';
 import { ReceiverController } from './vscode/receiverController';
 import { httpTransport } from './core/forward/transport';
 import { registerAgents } from './vscode/agents/register';
 import { SecretStore } from './vscode/secrets';
-import { readSettings } from './vscode/settings';
+import { readSettings, setting } from './vscode/settings';
 import { ReceiverStatusBar } from './vscode/statusBar';
 import { ViewContextKeys } from './vscode/contextKeys';
 import { PublicUrlNotice } from './vscode/publicUrlNotice';
@@ -76,8 +77,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
 
   // The detail panel, the webhook-body: documents and their commands (show, open body, cURL, copy, fixture).
   const ctrl = controller;
+  const editableCopies = new EditableCopies(); // edit, then send: the CodeLens and editor-title button on copies of bodies
   context.subscriptions.push(
+    editableCopies,
     registerEventDetail(context, {
+      editableCopies,
       store: () => ctrl.store(),
       onDidChangeStore: ctrl.onDidChangeStore,
       receiverUrl: () => ctrl.status.url,
@@ -115,7 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
   const routes = new RouteFeatures({ controller, forwarding, logger, selection: () => treeView.selection });
   context.subscriptions.push(routes);
 
-  const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets, forwarding };
+  const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets, forwarding, editableCopies };
   type Node = Parameters<typeof deleteEvent>[1];
   type Nodes = Parameters<typeof deleteEvent>[2];
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -150,34 +154,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     'webhookInspector.useCloudflared': () => useCloudflared(ctx),
     'webhookInspector.sendSampleToReceiver': (args?: { provider: string; event: string }) => sendSampleToReceiver(ctx, args),
   };
-  for (const [id, handler] of Object.entries(commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
-  }
+  context.subscriptions.push(registerGuardedCommands(commands, (m) => logger.error(m)));
   // Replay Selection…, Save Selection as Scenario…, Replay Scenario and its CodeLens.
   context.subscriptions.push(registerReplay(ctx));
-  // Edit, then send: a CodeLens and an editor-title button on editable copies of bodies.
-  const lens = new SendRequestCodeLens();
-  const updateEditableKey = () =>
-    void vscode.commands.executeCommand(
-      'setContext',
-      EDITABLE_COPY_CONTEXT_KEY,
-      editableCopies.has(vscode.window.activeTextEditor?.document.uri.toString() ?? ''),
-    );
-  context.subscriptions.push(
-    vscode.languages.registerCodeLensProvider({ scheme: 'untitled' }, lens),
-    vscode.window.onDidChangeActiveTextEditor(() => {
-      updateEditableKey();
-      lens.refresh();
-    }),
-    vscode.workspace.onDidCloseTextDocument((d) => editableCopies.delete(d.uri.toString())),
-  );
 
   // Secrets are read from the keyring once; verification and handshakes then use the in-memory cache,
   // which follows changes made in other windows.
   await secrets.load();
   context.subscriptions.push(reverifyOnChangesElsewhere(ctx));
   logger.info(`Activated in ${Date.now() - started} ms.`);
-  if (controller.wasRunning && vscode.workspace.getConfiguration('webhookInspector').get<boolean>('restoreAfterReload', true)) {
+  if (controller.wasRunning && setting('restoreAfterReload')) {
     logger.info('The receiver was running before the reload: starting it again.');
     void startReceiver(ctx);
   }

@@ -4,6 +4,7 @@ import type { EditorBody } from '../core/detail/editorText';
 import { formatBytes } from '../core/format';
 import type { EventStore } from '../core/store';
 import { missingEventMessage } from './commands/guarded';
+import type { EditableCopies } from './editableCopies';
 
 /** Read-only documents of event bodies: `webhook-body:/<eventId>/body.<ext>`. */
 export const BODY_SCHEME = 'webhook-body';
@@ -33,7 +34,10 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
   /** Bodies computed by `open` and not yet asked for by the editor (so the work is done once). */
   private readonly pending = new Map<string, Promise<EditorBody>>();
 
-  constructor(private readonly getStore: () => Promise<EventStore>) {}
+  constructor(
+    private readonly getStore: () => Promise<EventStore>,
+    private readonly copies: Pick<EditableCopies, 'add'>,
+  ) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const id = eventIdOfBodyUri(uri);
@@ -90,14 +94,14 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
     return editor;
   }
 
-  /** Opens an untitled, editable copy of the body (remembered in `editableCopies`, so it can be sent). (e.g. to tweak and resend it by hand). */
+  /** Opens an untitled, editable copy of the body (remembered in `EditableCopies`, so it can be sent: tweak it and resend it by hand). */
   async openEditableCopy(eventId: string): Promise<vscode.TextEditor | undefined> {
     const body = await this.bodyToOpen(eventId);
     if (!body) {
       return undefined;
     }
     const doc = await vscode.workspace.openTextDocument({ content: body.text, language: body.language });
-    editableCopies.set(doc.uri.toString(), eventId);
+    this.copies.add(doc.uri, eventId);
     return vscode.window.showTextDocument(doc, { preview: false });
   }
 
@@ -117,9 +121,6 @@ export class BodyDocumentProvider implements vscode.TextDocumentContentProvider,
     this._onDidChange.dispose();
   }
 }
-
-/** Untitled editable copies (document URI → the event they came from), for "Send Request". */
-export const editableCopies = new Map<string, string>();
 
 export const OPEN_ANYWAY = 'Open Anyway';
 

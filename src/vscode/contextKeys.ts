@@ -2,14 +2,47 @@ import * as vscode from 'vscode';
 import type { SessionStatus } from '../core/session';
 import type { EventStore } from '../core/store';
 import { Disposable } from '../core/lifecycle';
-import type { EventsTreeProvider } from './eventsTree';
-import type { ReceiverController } from './receiverController';
-import type { SecretStore } from './secrets';
+
+/** An event to listen to (vscode's and core's Emitter events both fit). */
+type On<T> = (listener: (e: T) => unknown) => { dispose(): unknown };
 
 /**
- * The context keys the Events view's welcome content and buttons depend on, set from this one place.
- * (`webhookInspector.running` is the controller's, `webhookInspector.filtered` the tree's.)
+ * What the view's keys are computed from: the controller, the Events tree and the secrets, described by
+ * shape so that this module (which their owners import for the key names) imports none of them.
  */
+export interface ViewKeySources {
+  readonly controller: {
+    readonly status: SessionStatus;
+    readonly onDidChangeStatus: On<unknown>;
+    readonly onDidChangeStore: On<EventStore>;
+  };
+  readonly tree: {
+    counts(): { shown: number; total: number } | undefined;
+    readonly filter: unknown;
+    readonly onDidChangeTreeData: On<unknown>;
+    refreshMessage(): void;
+  };
+  readonly secrets: { has(provider: string): boolean; readonly onDidChange: On<unknown> };
+}
+
+/** The context keys set by their owners (`when` clauses in package.json name them): one list of names. */
+export const CONTEXT_KEYS = {
+  /** The receiver runs (set by the controller). */
+  running: 'webhookInspector.running',
+  /** Live forwarding is on (set by the forwarding service). */
+  forwarding: 'webhookInspector.forwarding',
+  /** The Events view has a filter (set by the tree). */
+  filtered: 'webhookInspector.filtered',
+  /** The active editor is an editable copy of a body (Send Request). */
+  isEditableCopy: 'webhookInspector.isEditableCopy',
+} as const;
+
+/** Sets one context key. */
+export function setContextKey(key: (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS], value: unknown): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', key, value);
+}
+
+/** The context keys the Events view's welcome content and buttons depend on, set from this one place. */
 export const VIEW_KEYS = {
   /** Running with a tunnel that is offline or reconnecting. */
   tunnelFailed: 'webhookInspector.tunnelFailed',
@@ -64,9 +97,9 @@ export class ViewContextKeys extends Disposable {
   readonly values: Record<string, unknown> = {};
 
   constructor(
-    private readonly controller: ReceiverController,
-    private readonly tree: EventsTreeProvider,
-    private readonly secrets: SecretStore,
+    private readonly controller: ViewKeySources['controller'],
+    private readonly tree: ViewKeySources['tree'],
+    private readonly secrets: ViewKeySources['secrets'],
   ) {
     super();
     this._register(controller.onDidChangeStatus(() => this.update()));

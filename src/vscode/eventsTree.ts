@@ -9,13 +9,17 @@ import type { EventStore } from '../core/store';
 import type { ReceiverController } from './receiverController';
 import { verdictHint } from '../core/knobs';
 import { vscodeWording } from './wording';
+import { readState, STATE_KEYS, writeState } from './stateKeys';
+import { CONTEXT_KEYS, setContextKey } from './contextKeys';
+
+/** Live forwarding progress of one event, shown on its row until the delivery is recorded. */
+type ForwardProgress = 'pending' | 'retrying';
 
 export const EVENTS_VIEW_ID = 'webhookInspector.events';
 /** Events shown before a "Show older…" node; each click shows this many more. */
 export const PAGE_SIZE = 200;
 /** The tree refreshes at most this often while events stream in. */
 const REFRESH_DELAY_MS = 200;
-const GROUP_BY_KEY = 'webhookInspector.groupBy';
 
 export type EventsNode =
   | { readonly kind: 'event'; readonly event: CapturedEvent; readonly first?: CapturedEvent; readonly retries?: readonly CapturedEvent[] }
@@ -53,6 +57,8 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   refreshCount = 0;
   /** Events evicted by the maxEvents bound since the window opened; the view says so. */
   private evicted = 0;
+  /** Events being delivered by live forwarding right now ("→ pending" / "→ retrying" on their rows). */
+  private readonly forwardStates = new Map<string, ForwardProgress>();
   /** More lines for the view's message (tunnel failure, missing secret), from the context keys. */
   extraMessages: (() => string[]) | undefined;
 
@@ -61,16 +67,16 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     private readonly state: vscode.Memento,
   ) {
     super();
-    this._groupBy = state.get<GroupBy>(GROUP_BY_KEY, 'none');
+    this._groupBy = readState(state, STATE_KEYS.groupBy);
     this._register(controller.onDidChangeStore((store) => this.attach(store)));
     this._register(controller.onDidChangeStatus(() => this.updateMessage()));
     // Live forwarding shows "→ pending" / "→ retrying" until the delivery is recorded on the event.
     this._register(
       controller.onDidChangeForwardState((e) => {
         if (e.state === 'pending' || e.state === 'retrying') {
-          forwardStates.set(e.eventId, e.state);
+          this.forwardStates.set(e.eventId, e.state);
         } else {
-          forwardStates.delete(e.eventId);
+          this.forwardStates.delete(e.eventId);
         }
         this.scheduleRefresh();
       }),
@@ -80,7 +86,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     this._register({ dispose: () => clearInterval(tick) });
     this._register({ dispose: () => this.storeListener?.dispose() });
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
-    void vscode.commands.executeCommand('setContext', 'webhookInspector.filtered', false);
+    void setContextKey(CONTEXT_KEYS.filtered, false);
   }
 
   get groupBy(): GroupBy {
@@ -111,7 +117,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   async setGroupBy(groupBy: GroupBy): Promise<void> {
     this._groupBy = groupBy;
-    await this.state.update(GROUP_BY_KEY, groupBy);
+    await writeState(this.state, STATE_KEYS.groupBy, groupBy);
     this.fire();
   }
 
@@ -123,7 +129,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
       const store = await this.controller.store();
       this.bodyHits = await store.searchBodies(this._filter.words);
     }
-    void vscode.commands.executeCommand('setContext', 'webhookInspector.filtered', !!this._filter);
+    void setContextKey(CONTEXT_KEYS.filtered, !!this._filter);
     this.limit = PAGE_SIZE;
     this.fire();
   }
@@ -270,7 +276,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
         return item;
       }
       case 'event': {
-        const item = eventTreeItem(node.event, new Date(), node.first);
+        const item = eventTreeItem(node.event, new Date(), node.first, this.forwardStates);
         if (node.retries?.length) {
           item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
           item.description = `${node.retries.length + 1} attempts · ${item.description as string}`;
@@ -291,9 +297,6 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 }
 
-/** Events being delivered by live forwarding right now. */
-const forwardStates = new Map<string, 'pending' | 'retrying'>();
-
 const VERDICT_ICONS: Record<string, vscode.ThemeIcon> = {
   verified: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   invalid: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
@@ -301,7 +304,12 @@ const VERDICT_ICONS: Record<string, vscode.ThemeIcon> = {
 };
 
 /** The row of one event. */
-export function eventTreeItem(event: CapturedEvent, now = new Date(), first?: CapturedEvent): vscode.TreeItem {
+export function eventTreeItem(
+  event: CapturedEvent,
+  now = new Date(),
+  first?: CapturedEvent,
+  forwardStates: ReadonlyMap<string, ForwardProgress> = new Map(),
+): vscode.TreeItem {
   const path = displayText(event.url, 120);
   const item = new vscode.TreeItem(event.eventType ? displayText(event.eventType, 80) : `${event.method} ${path}`);
   item.id = event.id;

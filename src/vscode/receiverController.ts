@@ -10,12 +10,9 @@ import { EventStore, StoreLockedError } from '../core/store';
 import { Verifier } from '../core/verification';
 import { sanitizeRules } from '../core/customResponses';
 import type { SecretStore } from './secrets';
-import { isHandshakeEnabled, onDidChangeSettings, readSettings } from './settings';
-
-export const RUNNING_CONTEXT_KEY = 'webhookInspector.running';
-const SUBDOMAIN_KEY = 'webhookInspector.lastSubdomain';
-const WAS_RUNNING_KEY = 'webhookInspector.wasRunning';
-const LAST_PUBLIC_URL_KEY = 'webhookInspector.lastPublicUrl';
+import { readState, STATE_KEYS, writeState } from './stateKeys';
+import { CONTEXT_KEYS, setContextKey } from './contextKeys';
+import { isHandshakeEnabled, onDidChangeSettings, readSettings, setting, type SettingsChange } from './settings';
 
 /**
  * Owns the event store and the receiving session for this window, and keeps the `running` context
@@ -46,8 +43,8 @@ export class ReceiverController extends Disposable {
     private readonly secrets: SecretStore,
   ) {
     super();
-    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT_KEY, false);
-    this._register(onDidChangeSettings((keys) => void this.onSettingsChanged(keys)));
+    void setContextKey(CONTEXT_KEYS.running, false);
+    this._register(onDidChangeSettings((change) => void this.onSettingsChanged(change)));
   }
 
   get status(): SessionStatus {
@@ -118,7 +115,7 @@ export class ReceiverController extends Disposable {
         'Tunnel mode "external" needs your public URL in webhookInspector.tunnel.externalUrl (e.g. the https URL ngrok or cloudflared prints).',
       );
     }
-    const remembered = this.context.workspaceState.get<string>(SUBDOMAIN_KEY);
+    const remembered = readState(this.context, STATE_KEYS.lastSubdomain);
     const session = new Session({
       store,
       port: portOverride ?? settings.port,
@@ -131,9 +128,9 @@ export class ReceiverController extends Disposable {
         ...(t.cloudflaredPath ? { cloudflaredPath: t.cloudflaredPath } : {}),
         selfTestIntervalMs: t.selfTestIntervalSeconds * 1000,
       },
-      lastPublicUrl: this.context.workspaceState.get<string>(LAST_PUBLIC_URL_KEY),
+      lastPublicUrl: readState(this.context, STATE_KEYS.lastPublicUrl),
       forward: this.forwardOptions,
-      responses: () => sanitizeRules(vscode.workspace.getConfiguration('webhookInspector').get('responses')),
+      responses: () => sanitizeRules(setting('responses')),
       maxBodySize: settings.maxBodySize,
       rateLimitPerMinute: settings.rateLimitPerMinute,
       logger: this.logger,
@@ -142,16 +139,16 @@ export class ReceiverController extends Disposable {
     });
     session.onDidChangeStatus((s) => {
       const preferred = s.tunnel?.preferredSubdomain;
-      if (preferred && preferred !== this.context.workspaceState.get(SUBDOMAIN_KEY)) {
-        void this.context.workspaceState.update(SUBDOMAIN_KEY, preferred);
+      if (preferred && preferred !== readState(this.context, STATE_KEYS.lastSubdomain)) {
+        void writeState(this.context, STATE_KEYS.lastSubdomain, preferred);
       }
       if (
         s.tunnel?.state === 'online' &&
         s.publicUrl &&
         s.tunnel.mode !== 'external' &&
-        s.publicUrl !== this.context.workspaceState.get(LAST_PUBLIC_URL_KEY)
+        s.publicUrl !== readState(this.context, STATE_KEYS.lastPublicUrl)
       ) {
-        void this.context.workspaceState.update(LAST_PUBLIC_URL_KEY, s.publicUrl);
+        void writeState(this.context, STATE_KEYS.lastPublicUrl, s.publicUrl);
       }
       this.fireStatus(s);
     });
@@ -160,7 +157,7 @@ export class ReceiverController extends Disposable {
     try {
       const status = await session.start();
       this.watchForwarder();
-      void this.context.workspaceState.update(WAS_RUNNING_KEY, true);
+      void writeState(this.context, STATE_KEYS.wasRunning, true);
       return status;
     } catch (err) {
       session.dispose();
@@ -203,13 +200,13 @@ export class ReceiverController extends Disposable {
 
   /** Whether the receiver was running when this workspace's window last closed or reloaded. */
   get wasRunning(): boolean {
-    return this.context.workspaceState.get<boolean>(WAS_RUNNING_KEY, false);
+    return readState(this.context, STATE_KEYS.wasRunning);
   }
 
   /** Stops the receiver because the user asked (it stays off after a reload). */
   async stop(): Promise<void> {
     if (this.session) {
-      await this.context.workspaceState.update(WAS_RUNNING_KEY, false);
+      await writeState(this.context, STATE_KEYS.wasRunning, false);
     }
     await this.stopSession();
   }
@@ -226,22 +223,22 @@ export class ReceiverController extends Disposable {
   }
 
   private fireStatus(status: SessionStatus): void {
-    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT_KEY, status.state === 'running');
+    void setContextKey(CONTEXT_KEYS.running, status.state === 'running');
     this._onDidChangeStatus.fire(status);
   }
 
-  private async onSettingsChanged(keys: ReadonlyArray<string>): Promise<void> {
+  private async onSettingsChanged(change: SettingsChange): Promise<void> {
     const settings = readSettings();
-    if (keys.includes('maxBodySize')) {
+    if (change.affects('maxBodySize')) {
       this.session?.receiver.setMaxBodySize(settings.maxBodySize);
     }
-    if (keys.includes('maxEvents') && this.storePromise) {
+    if (change.affects('maxEvents') && this.storePromise) {
       const store = await this.storePromise;
       if (!store.readOnly) {
         await store.setMaxEvents(settings.maxEvents);
       }
     }
-    if (keys.includes('storePath') && this.storePromise) {
+    if (change.affects('storePath') && this.storePromise) {
       if (this.isRunning) {
         void vscode.window
           .showInformationMessage('Webhook Inspector: the new store folder is used after the receiver restarts.', 'Restart Receiver')
@@ -256,7 +253,7 @@ export class ReceiverController extends Disposable {
         await this.reopenStore();
       }
     }
-    if (keys.includes('tunnel') && this.isRunning && this.quietTunnelChange === 0) {
+    if (change.affects('tunnel') && this.isRunning && this.quietTunnelChange === 0) {
       const choice = await vscode.window.showInformationMessage(
         'Webhook Inspector: restart the receiver to use the new tunnel settings?',
         'Restart Receiver',
@@ -266,7 +263,7 @@ export class ReceiverController extends Disposable {
         await this.start();
       }
     }
-    if (keys.includes('port') && this.isRunning && this.session?.receiver.port !== settings.port) {
+    if (change.affects('port') && this.isRunning && this.session?.receiver.port !== settings.port) {
       const choice = await vscode.window.showInformationMessage(
         `Webhook Inspector: restart the receiver to listen on port ${settings.port || 'any free port'}?`,
         'Restart Receiver',

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
 import type { SecretSource } from '../core/verification';
+import { readState, SECRET_KEY_PREFIX, STATE_KEYS, writeState } from './stateKeys';
 
 /** One signing secret. The value lives only in SecretStorage (and this process's memory). */
 export interface SecretEntry {
@@ -11,8 +12,6 @@ export interface SecretEntry {
   readonly addedAt: string;
 }
 
-const INDEX_KEY = 'webhookInspector.secretProviders';
-const SECRET_KEY_PREFIX = 'webhookInspector.secret.';
 const secretKey = (provider: string) => `${SECRET_KEY_PREFIX}${provider}`;
 
 export class KeyringError extends Error {
@@ -82,7 +81,7 @@ export class SecretStore implements SecretSource {
 
   /** Loads every stored secret into memory. Keyring failures are logged and leave the cache empty. */
   async load(): Promise<void> {
-    for (const provider of this.state.get<string[]>(INDEX_KEY, [])) {
+    for (const provider of readState(this.state, STATE_KEYS.secretProviders)) {
       try {
         const raw = await this.storage.get(secretKey(provider));
         const entries = raw ? (JSON.parse(raw) as SecretEntry[]) : [];
@@ -154,7 +153,7 @@ export class SecretStore implements SecretSource {
     } else {
       this.cache.delete(provider);
     }
-    await this.state.update(INDEX_KEY, [...this.cache.keys()]);
+    await writeState(this.state, STATE_KEYS.secretProviders, [...this.cache.keys()]);
     this._onDidChange.fire(provider);
   }
 

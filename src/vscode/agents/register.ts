@@ -9,9 +9,11 @@ import type { AgentTools } from '../../core/agents/tools';
 import { mcpArgs, type McpClientKind, mcpConfigSnippet, type McpLaunch } from '../../core/agents/mcpConfig';
 import { DeliveryLog, DEFAULT_TARGET } from '../../core/forward';
 import type { Logger } from '../../core/logger';
-import { type ForwardingService, readForwardSettings } from '../forwarding';
+import type { ForwardingService } from '../forwarding';
+import { readForwardSettings } from '../settings';
 import type { ReceiverController } from '../receiverController';
 import type { SecretStore } from '../secrets';
+import { registerGuardedCommand } from '../commands/guarded';
 import { LM_TOOLS, MCP_PROVIDER_ID } from './names';
 
 declare const PACKAGE_VERSION: string;
@@ -99,7 +101,11 @@ export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps
         ];
       },
     }),
-    vscode.commands.registerCommand('webhookInspector.copyMcpConfig', (kind?: McpClientKind | 'all') => copyMcpConfig(context, deps, kind)),
+    registerGuardedCommand(
+      'webhookInspector.copyMcpConfig',
+      (kind?: McpClientKind | 'all') => copyMcpConfig(context, deps, kind),
+      (m) => deps.logger.error(m),
+    ),
   );
   return disposables;
 }

@@ -21,8 +21,8 @@ import type { Logger } from '../../core/logger';
 import { providers } from '../../core/signatures';
 import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';
-import { guarded } from './guarded';
 import { eventsFromTree, isOptionsArg } from './treeArgs';
+import { registerGuardedCommands } from './guarded';
 
 /**
  * "Generate Types from Events…" and "Create Test from Event…". Each takes what a tree menu passes
@@ -369,14 +369,11 @@ export async function createTestFromEvent(deps: CodegenDeps, first?: unknown, se
 /** Registers both commands; dispose the result to remove them. */
 export function registerCodegenCommands(deps: CodegenDeps): vscode.Disposable {
   const log = (m: string) => deps.logger.warn(m);
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand(
-      CODEGEN_COMMANDS.generateTypes,
-      guarded((a, b) => generateTypes(deps, a, b), log),
-    ),
-    vscode.commands.registerCommand(
-      CODEGEN_COMMANDS.createTest,
-      guarded((a, b) => createTestFromEvent(deps, a, b), log),
-    ),
+  return registerGuardedCommands(
+    {
+      [CODEGEN_COMMANDS.generateTypes]: (a?: unknown, b?: unknown) => generateTypes(deps, a, b),
+      [CODEGEN_COMMANDS.createTest]: (a?: unknown, b?: unknown) => createTestFromEvent(deps, a, b),
+    },
+    log,
   );
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { type CustomResponseRule, MAX_CUSTOM_DELAY_MS, sanitizeRules } from '../../core/customResponses';
 import { eventPath } from '../../core/model/event';
 import type { EventsNode } from '../eventsTree';
-import { SECTION } from '../settings';
+import { setting, updateSetting } from '../settings';
 import type { CommandContext } from './types';
 
 /**
@@ -48,15 +48,14 @@ export async function setCustomResponse(ctx: CommandContext, node?: EventsNode, 
       body: JSON.stringify({ error: `custom response ${status} from Webhook Inspector` }),
     };
   }
-  const config = vscode.workspace.getConfiguration(SECTION);
-  const rules = sanitizeRules(config.get('responses')).filter((r) => r.path !== rule!.path);
-  await config.update('responses', [rule, ...rules], vscode.ConfigurationTarget.Workspace);
+  const rules = sanitizeRules(setting('responses')).filter((r) => r.path !== rule!.path);
+  await updateSetting('responses', [rule, ...rules], vscode.ConfigurationTarget.Workspace);
   void vscode.window.setStatusBarMessage(`$(reply) ${rule.path} now answers ${rule.status}`, 4000);
   ctx.logger.info(`Custom response: ${rule.path} → ${rule.status}${rule.delayMs ? ` after ${rule.delayMs} ms` : ''}.`);
   return true;
 }
 
 export async function clearCustomResponses(): Promise<void> {
-  await vscode.workspace.getConfiguration(SECTION).update('responses', undefined, vscode.ConfigurationTarget.Workspace);
+  await updateSetting('responses', undefined, vscode.ConfigurationTarget.Workspace);
   void vscode.window.setStatusBarMessage('Custom responses cleared: every request gets 200 again', 4000);
 }

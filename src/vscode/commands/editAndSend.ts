@@ -1,17 +1,13 @@
 import * as vscode from 'vscode';
-import { editableCopies } from '../bodyDocuments';
-import { readForwardSettings } from '../forwarding';
 import type { EventsNode } from '../eventsTree';
 import type { CommandContext } from './types';
-
-export const EDITABLE_COPY_CONTEXT_KEY = 'webhookInspector.isEditableCopy';
 
 /** "Send Request" on an editable copy of a body (CodeLens and editor title): the edited body, re-signed. */
 export async function sendEditedRequest(ctx: CommandContext, uri?: vscode.Uri) {
   const doc = uri
     ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())
     : vscode.window.activeTextEditor?.document;
-  const eventId = doc && editableCopies.get(doc.uri.toString());
+  const eventId = doc && ctx.editableCopies.eventIdOf(doc.uri);
   if (!doc || !eventId) {
     void vscode.window.showInformationMessage(
       'Webhook Inspector: open an editable copy of an event body first (Open Editable Copy of Body).',
@@ -24,30 +20,6 @@ export async function sendEditedRequest(ctx: CommandContext, uri?: vscode.Uri) {
     return undefined;
   }
   return ctx.forwarding.sendEditedBody(event, Buffer.from(doc.getText(), 'utf8'));
-}
-
-/** CodeLens on editable copies: where the request goes, one click to send. */
-export class SendRequestCodeLens implements vscode.CodeLensProvider {
-  private readonly _onDidChange = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this._onDidChange.event;
-
-  refresh(): void {
-    this._onDidChange.fire();
-  }
-
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!editableCopies.has(doc.uri.toString())) {
-      return [];
-    }
-    const s = readForwardSettings();
-    return [
-      new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
-        title: `$(send) Send Request to ${s.target}${s.resign !== 'never' ? ' (re-signed)' : ''}`,
-        command: 'webhookInspector.sendEditedRequest',
-        arguments: [doc.uri],
-      }),
-    ];
-  }
 }
 
 export async function resendTimesCommand(ctx: CommandContext, node?: EventsNode) {

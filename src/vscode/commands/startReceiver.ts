@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PortInUseError } from '../../core/receiver';
-import { SECTION } from '../settings';
+import { updateSetting } from '../settings';
 import type { CommandContext } from './types';
 
 export const START_RECEIVER = 'webhookInspector.startReceiver';
@@ -52,7 +52,7 @@ async function portInUse(ctx: CommandContext, err: PortInUseError): Promise<stri
       validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= 65535 ? undefined : 'Enter a whole number from 0 to 65535.'),
     });
     if (value !== undefined) {
-      await vscode.workspace.getConfiguration(SECTION).update('port', Number(value), vscode.ConfigurationTarget.Global);
+      await updateSetting('port', Number(value), vscode.ConfigurationTarget.Global);
       return startReceiver(ctx, Number(value));
     }
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SECTION } from '../settings';
+import { setting, type SettingValue, updateSetting } from '../settings';
 import type { CommandContext } from './types';
 
 /** Where a tunnel choice made from the view is saved: the workspace when one is open. */
@@ -11,12 +11,12 @@ function target(): vscode.ConfigurationTarget {
  * Switches the tunnel (the buttons of the "tunnel failed" welcome view) and, when the receiver runs,
  * restarts it at once with the new choice: the user asked for it, so there is no "restart?" prompt.
  */
-async function switchTunnel(ctx: CommandContext, values: Record<string, string>): Promise<boolean> {
+async function switchTunnel(ctx: CommandContext, provider: SettingValue<'tunnel.provider'>, externalUrl?: string): Promise<boolean> {
   await ctx.controller.withoutTunnelPrompt(async () => {
-    const config = vscode.workspace.getConfiguration(SECTION);
-    for (const [key, value] of Object.entries(values)) {
-      await config.update(key, value, target());
+    if (externalUrl !== undefined) {
+      await updateSetting('tunnel.externalUrl', externalUrl, target());
     }
+    await updateSetting('tunnel.provider', provider, target());
   });
   if (ctx.controller.isRunning) {
     await ctx.controller.stop();
@@ -27,12 +27,12 @@ async function switchTunnel(ctx: CommandContext, values: Record<string, string>)
 
 /** Use Local Only: `tunnel.provider` = `none`. */
 export function useLocalOnly(ctx: CommandContext): Promise<boolean> {
-  return switchTunnel(ctx, { 'tunnel.provider': 'none' });
+  return switchTunnel(ctx, 'none');
 }
 
 /** Use cloudflared: `tunnel.provider` = `cloudflared` (a missing binary is explained by the tunnel state). */
 export function useCloudflared(ctx: CommandContext): Promise<boolean> {
-  return switchTunnel(ctx, { 'tunnel.provider': 'cloudflared' });
+  return switchTunnel(ctx, 'cloudflared');
 }
 
 /** Use My Own URL…: asks for the public URL of the user's own tunnel; `tunnel.provider` = `external`. */
@@ -43,7 +43,7 @@ export async function useOwnUrl(ctx: CommandContext, url?: string): Promise<bool
       title: 'Webhook Inspector: your own public URL',
       prompt: `The https URL of your own tunnel (ngrok, a named cloudflared tunnel, VS Code port forwarding) that forwards to the receiver${ctx.controller.status.url ? ` at ${ctx.controller.status.url}` : ''}. Set webhookInspector.port to a fixed port for it.`,
       placeHolder: 'https://example.ngrok.app',
-      value: vscode.workspace.getConfiguration(SECTION).get<string>('tunnel.externalUrl') || undefined,
+      value: setting('tunnel.externalUrl') || undefined,
       ignoreFocusOut: true,
       validateInput: (v) => validUrl(v),
     }));
@@ -55,7 +55,7 @@ export async function useOwnUrl(ctx: CommandContext, url?: string): Promise<bool
     void vscode.window.showErrorMessage(`Webhook Inspector: ${error}`);
     return false;
   }
-  return switchTunnel(ctx, { 'tunnel.externalUrl': value.trim(), 'tunnel.provider': 'external' });
+  return switchTunnel(ctx, 'external', value.trim());
 }
 
 function validUrl(v: string): string | undefined {

@@ -4,6 +4,7 @@ import type { EventsNode, EventsTreeProvider } from '../eventsTree';
 import type { ReceiverController } from '../receiverController';
 import type { SecretStore } from '../secrets';
 import type { ForwardingService } from '../forwarding';
+import type { EditableCopies } from '../editableCopies';
 
 /** What command handlers get from the composition root. */
 export interface CommandContext {
@@ -14,4 +15,5 @@ export interface CommandContext {
   readonly log: vscode.LogOutputChannel;
   readonly secrets: SecretStore;
   readonly forwarding: ForwardingService;
+  readonly editableCopies: EditableCopies;
 }

@@ -26,7 +26,9 @@ import {
 import { eventsFrom } from '../commands/resend';
 import type { CommandContext } from '../commands/types';
 import type { EventsNode } from '../eventsTree';
-import { readForwardSettings } from '../forwarding';
+import { readForwardSettings } from '../settings';
+import { parseOrMessage } from '../inputValidation';
+import { registerGuardedCommands } from '../commands/guarded';
 
 /** A replay chosen ahead (tests, "Replay Again"): no questions asked for what is given. */
 export interface ReplayPlan {
@@ -282,14 +284,7 @@ async function askPlan(
       title: 'Replay (1/3): Shuffle Seed',
       prompt: 'The same seed gives the same order; note it to repeat a run (also shown at the end).',
       value: String(seed),
-      validateInput: (v) => {
-        try {
-          parseSeed(v);
-          return undefined;
-        } catch (err) {
-          return (err as Error).message;
-        }
-      },
+      validateInput: parseOrMessage(parseSeed),
     });
     if (typed === undefined) {
       return undefined;
@@ -390,14 +385,14 @@ export function registerReplay(ctx: CommandContext): vscode.Disposable {
   return vscode.Disposable.from(
     lens,
     vscode.languages.registerCodeLensProvider({ pattern: '**/*.scenario.json' }, lens),
-    vscode.commands.registerCommand('webhookInspector.replaySelection', (node?: Node, selected?: Nodes, plan?: ReplayPlan) =>
-      replaySelection(ctx, node, selected, plan),
-    ),
-    vscode.commands.registerCommand('webhookInspector.saveScenario', (node?: Node, selected?: Nodes, file?: vscode.Uri) =>
-      saveScenario(ctx, node, selected, file),
-    ),
-    vscode.commands.registerCommand('webhookInspector.replayScenario', (uri?: vscode.Uri, plan?: ReplayPlan) =>
-      replayScenario(ctx, uri, plan),
+    registerGuardedCommands(
+      {
+        'webhookInspector.replaySelection': (node?: Node, selected?: Nodes, plan?: ReplayPlan) =>
+          replaySelection(ctx, node, selected, plan),
+        'webhookInspector.saveScenario': (node?: Node, selected?: Nodes, file?: vscode.Uri) => saveScenario(ctx, node, selected, file),
+        'webhookInspector.replayScenario': (uri?: vscode.Uri, plan?: ReplayPlan) => replayScenario(ctx, uri, plan),
+      },
+      (m) => ctx.logger.error(m),
     ),
   );
 }

@@ -7,7 +7,7 @@ import { Disposable } from '../../core/lifecycle';
 import type { Logger } from '../../core/logger';
 import type { ForwardingService } from '../forwarding';
 import type { ReceiverController } from '../receiverController';
-import { SECTION } from '../settings';
+import { setting } from '../settings';
 import { eventLabel, lensTarget } from './routeEvents';
 
 /** How long a delivery waits before the status bar mentions it. */
@@ -18,7 +18,7 @@ export const TARGET_WAIT_MS = 30_000;
 export type OnDebugStart = 'none' | 'resendLast';
 
 export function readOnDebugStart(): OnDebugStart {
-  return vscode.workspace.getConfiguration(SECTION).get<string>('forward.onDebugStart') === 'resendLast' ? 'resendLast' : 'none';
+  return setting('forward.onDebugStart');
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
+import { registerGuardedCommands } from '../commands/guarded';
 import { SOURCE_GLOB } from '../../core/routes';
 import { DebugDeliveries } from './debugDeliveries';
 import { goToHandler, type RouteCommandDeps, sendLatestToRoute, sendToRoute } from './routeCommands';
@@ -22,12 +23,17 @@ export class RouteFeatures extends Disposable {
     this.debug = this._register(new DebugDeliveries(deps.controller, deps.forwarding, deps.logger));
     const all: RouteCommandDeps = { ...deps, scanner: this.scanner };
     this._register(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: SOURCE_GLOB }, this.lenses));
-    this._register(vscode.commands.registerCommand(SEND_LATEST_COMMAND, (args?: unknown) => sendLatestToRoute(all, args)));
-    this._register(vscode.commands.registerCommand(SEND_PICK_COMMAND, (args?: unknown) => sendToRoute(all, args)));
     this._register(
-      vscode.commands.registerCommand(GO_TO_HANDLER_COMMAND, (arg?: Parameters<typeof goToHandler>[1]) => goToHandler(all, arg)),
+      registerGuardedCommands(
+        {
+          [SEND_LATEST_COMMAND]: (args?: unknown) => sendLatestToRoute(all, args),
+          [SEND_PICK_COMMAND]: (args?: unknown) => sendToRoute(all, args),
+          [GO_TO_HANDLER_COMMAND]: (arg?: Parameters<typeof goToHandler>[1]) => goToHandler(all, arg),
+          'webhookInspector.rescanRoutes': () => this.scanner.rescan(),
+        },
+        (m) => deps.logger.error(m),
+      ),
     );
-    this._register(vscode.commands.registerCommand('webhookInspector.rescanRoutes', () => this.scanner.rescan()));
     // The scan runs in the background, after activation has returned.
     const start = setTimeout(() => void this.scanner.ready(), 1000);
     this._register({ dispose: () => clearTimeout(start) });

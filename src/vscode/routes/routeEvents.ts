@@ -3,8 +3,7 @@ import type { CapturedEvent } from '../../core/model/event';
 import { eventPath } from '../../core/model/event';
 import { eventType, routeTargets } from '../../core/forward';
 import { routeMatches, stripTunnelPrefix, type RouteDefinition } from '../../core/routes';
-import { readForwardSettings } from '../forwarding';
-import { readSettings } from '../settings';
+import { readForwardSettings, readSettings } from '../settings';
 
 /** The public URL whose path is the tunnel's prefix: the running tunnel's, else the `external` setting. */
 export function tunnelUrl(running: string | undefined): string | undefined {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { EventStore } from '../../core/store';
 import { discoverRoutes, type RouteDefinition } from '../../core/routes';
 import type { ReceiverController } from '../receiverController';
+import { onDidChangeSettings } from '../settings';
 import { readRouteSettings } from './routeScanner';
 import { ageOf, eventLabel, eventsForRoute, tunnelUrl } from './routeEvents';
 
@@ -35,12 +36,8 @@ export class RouteCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     this.disposables.push(
       controller.onDidChangeStore((store) => this.watch(store)),
       controller.onDidChangeStatus(() => this.refresh()),
-      vscode.workspace.onDidChangeConfiguration(
-        (e) =>
-          (e.affectsConfiguration('webhookInspector.routes') ||
-            e.affectsConfiguration('webhookInspector.forward') ||
-            e.affectsConfiguration('webhookInspector.tunnel')) &&
-          this.refresh(),
+      onDidChangeSettings(
+        (change) => (change.affects('routes') || change.affects('forward') || change.affects('tunnel')) && this.refresh(),
       ),
     );
   }

@@ -10,7 +10,7 @@ import {
   type RouteDefinition,
   type ScanResult,
 } from '../../core/routes';
-import { SECTION } from '../settings';
+import { onDidChangeSettings, setting } from '../settings';
 
 export interface RouteScanSettings {
   enabled: boolean;
@@ -19,13 +19,7 @@ export interface RouteScanSettings {
 }
 
 export function readRouteSettings(): RouteScanSettings {
-  const c = vscode.workspace.getConfiguration(SECTION);
-  const maxFiles = c.get<number>('routes.maxFiles');
-  return {
-    enabled: c.get<boolean>('routes.codeLens') !== false,
-    maxFiles: typeof maxFiles === 'number' && Number.isInteger(maxFiles) && maxFiles >= 1 ? Math.min(maxFiles, 100_000) : 5000,
-    timeBudgetMs: 20_000,
-  };
+  return { enabled: setting('routes.codeLens'), maxFiles: setting('routes.maxFiles'), timeBudgetMs: 20_000 };
 }
 
 /** `files.exclude` and `search.exclude` (the entries set to `true`) plus folders never worth scanning, as one glob. */
@@ -81,13 +75,11 @@ export class RouteScanner extends Disposable {
         (e) => e.document.uri.scheme === 'file' && e.contentChanges.length && this.touched(e.document.uri),
       ),
     );
+    this._register(onDidChangeSettings((change) => change.affects('routes') && void this.rescan()));
+    // VS Code's own excludes (not ours): the scan honours them too.
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (
-          e.affectsConfiguration(`${SECTION}.routes`) ||
-          e.affectsConfiguration('files.exclude') ||
-          e.affectsConfiguration('search.exclude')
-        ) {
+        if (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.exclude')) {
           void this.rescan();
         }
       }),

@@ -16,7 +16,7 @@ installVscodeMock();
 
 // Loaded after the mock is in place (require, so the order is kept).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { DetailPanel, registerEventDetail } = require('../../../src/vscode/detailPanel') as typeof DetailPanelModule;
+const { registerEventDetail } = require('../../../src/vscode/detailPanel') as typeof DetailPanelModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { EventStore } = require('../../../src/core/store') as typeof StoreModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,7 +25,7 @@ const { nullLogger } = require('../../../src/core/logger') as typeof LoggerModul
 let dir: string;
 let store: EventStoreType;
 let event: CapturedEvent;
-let registration: { dispose(): void };
+let registration: ReturnType<typeof DetailPanelModule.registerEventDetail>;
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
 /** Lets pending work run (for checks that something did NOT happen). */
@@ -65,7 +65,13 @@ before(async () => {
     body,
   );
   const context = { extensionUri: { scheme: 'file', path: '/ext' } } as unknown as vscode.ExtensionContext;
-  registration = registerEventDetail(context, { store: async () => store, receiverUrl: () => 'http://127.0.0.1:4567', logger: nullLogger });
+  const editableCopies = { add: () => undefined }; // the Send Request side of copies is covered by the extension-host suite
+  registration = registerEventDetail(context, {
+    store: async () => store,
+    receiverUrl: () => 'http://127.0.0.1:4567',
+    logger: nullLogger,
+    editableCopies,
+  });
 });
 
 after(async () => {
@@ -106,10 +112,10 @@ test('nothing is posted before ready; ready gets the full snapshot; lastSnapshot
   const snaps = p.posted.filter((m) => (m as { type: string }).type === 'snapshot') as Array<{ snapshot: { eventId: string } }>;
   assert.ok(snaps.length >= 1);
   assert.equal(snaps.at(-1)!.snapshot.eventId, event.id);
-  assert.equal(DetailPanel.current?.lastSnapshot?.eventId, event.id);
-  assert.equal(DetailPanel.current?.lastSnapshot?.body.content.kind, 'json-tree');
+  assert.equal(registration.panels.current?.lastSnapshot?.eventId, event.id);
+  assert.equal(registration.panels.current?.lastSnapshot?.body.content.kind, 'json-tree');
   assert.equal(p.title, 'POST /hook');
-  assert.equal(DetailPanel.current?.lastSnapshot?.actions.canResend, false);
+  assert.equal(registration.panels.current?.lastSnapshot?.actions.canResend, false);
 });
 
 test('invalid messages are ignored; copy actions copy full values from the store', async () => {
@@ -139,7 +145,7 @@ test('Resend appears only when the command exists, and runs it with the tree nod
   const p = panel();
   p.setVisible(false);
   p.setVisible(true);
-  await waitFor(() => DetailPanel.current?.lastSnapshot?.actions.canResend, 'becoming visible re-sends a fresh snapshot');
+  await waitFor(() => registration.panels.current?.lastSnapshot?.actions.canResend, 'becoming visible re-sends a fresh snapshot');
   p.receive({ type: 'action', action: 'resend', eventId: event.id });
   await waitFor(() => recorded.executed.some((e) => e.command === 'webhookInspector.resendEvent'), 'resend command');
   const run = recorded.executed.find((e) => e.command === 'webhookInspector.resendEvent');
@@ -155,7 +161,7 @@ test('a deleted event turns into a "missing" message', async () => {
   const last = p.posted.at(-1) as { type: string; eventId: string };
   assert.equal(last.type, 'missing');
   assert.equal(last.eventId, event.id);
-  assert.equal(DetailPanel.current?.lastSnapshot, undefined);
+  assert.equal(registration.panels.current?.lastSnapshot, undefined);
 });
 
 test('the serializer restores the panel for the saved event id', async () => {
@@ -171,7 +177,7 @@ test('the serializer restores the panel for the saved event id', async () => {
     },
     body,
   );
-  DetailPanel.current?.dispose();
+  registration.panels.current?.dispose();
   const serializer = recorded.serializers.get('webhookInspector.eventDetail');
   assert.ok(serializer);
   const restored = recorded.panels.at(0)!; // any mock panel object will do as the restored one
@@ -179,7 +185,7 @@ test('the serializer restores the panel for the saved event id', async () => {
   restored.posted.length = 0;
   await serializer.deserializeWebviewPanel(restored, { eventId: e2.id, collapsed: ['headers'] });
   restored.receive({ type: 'ready' });
-  await waitFor(() => DetailPanel.current?.lastSnapshot?.eventId === e2.id, 'restored snapshot');
-  assert.equal(DetailPanel.current?.lastSnapshot?.eventId, e2.id);
-  assert.equal(DetailPanel.current?.lastSnapshot?.body.content.kind, 'text');
+  await waitFor(() => registration.panels.current?.lastSnapshot?.eventId === e2.id, 'restored snapshot');
+  assert.equal(registration.panels.current?.lastSnapshot?.eventId, e2.id);
+  assert.equal(registration.panels.current?.lastSnapshot?.body.content.kind, 'text');
 });
