@@ -43,6 +43,8 @@ const SCOPES = {
     mutate: ['src/core/forward/**/*.ts'],
     // Fastest first (see receiver).
     tests: [
+      'test/unit/forward/headerHygiene.test.ts',
+      'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
       'test/unit/forward/refusal.test.ts',
       'test/unit/forward/forwarder.test.ts',
