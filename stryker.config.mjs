@@ -59,6 +59,7 @@ const SCOPES = {
     mutate: ['src/core/signatures/**/*.ts'],
     // Fastest first; sdk.test.ts (the official SDKs, ~25 s) last.
     tests: [
+      'test/unit/signatures/strictHelpers.test.ts',
       'test/unit/signatures/diagnostics.test.ts',
       'test/unit/signatures/catalogue.test.ts',
       'test/unit/signatures/handshakes.test.ts',
