@@ -26,7 +26,10 @@ const SCOPES = {
       'test/unit/core/storeDurability.test.ts',
       'test/unit/core/receiverLimits.test.ts',
       'test/unit/core/receiverRateLimit.test.ts',
+      'test/unit/core/receiverRefusal.test.ts',
       'test/unit/core/receiver.test.ts',
+      // The intercept and respond hooks (custom responses, proxy mode).
+      'test/unit/core/customResponses.test.ts',
     ],
   },
   // The README's promises: durability (store) and limits/answers (receiver), with the tests of both.
