@@ -60,13 +60,13 @@ const SCOPES = {
   },
   signatures: {
     mutate: ['src/core/signatures/**/*.ts'],
-    // Fastest first; sdk.test.ts (the official SDKs, ~25 s) last.
+    // Fastest first; sdk.test.ts (the official SDKs, ~25 s) last. constantTime.test.ts reads the source
+    // files, which Stryker instruments in its sandbox: it fails there, so it is left out.
     tests: [
       'test/unit/signatures/strictHelpers.test.ts',
       'test/unit/signatures/diagnostics.test.ts',
       'test/unit/signatures/catalogue.test.ts',
       'test/unit/signatures/handshakes.test.ts',
-      'test/unit/signatures/constantTime.test.ts',
       'test/unit/signatures/providers.test.ts',
       'test/unit/signatures/vectors.test.ts',
       'test/unit/signatures/sdk.test.ts',
