@@ -1,0 +1,72 @@
+// The 413 refusal as the sender and a listener see it: a JSON reason with the event id, Connection:
+// close, the socket closed without reading the rest of the body, and the refused attempt listed
+// (metadata only) and announced like every other event.
+import assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { CapturedEvent } from '../../../src/core/model/event';
+import { Receiver } from '../../../src/core/receiver';
+import { EventStore } from '../../../src/core/store';
+
+/** Sends the head and the first part of a body, then waits for the server to close the connection. */
+function sendUntilClosed(port: number, head: string, part: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    // A bound on the wait, so a connection left open fails the test instead of hanging it.
+    const guard = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the connection stayed open; got: ${Buffer.concat(chunks).toString('latin1')}`));
+    }, 15_000);
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(guard);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    });
+    socket.write(head);
+    socket.write(part);
+  });
+}
+
+describe('Receiver: a body over maxBodySize', () => {
+  let dir: string;
+  let store: EventStore;
+  let receiver: Receiver;
+  const seen: CapturedEvent[] = [];
+  before(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-refusal-'));
+    store = await EventStore.open(dir, { maxEvents: 100 });
+    receiver = new Receiver({ store, port: 0, maxBodySize: 100 });
+    receiver.onDidCapture((e) => seen.push(e));
+    await receiver.start();
+  });
+  after(async () => {
+    await receiver.stop();
+    await store.close();
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  test('declared too large: 413 with a JSON reason and Connection: close, the connection closed, the attempt listed', async () => {
+    const head = 'POST /big HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n';
+    const reply = await sendUntilClosed(receiver.port, head, Buffer.alloc(50, 0x61));
+    assert.match(reply, /^HTTP\/1\.1 413 /, reply);
+    assert.match(reply, /\r\nconnection: close\r\n/i, reply);
+    const json = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { error: string; message: string; id: string };
+    assert.equal(json.error, 'payload_too_large');
+    assert.match(json.message, /5000 bytes.*limit of 100 bytes/);
+    const event = store.get(json.id);
+    assert.ok(event, 'the refused attempt is listed');
+    assert.equal(event.size, 5000);
+    assert.equal((event as CapturedEvent & { rejected?: string }).rejected, 'body-too-large');
+    assert.equal(event.response?.status, 413);
+    assert.deepEqual(
+      seen.map((e) => e.id),
+      [json.id],
+      'listeners hear of the refused attempt',
+    );
+  });
+});
