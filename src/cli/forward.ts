@@ -1,35 +1,24 @@
 /**
- * CLI commands and helpers for sending events on to a handler: `listen --forward-to` (live
- * forwarding through the Session), `resend <id>` and `send-sample <provider> <event>`.
+ * What the CLI's sending commands share: target checks, delivery output and errors, and `listen
+ * --forward-to` (live forwarding through the Session). The commands: commands/resend.ts, sendSample.ts, replay.ts.
  */
-import type { CapturedEvent } from '../core/model/event';
 import {
-  buildSample,
   ConfirmationRequiredError,
   DEFAULT_TARGET,
-  DeliveryLog,
   parseTarget,
-  preflight,
-  resend,
   ResendError,
-  type ResignMode,
   type ForwardStateChange,
   isLoopbackHost,
   isSuccess,
   loopbackOnlyGuard,
-  samples,
-  sendSample,
   TargetError,
 } from '../core/forward';
-import { type Delivery } from '../core/model/delivery';
-import type { Logger } from '../core/logger';
-import type { Session, SessionForwardOptions } from '../core/session';
-import { detectProvider } from '../core/signatures';
-import { EventStore, StoreLockedError } from '../core/store';
-import { secretEnvName, secretsFromCli, type StaticSecrets, toSignedRequest } from '../core/verification';
-import { CliError } from './errors';
-import type { CliIo } from './main';
 import { deliveryKnob } from '../core/forward/deliver';
+import { type Delivery } from '../core/model/delivery';
+import type { Session, SessionForwardOptions } from '../core/session';
+import type { StaticSecrets } from '../core/verification';
+import { CliError } from './errors';
+import type { CliIo } from './io';
 import { cliWording } from './wording';
 
 // ---- shared ---------------------------------------------------------------------------------------
@@ -63,7 +52,7 @@ function bodyText(d: Delivery): string {
 }
 
 /** Prints a delivery (human: a status line and the response body; `--json`: one `delivery` object). Returns the exit code. */
-function printDelivery(io: CliIo, d: Delivery, method: string, json: boolean, eventId?: string): number {
+export function printDelivery(io: CliIo, d: Delivery, method: string, json: boolean, eventId?: string): number {
   if (json) {
     io.stdout(JSON.stringify({ type: 'delivery', ...(eventId ? { eventId } : {}), ...d }));
   } else if (d.status !== undefined) {
@@ -151,79 +140,8 @@ export function watchForwarding(io: CliIo, session: Session, json: boolean): voi
   session.forwarding?.onDidChangeState(print);
 }
 
-// ---- resend ---------------------------------------------------------------------------------------
-
-export interface ResendFlags {
-  storeDir: string;
-  json: boolean;
-  id: string;
-  to?: string;
-  resign: ResignMode;
-  secrets: StaticSecrets;
-  yes: boolean;
-  allowHosts: readonly string[];
-  logger: Logger;
-}
-
-export async function resendCommand(io: CliIo, o: ResendFlags): Promise<number> {
-  const target = checkedTarget(o.to, o.allowHosts, '--to');
-  let store: EventStore;
-  let recorded = true;
-  try {
-    store = await EventStore.open(o.storeDir, { maxEvents: Number.MAX_SAFE_INTEGER, logger: o.logger });
-  } catch (err) {
-    if (!(err instanceof StoreLockedError)) {
-      throw new CliError((err as Error).message, 1);
-    }
-    // `listen` holds the store: read it, but the delivery cannot be written to the event.
-    store = await EventStore.open(o.storeDir, { maxEvents: Number.MAX_SAFE_INTEGER, readOnly: true });
-    recorded = false;
-  }
-  try {
-    const event = store.get(o.id);
-    if (!event) {
-      throw new CliError(`No event with id "${o.id}" in ${store.dir}. "webhook-inspector events" lists the ids.`, 1);
-    }
-    if (event.rejected) {
-      throw new CliError(`Event ${event.id} cannot be resent: its body was not kept (${event.rejected}).`, 1);
-    }
-    const body = await store.readBody(event.id);
-    const provider = providerOf(event, body);
-    const signing = { resign: o.resign, secrets: provider ? o.secrets.secretsFor(provider) : [] };
-    const guard = loopbackOnlyGuard(o.allowHosts);
-    const check = preflight(event, body, target, { ...signing, guard });
-    for (const w of check.warnings) {
-      io.stderr(`warning: ${w.message}`);
-    }
-    if (check.needsConfirmation && !o.yes) {
-      const resignHint =
-        provider && !check.resign
-          ? ` Or re-sign it with a fresh signature: --secret ${provider}=…${o.resign === 'never' ? ' without --no-resign' : ''}.`
-          : '';
-      throw new CliError(`Not sent. Pass --yes to send it anyway.${resignHint}`, 2);
-    }
-    if (!recorded) {
-      io.stderr(`note: ${store.dir} is in use by another process (listen), so this delivery is not recorded on the event.`);
-    }
-    const delivery = await resend(event, body, target.href, {
-      ...signing,
-      guard,
-      confirmed: o.yes,
-      ...(recorded ? { log: new DeliveryLog(store, { logger: o.logger }) } : {}),
-    });
-    return printDelivery(io, delivery, event.method, o.json, event.id);
-  } catch (err) {
-    throw toCliError(err);
-  } finally {
-    await store.close();
-  }
-}
-
-function providerOf(event: CapturedEvent, body: Uint8Array): string | undefined {
-  return detectProvider(toSignedRequest(event, body)) ?? event.verification?.provider ?? event.provider;
-}
-
-function toCliError(err: unknown): unknown {
+/** The CLI error (and exit code) for a forwarding failure: 2 when nothing was sent for a reason the user can fix. */
+export function toCliError(err: unknown): unknown {
   if (err instanceof CliError) {
     return err;
   }
@@ -239,84 +157,4 @@ function toCliError(err: unknown): unknown {
     return new CliError(`Not sent: ${err.message} Pass --yes to send it anyway.`, 2);
   }
   return err;
-}
-
-// ---- send-sample ----------------------------------------------------------------------------------
-
-export interface SendSampleFlags {
-  json: boolean;
-  provider?: string;
-  event?: string;
-  to?: string;
-  secret?: string;
-  print: boolean;
-  list: boolean;
-  allowHosts: readonly string[];
-}
-
-export async function sendSampleCommand(io: CliIo, o: SendSampleFlags): Promise<number> {
-  if (o.list) {
-    const list = samples.filter((s) => !o.provider || s.provider === o.provider);
-    if (o.json) {
-      for (const s of list) {
-        io.stdout(JSON.stringify({ type: 'sample', ...s }));
-      }
-    } else {
-      const w1 = Math.max(...list.map((s) => s.provider.length), 0);
-      const w2 = Math.max(...list.map((s) => s.event.length), 0);
-      for (const s of list) {
-        io.stdout(`${s.provider.padEnd(w1)}  ${s.event.padEnd(w2)}  ${s.description}`);
-      }
-    }
-    return 0;
-  }
-  if (!o.provider || !o.event) {
-    throw new CliError('send-sample needs a provider and an event, e.g. send-sample stripe payment_intent.succeeded; --list shows them.');
-  }
-  const provider = o.provider;
-  const envName = secretEnvName(provider);
-  let secret = o.secret;
-  if (secret?.startsWith(`${provider}=`)) {
-    secret = secret.slice(provider.length + 1);
-  }
-  secret ??= secretsFromCli([], process.env).secretsFor(provider)[0];
-  let req;
-  try {
-    req = buildSample(provider, o.event, secret ? { secret } : {});
-  } catch (err) {
-    throw new CliError(`${(err as Error).message} (send-sample --list shows the samples.)`);
-  }
-  if (!secret) {
-    io.stderr(`warning: no secret (--secret VALUE or ${envName}): the sample is sent unsigned.`);
-  }
-  if (o.print) {
-    if (o.json) {
-      io.stdout(
-        JSON.stringify({
-          type: 'request',
-          provider,
-          event: o.event,
-          method: req.method,
-          url: req.url,
-          headers: req.headers,
-          body: Buffer.from(req.body).toString('base64'),
-        }),
-      );
-    } else {
-      io.stdout(`${req.method} ${req.url}`);
-      for (const [k, v] of req.headers) {
-        io.stdout(`${k}: ${v}`);
-      }
-      io.stdout('');
-      io.stdout(Buffer.from(req.body).toString('utf8'));
-    }
-    return 0;
-  }
-  const target = checkedTarget(o.to, o.allowHosts, '--to');
-  try {
-    const delivery = await sendSample(req, target.href, { guard: loopbackOnlyGuard(o.allowHosts), ...(secret ? { secret } : {}) });
-    return printDelivery(io, delivery, req.method, o.json);
-  } catch (err) {
-    throw toCliError(err);
-  }
 }

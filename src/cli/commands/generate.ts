@@ -19,7 +19,8 @@ import {
 import type { CapturedEvent } from '../../core/model/event';
 import { EventStore } from '../../core/store';
 import { CliError } from '../errors';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
+import type { CliArgs } from '../args';
 
 export const GENERATE_HELP = `Generate (generate types <id…> | generate test <id>):
   --lang L             types: ts (TypeScript), zod (zod 4 schema) or jsonschema
@@ -133,5 +134,18 @@ async function generateTestCommand(io: CliIo, opts: GenerateOptions): Promise<nu
       : 'no known signing scheme: sends unsigned unless WEBHOOK_SIGNATURE_HEADER and WEBHOOK_SECRET are set';
     io.stderr(`Wrote a ${framework === 'node' ? 'node:test' : framework} test (${how}; handler from WEBHOOK_HANDLER_URL).`);
     return 0;
+  });
+}
+
+export function generateFromArgs(io: CliIo, { values, rest, common }: CliArgs): Promise<number> {
+  return generateCommand(io, {
+    storeDir: common.storeDir,
+    what: rest[0],
+    ids: rest.slice(1),
+    ...(values.type !== undefined ? { type: values.type } : {}),
+    ...(values.lang !== undefined ? { lang: values.lang } : {}),
+    ...(values.name !== undefined ? { name: values.name } : {}),
+    ...(values.framework !== undefined ? { framework: values.framework } : {}),
+    ...(values.out !== undefined ? { out: values.out } : {}),
   });
 }

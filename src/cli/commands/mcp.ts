@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { StaticSecrets } from '../../core/verification';
 import type * as McpServerModuleNs from '../mcpServer';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
+import { cliSecrets, type CliArgs } from '../args';
 
 export interface McpFlags {
   storeDir: string;
@@ -20,4 +21,8 @@ export async function mcpCommand(io: CliIo, flags: McpFlags): Promise<number> {
   // dist/cli.js and dist/mcp.js sit side by side; a computed path keeps esbuild from inlining it.
   const mod = createRequire(__filename)(path.join(__dirname, 'mcp.js')) as McpServerModule;
   return mod.runMcpServer({ ...flags, version: io.version, stderr: io.stderr });
+}
+
+export function mcpFromArgs(io: CliIo, { values, common, allowHosts }: CliArgs): Promise<number> {
+  return mcpCommand(io, { storeDir: common.storeDir, secrets: cliSecrets(values.secret ?? []), allowHosts });
 }

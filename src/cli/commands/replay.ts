@@ -27,7 +27,9 @@ import { EventStore, StoreLockedError } from '../../core/store';
 import type { StaticSecrets } from '../../core/verification';
 import { CliError } from '../errors';
 import { checkedTarget } from '../forward';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
+import { cliSecrets, resignMode, type CliArgs } from '../args';
+import { commandLogger } from '../io';
 
 export interface ReplayFlags {
   storeDir: string;
@@ -224,4 +226,25 @@ async function openStore(dir: string, logger: Logger, io: CliIo): Promise<{ stor
     io.stderr(`note: ${dir} is in use by another process (listen), so these deliveries are not recorded on the events.`);
     return { store: await EventStore.open(dir, { maxEvents: Number.MAX_SAFE_INTEGER, readOnly: true }) };
   }
+}
+
+export function replayFromArgs(io: CliIo, { values, rest, common, allowHosts }: CliArgs): Promise<number> {
+  const resign = resignMode(values);
+  return replayCommand(io, {
+    storeDir: common.storeDir,
+    json: common.json,
+    ids: rest,
+    ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
+    ...(values.to !== undefined ? { to: values.to } : {}),
+    ...(values.order !== undefined ? { order: values.order } : {}),
+    ...(values.seed !== undefined ? { seed: values.seed } : {}),
+    ...(values.delay !== undefined ? { delay: values.delay } : {}),
+    asReceived: values['as-received'] ?? false,
+    ...(values.speed !== undefined ? { speed: values.speed } : {}),
+    ...(values['expect-status'] !== undefined ? { expectStatus: values['expect-status'] } : {}),
+    resign,
+    secrets: cliSecrets(values.secret ?? []),
+    allowHosts,
+    logger: commandLogger(io),
+  });
 }

@@ -10,7 +10,8 @@ import { ScenarioError, assertNoSecrets, buildScenario, serializeScenario } from
 import { EventStore } from '../../core/store';
 import type { StaticSecrets } from '../../core/verification';
 import { CliError } from '../errors';
-import type { CliIo } from '../main';
+import type { CliIo } from '../io';
+import { cliSecrets, type CliArgs } from '../args';
 
 export interface ScenarioFlags {
   storeDir: string;
@@ -73,4 +74,14 @@ export async function scenarioCommand(io: CliIo, o: ScenarioFlags): Promise<numb
 function withSigningProvider(event: CapturedEvent): CapturedEvent {
   const provider = event.verification?.provider ?? event.provider;
   return provider ? { ...event, provider } : event;
+}
+
+export function scenarioFromArgs(io: CliIo, { values, rest, common }: CliArgs): Promise<number> {
+  return scenarioCommand(io, {
+    storeDir: common.storeDir,
+    json: common.json,
+    args: rest,
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    secrets: cliSecrets(values.secret ?? []),
+  });
 }
