@@ -1,6 +1,5 @@
 import { type DeliveryIdentity, deliveryIdentity } from './delivery/deliveryId';
 import { sanitizeLabel, truncateText } from './detail/displayText';
-import { headerValue } from './model/event';
 
 /** What can be read about a request cheaply at capture time: who sent it and what it is about. */
 export interface Classification {
@@ -53,13 +52,28 @@ const PROVIDER_HEADERS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export function detectProviderFromHeaders(headers: Headers): string | undefined {
-  const names = new Set(headers.map(([k]) => k.toLowerCase()));
+  return providerOf(lowerCaseHeaders(headers));
+}
+
+/** Header names in lower case → the first value sent under that name (what `headerValue` returns). */
+function lowerCaseHeaders(headers: Headers): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [k, v] of headers) {
+    const name = k.toLowerCase();
+    if (!map.has(name)) {
+      map.set(name, v);
+    }
+  }
+  return map;
+}
+
+function providerOf(names: ReadonlyMap<string, string>): string | undefined {
   for (const [header, provider] of PROVIDER_HEADERS) {
     if (names.has(header)) {
       return provider;
     }
   }
-  const ua = headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? '';
+  const ua = names.get('user-agent') ?? '';
   if (/^Stripe\//.test(ua)) {
     return 'stripe';
   }
@@ -74,23 +88,29 @@ export function detectProviderFromHeaders(headers: Headers): string | undefined 
  * GitHub `X-GitHub-Event` + `action`, Shopify `X-Shopify-Topic`, Slack `event.type`, Standard
  * Webhooks `type`, Twilio statuses, and the usual fields of other providers.
  */
-export function classify(headers: Headers, body: Uint8Array, provider = detectProviderFromHeaders(headers)): Classification {
-  return classifyParsed(headers, body, provider).classification;
+export function classify(headers: Headers, body: Uint8Array, provider?: string): Classification {
+  const names = lowerCaseHeaders(headers);
+  return classifyParsed(names, body, provider ?? providerOf(names)).classification;
 }
 
-/** `classify`, plus the delivery id and attempt, from one parse of the body (the receiver's call). */
+/**
+ * `classify`, plus the delivery id and attempt, from one parse of the body (the receiver's call). The
+ * header names are lower-cased once per request (a map), not once per lookup.
+ */
 export function captureFacts(headers: Headers, body: Uint8Array): CaptureFacts {
-  const provider = detectProviderFromHeaders(headers);
-  const { classification, json, h } = classifyParsed(headers, body, provider);
+  const names = lowerCaseHeaders(headers);
+  const provider = providerOf(names);
+  const { classification, json, h } = classifyParsed(names, body, provider);
   return { ...classification, ...deliveryIdentity(h, json, provider) };
 }
 
 function classifyParsed(
-  headers: Headers,
+  names: ReadonlyMap<string, string>,
   body: Uint8Array,
   provider: string | undefined,
 ): { classification: Classification; json: unknown; h: (name: string) => string | undefined } {
-  const h = (name: string) => headerValue({ headers }, name);
+  // Every name looked up below is lower case already.
+  const h = (name: string) => names.get(name);
   const json = body.length <= PARSE_LIMIT ? parseJson(body) : undefined;
   const form = json === undefined && body.length <= PARSE_LIMIT ? parseForm(body, h('content-type')) : undefined;
   const eventType = clean(fromHeaders(h, json) ?? fromBody(provider, json, form));

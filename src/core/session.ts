@@ -17,7 +17,7 @@ import {
   type TunnelStatus,
   type TunnelSupervisorOptions,
 } from './tunnel';
-import { type SecretSource, StaticSecrets, Verifier } from './verification';
+import { type SecretSource, StaticSecrets, type StoredVerification, Verifier } from './verification';
 
 /** Live forwarding: target(s), response mode, retries, re-signing, host guard. */
 export type SessionForwardOptions = Omit<ForwarderOptions, 'store' | 'log' | 'isSelf' | 'logger'>;
@@ -125,6 +125,9 @@ export class Session extends Disposable {
             const f = this.forwarder;
             return f?.mode === 'proxy' ? f.proxy({ ...req, id, signal }) : undefined;
           },
+          // The verdict is stored with the event (one index record, no `set` after it); the sender's
+          // answer waits only for this synchronous check (an HMAC of the body in memory).
+          enrich: (draft, body) => verdictPatch(this.verifier.check(draft, body)),
         },
       }),
     );
@@ -230,7 +233,7 @@ export class Session extends Disposable {
     await this.processing;
   }
 
-  /** Verification runs after the sender has its answer; events are processed in arrival order. */
+  /** Events are processed in arrival order, after the sender has its answer (verdicts missing at capture are computed here). */
   private process(event: CapturedEvent): void {
     this.pending.push({ event, body: this.receiver.bodyOf(event) });
     if (this.pending.length === 1) {
@@ -243,12 +246,13 @@ export class Session extends Disposable {
     const batch = this.pending.splice(0);
     const patches: Array<{ id: string; patch: EventPatch }> = [];
     for (const { event, body } of batch) {
-      if (event.rejected) {
+      // Verified at capture (the `enrich` hook) unless that failed; a handshake may have named its
+      // provider since, so it is checked again with that.
+      if (event.rejected || (event.verification && !event.handshake)) {
         continue;
       }
       try {
-        const verification = this.verifier.check(event, body ?? (await this.store.readBody(event.id)));
-        patches.push({ id: event.id, patch: { verification, ...(verification.provider ? { provider: verification.provider } : {}) } });
+        patches.push({ id: event.id, patch: verdictPatch(this.verifier.check(event, body ?? (await this.store.readBody(event.id)))) });
       } catch (err) {
         this.logger.warn(`Could not verify ${event.id}: ${(err as Error).message}`);
       }
@@ -264,4 +268,9 @@ export class Session extends Disposable {
       this._onDidProcess.fire(this.store.get(event.id) ?? event);
     }
   }
+}
+
+/** What a verdict changes on its event. */
+function verdictPatch(verification: StoredVerification): EventPatch {
+  return { verification, ...(verification.provider ? { provider: verification.provider } : {}) };
 }

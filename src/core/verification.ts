@@ -44,8 +44,11 @@ export class Verifier {
     this.logger = options.logger ?? nullLogger;
   }
 
-  /** The verdict for one event (not stored). */
-  check(event: CapturedEvent, body: Uint8Array): StoredVerification {
+  /** The verdict for one event (not stored); also for an event about to be stored (the receiver's `enrich` hook). */
+  check(
+    event: Pick<CapturedEvent, 'method' | 'url' | 'headers' | 'provider'> & { publicUrl?: string },
+    body: Uint8Array,
+  ): StoredVerification {
     const req = toSignedRequest(event, body);
     const provider = detectProvider(req) ?? event.provider;
     const path = event.url.split('?')[0];

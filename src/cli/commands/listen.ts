@@ -9,7 +9,7 @@ import { TUNNEL_MODES, type TunnelMode } from '../../core/tunnel';
 import type { StaticSecrets } from '../../core/verification';
 import { cliSecrets, intOption, type CliArgs, type CliValues, type CommonOptions } from '../args';
 import { CliError } from '../errors';
-import { printEvent } from '../eventLine';
+import { EventPrinter } from '../eventLine';
 import { forwardOptions, watchForwarding } from '../forward';
 import { commandLogger, type CliIo } from '../io';
 import { looksUnreachable, noNetworkHint, publicUrlChangedLine, RepeatCollapser } from '../quiet';
@@ -155,10 +155,8 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
     }
   });
   // Events are printed in the order they were stored.
-  let printing = Promise.resolve();
-  session.onDidProcess((event) => {
-    printing = printing.then(() => printEvent(io, store, event, opts.json)).catch((err) => io.stderr(`error: ${(err as Error).message}`));
-  });
+  const printer = new EventPrinter(io, store, opts.json);
+  session.onDidProcess((event) => printer.add(event));
   try {
     await session.start();
   } catch (err) {
@@ -195,7 +193,7 @@ async function listen(io: CliIo, opts: ListenOptions): Promise<number> {
   }
   await session.stop();
   quiet.flush();
-  await printing;
+  await printer.idle();
   session.dispose();
   await store.close();
   if ('message' in outcome) {

@@ -28,9 +28,11 @@ export function header(req: SignedRequest, name: string): string | undefined {
   const wanted = name.toLowerCase();
   let value = req.headers[wanted];
   if (value === undefined) {
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (k.toLowerCase() === wanted) {
-        value = v;
+    // Detection asks for many headers a request does not have: no entries array, and a name of
+    // another length is never lower-cased (header names are ASCII tokens).
+    for (const k in req.headers) {
+      if (k.length === wanted.length && k.toLowerCase() === wanted) {
+        value = req.headers[k];
         break;
       }
     }
@@ -47,7 +49,12 @@ export function hasHeader(req: SignedRequest, ...names: string[]): boolean {
 
 export function hasHeaderPrefix(req: SignedRequest, prefix: string): boolean {
   const p = prefix.toLowerCase();
-  return Object.entries(req.headers).some(([k, v]) => v !== undefined && k.toLowerCase().startsWith(p));
+  for (const k in req.headers) {
+    if (req.headers[k] !== undefined && k.length >= p.length && k.toLowerCase().startsWith(p)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 export function hmac(alg: HmacAlgorithm, key: Uint8Array, message: Uint8Array): Uint8Array {

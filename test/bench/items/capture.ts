@@ -27,7 +27,16 @@ const item: BenchItem = {
     const durationSec = Number(ctx.flags.get('duration') ?? 2);
     const levels = (ctx.flags.get('connections') ?? '50,200').split(',').map(Number);
     const signatures = ctx.flags.get('signatures') ?? 'auto';
-    const servers = {
+    const cliBase = ctx.flags.get('cliBase');
+    const servers: Record<string, ServerChild> = {
+      // P1's subject: the built CLI as users run it (dist/cli.js listen: store, classification,
+      // verification with a secret, one output line per event), in a process of its own.
+      cli: await ServerChild.start('cliListen', {
+        json: ctx.flags.get('cliJson') === 'on',
+        nodeArgs: profileArgs(ctx.flags, 'capture-cli'),
+      }),
+      // --cliBase PATH: another build of the CLI (e.g. main's dist/cli.js) in the same rotation, for a paired before/after.
+      ...(cliBase ? { cliBase: await ServerChild.start('cliListen', { cli: cliBase }) } : {}),
       bare: await ServerChild.start('bareNode'),
       express: await ServerChild.start('expressFloor'),
       subject: await ServerChild.start('subject', { signatures }, profileArgs(ctx.flags, 'capture-subject')),
@@ -42,19 +51,19 @@ const item: BenchItem = {
     };
     const all = Object.values(servers);
     ctx.onCleanup(() => Promise.all(all.map((s) => s.stop())).then(() => undefined));
-    const verification = String(servers.subject.info.verification);
+    const verification = String(servers.subject!.info.verification);
     ctx.log(`capture: verification on arrival: ${verification}`);
 
     const rows: BenchRow[] = [];
     const raw: Record<string, unknown> = { durationSec, verification, levels: {} as Record<string, unknown> };
     try {
       for (const connections of levels) {
-        const extra = connections === 200 ? 'subjectEvicting' : servers.subject.info.verifying === true ? 'subjectNoVerify' : undefined;
-        const names = ['bare', 'express', 'subject', ...(extra ? [extra] : [])] as Array<keyof typeof servers>;
+        const extra = connections === 200 ? 'subjectEvicting' : servers.subject!.info.verifying === true ? 'subjectNoVerify' : undefined;
+        const names = ['bare', 'express', 'cli', ...(cliBase ? ['cliBase'] : []), 'subject', ...(extra ? [extra] : [])];
         for (const n of names) {
-          await runLoad(servers[n].url, { connections, durationSec: 1 }); // warm-up, not recorded
-          if (n.startsWith('subject')) {
-            await servers[n].call('settle');
+          await runLoad(servers[n]!.url, { connections, durationSec: 1 }); // warm-up, not recorded
+          if (n.startsWith('subject') || n.startsWith('cli')) {
+            await servers[n]!.call('settle');
           }
         }
         const samples: Record<string, LoadResult[]> = {};
@@ -65,8 +74,8 @@ const item: BenchItem = {
         for (let round = 0; round < ctx.rounds; round++) {
           const order = names.map((_, i) => names[(i + round) % names.length]!);
           for (const n of order) {
-            const s = servers[n];
-            const isSubject = n.startsWith('subject');
+            const s = servers[n]!;
+            const isSubject = n.startsWith('subject') || n.startsWith('cli');
             const pre = await s.call<SubjectStats>(isSubject ? 'settle' : 'stats');
             const r = await runLoad(s.url, { connections, durationSec });
             (samples[n] ??= []).push(r);
@@ -96,7 +105,44 @@ const item: BenchItem = {
         const okTotal = (samples.subject ?? []).reduce((a, r) => a + r.ok, 0);
         const lostTotal = (lost.subject ?? []).reduce((a, b) => a + b, 0);
         const errTotal = (samples.subject ?? []).reduce((a, r) => a + r.non2xx + r.errors, 0);
+        const cli = rps('cli');
+        const cliVsExpress = summarize(pairedRatios(cli, express));
+        const cliLost = (lost.cli ?? []).reduce((a, b) => a + b, 0);
+        const cliOk = (samples.cli ?? []).reduce((a, r) => a + r.ok, 0);
+        const cliErr = (samples.cli ?? []).reduce((a, r) => a + r.non2xx + r.errors, 0);
         rows.push(
+          {
+            // #16 P1: listen as users run it against express hello-world.
+            label: `1 capture ${connections} conns: CLI listen/express (P1)`,
+            subject: `${fmt(summarize(cli).median)} req/s`,
+            baseline: `express ${fmt(summarize(express).median)} req/s`,
+            ratio: cliVsExpress,
+            goal: '≥ 0.8 (aim 0.9)',
+            met: cliVsExpress.median >= 0.8,
+            note:
+              `capture ${connections} conns: CLI listen answers ${fmt(summarize(pairedRatios(cli, bare)).median)}× bare and ` +
+              `${fmt(summarize(pairedRatios(cli, subject)).median)}× the in-process Session subject (per-round ratios); ` +
+              `CPU per request (median µs, the CLI process alone): ${fmt(summarize(cpuPerReq.cli ?? []).median)}`,
+          },
+          {
+            label: `1 capture ${connections} conns: CLI listen events lost`,
+            subject: `${cliLost} lost of ${cliOk} 2xx`,
+            baseline: `${cliErr} non-2xx/errors`,
+            goal: '0 lost',
+            met: cliLost === 0,
+          },
+          ...(cliBase
+            ? [
+                {
+                  label: `1 capture ${connections} conns: CLI listen / --cliBase build`,
+                  subject: `${fmt(summarize(cli).median)} req/s`,
+                  baseline: `base ${fmt(summarize(rps('cliBase')).median)} req/s`,
+                  ratio: summarize(pairedRatios(cli, rps('cliBase'))),
+                  goal: 'report (before/after)',
+                  note: `capture ${connections} conns: --cliBase build/express ${fmt(summarize(pairedRatios(rps('cliBase'), express)).median)}, CPU per request (median µs) ${fmt(summarize(cpuPerReq.cliBase ?? []).median)}; ${(lost.cliBase ?? []).reduce((a, b) => a + b, 0)} lost`,
+                },
+              ]
+            : []),
           {
             label: `1 capture ${connections} conns: subject/bare`,
             subject: `${fmt(summarize(subject).median)} req/s`,
@@ -165,8 +211,20 @@ const item: BenchItem = {
         };
       }
       // Durability: close the subject's store and count what a fresh open finds on disk.
-      const st = await servers.subject.call<SubjectStats>('settle');
-      const { sizeOnDisk } = await servers.subject.call<{ sizeOnDisk: number }>('reopen');
+      const cliStats = await servers.cli!.call<SubjectStats>('settle');
+      const cliDisk = await servers.cli!.call<{ sizeOnDisk: number; printed: number }>('reopen');
+      // The CLI runs with its default --max-events (1000): the store keeps the newest 1000.
+      const cliExpected = Math.min(cliStats.added, 1000);
+      rows.push({
+        label: '1 capture: CLI listen, events on disk after Ctrl-C + reopen',
+        subject: `${cliDisk.sizeOnDisk} on disk`,
+        baseline: `${cliStats.added} printed (${cliExpected} kept by --max-events 1000)`,
+        goal: 'equal',
+        met: cliDisk.sizeOnDisk === cliExpected,
+        note: `CLI listen verdicts: ${JSON.stringify(cliStats.verifyCounts)}`,
+      });
+      const st = await servers.subject!.call<SubjectStats>('settle');
+      const { sizeOnDisk } = await servers.subject!.call<{ sizeOnDisk: number }>('reopen');
       raw.durability = { written: st.added, sizeOnDisk, verifyCounts: st.verifyCounts };
       rows.push({
         label: '1 capture: events on disk after close + reopen',
