@@ -15,7 +15,8 @@ import { holdsLock, releaseLock, takeLock } from './lock';
 import { withPushed } from './replay';
 import { searchBodies } from './search';
 import { Entry } from './entry';
-import { BODIES, type BodyLocation, type EventDraft, type IndexRecord, type StoreChange, type StoreOptions } from './types';
+import { BODIES, type BodyLocation, type EventDraft, type IndexRecord } from './types';
+import type { PendingAppend, StoreChange, StoreOptions } from './types';
 
 export { StoreLockedError, StoreWriteError } from './errors';
 export { newEventId } from './ids';
@@ -27,13 +28,6 @@ export type { EventDraft, StoreChange, StoreFile, StoreIo, StoreOptions } from '
  * after the body and its index line were written (write(2) returned): an event whose sender got a 2xx survives
  * `kill -9`. Appends that arrive together are written together (one writev per file).
  */
-interface Pending {
-  draft: EventDraft;
-  body: Uint8Array | undefined;
-  resolve: (e: CapturedEvent) => void;
-  reject: (err: unknown) => void;
-}
-
 export class EventStore extends Disposable {
   private readonly entries = new Map<string, Entry>();
   /** Entries newest first, and (once a caller asked for all) their events: dropped on every change. */
@@ -42,7 +36,7 @@ export class EventStore extends Disposable {
   private readonly deliveries = new DeliveryIndex();
   private readonly index: IndexLog;
   private readonly bodies: BodyFiles;
-  private queue: Pending[] = [];
+  private queue: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
   /** Every change to the files runs inside this chain, one at a time (positions are tracked in memory). */
@@ -366,7 +360,7 @@ export class EventStore extends Disposable {
     }
   }
 
-  private async writeBatch(batch: Pending[]): Promise<void> {
+  private async writeBatch(batch: PendingAppend[]): Promise<void> {
     await this.bodies.rollIfFull();
     const now = this.now();
     const events = batch.map(({ draft }) => {

@@ -54,3 +54,11 @@ export type IndexRecord =
 export const INDEX = 'index.jsonl';
 export const BODIES = 'bodies';
 export const LOCK = 'store.lock';
+
+/** An `append` waiting for the next group write. */
+export interface PendingAppend {
+  draft: EventDraft;
+  body: Uint8Array | undefined;
+  resolve: (e: CapturedEvent) => void;
+  reject: (err: unknown) => void;
+}
