@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { SessionStatus } from './session';
+import type { SessionStatus } from './sessionStatus';
 import { isProcessAlive } from './store';
 
 export const RECEIVER_STATUS_FILE = 'receiver.json';
