@@ -7,9 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { ReceiverState } from './receiver';
+import type { SessionStatus } from './sessionStatus';
 import { isProcessAlive } from './store';
-import type { TunnelStatus } from './tunnel/types';
 
 export const RECEIVER_STATUS_FILE = 'receiver.json';
 
@@ -22,14 +21,6 @@ export interface ReceiverStatusRecord {
   readonly updatedAt: string;
 }
 
-/** What the file records of a session's status (`Session.status()` fits; named here so this module does not import session.ts, which imports it). */
-export interface RecordedStatus {
-  readonly state: ReceiverState;
-  readonly url?: string;
-  readonly publicUrl?: string;
-  readonly tunnel?: TunnelStatus;
-}
-
 /** Writes the status file of one running session; writes are queued so the last status wins. */
 export class ReceiverStatusWriter {
   private chain: Promise<void> = Promise.resolve();
@@ -39,7 +30,7 @@ export class ReceiverStatusWriter {
     private readonly pid: number = process.pid,
   ) {}
 
-  write(status: RecordedStatus): Promise<void> {
+  write(status: SessionStatus): Promise<void> {
     const t = status.tunnel;
     const record: ReceiverStatusRecord = {
       pid: this.pid,

@@ -4,20 +4,16 @@ import { classify } from './classify';
 import { Disposable, Emitter } from './lifecycle';
 import type { Logger } from './logger';
 import { nullLogger } from './logger';
-import type { ReceiverOptions, ReceiverState } from './receiver';
+import type { ReceiverOptions } from './receiver';
 import { Receiver } from './receiver';
 import { ReceiverStatusWriter } from './receiverStatusFile';
+import type { SessionStatus } from './sessionStatus';
 import type { EventStore } from './store';
 import { DeliveryLog, Forwarder, type ForwarderOptions, isLoopbackHost } from './forward';
-import {
-  interceptCanary,
-  type PublicUrlChange,
-  PublicUrlWatch,
-  TunnelSupervisor,
-  type TunnelStatus,
-  type TunnelSupervisorOptions,
-} from './tunnel';
+import { interceptCanary, type PublicUrlChange, PublicUrlWatch, TunnelSupervisor, type TunnelSupervisorOptions } from './tunnel';
 import { type SecretSource, StaticSecrets, type StoredVerification, Verifier } from './verification';
+
+export type { SessionStatus } from './sessionStatus';
 
 /** Live forwarding: target(s), response mode, retries, re-signing, host guard. */
 export type SessionForwardOptions = Omit<ForwarderOptions, 'store' | 'log' | 'isSelf' | 'logger'>;
@@ -47,17 +43,6 @@ export interface SessionOptions {
   /** Custom responses per path (read on every request, so changes apply at once). */
   responses?: () => readonly CustomResponseRule[];
   now?: () => Date;
-}
-
-/** What the front ends (status bar, CLI `--json` receiver lines) show about a running session. */
-export interface SessionStatus {
-  readonly state: ReceiverState;
-  /** The local receiver URL, `http://127.0.0.1:PORT`, while running. */
-  readonly url?: string;
-  /** The URL providers should call: the tunnel's while it is up, or the external URL. */
-  readonly publicUrl?: string;
-  /** The tunnel's state, URL, last self-test; absent while stopped. */
-  readonly tunnel?: TunnelStatus;
 }
 
 /**
