@@ -207,7 +207,8 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     if ((this.store?.size ?? 0) > 0) {
       parts.push(...(this.extraMessages?.() ?? []));
     }
-    if (this.store?.readOnly) {
+    // (A view with a message shows no welcome content: when empty, the read-only welcome says more.)
+    if (this.store?.readOnly && this.store.size > 0) {
       parts.push('Read-only: another window is using this event store.');
     }
     // With no events yet, the welcome content (Copy URL, an example) says more than a message would.

@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { poll } from './workbench.mjs';
+import { poll, urlFromStatusItem } from './workbench.mjs';
+import { EXTENSION_ID, extensionLog, exthostLog } from './logs.mjs';
+import { filterEmptyStep, missingSecretStep, welcomeStoppedAndWalkthrough } from './onboarding.mjs';
 import {
   GITHUB_SECRET,
   STRIPE_SECRET,
@@ -23,7 +25,7 @@ import {
 import { TRAP_GLOBAL, hostilePayloads, hostileRequest, sendRaw, startSentinel } from './hostile.mjs';
 import { findSecrets, secretNeedles } from './secrets.mjs';
 
-export const EXTENSION_ID = 'webhook-inspector.webhook-inspector';
+export { EXTENSION_ID, exthostLog, urlFromStatusItem };
 const CONTAINER = 'Webhook Inspector';
 
 export const steps = [
@@ -55,6 +57,8 @@ export const steps = [
       await t.wb.runCommand('Notifications: Clear All Notifications');
     },
   },
+  // The empty view's states and the getting-started walkthrough (onboarding.mjs); the receiver runs after them.
+  ...welcomeStoppedAndWalkthrough,
   {
     name: 'start-receiver',
     title: 'run "Webhook Inspector: Start Webhook Receiver" from the command palette',
@@ -166,6 +170,7 @@ export const steps = [
       }
     },
   },
+  missingSecretStep,
   {
     name: 'set-signing-secrets',
     title: 'run "Set Signing Secret…" for Stripe and GitHub (quick pick + input box); the signed rows turn verified',
@@ -232,6 +237,7 @@ export const steps = [
       await t.wb.runCommand('Notifications: Clear All Notifications');
     },
   },
+  filterEmptyStep,
   {
     name: 'generate-types-from-events',
     title: 'right-click the Stripe row, "Generate Types from Events…", TypeScript, a name: a new TypeScript editor shows the interface',
@@ -768,53 +774,6 @@ export const steps = [
     },
   },
 ];
-
-/**
- * The receiver URL from the status bar item: its text is the URL without the scheme
- * ("127.0.0.1:PORT", or the tunnel's public host); its accessible label names the full URL.
- */
-export function urlFromStatusItem(item) {
-  const shown = item.text.trim().split(/\s+/).pop();
-  const inLabel = [...item.label.matchAll(/https?:\/\/[^\s]+?(?=\.?(\s|$))/g)]
-    .map((m) => m[0])
-    .find((u) => u.replace(/^https?:\/\//, '') === shown.replace(/\/$/, ''));
-  if (inLabel) {
-    return new URL(inLabel).href;
-  }
-  if (/^https?:\/\//.test(shown)) {
-    return new URL(shown).href;
-  }
-  return new URL(`${/^(127\.0\.0\.1|localhost)(:|$)/.test(shown) ? 'http' : 'https'}://${shown}`).href;
-}
-
-/** Every log file of the extension hosts of this run (one folder per window session). */
-function logFiles(t, test) {
-  const out = [];
-  const walk = (dir) => {
-    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        walk(p);
-      } else if (test(p)) {
-        out.push(p);
-      }
-    }
-  };
-  walk(path.join(t.run.userDataDir, 'logs'));
-  return out.sort();
-}
-
-export function exthostLog(t) {
-  return logFiles(t, (p) => /exthost\d*[/\\][^/\\]*exthost\.log$/i.test(p))
-    .map((f) => fs.readFileSync(f, 'utf8'))
-    .join('\n');
-}
-
-function extensionLog(t) {
-  return logFiles(t, (p) => p.includes(`${path.sep}${EXTENSION_ID}${path.sep}`))
-    .map((f) => fs.readFileSync(f, 'utf8'))
-    .join('\n');
-}
 
 function assertNoActivationErrors(t) {
   const text = exthostLog(t);

@@ -24,6 +24,24 @@ export async function poll(probe, { timeout = 30_000, interval = 250, what = 'co
   }
 }
 
+/**
+ * The receiver URL from the status bar item: its text is the URL without the scheme
+ * ("127.0.0.1:PORT", or the tunnel's public host); its accessible label names the full URL.
+ */
+export function urlFromStatusItem(item) {
+  const shown = item.text.trim().split(/\s+/).pop();
+  const inLabel = [...item.label.matchAll(/https?:\/\/[^\s]+?(?=\.?(\s|$))/g)]
+    .map((m) => m[0])
+    .find((u) => u.replace(/^https?:\/\//, '') === shown.replace(/\/$/, ''));
+  if (inLabel) {
+    return new URL(inLabel).href;
+  }
+  if (/^https?:\/\//.test(shown)) {
+    return new URL(shown).href;
+  }
+  return new URL(`${/^(127\.0\.0\.1|localhost)(:|$)/.test(shown) ? 'http' : 'https'}://${shown}`).href;
+}
+
 export class Workbench {
   /** @param {import('playwright-core').Page} page */
   constructor(page, { timeout = 60_000, log = console.log } = {}) {

@@ -5,7 +5,8 @@
 // own JSON-with-comments parser. (The VSIX test checks that .vscode/ is not packaged.)
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import * as ts from 'typescript';
@@ -110,6 +111,20 @@ describe('F5: .vscode/launch.json and tasks.json', () => {
     assert.match(readFileSync(path.join(root, 'scripts', 'build.mjs'), 'utf8'), /outdir: 'out\/test\/integration'/);
   });
 
+  test("README's Install installs the file `npm run package` writes (code --install-extension, or Install from VSIX…)", () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const install = /^### Install\n([\s\S]*?)\n### /m.exec(readme)?.[1] ?? '';
+    assert.ok(readme.indexOf('### Install') < readme.indexOf('## Features'), 'Install is on the first screen, before Features');
+    const vsix = /code --install-extension (\S+\.vsix)/.exec(install)?.[1];
+    assert.ok(vsix, `Install names the VSIX to install:\n${install}`);
+    assert.match(install, /npm ci && npm run package/);
+    assert.match(install, /Extensions: Install from VSIX…/);
+    // npm run package → scripts/package.mjs, whose default output is <repository>/<that name>.
+    assert.match(pkg.scripts.package!, /^node scripts\/package\.mjs$/);
+    const packager = readFileSync(path.join(root, 'scripts', 'package.mjs'), 'utf8');
+    assert.ok(packager.includes(`path.join(root, '${vsix}')`), `scripts/package.mjs writes ${vsix} into the folder by default`);
+  });
+
   test('extensions.json recommends the ESLint extension', () => {
     const ext = readJsonc<{ recommendations: string[] }>('.vscode/extensions.json');
     assert.ok(ext.recommendations.includes('dbaeumer.vscode-eslint'));
@@ -129,13 +144,13 @@ describe('F5: .vscode/launch.json and tasks.json', () => {
       const task = taskFor('${defaultBuildTask}')!;
       const bg = (task.problemMatcher as { background?: { beginsPattern: string; endsPattern: string } }).background;
       assert.ok(bg, 'the background task has begin/end patterns');
-      // A copy of the sources under test-results/ (git-ignored; node_modules resolve from the repository),
-      // so the dist/ other tests read is not rewritten under them.
-      mkdirSync(path.join(root, 'test-results'), { recursive: true });
-      dir = mkdtempSync(path.join(root, 'test-results', 'f5-watch-'));
+      // A copy of the sources in a temporary folder (node_modules linked), so the dist/ other tests read is
+      // not rewritten under them.
+      dir = mkdtempSync(path.join(os.tmpdir(), 'wi-f5-watch-'));
       for (const p of ['src', 'scripts', 'package.json', 'tsconfig.json']) {
         cpSync(path.join(root, p), path.join(dir, p), { recursive: true });
       }
+      symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
       const [cmd, ...args] = pkg.scripts[task.script!]!.split(' ');
       assert.equal(cmd, 'node');
       child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
