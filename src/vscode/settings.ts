@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { DEFAULT_MAX_BODY_SIZE } from '../core/receiver';
-import { TUNNEL_MODES, type TunnelMode } from '../core/tunnel';
+import { DEFAULT_MAX_BODY_SIZE } from '../core/receiverDefaults';
+import { TUNNEL_MODES, type TunnelMode } from '../core/tunnel/types';
 
 /** Every setting the extension reads, typed, with the defaults package.json declares. */
 export interface Settings {

@@ -22,6 +22,7 @@ import { providers } from '../../core/signatures';
 import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';
 import { guarded } from './guarded';
+import { CODEGEN_COMMANDS } from './codegenIds';
 
 /**
  * "Generate Types from Events…" and "Create Test from Event…". Each takes what a tree menu passes
@@ -29,10 +30,7 @@ import { guarded } from './guarded';
  * options object, which is how tests and other extensions call them without dialogs.
  */
 
-export const CODEGEN_COMMANDS = {
-  generateTypes: 'webhookInspector.generateTypes',
-  createTest: 'webhookInspector.createTestFromEvent',
-} as const;
+export { CODEGEN_COMMANDS };
 
 export interface CodegenDeps {
   readonly store: () => Promise<EventStore>;

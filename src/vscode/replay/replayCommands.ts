@@ -27,6 +27,7 @@ import { eventsFrom } from '../commands/resend';
 import type { CommandContext } from '../commands/types';
 import type { EventsNode } from '../eventsTree';
 import { readForwardSettings } from '../forwarding';
+import { REPLAY_COMMANDS } from './replayIds';
 
 /** A replay chosen ahead (tests, "Replay Again"): no questions asked for what is given. */
 export interface ReplayPlan {
@@ -383,20 +384,18 @@ export class ScenarioCodeLens implements vscode.CodeLensProvider {
 }
 
 /** Registers the commands and the CodeLens; returns one disposable for `context.subscriptions`. */
-export function registerReplay(ctx: CommandContext): vscode.Disposable {
+/** Replay Selection…, Save Selection as Scenario…, Replay Scenario (the ids are REPLAY_COMMANDS). */
+export function registerReplayCommands(ctx: CommandContext): vscode.Disposable {
   type Node = EventsNode | string | undefined;
   type Nodes = readonly EventsNode[] | undefined;
-  const lens = new ScenarioCodeLens();
   return vscode.Disposable.from(
-    lens,
-    vscode.languages.registerCodeLensProvider({ pattern: '**/*.scenario.json' }, lens),
-    vscode.commands.registerCommand('webhookInspector.replaySelection', (node?: Node, selected?: Nodes, plan?: ReplayPlan) =>
+    vscode.commands.registerCommand(REPLAY_COMMANDS.replaySelection, (node?: Node, selected?: Nodes, plan?: ReplayPlan) =>
       replaySelection(ctx, node, selected, plan),
     ),
-    vscode.commands.registerCommand('webhookInspector.saveScenario', (node?: Node, selected?: Nodes, file?: vscode.Uri) =>
+    vscode.commands.registerCommand(REPLAY_COMMANDS.saveScenario, (node?: Node, selected?: Nodes, file?: vscode.Uri) =>
       saveScenario(ctx, node, selected, file),
     ),
-    vscode.commands.registerCommand('webhookInspector.replayScenario', (uri?: vscode.Uri, plan?: ReplayPlan) =>
+    vscode.commands.registerCommand(REPLAY_COMMANDS.replayScenario, (uri?: vscode.Uri, plan?: ReplayPlan) =>
       replayScenario(ctx, uri, plan),
     ),
   );
