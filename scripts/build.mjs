@@ -1,34 +1,16 @@
 // Bundles the extension, the CLI (and, with --tests, the extension-host tests) with esbuild.
 //   node scripts/build.mjs [--watch] [--tests] [--production]
 import * as esbuild from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { commonOptions, extensionBuildOptions } from './extensionBuild.mjs';
+import { rmSync } from 'node:fs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-
-/** @type {esbuild.BuildOptions} */
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: production ? false : 'linked',
-  minify: production,
-  logLevel: 'warning',
-  define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
-  legalComments: 'none',
-  // Only express's body parsers use iconv-lite, and the receiver never uses them; only localtunnel's
-  // own handshake uses axios, and ours replaces it (see the stubs).
-  alias: {
-    'iconv-lite': fileURLToPath(new URL('./stubs/iconv-lite.cjs', import.meta.url)),
-    axios: fileURLToPath(new URL('./stubs/axios.cjs', import.meta.url)),
-  },
-};
+const common = commonOptions({ production });
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // dist/extension.js, and dist/chunks/ for what loads on first use (see extensionBuild.mjs).
+  extensionBuildOptions(common),
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The MCP server (`webhook-inspector mcp`): the SDK and zod in a bundle of their own, which only that
   // command loads (cli.js requires it by path), so listen and the extension never pay for them.

@@ -30,6 +30,7 @@ const SOURCES = [
   'media',
   '.vscode',
   'scripts/build.mjs',
+  'scripts/extensionBuild.mjs',
   'scripts/stubs',
 ];
 

@@ -11,12 +11,11 @@ import { clearFilter, filterEvents, groupEventsBy, setPinned } from './vscode/co
 import { EVENTS_VIEW_ID, EventsTreeProvider } from './vscode/eventsTree';
 import { registerEventDetail } from './vscode/detailPanel';
 import { registerExportCommands } from './vscode/commands/exportImport';
-import { registerCodegenCommands } from './vscode/commands/codegen';
 import { ForwardingService } from './vscode/forwarding';
 import { clearCustomResponses, setCustomResponse } from './vscode/commands/customResponse';
 import { resendTimesCommand, sendEditedRequest } from './vscode/commands/editAndSend';
 import { resendEvent, resendTo } from './vscode/commands/resend';
-import { registerReplay } from './vscode/replay/replayCommands';
+import { registerLazyCodegen, registerLazyReplay } from './vscode/lazyFeatures';
 import { EditableCopies } from './vscode/editableCopies';
 import { registerGuardedCommands } from './vscode/commands/guarded';
 import { createLog } from './vscode/log';
@@ -106,8 +105,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     }),
   );
 
-  // Generate Types from Events…, Create Test from Event…
-  context.subscriptions.push(registerCodegenCommands({ store: () => ctrl.store(), selection: () => treeView.selection, logger }));
+  // Generate Types from Events…, Create Test from Event… (the code loads on the first run).
+  context.subscriptions.push(registerLazyCodegen({ store: () => ctrl.store(), selection: () => treeView.selection, logger }));
 
   const forwarding = new ForwardingService(context, controller, secrets, logger);
   context.subscriptions.push(forwarding);
@@ -115,8 +114,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
 
   // Language-model tools, the MCP server definition and Copy MCP Server Config.
   context.subscriptions.push(...registerAgents(context, { controller, forwarding, secrets, logger }));
-  // Routes in the workspace: CodeLenses, Go to Handler, deliveries that wait for the debugger.
-  const routes = new RouteFeatures({ controller, forwarding, logger, selection: () => treeView.selection });
+  // Routes in the workspace: CodeLenses, Go to Handler (route discovery loads on first use), deliveries that wait for the debugger.
+  const routes = new RouteFeatures({
+    controller,
+    forwarding,
+    logger,
+    selection: () => treeView.selection,
+    beforeLoad: () => secrets.whenLoaded(),
+  });
   context.subscriptions.push(routes);
 
   const ctx: CommandContext = { controller, tree, treeView, logger, log: channel, secrets, forwarding, editableCopies };
@@ -154,13 +159,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Webhoo
     'webhookInspector.useCloudflared': () => useCloudflared(ctx),
     'webhookInspector.sendSampleToReceiver': (args?: { provider: string; event: string }) => sendSampleToReceiver(ctx, args),
   };
-  context.subscriptions.push(registerGuardedCommands(commands, (m) => logger.error(m)));
-  // Replay Selection…, Save Selection as Scenario…, Replay Scenario and its CodeLens.
-  context.subscriptions.push(registerReplay(ctx));
+  // Commands may sign, verify or list secrets: they run once the stored ones are read (at once, usually).
+  const afterSecrets = Object.fromEntries(
+    Object.entries(commands).map(([id, handler]) => [
+      id,
+      async (...args: unknown[]) => {
+        await secrets.whenLoaded();
+        return (handler as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  );
+  context.subscriptions.push(registerGuardedCommands(afterSecrets, (m) => logger.error(m)));
+  // Replay Selection…, Save Selection as Scenario…, Replay Scenario and its CodeLens (loaded on first use).
+  context.subscriptions.push(registerLazyReplay(ctx));
 
-  // Secrets are read from the keyring once; verification and handshakes then use the in-memory cache,
-  // which follows changes made in other windows.
-  await secrets.load();
+  // Secrets are read from the keyring once, all providers at once and in the background: activation does
+  // not wait. Start, the commands, replay, route sends and the agent tools wait for them (whenLoaded); the
+  // view's missing-secret state follows onDidChange. Then the in-memory cache follows other windows' changes.
+  void secrets.load();
   context.subscriptions.push(reverifyOnChangesElsewhere(ctx));
   logger.info(`Activated in ${Date.now() - started} ms.`);
   if (controller.wasRunning && setting('restoreAfterReload')) {

@@ -7,10 +7,10 @@ import type { Logger } from './logger';
 import { nullLogger } from './logger';
 import type { EventStore } from './store';
 import { newEventId, StoreWriteError } from './store';
+import { DEFAULT_MAX_BODY_SIZE, PortInUseError, RECEIVER_HOST } from './receiverDefaults';
 
 /** The loopback address the receiver binds. It is never exposed on other interfaces; the tunnel reaches it. */
-export const RECEIVER_HOST = '127.0.0.1';
-export const DEFAULT_MAX_BODY_SIZE = 25 * 1024 * 1024;
+export { DEFAULT_MAX_BODY_SIZE, PortInUseError, RECEIVER_HOST } from './receiverDefaults';
 
 /** A request as it arrived, body fully read. */
 export interface ReceivedRequest {
@@ -70,13 +70,6 @@ export interface ReceiverOptions {
 }
 
 export type ReceiverState = 'stopped' | 'starting' | 'running' | 'stopping';
-
-export class PortInUseError extends Error {
-  constructor(readonly port: number) {
-    super(`Port ${port} is already in use on ${RECEIVER_HOST}. Choose another port, or 0 for any free port.`);
-    this.name = 'PortInUseError';
-  }
-}
 
 /**
  * The HTTP receiver: express on 127.0.0.1, any method on any path. It reads the raw body bytes itself

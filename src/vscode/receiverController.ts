@@ -5,9 +5,10 @@ import type { Logger } from '../core/logger';
 import type { ForwardStateChange } from '../core/forward';
 import type { IDisposable } from '../core/lifecycle';
 import type { PublicUrlChange } from '../core/tunnel';
-import { Session, type SessionForwardOptions, type SessionStatus } from '../core/session';
+// Session (receiver, express, tunnel, signatures) and Verifier load on Start / first verification: a chunk of their own.
+import type { Session, SessionForwardOptions, SessionStatus } from '../core/session';
 import { EventStore, StoreLockedError } from '../core/store';
-import { Verifier } from '../core/verification';
+import type { Verifier } from '../core/verification';
 import { sanitizeRules } from '../core/customResponses';
 import type { SecretStore } from './secrets';
 import { readState, STATE_KEYS, writeState } from './stateKeys';
@@ -94,7 +95,11 @@ export class ReceiverController extends Disposable {
 
   /** A verifier over the store, for re-checking stored events when secrets change. */
   async verifier(): Promise<Verifier> {
-    return this.session?.verifier ?? new Verifier({ store: await this.store(), secrets: this.secrets, logger: this.logger });
+    if (this.session) {
+      return this.session.verifier;
+    }
+    const [{ Verifier }, store] = await Promise.all([import('../core/verification'), this.store()]);
+    return new Verifier({ store, secrets: this.secrets, logger: this.logger });
   }
 
   /** Starts the receiver. `portOverride` is used once, e.g. 0 after the configured port was taken. */
@@ -102,7 +107,8 @@ export class ReceiverController extends Disposable {
     if (this.session && this.isRunning) {
       return this.status;
     }
-    const store = await this.store();
+    // The receiver's code, and the signing secrets that verification and handshakes read from the first request on.
+    const [{ Session }, store] = await Promise.all([import('../core/session'), this.store(), this.secrets.whenLoaded()]);
     if (store.readOnly) {
       throw new Error(
         `The event store ${store.dir} is in use by another window or process. Stop the receiver there, or set webhookInspector.storePath to another folder.`,

@@ -58,14 +58,11 @@ export class SecretStore implements SecretSource {
 
   /** Reads one provider's secrets again after SecretStorage reported a change; fires only when they differ. */
   private async reload(provider: string): Promise<void> {
-    let entries: SecretEntry[];
-    try {
-      const raw = await this.storage.get(secretKey(provider));
-      entries = raw ? (JSON.parse(raw) as SecretEntry[]) : [];
-    } catch (err) {
-      this.logger.error(new KeyringError('read from', err).message);
+    const entries = await this.read(provider);
+    if (!entries) {
       return;
     }
+    this.changedSinceLoad.add(provider);
     if (this.writing.has(provider) || JSON.stringify(entries) === JSON.stringify(this.cache.get(provider) ?? [])) {
       return; // our own write, already in the cache
     }
@@ -79,18 +76,45 @@ export class SecretStore implements SecretSource {
     this._onDidChangeElsewhere.fire(provider);
   }
 
-  /** Loads every stored secret into memory. Keyring failures are logged and leave the cache empty. */
-  async load(): Promise<void> {
-    for (const provider of readState(this.state, STATE_KEYS.secretProviders)) {
-      try {
-        const raw = await this.storage.get(secretKey(provider));
-        const entries = raw ? (JSON.parse(raw) as SecretEntry[]) : [];
-        if (entries.length) {
-          this.cache.set(provider, entries);
-        }
-      } catch (err) {
-        this.logger.error(new KeyringError('read from', err).message);
-      }
+  private loaded: Promise<void> | undefined;
+  /** Providers written here or changed elsewhere since this window opened: the start-up read must not overwrite them. */
+  private readonly changedSinceLoad = new Set<string>();
+
+  /**
+   * Starts reading every stored secret into memory, all providers at once, and returns at once: activation
+   * never waits for the keyring. `onDidChange` fires for each provider that had secrets when they arrive;
+   * `whenLoaded()` is for the consumers that must not act before (Start, set/remove, resend, replay).
+   * Keyring failures are logged and leave that provider empty.
+   */
+  load(): Promise<void> {
+    this.loaded ??= Promise.all(readState(this.state, STATE_KEYS.secretProviders).map((provider) => this.loadOne(provider))).then(
+      () => undefined,
+    );
+    return this.loaded;
+  }
+
+  /** Resolves when the secrets stored before this window opened are in memory (at once when none are). */
+  whenLoaded(): Promise<void> {
+    return this.load();
+  }
+
+  /** One provider's stored entries; undefined (logged) when the keyring fails. */
+  private async read(provider: string): Promise<SecretEntry[] | undefined> {
+    try {
+      const raw = await this.storage.get(secretKey(provider));
+      return raw ? (JSON.parse(raw) as SecretEntry[]) : [];
+    } catch (err) {
+      this.logger.error(new KeyringError('read from', err).message);
+      return undefined;
+    }
+  }
+
+  private async loadOne(provider: string): Promise<void> {
+    const entries = await this.read(provider);
+    // A write or another window's change that came first is newer than what was stored at start.
+    if (entries?.length && !this.changedSinceLoad.has(provider) && !this.writing.has(provider)) {
+      this.cache.set(provider, entries);
+      this._onDidChange.fire(provider);
     }
   }
 
@@ -109,6 +133,7 @@ export class SecretStore implements SecretSource {
   }
 
   async add(provider: string, value: string, path?: string): Promise<void> {
+    await this.whenLoaded(); // the stored list is the one to extend, not an empty cache
     const entries = [...(this.cache.get(provider) ?? [])];
     if (entries.some((e) => e.value === value && e.path === path)) {
       return;
@@ -118,6 +143,7 @@ export class SecretStore implements SecretSource {
   }
 
   async remove(provider: string, entry?: SecretEntry): Promise<void> {
+    await this.whenLoaded();
     const entries = entry ? (this.cache.get(provider) ?? []).filter((e) => e !== entry) : [];
     await this.write(provider, entries);
   }
@@ -148,6 +174,7 @@ export class SecretStore implements SecretSource {
     } catch (err) {
       throw new KeyringError('write to', err);
     }
+    this.changedSinceLoad.add(provider);
     if (entries.length) {
       this.cache.set(provider, entries);
     } else {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { DEFAULT_MAX_BODY_SIZE } from '../core/receiver';
-import { TUNNEL_MODES, type TunnelMode } from '../core/tunnel';
+import { DEFAULT_MAX_BODY_SIZE } from '../core/receiverDefaults';
+import { TUNNEL_MODES, type TunnelMode } from '../core/tunnel/types';
 import { DEFAULT_TARGET } from '../core/forward/target';
 import type { ResignMode } from '../core/forward/prepare';
 import type { RouteRule } from '../core/forward/routing';

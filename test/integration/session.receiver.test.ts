@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { WebhookInspectorApi } from '../../src/extension';
-import { activateExtension, treeLabels, waitFor } from './helpers';
+import { activateExtension, EXTENSION_ID, treeLabels, waitFor } from './helpers';
 
 function post(url: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -29,6 +29,11 @@ describe('Webhook Inspector in a real VS Code', () => {
     for (const id of ['startReceiver', 'stopReceiver', 'copyUrl', 'clearEvents', 'deleteEvent']) {
       assert.ok(all.includes(`webhookInspector.${id}`), `webhookInspector.${id} is registered`);
     }
+    // Every contributed command, including those whose code loads on first use (registered as stand-ins).
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } })
+      .contributes.commands;
+    const missing = contributed.map((c) => c.command).filter((id) => !all.includes(id));
+    assert.deepEqual(missing, [], 'every contributed command is registered right after activation');
   });
 
   it('uses the store folder from the settings, else the extension storage', async () => {

@@ -138,12 +138,12 @@ describe('Webhook routes in the code: CodeLens, Go to Handler, the debugger (rea
   }
 
   it('the workspace scan finds the fixture routes (findFiles, the user excludes, the bound)', async () => {
-    const result = await api.routes.scanner.ready();
+    // Route discovery loads on first use: asking for the scanner is one.
+    const scanner = await api.routes.scanner();
+    const result = await scanner.ready();
     assert.ok(result, 'a scan ran');
     assert.equal(result.cut, undefined);
-    const paths = [...api.routes.scanner.index.all()].map(
-      (r) => `${r.method} ${r.path} ${vscode.workspace.asRelativePath(vscode.Uri.parse(r.file))}`,
-    );
+    const paths = [...scanner.index.all()].map((r) => `${r.method} ${r.path} ${vscode.workspace.asRelativePath(vscode.Uri.parse(r.file))}`);
     assert.ok(paths.includes('POST /webhooks/stripe server.js'), paths.join('\n'));
     assert.ok(paths.includes('POST /webhooks/github server.js'), paths.join('\n'));
     assert.ok(paths.includes('POST /webhooks/paddle server.js'), paths.join('\n'));

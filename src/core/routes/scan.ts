@@ -10,8 +10,7 @@ import type { RouteDefinition } from './discover';
 import { discoverRoutes } from './discover';
 import { routesForPath, type LocatedRoute } from './match';
 
-/** The source files worth reading (for `workspace.findFiles`). */
-export const SOURCE_GLOB = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py,rb,php,go}';
+export { SOURCE_GLOB } from './sourceGlob';
 
 /** Folders never scanned, on top of the user's `files.exclude` and `search.exclude`. */
 export const DEFAULT_EXCLUDES: readonly string[] = [

@@ -35,8 +35,9 @@ interface ToolInput {
 export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps): vscode.Disposable[] {
   let tools: Promise<AgentTools> | undefined;
   const load = () =>
-    (tools ??= import('../../core/agents/tools').then(
-      ({ AgentTools: Tools }) =>
+    // The tools verify and redact with the stored secrets: they load once those are read.
+    (tools ??= Promise.all([import('../../core/agents/tools'), deps.secrets.whenLoaded()]).then(
+      ([{ AgentTools: Tools }]) =>
         new Tools({
           store: () => deps.controller.store(),
           secrets: deps.secrets,

@@ -23,6 +23,7 @@ import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';
 import { eventsFromTree, isOptionsArg } from './treeArgs';
 import { registerGuardedCommands } from './guarded';
+import { CODEGEN_COMMANDS } from './codegenIds';
 
 /**
  * "Generate Types from Events…" and "Create Test from Event…". Each takes what a tree menu passes
@@ -30,10 +31,7 @@ import { registerGuardedCommands } from './guarded';
  * options object, which is how tests and other extensions call them without dialogs.
  */
 
-export const CODEGEN_COMMANDS = {
-  generateTypes: 'webhookInspector.generateTypes',
-  createTest: 'webhookInspector.createTestFromEvent',
-} as const;
+export { CODEGEN_COMMANDS };
 
 export interface CodegenDeps {
   readonly store: () => Promise<EventStore>;

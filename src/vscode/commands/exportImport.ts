@@ -8,7 +8,7 @@ import { httpFileText } from '../../core/export/httpFile';
 import { ImportError, importInto, parseImport } from '../../core/export/import';
 import { hasCredentials } from '../../core/export/redact';
 import type { Logger } from '../../core/logger';
-import { DEFAULT_MAX_BODY_SIZE } from '../../core/receiver';
+import { DEFAULT_MAX_BODY_SIZE } from '../../core/receiverDefaults';
 import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';
 import { registerCompare } from './compare';

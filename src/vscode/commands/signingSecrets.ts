@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { findSecretCandidates } from '../../core/dotenv';
-import { providers } from '../../core/signatures';
 import { maskSecret } from '../secrets';
 import type { CommandContext } from './types';
 
@@ -15,8 +14,12 @@ interface ProviderPick extends vscode.QuickPickItem {
   id: string;
 }
 
-function providerPicks(ctx: CommandContext): ProviderPick[] {
-  const list = providers
+/** The provider catalogue (the signature tables): loaded when a secret command runs, not at activation. */
+const catalogue = async () => (await import('../../core/signatures')).providers;
+const providerName = async (id: string) => (await catalogue()).find((p) => p.id === id)?.name ?? id;
+
+async function providerPicks(ctx: CommandContext): Promise<ProviderPick[]> {
+  const list = (await catalogue())
     .filter((p) => p.id !== 'generic-hmac' && p.id !== 'paypal' && p.id !== 'plaid' && p.id !== 'amazon-sns')
     .map((p) => ({ id: p.id, label: p.name, description: p.id }));
   list.push({ id: 'meta-verify-token', label: 'Meta: Verify Token', description: 'for the hub.challenge handshake' });
@@ -26,8 +29,9 @@ function providerPicks(ctx: CommandContext): ProviderPick[] {
 }
 
 async function pickProvider(ctx: CommandContext, title: string): Promise<string | undefined> {
+  await ctx.secrets.whenLoaded(); // the picks say which providers have secrets
   const recent = (await ctx.controller.store()).list(0, 50).find((e) => e.provider)?.provider;
-  const picks = providerPicks(ctx);
+  const picks = await providerPicks(ctx);
   const recentPick = picks.find((p) => p.id === recent);
   const items = recentPick
     ? [{ ...recentPick, description: `${recentPick.description} · last seen` }, ...picks.filter((p) => p !== recentPick)]
@@ -83,7 +87,7 @@ export async function setSigningSecret(ctx: CommandContext, args?: SetSecretArgs
   }
   if (secret === undefined) {
     secret = await vscode.window.showInputBox({
-      title: `Signing secret for ${providers.find((p) => p.id === provider)?.name ?? provider}`,
+      title: `Signing secret for ${await providerName(provider)}`,
       prompt: 'Kept in VS Code’s secret storage (the system keyring), never in settings or logs. Add several for key rotation.',
       password: true,
       ignoreFocusOut: true,
@@ -126,6 +130,8 @@ export async function setSigningSecret(ctx: CommandContext, args?: SetSecretArgs
 }
 
 export async function removeSigningSecret(ctx: CommandContext, args?: { provider: string }): Promise<boolean> {
+  await ctx.secrets.whenLoaded();
+  const names = new Map((await catalogue()).map((p) => [p.id, p.name]));
   const stored = ctx.secrets.list().filter((s) => !args || s.provider === args.provider);
   if (stored.length === 0) {
     void vscode.window.showInformationMessage('Webhook Inspector: no signing secrets are set.');
@@ -137,7 +143,7 @@ export async function removeSigningSecret(ctx: CommandContext, args?: { provider
   } else {
     const picks = stored.flatMap(({ provider, entries }) =>
       entries.map((entry) => ({
-        label: `${providers.find((p) => p.id === provider)?.name ?? provider}`,
+        label: names.get(provider) ?? provider,
         description: `${maskSecret(entry.value)}${entry.path ? ` · only ${entry.path}` : ''}`,
         detail: `added ${new Date(entry.addedAt).toLocaleString()}`,
         provider,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { PortInUseError } from '../../core/receiver';
+import { PortInUseError } from '../../core/receiverDefaults';
 import { updateSetting } from '../settings';
 import type { CommandContext } from './types';
 

@@ -29,6 +29,7 @@ import type { EventsNode } from '../eventsTree';
 import { readForwardSettings } from '../settings';
 import { parseOrMessage } from '../inputValidation';
 import { registerGuardedCommands } from '../commands/guarded';
+import { REPLAY_COMMANDS } from './replayIds';
 
 /** A replay chosen ahead (tests, "Replay Again"): no questions asked for what is given. */
 export interface ReplayPlan {
@@ -377,20 +378,16 @@ export class ScenarioCodeLens implements vscode.CodeLensProvider {
   }
 }
 
-/** Registers the commands and the CodeLens; returns one disposable for `context.subscriptions`. */
-export function registerReplay(ctx: CommandContext): vscode.Disposable {
+/** Replay Selection…, Save Selection as Scenario…, Replay Scenario (the ids are REPLAY_COMMANDS). */
+export function registerReplayCommands(ctx: CommandContext): vscode.Disposable {
   type Node = EventsNode | string | undefined;
   type Nodes = readonly EventsNode[] | undefined;
-  const lens = new ScenarioCodeLens();
   return vscode.Disposable.from(
-    lens,
-    vscode.languages.registerCodeLensProvider({ pattern: '**/*.scenario.json' }, lens),
     registerGuardedCommands(
       {
-        'webhookInspector.replaySelection': (node?: Node, selected?: Nodes, plan?: ReplayPlan) =>
-          replaySelection(ctx, node, selected, plan),
-        'webhookInspector.saveScenario': (node?: Node, selected?: Nodes, file?: vscode.Uri) => saveScenario(ctx, node, selected, file),
-        'webhookInspector.replayScenario': (uri?: vscode.Uri, plan?: ReplayPlan) => replayScenario(ctx, uri, plan),
+        [REPLAY_COMMANDS.replaySelection]: (node?: Node, selected?: Nodes, plan?: ReplayPlan) => replaySelection(ctx, node, selected, plan),
+        [REPLAY_COMMANDS.saveScenario]: (node?: Node, selected?: Nodes, file?: vscode.Uri) => saveScenario(ctx, node, selected, file),
+        [REPLAY_COMMANDS.replayScenario]: (uri?: vscode.Uri, plan?: ReplayPlan) => replayScenario(ctx, uri, plan),
       },
       (m) => ctx.logger.error(m),
     ),

@@ -1,41 +1,45 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
-import { registerGuardedCommands } from '../commands/guarded';
-import { SOURCE_GLOB } from '../../core/routes';
+import { SOURCE_GLOB } from '../../core/routes/sourceGlob';
+import { LazyCodeLensProvider, lazy, registerLazyCommands } from '../lazy';
 import { DebugDeliveries } from './debugDeliveries';
-import { goToHandler, type RouteCommandDeps, sendLatestToRoute, sendToRoute } from './routeCommands';
-import { RouteCodeLensProvider, SEND_LATEST_COMMAND, SEND_PICK_COMMAND } from './routeLens';
-import { RouteScanner } from './routeScanner';
+import type { RouteDiscovery } from './discovery';
+import type { RouteCommandDeps } from './routeCommands';
+import type { RouteScanner } from './routeScanner';
+import { GO_TO_HANDLER_COMMAND, RESCAN_ROUTES_COMMAND, SEND_LATEST_COMMAND, SEND_PICK_COMMAND } from './routeCommandIds';
 
 export type { HandlerLocation } from './routeCommands';
-export const GO_TO_HANDLER_COMMAND = 'webhookInspector.goToHandler';
+export { GO_TO_HANDLER_COMMAND };
 
-/** Route discovery, the route CodeLenses, Go to Handler, and the debugger integration, for the window. */
+/**
+ * Routes in the workspace for the window: the debugger integration (from activation: it must see every
+ * debug session start), and route discovery (scan, CodeLenses, Go to Handler), which loads on first use:
+ * a route command, or the first CodeLens request for a source file.
+ */
 export class RouteFeatures extends Disposable {
-  readonly scanner: RouteScanner;
-  readonly lenses: RouteCodeLensProvider;
   readonly debug: DebugDeliveries;
+  private readonly discovery: () => Promise<RouteDiscovery>;
 
-  constructor(deps: Omit<RouteCommandDeps, 'scanner'>) {
+  constructor(deps: Omit<RouteCommandDeps, 'scanner'> & { readonly beforeLoad?: () => Promise<void> }) {
     super();
-    this.scanner = this._register(new RouteScanner(deps.logger));
-    this.lenses = this._register(new RouteCodeLensProvider(deps.controller));
     this.debug = this._register(new DebugDeliveries(deps.controller, deps.forwarding, deps.logger));
-    const all: RouteCommandDeps = { ...deps, scanner: this.scanner };
-    this._register(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: SOURCE_GLOB }, this.lenses));
+    this.discovery = lazy(async () => {
+      await deps.beforeLoad?.();
+      const { RouteDiscovery } = await import('./discovery');
+      return this._register(new RouteDiscovery(deps));
+    });
+    const lenses = this._register(new LazyCodeLensProvider(async () => (await this.discovery()).lenses));
+    this._register(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: SOURCE_GLOB }, lenses));
     this._register(
-      registerGuardedCommands(
-        {
-          [SEND_LATEST_COMMAND]: (args?: unknown) => sendLatestToRoute(all, args),
-          [SEND_PICK_COMMAND]: (args?: unknown) => sendToRoute(all, args),
-          [GO_TO_HANDLER_COMMAND]: (arg?: Parameters<typeof goToHandler>[1]) => goToHandler(all, arg),
-          'webhookInspector.rescanRoutes': () => this.scanner.rescan(),
-        },
-        (m) => deps.logger.error(m),
-      ),
+      registerLazyCommands([SEND_LATEST_COMMAND, SEND_PICK_COMMAND, GO_TO_HANDLER_COMMAND, RESCAN_ROUTES_COMMAND], async () => {
+        const discovery = await this.discovery();
+        return () => discovery.registerCommands();
+      }),
     );
-    // The scan runs in the background, after activation has returned.
-    const start = setTimeout(() => void this.scanner.ready(), 1000);
-    this._register({ dispose: () => clearTimeout(start) });
+  }
+
+  /** The workspace scanner (loads route discovery when it is not loaded yet). */
+  async scanner(): Promise<RouteScanner> {
+    return (await this.discovery()).scanner;
   }
 }

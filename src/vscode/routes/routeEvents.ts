@@ -2,7 +2,9 @@
 import type { CapturedEvent } from '../../core/model/event';
 import { eventPath } from '../../core/model/event';
 import { eventType, routeTargets } from '../../core/forward';
-import { routeMatches, stripTunnelPrefix, type RouteDefinition } from '../../core/routes';
+import type { RouteDefinition } from '../../core/routes/discover';
+import { routeMatches } from '../../core/routes/match';
+import { stripTunnelPrefix } from '../../core/routes/pathPattern';
 import { readForwardSettings, readSettings } from '../settings';
 
 /** The public URL whose path is the tunnel's prefix: the running tunnel's, else the `external` setting. */

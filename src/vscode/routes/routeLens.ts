@@ -5,9 +5,9 @@ import type { ReceiverController } from '../receiverController';
 import { onDidChangeSettings } from '../settings';
 import { readRouteSettings } from './routeScanner';
 import { ageOf, eventLabel, eventsForRoute, tunnelUrl } from './routeEvents';
+import { SEND_LATEST_COMMAND, SEND_PICK_COMMAND } from './routeCommandIds';
 
-export const SEND_LATEST_COMMAND = 'webhookInspector.sendLatestToRoute';
-export const SEND_PICK_COMMAND = 'webhookInspector.sendToRoute';
+export { SEND_LATEST_COMMAND, SEND_PICK_COMMAND };
 
 /** What a route lens passes to its command. */
 export interface RouteLensArgs {

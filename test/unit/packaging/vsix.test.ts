@@ -108,6 +108,22 @@ describe('VSIX package', () => {
     assert.ok(zip.read('extension/dist/cli.js').toString('utf8').startsWith('#!/usr/bin/env node'), 'the CLI keeps its shebang');
   });
 
+  test('ships every chunk the extension requires (dist/chunks/, loaded on first use), minified', () => {
+    const chunkNames = names.filter((n) => /^extension\/dist\/chunks\/[^/]+\.js$/.test(n));
+    assert.ok(chunkNames.length >= 5, `the VSIX has the chunks: ${chunkNames.join(', ')}`);
+    let required = 0;
+    for (const file of ['extension/dist/extension.js', ...chunkNames]) {
+      const js = zip.read(file).toString('utf8');
+      assert.ok(!js.includes('sourceMappingURL='), `${file} has no sourceMappingURL`);
+      for (const m of js.matchAll(/require\("(\.\.?\/[^"]+)"\)/g)) {
+        const target = path.posix.join(path.posix.dirname(file), m[1]!);
+        assert.ok(names.includes(target), `${file} requires ${m[1]}, which is not in the VSIX`);
+        required++;
+      }
+    }
+    assert.ok(required >= chunkNames.length, `every chunk is required somewhere (${required} requires of ${chunkNames.length} chunks)`);
+  });
+
   test('its package.json points at files that are in the VSIX', () => {
     const pkg = JSON.parse(zip.read('extension/package.json').toString('utf8')) as {
       main: string;
