@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { poll, urlFromStatusItem } from './workbench.mjs';
 import { EXTENSION_ID, extensionLog, exthostLog } from './logs.mjs';
-import { filterEmptyStep, missingSecretStep, welcomeStoppedAndWalkthrough } from './onboarding.mjs';
+import { missingSecretStep, welcomeStoppedAndWalkthrough } from './onboarding.mjs';
 import {
   GITHUB_SECRET,
   STRIPE_SECRET,
@@ -237,7 +237,6 @@ export const steps = [
       await t.wb.runCommand('Notifications: Clear All Notifications');
     },
   },
-  filterEmptyStep,
   {
     name: 'generate-types-from-events',
     title: 'right-click the Stripe row, "Generate Types from Events…", TypeScript, a name: a new TypeScript editor shows the interface',
