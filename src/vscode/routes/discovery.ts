@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { Disposable } from '../../core/lifecycle';
 import { registerGuardedCommands } from '../commands/guarded';
 import { goToHandler, type RouteCommandDeps, sendLatestToRoute, sendToRoute } from './routeCommands';
