@@ -220,11 +220,15 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
         `${this.evicted} oldest unpinned events were removed to stay under webhookInspector.maxEvents (${this.store?.maxEventsLimit ?? ''}); pin events to keep them.`,
       );
     }
+    let filteredEmpty = false;
     if (this._filter && this.store) {
       const { events, total } = this.computeVisible(this.store);
+      filteredEmpty = events.length === 0;
       parts.push(`Filter "${this._filter.text}": ${events.length} of ${total} events.`);
     }
-    this.view.message = parts.length ? parts.join(' · ') : undefined;
+    // A filter that matches nothing leaves the view empty: its welcome content (Clear Filter) says more,
+    // and VS Code hides welcome content while a view has a message.
+    this.view.message = parts.length && !filteredEmpty ? parts.join(' · ') : undefined;
     this.view.description = this.store && this.store.size > 0 ? (this._filter ? 'filtered' : `${this.store.size}`) : undefined;
   }
 

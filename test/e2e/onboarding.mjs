@@ -402,8 +402,7 @@ export const missingSecretStep = {
 
 /**
  * A filter that matches nothing: the welcome content says so and Clear Filter brings the rows back.
- * NOT in the step list yet: it fails today: the view's message ("Listening on … · Filter …: 0 of N") hides
- * the welcome content (VS Code shows no welcome while a tree view has a message). Fix eventsTree.updateMessage, then add it.
+ * (VS Code shows no welcome content while a tree view has a message, so the view sets none in this state.)
  */
 export const filterEmptyStep = {
   name: 'welcome-filter-empty',

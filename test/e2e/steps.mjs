@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { poll, urlFromStatusItem } from './workbench.mjs';
 import { EXTENSION_ID, extensionLog, exthostLog } from './logs.mjs';
-import { missingSecretStep, welcomeStoppedAndWalkthrough } from './onboarding.mjs';
+import { filterEmptyStep, missingSecretStep, welcomeStoppedAndWalkthrough } from './onboarding.mjs';
 import {
   GITHUB_SECRET,
   STRIPE_SECRET,
@@ -130,6 +130,7 @@ export const steps = [
       t.log(`rows: ${rows.map((r) => JSON.stringify(r.text)).join(', ')}`);
     },
   },
+  filterEmptyStep,
   {
     name: 'tunnel-idle-keeps-url',
     title: 'after 40 s without deliveries the status bar shows the same public URL, and a delivery to it arrives',
