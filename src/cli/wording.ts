@@ -16,5 +16,9 @@ export const cliWording: KnobWording = ({ knob, provider }) => {
       return 'Check the handler address given with --forward-to (listen) or --to (resend, send-sample).';
     case 'forwardTimeout':
       return 'Give the handler longer with --forward-timeout.';
+    case 'cloudflaredPath':
+      return 'Or pass --cloudflared-path with the binary.';
+    case 'routeScanLimit':
+      return 'The CLI scans no routes.';
   }
 };

@@ -8,9 +8,19 @@
  * - `maxBodySize`: the largest body the receiver keeps;
  * - `rateLimit`: requests a minute per sender before 429;
  * - `forwardTarget`: where resends and forwarded events go;
- * - `forwardTimeout`: how long proxy mode waits for the handler.
+ * - `forwardTimeout`: how long proxy mode waits for the handler;
+ * - `cloudflaredPath`: where the cloudflared executable is;
+ * - `routeScanLimit`: how many files the route scan reads.
  */
-export const KNOBS = ['signingSecret', 'maxBodySize', 'rateLimit', 'forwardTarget', 'forwardTimeout'] as const;
+export const KNOBS = [
+  'signingSecret',
+  'maxBodySize',
+  'rateLimit',
+  'forwardTarget',
+  'forwardTimeout',
+  'cloudflaredPath',
+  'routeScanLimit',
+] as const;
 
 export type Knob = (typeof KNOBS)[number];
 

@@ -14,6 +14,7 @@ import type { SecretStore } from './secrets';
 import { readState, STATE_KEYS, writeState } from './stateKeys';
 import { CONTEXT_KEYS, setContextKey } from './contextKeys';
 import { isHandshakeEnabled, onDidChangeSettings, readSettings, setting, type SettingsChange } from './settings';
+import { vscodeWording } from './wording';
 
 /**
  * Owns the event store and the receiving session for this window, and keeps the `running` context
@@ -132,6 +133,7 @@ export class ReceiverController extends Disposable {
         ...(t.subdomain || remembered ? { subdomain: t.subdomain || remembered } : {}),
         ...(t.externalUrl ? { externalUrl: t.externalUrl } : {}),
         ...(t.cloudflaredPath ? { cloudflaredPath: t.cloudflaredPath } : {}),
+        wording: vscodeWording,
         selfTestIntervalMs: t.selfTestIntervalSeconds * 1000,
       },
       lastPublicUrl: readState(this.context, STATE_KEYS.lastPublicUrl),

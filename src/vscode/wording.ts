@@ -13,5 +13,9 @@ export const vscodeWording: KnobWording = ({ knob, provider }) => {
       return 'Check the setting webhookInspector.forward.target (or the routing rule for this path).';
     case 'forwardTimeout':
       return 'Give the handler longer with the setting webhookInspector.forward.timeout.';
+    case 'cloudflaredPath':
+      return 'Or set webhookInspector.tunnel.cloudflaredPath to the binary.';
+    case 'routeScanLimit':
+      return 'Exclude folders with files.exclude or search.exclude, or raise the setting webhookInspector.routes.maxFiles.';
   }
 };

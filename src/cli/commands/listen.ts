@@ -13,6 +13,7 @@ import { EventPrinter } from '../eventLine';
 import { forwardOptions, watchForwarding } from '../forward';
 import { commandLogger, type CliIo } from '../io';
 import { looksUnreachable, noNetworkHint, publicUrlChangedLine, RepeatCollapser } from '../quiet';
+import { cliWording } from '../wording';
 
 export async function listenCommand(io: CliIo, { values, common, allowHosts }: CliArgs): Promise<number> {
   const secrets = cliSecrets(values.secret ?? []);
@@ -61,6 +62,7 @@ function tunnelOptions(values: CliValues): SessionTunnelOptions {
     ...(values.subdomain ? { subdomain: values.subdomain } : {}),
     ...(values['public-url'] ? { externalUrl: values['public-url'] } : {}),
     ...(values['cloudflared-path'] ? { cloudflaredPath: values['cloudflared-path'] } : {}),
+    wording: cliWording,
   };
 }
 

@@ -4,6 +4,7 @@
  * blocks the extension host. Listing and reading files are injected (VS Code's `workspace.fs`, or
  * `node:fs` in the bench and tests).
  */
+import type { KnobWording } from '../knobs';
 import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
 import type { RouteDefinition } from './discover';
@@ -12,7 +13,7 @@ import { routesForPath, type LocatedRoute } from './match';
 
 export { SOURCE_GLOB } from './sourceGlob';
 
-/** Folders never scanned, on top of the user's `files.exclude` and `search.exclude`. */
+/** Folders never scanned, on top of what the front door's own exclude lists leave out. */
 export const DEFAULT_EXCLUDES: readonly string[] = [
   '**/node_modules/**',
   '**/vendor/**',
@@ -52,6 +53,8 @@ export interface ScanOptions {
   /** Default: `setImmediate`. */
   readonly yieldNow?: () => Promise<void>;
   readonly logger?: Logger;
+  /** Words the `routeScanLimit` knob in the message about a scan cut at `maxFiles` (the front door names its own). */
+  readonly wording?: KnobWording;
 }
 
 export interface ScanResult {
@@ -114,7 +117,7 @@ export async function scanFiles(options: ScanOptions): Promise<ScanResult> {
   const durationMs = now() - started;
   let message: string | undefined;
   if (cut === 'files') {
-    message = `Route scan stopped at ${maxFiles} files (the workspace has more): routes in the others are not shown. Exclude folders with files.exclude or search.exclude, or raise webhookInspector.routes.maxFiles.`;
+    message = `Route scan stopped at ${maxFiles} files (the workspace has more): routes in the others are not shown.${options.wording ? ` ${options.wording({ knob: 'routeScanLimit' })}` : ''}`;
   } else if (cut === 'time') {
     message = `Route scan stopped after ${Math.round(budget / 1000)} s with ${scanned} of ${files.length} files read: routes in the others are not shown.`;
   }

@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as readline from 'node:readline';
 import type { IDisposable } from '../lifecycle';
 import { toDisposable } from '../lifecycle';
+import type { KnobWording } from '../knobs';
 import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
 import type { TunnelConnection, TunnelFactory, TunnelOpenOptions } from './types';
@@ -23,8 +24,10 @@ import { exitOf, spawnWatched, stopWatched } from './watchdog';
  * missing the error says how to install it and that `none` and `external` work meanwhile.
  */
 export interface CloudflaredFactoryDeps {
-  /** The executable: `webhookInspector.tunnel.cloudflaredPath`, else `cloudflared` on PATH. */
+  /** The executable: the front door's cloudflared path, else `cloudflared` on PATH. */
   binaryPath?: string;
+  /** Words the `cloudflaredPath` knob in the missing-binary error (each front door names its own). */
+  wording?: KnobWording;
   logger?: Logger;
   /** For the metrics endpoint (loopback only). Default: global `fetch`. */
   fetch?: typeof fetch;
@@ -34,11 +37,15 @@ export interface CloudflaredFactoryDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-export const CLOUDFLARED_INSTALL_HINT =
-  'Install it from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/ ' +
-  '(macOS: brew install cloudflared; Windows: winget install --id Cloudflare.cloudflared; Linux: the .deb/.rpm there), ' +
-  'or set webhookInspector.tunnel.cloudflaredPath (CLI: --cloudflared-path) to the binary. ' +
-  'Meanwhile the tunnel modes "none" (local only) and "external" (your own public URL) work.';
+/** How to get cloudflared, and what works meanwhile; `wording` names where the path to the binary goes. */
+export function cloudflaredInstallHint(wording?: KnobWording): string {
+  return (
+    'Install it from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/ ' +
+    '(macOS: brew install cloudflared; Windows: winget install --id Cloudflare.cloudflared; Linux: the .deb/.rpm there). ' +
+    `${wording ? `${wording({ knob: 'cloudflaredPath' })} ` : ''}` +
+    'Meanwhile the tunnel modes "none" (local only) and "external" (your own public URL) work.'
+  );
+}
 
 /** Error texts cloudflared prints when trycloudflare.com rate-limits tunnel creation. */
 const RATE_LIMIT_RE = /\b429\b|Too Many Requests|error code: 1015|failed to unmarshal quick Tunnel/i;
@@ -79,7 +86,7 @@ export function createCloudflaredFactory(deps: CloudflaredFactoryDeps = {}): Tun
     signal.addEventListener('abort', onAbort);
     // Each step ends early when the process exits (with the reason it printed) or the open is aborted.
     const failed = Promise.race([
-      proc.exited.then((exit) => Promise.reject(openError(binary, exit, proc.recentErrors()))),
+      proc.exited.then((exit) => Promise.reject(openError(binary, exit, proc.recentErrors(), deps.wording))),
       new Promise<never>((_, reject) => {
         if (signal.aborted) {
           reject(signal.reason);
@@ -194,19 +201,19 @@ export function publicUrlFromHostname(hostname: string): string {
   return `${loopback ? 'http' : 'https'}://${hostname}`;
 }
 
-function openError(binary: string, exit: Exit, recent: string[]): TunnelOpenError {
+function openError(binary: string, exit: Exit, recent: string[], wording: KnobWording | undefined): TunnelOpenError {
   const code = exit.error?.code;
   if (code === 'ENOENT') {
     return new TunnelOpenError(
       binary === 'cloudflared'
-        ? `cloudflared is not installed (not found on PATH). ${CLOUDFLARED_INSTALL_HINT}`
-        : `cloudflared was not found at "${binary}". ${CLOUDFLARED_INSTALL_HINT}`,
+        ? `cloudflared is not installed (not found on PATH). ${cloudflaredInstallHint(wording)}`
+        : `cloudflared was not found at "${binary}". ${cloudflaredInstallHint(wording)}`,
       { retryable: false, cause: exit.error },
     );
   }
   if (code === 'EACCES' || code === 'ENOEXEC') {
     return new TunnelOpenError(
-      `cloudflared at "${binary}" cannot be run (${code}): check that it is an executable for this system. ${CLOUDFLARED_INSTALL_HINT}`,
+      `cloudflared at "${binary}" cannot be run (${code}): check that it is an executable for this system. ${cloudflaredInstallHint(wording)}`,
       {
         retryable: false,
         cause: exit.error,

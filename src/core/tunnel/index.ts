@@ -12,7 +12,7 @@ export {
   newCanaryToken,
 } from './canary';
 export type { CanaryReply } from './canary';
-export { CLOUDFLARED_INSTALL_HINT, createCloudflaredFactory, openCloudflared, publicUrlFromHostname } from './cloudflared';
+export { cloudflaredInstallHint, createCloudflaredFactory, openCloudflared, publicUrlFromHostname } from './cloudflared';
 export type { CloudflaredFactoryDeps } from './cloudflared';
 export { PublicUrlWatch } from './publicUrlWatch';
 export type { PublicUrlChange } from './publicUrlWatch';

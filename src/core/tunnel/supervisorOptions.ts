@@ -1,4 +1,5 @@
 import type { BackoffOptions } from '../backoff';
+import type { KnobWording } from '../knobs';
 import type { Logger } from '../logger';
 import { createCloudflaredFactory } from './cloudflared';
 import { createLocaltunnelFactory } from './localtunnelFactory';
@@ -19,6 +20,8 @@ export interface TunnelSupervisorOptions {
   externalUrl?: string;
   /** `cloudflared` mode: the executable. Default `cloudflared` on PATH. */
   cloudflaredPath?: string;
+  /** Words knobs in tunnel errors (the cloudflared path): each front door passes its own. */
+  wording?: KnobWording;
   /** Self-test period. Default 30 000 ms; 0 turns the periodic self-test off (`selfTestNow()` still works). */
   selfTestIntervalMs?: number;
   /** How long a canary may take. Default 10 000 ms. */
@@ -63,8 +66,9 @@ export function defaultFactory(
   cloudflaredPath: string | undefined,
   fetchImpl: typeof fetch,
   logger: Logger,
+  wording?: KnobWording,
 ): TunnelFactory {
   return mode === 'cloudflared'
-    ? createCloudflaredFactory({ logger, ...(cloudflaredPath ? { binaryPath: cloudflaredPath } : {}) })
+    ? createCloudflaredFactory({ logger, ...(cloudflaredPath ? { binaryPath: cloudflaredPath } : {}), ...(wording ? { wording } : {}) })
     : createLocaltunnelFactory({ fetch: fetchImpl, logger });
 }

@@ -82,7 +82,7 @@ export class TunnelSupervisor extends Disposable {
     this.clock = options.clock ?? realClock;
     const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.timers = new Timers(this.clock);
-    this.openTunnel = options.openTunnel ?? defaultFactory(this.mode, options.cloudflaredPath, fetchImpl, this.logger);
+    this.openTunnel = options.openTunnel ?? defaultFactory(this.mode, options.cloudflaredPath, fetchImpl, this.logger, options.wording);
     this.selfTestIntervalMs = options.selfTestIntervalMs ?? DEFAULT_SELF_TEST_INTERVAL_MS;
     this.selfTester = new SelfTester({
       fetch: fetchImpl,

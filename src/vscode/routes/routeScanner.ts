@@ -11,6 +11,7 @@ import {
   type ScanResult,
 } from '../../core/routes';
 import { onDidChangeSettings, setting } from '../settings';
+import { vscodeWording } from '../wording';
 
 export interface RouteScanSettings {
   enabled: boolean;
@@ -127,6 +128,7 @@ export class RouteScanner extends Disposable {
       timeBudgetMs: Math.max(1000, settings.timeBudgetMs - (Date.now() - started)),
       signal: abort.signal,
       logger: this.logger,
+      wording: vscodeWording,
       readFile: (name) => this.read(byName.get(name)!),
       onFile: (name, routes) => found.set(name, routes),
     });

@@ -127,6 +127,9 @@ describe('CLI with --tunnel cloudflared (stand-in cloudflared on PATH)', () => {
     assert.match(stderr, /developers\.cloudflare\.com/);
     assert.match(stderr, /"none" \(local only\) and "external"/);
     assert.doesNotMatch(stderr, /--tunnel-host/, 'no localtunnel advice for cloudflared');
+    // The CLI names its own flag for the binary's path, never the VS Code setting.
+    assert.match(stderr, /--cloudflared-path/);
+    assert.doesNotMatch(stderr, /webhookInspector\./);
     const at = await runCliOnce([
       'listen',
       '--port',

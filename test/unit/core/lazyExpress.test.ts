@@ -12,7 +12,7 @@ test('importing the receiver does not load express; starting it does', () => {
     const loaded = () => Object.keys(require.cache).some((k) => /[\\\\/]node_modules[\\\\/]express[\\\\/]/.test(k));
     (async () => {
       const { Receiver } = require('./src/core/receiver.ts');
-      const { EventStore } = require('./src/core/store.ts');
+      const { EventStore } = require('./src/core/store/index.ts');
       const before = loaded();
       const dir = mkdtempSync(os.tmpdir() + '/wi-lazy-');
       const store = await EventStore.open(dir, { maxEvents: 10 });

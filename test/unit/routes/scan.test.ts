@@ -48,6 +48,15 @@ describe('the bounded workspace scan', () => {
       logger.lines.some((l) => l.startsWith('warn Route scan stopped at 10 files')),
       logger.lines.join('\n'),
     );
+    // The core names no setting: the front door words the knob (VS Code: routes.maxFiles).
+    assert.doesNotMatch(result.message ?? '', /webhookInspector|files\.exclude/);
+    const worded = await scanFiles({
+      files,
+      maxFiles: 10,
+      wording: ({ knob }) => `[${knob}]`,
+      readFile: async (f) => `app.post('/${f}', h)`,
+    });
+    assert.match(worded.message ?? '', /not shown\. \[routeScanLimit\]$/);
   });
 
   test('stops when its time budget is spent (injected clock) and says so', async () => {
