@@ -89,6 +89,7 @@ describe('Receiver with rateLimitPerMinute = 2', () => {
   });
 
   test('behind the tunnel (a loopback peer) the sender is the first X-Forwarded-For entry', async () => {
+    // Header values only (documentation addresses): every request goes to the receiver on 127.0.0.1.
     const a = { 'x-forwarded-for': '198.51.100.7, 10.0.0.1' };
     const b = { 'x-forwarded-for': '198.51.100.8, 10.0.0.1' };
     assert.equal((await request(`${url}/b`, { body: 'x', headers: a })).status, 200);

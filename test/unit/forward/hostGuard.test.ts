@@ -75,6 +75,7 @@ describe('HostGuard', () => {
 
 describe('loopbackOnlyGuard (the CLI without --allow-host)', () => {
   test('refuses every other host without a prompt, lets loopback and the given hosts through', async () => {
+    // check() only decides: it resolves and connects to nothing, so these names and addresses are never reached.
     const guard = loopbackOnlyGuard(['ci.example.net']);
     await assert.rejects(guard.check(new URL('https://example.com/')), refused('REFUSED_HOST'));
     await assert.rejects(guard.check(new URL('http://10.0.0.1/')), refused('REFUSED_HOST'));
