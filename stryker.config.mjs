@@ -15,7 +15,15 @@
 const SCOPES = {
   store: {
     mutate: ['src/core/store/**/*.ts'],
-    tests: ['test/unit/core/store.test.ts', 'test/unit/core/storeDurability.test.ts'],
+    // storeFormat (load, torn tails, corrupt lines), storeFollow (a reader following the writer) and
+    // duplicates (delivery facts, duplicateOf) cover replay.ts and follow.ts, which store.test.ts barely does.
+    tests: [
+      'test/unit/core/storeDurability.test.ts',
+      'test/unit/core/store.test.ts',
+      'test/unit/core/storeFormat.test.ts',
+      'test/unit/agents/storeFollow.test.ts',
+      'test/unit/core/duplicates.test.ts',
+    ],
   },
   receiver: {
     mutate: ['src/core/receiver.ts'],
@@ -56,6 +64,8 @@ const SCOPES = {
       'test/unit/forward/resend.test.ts',
       'test/unit/forward/transport.test.ts',
       'test/unit/forward/debugHold.test.ts',
+      // Delivery ids of built samples (samples.ts).
+      'test/unit/core/deliveryId.test.ts',
     ],
   },
   signatures: {
@@ -70,6 +80,8 @@ const SCOPES = {
       'test/unit/signatures/providers.test.ts',
       'test/unit/signatures/vectors.test.ts',
       'test/unit/signatures/sdk.test.ts',
+      // The Verifier over signatures/ (verdicts recorded on events).
+      'test/unit/core/verification.test.ts',
     ],
   },
 };
