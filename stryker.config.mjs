@@ -35,6 +35,7 @@ const SCOPES = {
       'test/unit/core/receiverLimits.test.ts',
       'test/unit/core/receiverRateLimit.test.ts',
       'test/unit/core/receiverRefusal.test.ts',
+      'test/unit/core/receiverHooks.test.ts',
       'test/unit/core/receiver.test.ts',
       // The intercept and respond hooks (custom responses, proxy mode).
       'test/unit/core/customResponses.test.ts',

@@ -59,9 +59,3 @@ export function replaceHeaders(
   }
   return out;
 }
-
-/** Removes headers by name (case-insensitive). */
-export function withoutHeaders(headers: ReadonlyArray<readonly [string, string]>, names: readonly string[]): Array<[string, string]> {
-  const drop = new Set(names.map((n) => n.toLowerCase()));
-  return headers.filter(([k]) => !drop.has(k.toLowerCase())).map(([k, v]) => [k, v]);
-}

@@ -70,3 +70,41 @@ describe('Receiver: a body over maxBodySize', () => {
     );
   });
 });
+
+describe('Receiver: a body over maxBodySize when the store cannot write', () => {
+  let dir: string;
+  let store: EventStore;
+  let receiver: Receiver;
+  const seen: unknown[] = [];
+  before(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-refusal-full-'));
+    // Every index write fails, as on a full disk: the refused attempt's metadata cannot be listed.
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    store = await EventStore.open(dir, {
+      maxEvents: 100,
+      io: {
+        writev: async () => {
+          throw enospc;
+        },
+      },
+    });
+    receiver = new Receiver({ store, port: 0, maxBodySize: 100 });
+    receiver.onDidCapture((e) => seen.push(e));
+    await receiver.start();
+  });
+  after(async () => {
+    await receiver.stop();
+    await store.close().catch(() => undefined);
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  test('the sender still gets the 413, and listeners hear of nothing (no undefined event)', async () => {
+    const head = 'POST /big HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5000\r\n\r\n';
+    const reply = await sendUntilClosed(receiver.port, head, Buffer.alloc(50, 0x61));
+    assert.match(reply, /^HTTP\/1\.1 413 /, reply);
+    const json = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { error: string; id: string };
+    assert.equal(json.error, 'payload_too_large');
+    assert.equal(store.get(json.id), undefined, 'nothing was listed');
+    assert.deepEqual(seen, [], 'no event was announced');
+  });
+});
