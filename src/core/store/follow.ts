@@ -123,7 +123,9 @@ async function applyLines(
     Object.assign(follow, await bodies.scan());
   }
   const before = new Set(entries.keys());
-  const ctx = replayContext(follow.source, base);
+  // Where files are not held open, the lines' own bytes are where their events are read from.
+  const src = !follow.source || follow.source.holdsFile ? follow.source : IndexSource.inMemory(buf.subarray(0, end), base, follow.ino);
+  const ctx = replayContext(src, base);
   ctx.touched = new Set<string>();
   replayLines(entries, buf, end, follow, ctx);
   const added: CapturedEvent[] = [];

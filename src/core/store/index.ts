@@ -276,11 +276,10 @@ export class EventStore extends Disposable {
       return undefined;
     }
     const change = await followIndex(this.index.file, this.follow, this.entries, this.bodies);
-    if (!change) {
-      return undefined;
+    if (change) {
+      this.order = undefined; // a reload made new entries even when no event changed
     }
-    this.order = undefined; // a reload made new entries even when no event changed
-    if (!change.added.length && !change.removed.length && !change.updated.length) {
+    if (!change || (!change.added.length && !change.removed.length && !change.updated.length)) {
       return undefined;
     }
     this._onDidChange.fire(change);

@@ -2,16 +2,27 @@ import { promises as fsp, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
 /**
- * The index file that unparsed events are read back from, held open. A load keeps only where each event's
- * line is (`Entry`), not the file's bytes; an event is read with one positional read when it is first asked
- * for. Held open, so a compaction by this process or another (a new file renamed into place) does not pull
- * the bytes away: the old inode stays readable through this handle until its entries move to the new file
- * (the writer knows the new offsets) or are read again from it (a follower reloads), and it is closed.
+ * Whether an index file is held open (read back on demand) or read into memory. Windows cannot replace a
+ * file that any process holds open (a rename over it fails even with shared-delete handles), so there a
+ * held handle would make every compaction fail, the writer's and, through a follower, another process's:
+ * there the index's bytes are kept in memory, as before. Tests switch it to run both ways.
+ */
+export const sourceMode = { holdOpen: process.platform !== 'win32' };
+
+/**
+ * The index file that unparsed events are read back from. A load keeps only where each event's line is
+ * (`Entry`), not the file's bytes; an event is read with one positional read when it is first asked for.
+ * The file is held open, so a compaction by this process or another (a new file renamed into place) does not
+ * pull the bytes away: the old inode stays readable through this handle until its entries move to the new
+ * file (the writer knows the new offsets) or are read again from it (a follower reloads), and it is closed.
+ * Where files are not held open (`sourceMode`), the source is the bytes themselves, from `base` on.
  */
 export class IndexSource {
   private constructor(
-    private readonly fh: FileHandle,
-    /** The inode this handle reads (a follower compares it with the path's to see a compaction). */
+    private readonly fh: FileHandle | undefined,
+    private readonly bytes: Buffer | undefined,
+    private readonly base: number,
+    /** The inode this source reads (a follower compares it with the path's to see a compaction). */
     readonly ino: number,
   ) {}
 
@@ -29,24 +40,37 @@ export class IndexSource {
     return IndexSource.of(fh);
   }
 
-  /** Wraps a handle already open for reading (it is closed with the source). */
+  /** A source over a handle already open for reading (closed with the source, or at once when its bytes are read into memory). */
   static async of(fh: FileHandle): Promise<IndexSource> {
     try {
-      return new IndexSource(fh, (await fh.stat()).ino);
+      const { ino } = await fh.stat();
+      if (!sourceMode.holdOpen) {
+        const bytes = await fh.readFile();
+        await fh.close();
+        return new IndexSource(undefined, bytes, 0, ino);
+      }
+      return new IndexSource(fh, undefined, 0, ino);
     } catch (err) {
       await fh.close().catch(() => undefined);
       throw err;
     }
   }
 
-  /** The file's size now. */
-  async size(): Promise<number> {
-    return (await this.fh.stat()).size;
+  /** A source over bytes of the file with inode `ino` that start at `base` (lines a follower read, when files are not held open). */
+  static inMemory(bytes: Buffer, base: number, ino: number): IndexSource {
+    return new IndexSource(undefined, bytes, base, ino);
+  }
+
+  /** Whether the file is held open (reads see every byte of it, also those appended later). */
+  get holdsFile(): boolean {
+    return !!this.fh;
   }
 
   /** Reads up to `length` bytes at `position` into `buf[offset…]` (fewer at the end of the file). */
   async readInto(buf: Buffer, offset: number, length: number, position: number): Promise<number> {
-    return (await this.fh.read(buf, offset, length, position)).bytesRead;
+    return this.fh
+      ? (await this.fh.read(buf, offset, length, position)).bytesRead
+      : this.readSyncInto(buf.subarray(offset, offset + length), position);
   }
 
   /**
@@ -64,6 +88,12 @@ export class IndexSource {
 
   /** Fills `buf` from `position` on; returns how many bytes there were (fewer at the end of the file). */
   readSyncInto(buf: Buffer, position: number): number {
+    if (!this.fh) {
+      const start = position - this.base;
+      return start < 0 || start >= this.bytes!.length
+        ? 0
+        : this.bytes!.copy(buf, 0, start, Math.min(this.bytes!.length, start + buf.length));
+    }
     let got = 0;
     while (got < buf.length) {
       const n = readSync(this.fh.fd, buf, got, buf.length - got, position + got);
@@ -76,7 +106,7 @@ export class IndexSource {
   }
 
   async close(): Promise<void> {
-    await this.fh.close().catch(() => undefined);
+    await this.fh?.close().catch(() => undefined);
   }
 }
 
