@@ -75,11 +75,20 @@ async function reloadAll(
   bodies: BodyFiles,
   src: IndexSource | undefined,
 ): Promise<StoreChange> {
-  const before = new Map(entries);
   const old = follow.source;
-  entries.clear();
   const scan = await bodies.scan();
-  const { validBytes } = src ? await replayFile(src, 0, entries, scan, replayContext(src)) : { validBytes: 0 };
+  // Read into a map of its own (the reads take turns of the event loop): the store stays whole meanwhile.
+  const next = new Map<string, Entry>();
+  let validBytes = 0;
+  try {
+    validBytes = src ? (await replayFile(src, 0, next, scan, replayContext(src))).validBytes : 0;
+  } catch (err) {
+    await src?.close();
+    throw err;
+  }
+  const before = new Map(entries);
+  entries.clear();
+  next.forEach((e, id) => entries.set(id, e));
   Object.assign(follow, { offset: validBytes, ino: src?.ino ?? 0, source: src }, scan);
   const added: CapturedEvent[] = [];
   const updated: CapturedEvent[] = [];

@@ -18,6 +18,8 @@ export const sourceMode = { holdOpen: process.platform !== 'win32' };
  * Where files are not held open (`sourceMode`), the source is the bytes themselves, from `base` on.
  */
 export class IndexSource {
+  private closed = false;
+
   private constructor(
     private readonly fh: FileHandle | undefined,
     private readonly bytes: Buffer | undefined,
@@ -88,6 +90,9 @@ export class IndexSource {
 
   /** Fills `buf` from `position` on; returns how many bytes there were (fewer at the end of the file). */
   readSyncInto(buf: Buffer, position: number): number {
+    if (this.closed) {
+      throw new Error('The event store is closed.');
+    }
     if (!this.fh) {
       const start = position - this.base;
       return start < 0 || start >= this.bytes!.length
@@ -106,6 +111,7 @@ export class IndexSource {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.fh?.close().catch(() => undefined);
   }
 }

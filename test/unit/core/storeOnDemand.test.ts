@@ -212,6 +212,15 @@ for (const holdOpen of [true, false]) {
         await store.close();
       });
 
+      test('after close, an event not read yet says the store is closed', async () => {
+        const written = await fill(2);
+        const store = await EventStore.open(dir, { maxEvents: 10, readOnly: true });
+        assert.deepEqual(store.get(written[1]!.id), written[1]);
+        await store.close();
+        assert.deepEqual(store.get(written[1]!.id), written[1], 'an event read before stays readable');
+        assert.throws(() => store.get(written[0]!.id), /The event store is closed/);
+      });
+
       test('a line longer than a load reads at a time loads whole', async () => {
         const store = await EventStore.open(dir, { maxEvents: 10 });
         const big = await store.append({ ...draft('/big', 1), headers: [['X-Long', 'y'.repeat(9 * 1024 * 1024)]] }, Buffer.from('b'));
