@@ -79,7 +79,7 @@ async function reloadAll(
   const scan = await bodies.scan();
   // Read into a map of its own (the reads take turns of the event loop): the store stays whole meanwhile.
   const next = new Map<string, Entry>();
-  let validBytes = 0;
+  let validBytes: number;
   try {
     validBytes = src ? (await replayFile(src, 0, next, scan, replayContext(src))).validBytes : 0;
   } catch (err) {
