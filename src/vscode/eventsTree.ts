@@ -51,8 +51,11 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   private _filter: EventFilter | undefined;
   private bodyHits: Set<string> | undefined;
   private _groupBy: GroupBy;
-  /** Visible events after filtering, cached between refreshes. */
-  private visible: { events: CapturedEvent[]; total: number } | undefined;
+  /**
+   * Visible events after filtering, cached between refreshes: without a filter only the page shown (a store
+   * loaded from disk parses an event when it is first asked for), with one every match. `shown`: how many match.
+   */
+  private visible: { events: readonly CapturedEvent[]; shown: number; total: number } | undefined;
   /** How many times the tree was told to refresh (for tests and the benchmark of batching). */
   refreshCount = 0;
   /** Events evicted by the maxEvents bound since the window opened; the view says so. */
@@ -175,11 +178,15 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     this._onDidChangeTreeData.fire(undefined);
   }
 
-  private computeVisible(store: EventStore): { events: CapturedEvent[]; total: number } {
+  private computeVisible(store: EventStore): { events: readonly CapturedEvent[]; shown: number; total: number } {
     if (!this.visible) {
-      const all = store.list();
-      const events = this._filter ? all.filter((e) => matchesFilter(e, this._filter, this.bodyHits)) : (all as CapturedEvent[]);
-      this.visible = { events, total: all.length };
+      if (this._filter) {
+        const all = store.list();
+        const events = all.filter((e) => matchesFilter(e, this._filter, this.bodyHits));
+        this.visible = { events, shown: events.length, total: all.length };
+      } else {
+        this.visible = { events: store.list(0, this.limit), shown: store.size, total: store.size };
+      }
     }
     return this.visible;
   }
@@ -189,8 +196,8 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (!this.store) {
       return undefined;
     }
-    const { events, total } = this.computeVisible(this.store);
-    return { shown: events.length, total };
+    const { shown, total } = this.computeVisible(this.store);
+    return { shown, total };
   }
 
   refreshMessage(): void {
@@ -222,9 +229,9 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     let filteredEmpty = false;
     if (this._filter && this.store) {
-      const { events, total } = this.computeVisible(this.store);
-      filteredEmpty = events.length === 0;
-      parts.push(`Filter "${this._filter.text}": ${events.length} of ${total} events.`);
+      const { shown, total } = this.computeVisible(this.store);
+      filteredEmpty = shown === 0;
+      parts.push(`Filter "${this._filter.text}": ${shown} of ${total} events.`);
     }
     // A filter that matches nothing leaves the view empty: its welcome content (Clear Filter) says more,
     // and VS Code hides welcome content while a view has a message.
@@ -246,7 +253,7 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (this.store !== store) {
       this.attach(store);
     }
-    const { events } = this.computeVisible(store);
+    const { events, shown } = this.computeVisible(store);
     const page = events.slice(0, this.limit);
     const nodes: EventsNode[] =
       this._groupBy === 'none'
@@ -254,8 +261,8 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
         : this._groupBy === 'delivery'
           ? groupByDelivery(page).map((g) => ({ ...this.eventNode(g.head), retries: g.retries }))
           : groupEvents(page, this._groupBy).map((g) => ({ kind: 'group', key: g.key, label: g.label, events: g.events }));
-    if (events.length > page.length) {
-      nodes.push({ kind: 'more', hidden: events.length - page.length });
+    if (shown > page.length) {
+      nodes.push({ kind: 'more', hidden: shown - page.length });
     }
     return nodes;
   }

@@ -246,9 +246,11 @@ export class EventStore extends Disposable {
       await this.flushing;
     }
     await this.chain;
+    await this.refreshing?.catch(() => undefined);
     this.closed = true;
     await this.bodies.close();
     await this.index.close();
+    await this.follow?.source?.close();
     if (!this.readOnly) {
       await releaseLock(this.dir);
     }
@@ -274,10 +276,12 @@ export class EventStore extends Disposable {
       return undefined;
     }
     const change = await followIndex(this.index.file, this.follow, this.entries, this.bodies);
+    if (change) {
+      this.order = undefined; // a reload made new entries even when no event changed
+    }
     if (!change || (!change.added.length && !change.removed.length && !change.updated.length)) {
       return undefined;
     }
-    this.order = undefined;
     this._onDidChange.fire(change);
     return change;
   }
@@ -314,16 +318,17 @@ export class EventStore extends Disposable {
       }
     }
     const scan = await this.bodies.scan();
-    const { validBytes, ino, lines, skipped, legacy } = await loadIndex(this.index.file, this.entries, scan, this.logger);
+    const { source, validBytes, ino, lines, skipped, legacy } = await loadIndex(this.index.file, this.entries, scan, this.logger);
     this.index.deadLines = lines - this.entries.size;
     for (const e of this.entries.values()) {
       this.deliveries.add(e.deliveryKey);
       this.bodies.ref(e.body);
     }
     if (this.readOnly) {
-      this.follow = { offset: validBytes, ino, ...scan };
+      this.follow = { offset: validBytes, ino, source, ...scan };
       return;
     }
+    this.index.source = source;
     await this.index.open(validBytes);
     await this.bodies.openForWriting(scan.segSizes);
     const victims = this.evictionVictims(0);

@@ -37,15 +37,25 @@ export function encodeRecord(rec: IndexRecord): string {
   return withChecksum(head);
 }
 
-/** An `add` line of the current form around an event already serialised (compaction reuses the bytes). */
+/**
+ * An `add` line of the current form around an event's stored JSON bytes (compaction copies them as they are),
+ * without its newline, and the line's checksum.
+ */
 export function encodeAdd(
   id: string,
   b: BodyLocation | undefined,
   facts: DeliveryFacts | undefined,
   pinned: boolean,
-  eventJson: string,
-): string {
-  return withChecksum(encodeAddHead(id, b, facts, pinned) + eventJson);
+  eventJson: Uint8Array,
+): { line: Buffer; crc: number; eventAt: number } {
+  const head = encodeAddHead(id, b, facts, pinned);
+  const eventAt = Buffer.byteLength(head);
+  const line = Buffer.allocUnsafe(eventAt + eventJson.length + CRC_TAIL);
+  line.write(head, 0, 'utf8');
+  line.set(eventJson, eventAt);
+  const crc = crc32(line.subarray(0, eventAt + eventJson.length));
+  line.write(`,"c":"${hex8(crc)}"}`, eventAt + eventJson.length, 'latin1');
+  return { line, crc, eventAt };
 }
 
 function encodeAddHead(id: string, b: BodyLocation | undefined, facts: DeliveryFacts | undefined, pinned: boolean): string {
@@ -70,18 +80,23 @@ function hex8(n: number): string {
   return (n >>> 0).toString(16).padStart(8, '0');
 }
 
+/** `checkLine`: the line has no checksum tail (the earlier form). */
+export const NO_CRC = -1;
+/** `checkLine`: the line's checksum does not match its bytes. */
+export const BAD_CRC = -2;
+
 /**
- * Whether the line `buf[start, end)` carries a checksum tail, and if so whether it matches:
- * `'none'` for a line of the earlier form, `'ok'` or `'bad'`.
+ * Whether the line `buf[start, end)` carries a checksum tail, and if so whether it matches: `NO_CRC` for a
+ * line of the earlier form, `BAD_CRC`, or the checksum (of the bytes before the tail, `[start, end - CRC_TAIL)`).
  */
-export function checkLine(buf: Buffer, start: number, end: number): 'none' | 'ok' | 'bad' {
+export function checkLine(buf: Buffer, start: number, end: number): number {
   const tail = end - CRC_TAIL;
   if (tail < start || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22) {
-    return 'none';
+    return NO_CRC;
   }
   for (let i = 0; i < CRC_MARK.length; i++) {
     if (buf[tail + i] !== CRC_MARK[i]) {
-      return 'none';
+      return NO_CRC;
     }
   }
   let stated = 0;
@@ -89,11 +104,11 @@ export function checkLine(buf: Buffer, start: number, end: number): 'none' | 'ok
     const c = buf[i]!;
     const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
     if (digit < 0) {
-      return 'bad';
+      return BAD_CRC;
     }
     stated = stated * 16 + digit;
   }
-  return stated === crc32(buf.subarray(start, tail)) ? 'ok' : 'bad';
+  return stated === crc32(buf.subarray(start, tail)) ? stated : BAD_CRC;
 }
 
 const nativeCrc32 = (zlib as { crc32?: (data: string | Uint8Array) => number }).crc32;

@@ -1,7 +1,8 @@
 import type { CapturedEvent, EventPatch } from '../model/event';
 import type { BodyScan } from './bodies';
-import { CRC_TAIL, checkLine, type DeliveryFacts } from './records';
+import { BAD_CRC, CRC_TAIL, NO_CRC, checkLine, type DeliveryFacts } from './records';
 import { Entry } from './entry';
+import type { IndexSource } from './source';
 import type { BodyLocation, IndexRecord } from './types';
 
 /** Why a line was skipped: not JSON (or a wrong checksum), or an `add` that is malformed or whose body bytes are missing. */
@@ -16,45 +17,53 @@ const ADD_HEAD = Buffer.from('{"op":"add","id":"');
 const E_MARK = Buffer.from(',"e":');
 const B_MARK = Buffer.from(',"b":');
 
+/** Where a run of lines comes from, and the counts so far (a load replays a file in chunks). */
+export interface ReplayContext {
+  /** The file the lines are in: unparsed events are read back from it. Without one, events are parsed at once. */
+  src: IndexSource | undefined;
+  /** Where `buf[0]` is in that file. */
+  base: number;
+  /** Lines seen before `buf` (for 1-based line numbers in `onSkip`), non-empty lines, lines of the earlier form. */
+  lineNo: number;
+  lines: number;
+  legacy: number;
+  /** Hears of each skipped line. */
+  onSkip?: (lineNo: number, reason: SkipReason) => void;
+  /** Gets the ids of the events added or changed, in order of their last change. */
+  touched?: Set<string>;
+}
+
+export function replayContext(src: IndexSource | undefined, base = 0): ReplayContext {
+  return { src, base, lineNo: 0, lines: 0, legacy: 0 };
+}
+
 /**
- * Replays the index lines in `buf[0, end)` into `entries` (only complete lines: `end` follows a newline).
- * Returns how many non-empty lines there were, and how many of the earlier form. `onSkip` hears of each skipped
- * line (1-based line numbers); `touched` gets the ids of the events added or changed, in order of their last change.
+ * Replays the index lines in `buf[0, end)` into `entries` (only complete lines: `end` follows a newline),
+ * counting them in `ctx`.
  */
-export function replayLines(
-  entries: Map<string, Entry>,
-  buf: Buffer,
-  end: number,
-  bodies: BodyScan,
-  onSkip?: (lineNo: number, reason: SkipReason) => void,
-  touched?: Set<string>,
-): { lines: number; legacy: number } {
-  let lineNo = 0;
-  let lines = 0;
-  let legacy = 0;
+export function replayLines(entries: Map<string, Entry>, buf: Buffer, end: number, bodies: BodyScan, ctx: ReplayContext): void {
   for (let start = 0; start < end;) {
     let stop = buf.indexOf(0x0a, start);
     if (stop === -1 || stop > end) {
       stop = end;
     }
-    lineNo++;
+    ctx.lineNo++;
     const lineStart = start;
     start = stop + 1;
     if (stop === lineStart) {
       continue;
     }
-    lines++;
-    const check = checkLine(buf, lineStart, stop);
-    legacy += check === 'none' ? 1 : 0;
-    const id = check === 'bad' ? 'corrupt' : replayLine(entries, buf, lineStart, stop, check === 'ok', bodies);
+    ctx.lines++;
+    const crc = checkLine(buf, lineStart, stop);
+    ctx.legacy += crc === NO_CRC ? 1 : 0;
+    const id = crc === BAD_CRC ? 'corrupt' : replayLine(entries, buf, lineStart, stop, crc, bodies, ctx);
     if (id === 'corrupt' || id === 'body') {
-      onSkip?.(lineNo, id);
-    } else if (id !== undefined && touched) {
-      touched.delete(id);
-      touched.add(id);
+      ctx.onSkip?.(ctx.lineNo, id);
+    } else if (id !== undefined && ctx.touched) {
+      ctx.touched.delete(id);
+      ctx.touched.add(id);
     }
   }
-  return { lines, legacy };
 }
 
 /** One line: the id it added or changed, undefined for none, or why it was skipped. */
@@ -63,16 +72,22 @@ function replayLine(
   buf: Buffer,
   start: number,
   end: number,
-  checked: boolean,
+  crc: number,
   bodies: BodyScan,
+  ctx: ReplayContext,
 ): string | undefined | SkipReason {
-  if (checked && startsWith(buf, start, ADD_HEAD)) {
+  if (crc >= 0 && startsWith(buf, start, ADD_HEAD)) {
     const entry = readAddHead(buf, start, end - CRC_TAIL);
     if (entry === undefined) {
       return 'corrupt';
     }
     if (!bodyPresent(entry.body, bodies)) {
       return 'body';
+    }
+    if (ctx.src) {
+      entry.locate(ctx.src, ctx.base + start, ctx.base + entry.from, ctx.base + entry.to, crc);
+    } else {
+      entry.event = JSON.parse(buf.toString('utf8', entry.from, entry.to)) as CapturedEvent;
     }
     if (entries.has(entry.id)) {
       entries.delete(entry.id); // a re-added id moves to the end, as it was appended again
@@ -94,7 +109,8 @@ function replayLine(
 
 /**
  * The lazy entry of an `add` line of the current form, from the part before the event (`{"op":"add","id":…,
- * "b":…,"d":…,"p":1,` then `"e":`); `eventEnd` is where the event's JSON ends. Undefined when it is malformed.
+ * "b":…,"d":…,"p":1,` then `"e":`); `eventEnd` is where the event's JSON ends. Its `from` and `to` are the
+ * event's place in `buf`. Undefined when it is malformed.
  */
 function readAddHead(buf: Buffer, start: number, eventEnd: number): Entry | undefined {
   const idStart = start + ADD_HEAD.length;
@@ -130,7 +146,6 @@ function readAddHead(buf: Buffer, start: number, eventEnd: number): Entry | unde
   const entry = new Entry(id, undefined, b);
   entry.pinned = p === 1;
   entry.facts = d;
-  entry.raw = buf;
   entry.from = at + E_MARK.length;
   entry.to = eventEnd;
   return entry;
