@@ -81,14 +81,14 @@ describe('searchBodies', () => {
   });
 
   test('bodies listed out of their order in the segment are all searched', async () => {
-    // An index written by hand (the earlier form, no checksum) whose events are not in offset order.
+    // An index written by hand (the earlier form, no checksum) whose events are in reverse offset order.
     await fsp.mkdir(path.join(dir, 'bodies'), { recursive: true });
     await fsp.writeFile(path.join(dir, 'bodies', '000001.seg'), 'one-twothree');
     const event = (id: string) => ({ id, receivedAt: '2026-01-02T03:04:05.000Z', method: 'POST', url: `/${id}`, headers: [], size: 0 });
     const lines = [
       { op: 'add', e: event('evt_c'), b: [1, 7, 5] },
-      { op: 'add', e: event('evt_a'), b: [1, 0, 4] },
       { op: 'add', e: event('evt_b'), b: [1, 4, 3] },
+      { op: 'add', e: event('evt_a'), b: [1, 0, 4] },
     ];
     await fsp.writeFile(path.join(dir, 'index.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     const store = await EventStore.open(dir, { maxEvents: 10, readOnly: true });
