@@ -109,6 +109,27 @@ describe('changes', () => {
     await reopened.close();
   });
 
+  test('appendTo keeps the newest `keep` items (whole, at least one), one change each, and survives a reopen', async () => {
+    const { store, ids, changes } = await storeWith(2);
+    for (let n = 1; n <= 4; n++) {
+      await store.appendTo(ids[0]!, 'deliveries', { n }, 2.9);
+    }
+    const last = await store.appendTo(ids[1]!, 'deliveries', { n: 1 }, 0);
+    await store.appendTo(ids[1]!, 'deliveries', { n: 2 }, 0);
+    assert.deepEqual((last as unknown as { deliveries: unknown[] }).deliveries, [{ n: 1 }]);
+    assert.equal(changes.length, 6);
+    assert.deepEqual(
+      changes.map((c) => c.updated.map((e) => e.url)),
+      [['/0'], ['/0'], ['/0'], ['/0'], ['/1'], ['/1']],
+    );
+    await store.close();
+    const reopened = await EventStore.open(dir, { maxEvents: 100 });
+    const deliveries = (id: string) => (reopened.get(id) as unknown as { deliveries: unknown[] }).deliveries;
+    assert.deepEqual(deliveries(ids[0]!), [{ n: 3 }, { n: 4 }]);
+    assert.deepEqual(deliveries(ids[1]!), [{ n: 2 }]);
+    await reopened.close();
+  });
+
   test('changes to unknown ids write nothing and fire nothing', async () => {
     const { store, ids, changes } = await storeWith(1);
     const before = await readIndex();
