@@ -114,12 +114,15 @@ export class IndexLog {
         await out.close();
       }
       await this.fh?.close();
+      this.fh = undefined;
       await fsp.rename(tmp, indexPath);
       swapped = true;
     } catch (err) {
       this.logger.warn(`Event store: compaction failed, the old index stays: ${(err as Error).message}`);
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
     }
+    // A failure before the rename leaves the old handle open: close it before opening the index again.
+    await this.fh?.close().catch(() => undefined);
     this.fh = await openRw(indexPath);
     this.size = (await this.fh.stat()).size;
     this.deadLines = 0;

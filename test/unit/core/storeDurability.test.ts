@@ -162,6 +162,51 @@ describe('EventStore durability order', () => {
     assert.equal(store.size, 0);
     await store.close();
   });
+
+  test('a failed index write removes the large-body file already written for it', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 10, largeBodyThreshold: 8, io: oneWrite('index', { fail: enospc() }).io });
+    await assert.rejects(store.append(draft('/big', 32), Buffer.alloc(32, 1)), StoreWriteError);
+    assert.deepEqual(await fsp.readdir(path.join(dir, 'bodies')), ['000001.seg']);
+    await store.close();
+  });
+
+  test('a failure other than a full disk says what failed; the error names itself', async () => {
+    const eio = Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+    const store = await EventStore.open(dir, { maxEvents: 10, io: oneWrite('index', { fail: eio }).io });
+    await assert.rejects(store.append(draft('/a', 1), Buffer.from('a')), (err: unknown) => {
+      assert.ok(err instanceof StoreWriteError);
+      assert.equal(err.name, 'StoreWriteError');
+      assert.equal(err.message, 'The event could not be saved: EIO: i/o error, write');
+      assert.equal(err.cause, eio);
+      return true;
+    });
+    await store.close();
+    // Something thrown that is not an Error is still reported by what it says.
+    const odd = await EventStore.open(dir, {
+      maxEvents: 10,
+      io: {
+        writev: () => {
+          throw 'the disk went away';
+        },
+      },
+    });
+    await assert.rejects(
+      odd.append(draft('/b', 1), Buffer.from('b')),
+      /^StoreWriteError: The event could not be saved: the disk went away$/,
+    );
+    await odd.close();
+  });
+
+  test('a delivery whose append failed is not the first attempt of its next try', async () => {
+    const store = await EventStore.open(dir, { maxEvents: 10, io: oneWrite('index', { fail: enospc() }).io });
+    const delivery = { provider: 'github', deliveryId: 'dlv-1' };
+    await assert.rejects(store.append({ ...draft('/lost', 1), ...delivery }, Buffer.from('l')), StoreWriteError);
+    const retry = await store.append({ ...draft('/retry', 1), ...delivery }, Buffer.from('r'));
+    assert.equal(retry.duplicateOf, undefined, 'the lost attempt was never stored');
+    const again = await store.append({ ...draft('/again', 1), ...delivery }, Buffer.from('a'));
+    assert.equal(again.duplicateOf, retry.id);
+    await store.close();
+  });
 });
 
 describe('Receiver durability order', () => {
