@@ -1,0 +1,286 @@
+/**
+ * Provider branches no other test reaches: missing companion headers, malformed or empty signature
+ * headers, unknown versions and algorithms, verify-only providers refusing to sign. Each answer is
+ * checked by its exact text, so a dropped branch or a blanked message is noticed.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { signRequest, verifyRequest } from '../../../src/core/signatures/index';
+import { NOW, NOW_S, hmacOf, request } from './support';
+
+const cannotParse = (headerName: string, name: string, detail: string) =>
+  `The ${headerName} header cannot be parsed as a ${name} signature: ${detail}.`;
+
+/** [provider, headers, status, reason] */
+const CASES: Array<[string, Record<string, string>, string, string]> = [
+  // Stripe (t=…,v1=…)
+  [
+    'stripe',
+    { 'stripe-signature': `t=${NOW_S},v0=abc` },
+    'malformed',
+    cannotParse('stripe-signature', 'Stripe', 'no "v1=<signature>" element'),
+  ],
+  // Slack / Zoom (v0=…, timestamp header)
+  [
+    'slack',
+    { 'x-slack-signature': 'v0=abc' },
+    'malformed',
+    cannotParse('x-slack-signature', 'Slack', 'the x-slack-request-timestamp header it depends on is missing'),
+  ],
+  [
+    'slack',
+    { 'x-slack-signature': 'v0=abc', 'x-slack-request-timestamp': 'noon' },
+    'malformed',
+    cannotParse('x-slack-request-timestamp', 'Slack', '"noon" is not a unix time'),
+  ],
+  // Standard Webhooks family
+  [
+    'standard-webhooks',
+    { 'webhook-signature': 'v1,abc', 'webhook-timestamp': String(NOW_S) },
+    'malformed',
+    cannotParse('webhook-signature', 'Standard Webhooks', 'the webhook-id header it depends on is missing'),
+  ],
+  [
+    'svix',
+    { 'svix-signature': 'v1,abc', 'svix-id': 'msg_1' },
+    'malformed',
+    cannotParse('svix-signature', 'Svix', 'the svix-timestamp header it depends on is missing'),
+  ],
+  [
+    'standard-webhooks',
+    { 'webhook-signature': 'v1,abc', 'webhook-id': 'msg_1', 'webhook-timestamp': '2026-03-01' },
+    'malformed',
+    cannotParse('webhook-timestamp', 'Standard Webhooks', '"2026-03-01" is not a unix time'),
+  ],
+  [
+    'standard-webhooks',
+    { 'webhook-signature': 'v1a,abc', 'webhook-id': 'msg_1', 'webhook-timestamp': String(NOW_S) },
+    'malformed',
+    cannotParse(
+      'webhook-signature',
+      'Standard Webhooks',
+      'no "v1," (HMAC-SHA256) entry; other versions such as v1a (Ed25519) are not supported',
+    ),
+  ],
+  // GitLab signing tokens (Standard Webhooks headers)
+  [
+    'gitlab',
+    { 'webhook-signature': 'v1,abc', 'webhook-timestamp': String(NOW_S) },
+    'malformed',
+    cannotParse('webhook-signature', 'GitLab', 'the webhook-id header it depends on is missing'),
+  ],
+  // Header with an algorithm prefix (Typeform sha256=…)
+  ['typeform', { 'typeform-signature': 'sha256=' }, 'malformed', cannotParse('typeform-signature', 'Typeform', 'the signature is empty')],
+  // Box
+  ['box', { 'box-delivery-id': 'b' }, 'no-signature', 'This looks like a Box request, but the BOX-SIGNATURE-PRIMARY header is missing.'],
+  [
+    'box',
+    { 'box-signature-primary': 'abc', 'box-signature-version': '2' },
+    'malformed',
+    cannotParse('BOX-SIGNATURE-VERSION', 'Box', 'unknown version "2"'),
+  ],
+  [
+    'box',
+    { 'box-signature-primary': 'abc', 'box-signature-algorithm': 'HmacSHA1' },
+    'malformed',
+    cannotParse('BOX-SIGNATURE-ALGORITHM', 'Box', 'unknown algorithm "HmacSHA1"'),
+  ],
+  [
+    'box',
+    { 'box-signature-primary': 'abc' },
+    'malformed',
+    cannotParse('box-delivery-timestamp', 'Box', 'the box-delivery-timestamp header is missing'),
+  ],
+  [
+    'box',
+    { 'box-signature-primary': 'abc', 'box-delivery-timestamp': 'soon' },
+    'malformed',
+    cannotParse('BOX-DELIVERY-TIMESTAMP', 'Box', '"soon" is not an RFC 3339 time'),
+  ],
+  [
+    'box',
+    { 'box-signature-primary': ' ', 'box-delivery-timestamp': '2026-03-01T12:00:00Z' },
+    'malformed',
+    cannotParse('BOX-SIGNATURE-PRIMARY', 'Box', 'the signature is empty'),
+  ],
+  // Zendesk
+  [
+    'zendesk',
+    { 'x-zendesk-webhook-signature': ' ', 'x-zendesk-webhook-signature-timestamp': '2026-03-01T12:00:00Z' },
+    'malformed',
+    cannotParse('X-Zendesk-Webhook-Signature', 'Zendesk', 'the signature is empty'),
+  ],
+  // HubSpot
+  [
+    'hubspot',
+    { 'x-hubspot-signature-v3': 'abc' },
+    'malformed',
+    cannotParse('X-HubSpot-Signature-v3', 'HubSpot', 'the X-HubSpot-Request-Timestamp header is missing'),
+  ],
+  [
+    'hubspot',
+    { 'x-hubspot-signature': 'abc', 'x-hubspot-signature-version': 'V9' },
+    'malformed',
+    cannotParse('X-HubSpot-Signature-Version', 'HubSpot', 'unknown version "v9"'),
+  ],
+  ['hubspot', {}, 'no-signature', 'This looks like a HubSpot request, but the X-HubSpot-Signature-v3 header is missing.'],
+  // Paddle, Square
+  [
+    'paddle',
+    { 'paddle-signature': `ts=${NOW_S};h0=abc` },
+    'malformed',
+    cannotParse('Paddle-Signature', 'Paddle', 'no "h1=<signature>" element'),
+  ],
+  ['square', {}, 'no-signature', 'This looks like a Square request, but the x-square-hmacsha256-signature header is missing.'],
+  // Twitch
+  [
+    'twitch',
+    { 'twitch-eventsub-message-signature': 'sha256=abc' },
+    'malformed',
+    cannotParse('Twitch-Eventsub-Message-Signature', 'Twitch EventSub', 'the Twitch-Eventsub-Message-Id header is missing'),
+  ],
+  [
+    'twitch',
+    { 'twitch-eventsub-message-signature': 'sha256=abc', 'twitch-eventsub-message-id': 'i' },
+    'malformed',
+    cannotParse('Twitch-Eventsub-Message-Signature', 'Twitch EventSub', 'the Twitch-Eventsub-Message-Timestamp header is missing'),
+  ],
+  [
+    'twitch',
+    { 'twitch-eventsub-message-signature': 'sha256=abc', 'twitch-eventsub-message-id': 'i', 'twitch-eventsub-message-timestamp': 'later' },
+    'malformed',
+    cannotParse('Twitch-Eventsub-Message-Timestamp', 'Twitch EventSub', '"later" is not an RFC 3339 time'),
+  ],
+  // Discord (key pair): timestamp header missing
+  [
+    'discord',
+    { 'x-signature-ed25519': 'ab' },
+    'malformed',
+    cannotParse('X-Signature-Ed25519', 'Discord', 'the X-Signature-Timestamp header is missing'),
+  ],
+];
+
+describe('malformed and missing signature headers, by provider', () => {
+  for (const [provider, headers, status, reason] of CASES) {
+    it(`${provider}: ${reason}`, () => {
+      const r = verifyRequest(request(headers), { provider, secrets: ['s'], now: NOW });
+      assert.equal(r.provider, provider);
+      assert.equal(r.status, status);
+      assert.equal(r.reason, reason);
+    });
+  }
+});
+
+describe('Linear: the timestamp comes from the body, else from the Linear-Timestamp header', () => {
+  const body = JSON.stringify({ action: 'create', type: 'Issue' });
+  const sig = hmacOf('sha256', 's', body, 'hex');
+
+  it('a Linear-Timestamp header in unix milliseconds is checked against the tolerance', () => {
+    const fresh = verifyRequest(request({ 'linear-signature': sig, 'linear-timestamp': String(NOW.getTime()) }, body), {
+      provider: 'linear',
+      secrets: ['s'],
+      now: NOW,
+    });
+    assert.equal(fresh.status, 'valid');
+    assert.equal(fresh.skewSeconds, 0);
+    const old = verifyRequest(request({ 'linear-signature': sig, 'linear-timestamp': String(NOW.getTime() - 3_600_000) }, body), {
+      provider: 'linear',
+      secrets: ['s'],
+      now: NOW,
+    });
+    assert.equal(old.status, 'stale');
+    assert.equal(old.skewSeconds, 3600);
+  });
+
+  it('without a timestamp anywhere, no skew is reported', () => {
+    const r = verifyRequest(request({ 'linear-signature': sig }, body), { provider: 'linear', secrets: ['s'], now: NOW });
+    assert.equal(r.status, 'valid');
+    assert.equal(r.skewSeconds, undefined);
+  });
+});
+
+describe('re-signing refusals', () => {
+  const req = request({});
+  it('names why each verify-only provider cannot be re-signed', () => {
+    assert.throws(
+      () => signRequest(req, { provider: 'discord', secret: 's' }),
+      (e: Error) =>
+        e.message ===
+        "Discord requests cannot be re-signed here: it is signed with the provider's private key and verified with a public key.",
+    );
+    assert.throws(
+      () => signRequest(req, { provider: 'mailgun', secret: 's' }),
+      (e: Error) => e.message === 'Mailgun requests cannot be re-signed here: its signature is part of the body, not a header.',
+    );
+  });
+
+  it('refuses an unknown provider and an empty secret', () => {
+    assert.throws(
+      () => signRequest(req, { provider: 'nope', secret: 's' }),
+      (e: Error) => e.message === 'Unknown provider "nope".',
+    );
+    assert.throws(
+      () => signRequest(req, { provider: 'github', secret: '' }),
+      (e: Error) => e.message === 'No secret given to sign the GitHub request.',
+    );
+  });
+
+  it('generic HMAC refuses to sign a template field it has no header for', () => {
+    assert.throws(
+      () => signRequest(req, { provider: 'generic-hmac', secret: 's', generic: { header: 'x-sig', template: '{timestamp}.{body}' } }),
+      (e: Error) => e.message === 'The template uses {timestamp} but no timestampHeader is set.',
+    );
+    assert.throws(
+      () => signRequest(req, { provider: 'generic-hmac', secret: 's', generic: { header: 'x-sig', template: '{id}.{body}' } }),
+      (e: Error) => e.message === 'The template uses {id} but no idHeader is set.',
+    );
+  });
+});
+
+describe('generic HMAC: missing template fields when verifying', () => {
+  it('names the configured header, or the field when no header is configured', () => {
+    const verify = (generic: Record<string, string>) =>
+      verifyRequest(request({ 'x-sig': 'ab' }), {
+        provider: 'generic-hmac',
+        generic: { header: 'x-sig', ...generic },
+        secrets: ['s'],
+        now: NOW,
+      }).reason;
+    assert.equal(
+      verify({ template: '{timestamp}.{body}', timestampHeader: 'x-ts' }),
+      cannotParse('x-sig', 'generic HMAC', 'the template needs {timestamp}, but the x-ts header is missing'),
+    );
+    assert.equal(
+      verify({ template: '{timestamp}.{body}' }),
+      cannotParse('x-sig', 'generic HMAC', 'the template needs {timestamp}, but the timestamp header is missing'),
+    );
+    assert.equal(
+      verify({ template: '{id}.{body}', idHeader: 'x-id' }),
+      cannotParse('x-sig', 'generic HMAC', 'the template needs {id}, but the x-id header is missing'),
+    );
+    assert.equal(
+      verify({ template: '{id}.{body}' }),
+      cannotParse('x-sig', 'generic HMAC', 'the template needs {id}, but the id header is missing'),
+    );
+  });
+
+  it('a timestamp header that is not a time', () => {
+    const r = verifyRequest(request({ 'x-sig': 'ab', 'x-ts': 'tea time' }), {
+      provider: 'generic-hmac',
+      generic: { header: 'x-sig', timestampHeader: 'x-ts' },
+      secrets: ['s'],
+      now: NOW,
+    });
+    assert.equal(r.reason, cannotParse('x-ts', 'generic HMAC', '"tea time" is not a time'));
+  });
+
+  it('a prefix no value starts with', () => {
+    const r = verifyRequest(request({ 'x-sig': 'v2=ab' }), {
+      provider: 'generic-hmac',
+      generic: { header: 'x-sig', prefix: 'v1=' },
+      secrets: ['s'],
+      now: NOW,
+    });
+    assert.equal(r.reason, cannotParse('x-sig', 'generic HMAC', 'no value starts with "v1="'));
+  });
+});
