@@ -284,3 +284,45 @@ describe('generic HMAC: missing template fields when verifying', () => {
     assert.equal(r.reason, cannotParse('x-sig', 'generic HMAC', 'no value starts with "v1="'));
   });
 });
+
+describe('Twilio: URL variants when the URL cannot be normalised', () => {
+  // A space in the host: WHATWG URL parsing fails, so only the URL as received and its port variants count.
+  const verify = (url: string, signedUrl: string, headers: Record<string, string> = {}) =>
+    verifyRequest(request({ 'x-twilio-signature': hmacOf('sha1', 'tok', signedUrl, 'base64'), ...headers }, '{"a":1}', url), {
+      provider: 'twilio',
+      secrets: ['tok'],
+      now: NOW,
+    }).status;
+
+  it('the default port may be present on one side only', () => {
+    assert.equal(verify('https://bad host:443/hook', 'https://bad host/hook'), 'valid');
+    assert.equal(verify('https://bad host/hook', 'https://bad host:443/hook'), 'valid');
+    assert.equal(verify('http://bad host:80/hook', 'http://bad host/hook'), 'valid');
+  });
+
+  it('a non-default port is never dropped', () => {
+    assert.equal(verify('https://bad host:8443/hook', 'https://bad host/hook'), 'invalid');
+    assert.equal(verify('https://bad host:80/hook', 'https://bad host/hook'), 'invalid');
+  });
+
+  it('a JSON body adds no form parameters to the signed message', () => {
+    assert.equal(verify('https://bad host/hook', 'https://bad host/hook', { 'content-type': 'application/json' }), 'valid');
+  });
+});
+
+describe('legacy signature headers', () => {
+  it('Square: the legacy x-square-signature is HMAC-SHA1 over URL + body', () => {
+    const body = '{"type":"payment.created"}';
+    const url = 'https://hooks.example.com/square';
+    const req = request({ 'x-square-signature': hmacOf('sha1', 'sq', url + body, 'base64') }, body, url);
+    const r = verifyRequest(req, { provider: 'square', secrets: ['sq'], now: NOW });
+    assert.equal(r.status, 'valid', r.reason);
+  });
+
+  it('GitHub: the legacy X-Hub-Signature alone must be sha1=', () => {
+    const req = request({ 'x-github-event': 'push', 'x-hub-signature': `sha256=${hmacOf('sha256', 's', '{}', 'hex')}` }, '{}');
+    const r = verifyRequest(req, { secrets: ['s'], now: NOW });
+    assert.equal(r.status, 'malformed');
+    assert.equal(r.reason, cannotParse('X-Hub-Signature', 'GitHub', 'expected "sha1=<hex>" in the legacy header'));
+  });
+});
