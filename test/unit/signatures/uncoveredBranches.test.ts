@@ -5,6 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { type KeyObject, generateKeyPairSync, sign } from 'node:crypto';
 import { signRequest, verifyRequest } from '../../../src/core/signatures/index';
 import { NOW, NOW_S, hmacOf, request } from './support';
 
@@ -324,5 +325,31 @@ describe('legacy signature headers', () => {
     const r = verifyRequest(req, { secrets: ['s'], now: NOW });
     assert.equal(r.status, 'malformed');
     assert.equal(r.reason, cannotParse('X-Hub-Signature', 'GitHub', 'expected "sha1=<hex>" in the legacy header'));
+  });
+});
+
+describe('Discord (public key): the mismatch text', () => {
+  const signer = generateKeyPairSync('ed25519');
+  const other = generateKeyPairSync('ed25519');
+  const rawHex = (k: KeyObject) => k.export({ format: 'der', type: 'spki' }).subarray(12).toString('hex');
+  const ts = String(NOW_S - 3600);
+  const body = '{"type":1}';
+  const req = request(
+    { 'x-signature-ed25519': sign(null, Buffer.from(ts + body), signer.privateKey).toString('hex'), 'x-signature-timestamp': ts },
+    body,
+  );
+  const base = 'The Discord signature does not verify with';
+  const tail = '; the key is probably for another application, or the body was changed.';
+
+  it('one key or several; the timestamp is mentioned only when outside the tolerance', () => {
+    const one = verifyRequest(req, { secrets: [rawHex(other.publicKey)], now: NOW, toleranceSeconds: 7200 });
+    assert.equal(one.reason, `${base} the configured public key${tail}`);
+    const two = verifyRequest(req, { secrets: [rawHex(other.publicKey), rawHex(other.publicKey)], now: NOW, toleranceSeconds: 7200 });
+    assert.equal(two.reason, `${base} any of the 2 configured public keys${tail}`);
+    const late = verifyRequest(req, { secrets: [rawHex(other.publicKey)], now: NOW, toleranceSeconds: 3600 });
+    assert.equal(late.reason, `${base} the configured public key${tail}`);
+    const stale = verifyRequest(req, { secrets: [rawHex(other.publicKey)], now: NOW, toleranceSeconds: 300 });
+    assert.ok(stale.reason.startsWith(`${base} the configured public key${tail} Its timestamp is also `), stale.reason);
+    assert.equal(verifyRequest(req, { secrets: [rawHex(signer.publicKey)], now: NOW, toleranceSeconds: 7200 }).status, 'valid');
   });
 });
