@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type KeyObject, generateKeyPairSync, sign } from 'node:crypto';
-import { signRequest, verifyRequest } from '../../../src/core/signatures/index';
+import { detectProvider, signRequest, verifyRequest } from '../../../src/core/signatures/index';
 import { NOW, NOW_S, hmacOf, request } from './support';
 
 const cannotParse = (headerName: string, name: string, detail: string) =>
@@ -352,4 +352,72 @@ describe('Discord (public key): the mismatch text', () => {
     assert.ok(stale.reason.startsWith(`${base} the configured public key${tail} Its timestamp is also `), stale.reason);
     assert.equal(verifyRequest(req, { secrets: [rawHex(signer.publicKey)], now: NOW, toleranceSeconds: 7200 }).status, 'valid');
   });
+});
+
+describe('more header shapes', () => {
+  const body = '{"a":1}';
+
+  it('Stripe: an element without "=" is skipped', () => {
+    const header = `t=${NOW_S},junk,v1=${hmacOf('sha256', 's', `${NOW_S}.${body}`, 'hex')}`;
+    assert.equal(verifyRequest(request({ 'stripe-signature': header }, body), { secrets: ['s'], now: NOW }).status, 'valid');
+  });
+
+  it('Typeform: a sha1= value is named as the legacy algorithm', () => {
+    const req = request({ 'typeform-signature': `sha1=${hmacOf('sha1', 's', body, 'base64')}` }, body);
+    assert.equal(
+      verifyRequest(req, { provider: 'typeform', secrets: ['s'], now: NOW }).reason,
+      'Only the legacy sha1= signature (HMAC-SHA-1) matches secret #1; Typeform signatures use HMAC-SHA-256.',
+    );
+  });
+
+  it('generic HMAC: an empty signature, without a prefix', () => {
+    const r = verifyRequest(request({ 'x-sig': '  ' }), {
+      provider: 'generic-hmac',
+      generic: { header: 'x-sig' },
+      secrets: ['s'],
+      now: NOW,
+    });
+    assert.equal(r.reason, cannotParse('x-sig', 'generic HMAC', 'the signature is empty'));
+  });
+
+  it('Zendesk: the timestamp header is required', () => {
+    const r = verifyRequest(request({ 'x-zendesk-webhook-signature': 'abc' }), { provider: 'zendesk', secrets: ['s'], now: NOW });
+    assert.equal(
+      r.reason,
+      cannotParse('x-zendesk-webhook-signature-timestamp', 'Zendesk', 'the x-zendesk-webhook-signature-timestamp header is missing'),
+    );
+  });
+
+  it('Standard Webhooks is detected from webhook-id and webhook-timestamp without a signature', () => {
+    assert.equal(detectProvider(request({ 'webhook-id': 'm', 'webhook-timestamp': '1' })), 'standard-webhooks');
+    assert.equal(detectProvider(request({ 'webhook-id': 'm' })), undefined);
+  });
+});
+
+describe('SendGrid: a configured key that is not a public key', () => {
+  const req = request({ 'x-twilio-email-event-webhook-signature': 'abc=', 'x-twilio-email-event-webhook-timestamp': String(NOW_S) });
+  it('not base64, a broken PEM block, DER bytes that are no key', () => {
+    for (const key of ['not base64!', '-----BEGIN PUBLIC KEY-----\nxx\n-----END PUBLIC KEY-----', 'AAAA']) {
+      const r = verifyRequest(req, { provider: 'sendgrid', secrets: [key], now: NOW });
+      assert.equal(r.status, 'invalid');
+      assert.equal(r.reason, 'The configured SendGrid key is not an ECDSA P-256 public key (base64 DER).', key);
+    }
+  });
+});
+
+describe('generic HMAC: signing writes the timestamp in the configured form', () => {
+  const body = '{"a":1}';
+  for (const [timestampFormat, written] of [
+    ['unix', String(NOW_S)],
+    ['unix-ms', String(NOW.getTime())],
+    ['iso8601', '2026-03-01T12:00:00.000Z'],
+  ] as const) {
+    it(`${timestampFormat}: ${written}`, () => {
+      const generic = { header: 'x-sig', timestampHeader: 'x-ts', template: '{timestamp}.{body}', timestampFormat };
+      const headers = signRequest(request({}, body), { provider: 'generic-hmac', secret: 's', now: NOW, generic });
+      assert.equal(headers['x-ts'], written);
+      assert.equal(headers['x-sig'], hmacOf('sha256', 's', `${written}.${body}`, 'hex'));
+      assert.equal(verifyRequest(request(headers, body), { provider: 'generic-hmac', generic, secrets: ['s'], now: NOW }).status, 'valid');
+    });
+  }
 });
