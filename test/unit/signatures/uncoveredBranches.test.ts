@@ -362,6 +362,11 @@ describe('more header shapes', () => {
     assert.equal(verifyRequest(request({ 'stripe-signature': header }, body), { secrets: ['s'], now: NOW }).status, 'valid');
   });
 
+  it('Stripe: an element without "=" is no v1 signature, even when it starts with v1', () => {
+    const r = verifyRequest(request({ 'stripe-signature': `t=${NOW_S},v1x` }, body), { secrets: ['s'], now: NOW });
+    assert.equal(r.reason, cannotParse('stripe-signature', 'Stripe', 'no "v1=<signature>" element'));
+  });
+
   it('Typeform: a sha1= value is named as the legacy algorithm', () => {
     const req = request({ 'typeform-signature': `sha1=${hmacOf('sha1', 's', body, 'base64')}` }, body);
     assert.equal(
@@ -402,6 +407,21 @@ describe('SendGrid: a configured key that is not a public key', () => {
       assert.equal(r.status, 'invalid');
       assert.equal(r.reason, 'The configured SendGrid key is not an ECDSA P-256 public key (base64 DER).', key);
     }
+  });
+});
+
+describe('SendGrid: a key of the wrong type', () => {
+  it('an Ed25519 PEM key never verifies an ECDSA signature (the check fails closed)', () => {
+    const pem = generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const ts = String(NOW_S);
+    const body = '[{"event":"open"}]';
+    const sig = sign('sha256', Buffer.from(ts + body), ec.privateKey).toString('base64');
+    const req = request({ 'x-twilio-email-event-webhook-signature': sig, 'x-twilio-email-event-webhook-timestamp': ts }, body);
+    const r = verifyRequest(req, { provider: 'sendgrid', secrets: [pem], now: NOW });
+    assert.equal(r.status, 'invalid');
+    const good = ec.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    assert.equal(verifyRequest(req, { provider: 'sendgrid', secrets: [good], now: NOW }).status, 'valid');
   });
 });
 
