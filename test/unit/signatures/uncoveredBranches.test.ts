@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type KeyObject, generateKeyPairSync, sign } from 'node:crypto';
-import { detectProvider, signRequest, verifyRequest } from '../../../src/core/signatures/index';
+import { answerHandshake, detectProvider, signRequest, verifyRequest } from '../../../src/core/signatures/index';
 import { NOW, NOW_S, hmacOf, request } from './support';
 
 const cannotParse = (headerName: string, name: string, detail: string) =>
@@ -275,6 +275,17 @@ describe('generic HMAC: missing template fields when verifying', () => {
     assert.equal(r.reason, cannotParse('x-ts', 'generic HMAC', '"tea time" is not a time'));
   });
 
+  it('a timestamp of digits too long to be a finite number is not a time', () => {
+    const digits = '9'.repeat(400);
+    const r = verifyRequest(request({ 'x-sig': 'ab', 'x-ts': digits }), {
+      provider: 'generic-hmac',
+      generic: { header: 'x-sig', timestampHeader: 'x-ts' },
+      secrets: ['s'],
+      now: NOW,
+    });
+    assert.equal(r.reason, cannotParse('x-ts', 'generic HMAC', `"${digits}" is not a time`));
+  });
+
   it('a prefix no value starts with', () => {
     const r = verifyRequest(request({ 'x-sig': 'v2=ab' }), {
       provider: 'generic-hmac',
@@ -440,4 +451,38 @@ describe('generic HMAC: signing writes the timestamp in the configured form', ()
       assert.equal(verifyRequest(request(headers, body), { provider: 'generic-hmac', generic, secrets: ['s'], now: NOW }).status, 'valid');
     });
   }
+});
+
+describe('handshakes that do not apply', () => {
+  const opts = { secrets: () => ['s'] };
+  it('a URL that cannot be parsed is no challenge, and does not throw', () => {
+    assert.equal(answerHandshake(request({}, '', 'http://[bad-host/hook?hub.challenge=1', 'GET'), opts), undefined);
+  });
+  it('Zoom URL validation without a string plainToken', () => {
+    const body = JSON.stringify({ event: 'endpoint.url_validation', payload: { plainToken: 42 } });
+    assert.equal(answerHandshake(request({}, body), opts), undefined);
+  });
+  it('Twitch callback verification without a string challenge', () => {
+    const req = request({ 'twitch-eventsub-message-type': 'webhook_callback_verification' }, JSON.stringify({ challenge: 7 }));
+    assert.equal(answerHandshake(req, opts), undefined);
+  });
+});
+
+describe('re-signing: which headers are written', () => {
+  const body = '{"a":1}';
+  it('HubSpot: a v2 version header alone asks for the legacy v2 signature too', () => {
+    const headers = signRequest(request({ 'x-hubspot-signature-version': 'v2' }, body), { provider: 'hubspot', secret: 's', now: NOW });
+    assert.equal(headers['x-hubspot-signature-version'], 'v2');
+    assert.equal(typeof headers['x-hubspot-signature'], 'string');
+    assert.equal(signRequest(request({}, body), { provider: 'hubspot', secret: 's', now: NOW })['x-hubspot-signature'], undefined);
+  });
+  it('Shopify: the header family of the request is kept', () => {
+    const sig = hmacOf('sha256', 's', body, 'base64');
+    assert.deepEqual(signRequest(request({ 'shopify-topic': 'orders/create' }, body), { provider: 'shopify', secret: 's' }), {
+      'shopify-hmac-sha256': sig,
+    });
+    assert.deepEqual(signRequest(request({ 'x-shopify-topic': 'orders/create' }, body), { provider: 'shopify', secret: 's' }), {
+      'x-shopify-hmac-sha256': sig,
+    });
+  });
 });
