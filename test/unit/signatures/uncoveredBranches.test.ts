@@ -486,3 +486,39 @@ describe('re-signing: which headers are written', () => {
     });
   });
 });
+
+describe('last uncovered shapes', () => {
+  const body = '{"a":1}';
+
+  it('generic HMAC: literal text after the last placeholder is signed', () => {
+    const generic = { header: 'x-sig', template: '{body}.end' };
+    const req = request({ 'x-sig': hmacOf('sha256', 's', `${body}.end`, 'hex') }, body);
+    assert.equal(verifyRequest(req, { provider: 'generic-hmac', generic, secrets: ['s'], now: NOW }).status, 'valid');
+  });
+
+  it('Twitch: a sha1= value is named as the legacy algorithm', () => {
+    const ts = '2026-03-01T12:00:00Z';
+    const req = request(
+      {
+        'twitch-eventsub-message-id': 'i',
+        'twitch-eventsub-message-timestamp': ts,
+        'twitch-eventsub-message-signature': `sha1=${hmacOf('sha1', 's', `i${ts}${body}`, 'hex')}`,
+      },
+      body,
+    );
+    assert.equal(
+      verifyRequest(req, { provider: 'twitch', secrets: ['s'], now: NOW }).reason,
+      'Only the legacy sha1= signature (HMAC-SHA-1) matches secret #1; Twitch EventSub signatures use HMAC-SHA-256.',
+    );
+  });
+
+  it('Twilio: a relative URL is signed as received', () => {
+    const req = request({ 'x-twilio-signature': hmacOf('sha1', 'tok', '/hook', 'base64') }, body, '/hook');
+    assert.equal(verifyRequest(req, { provider: 'twilio', secrets: ['tok'], now: NOW }).status, 'valid');
+  });
+
+  it('Standard Webhooks: re-signing without a webhook-id makes a msg_ id of 32 hex digits', () => {
+    const headers = signRequest(request({}, body), { provider: 'standard-webhooks', secret: 'whsec_c2VjcmV0', now: NOW });
+    assert.match(headers['webhook-id'] ?? '', /^msg_[0-9a-f]{32}$/);
+  });
+});
