@@ -83,6 +83,9 @@ const SCOPES = {
     // files, which Stryker instruments in its sandbox: it fails there, so it is left out.
     tests: [
       'test/unit/signatures/strictHelpers.test.ts',
+      // The mismatch diagnoses and the branches the partial run of 2026-12-04 left without coverage.
+      'test/unit/signatures/diagnosisHints.test.ts',
+      'test/unit/signatures/uncoveredBranches.test.ts',
       'test/unit/signatures/diagnostics.test.ts',
       'test/unit/signatures/catalogue.test.ts',
       'test/unit/signatures/handshakes.test.ts',
