@@ -27,25 +27,56 @@ export function deliveryFacts(e: CapturedEvent): DeliveryFacts | undefined {
 
 /** One record as a line of the current form, without its newline. */
 export function encodeRecord(rec: IndexRecord): string {
-  let head: string;
-  if (rec.op === 'add') {
-    head = encodeAddHead(rec.e.id, rec.b, deliveryFacts(rec.e), !!rec.e.pinned) + JSON.stringify(rec.e);
-  } else {
-    const json = JSON.stringify(rec);
-    head = json.slice(0, -1);
-  }
-  return withChecksum(head);
+  return withChecksum(recordHead(rec));
 }
 
-/** An `add` line of the current form around an event already serialised (compaction reuses the bytes). */
-export function encodeAdd(
+/** A record's line up to its checksum tail (`encodeLines` turns heads into the bytes written). */
+export function recordHead(rec: IndexRecord): string {
+  if (rec.op === 'add') {
+    return encodeAddHead(rec.e.id, rec.b, deliveryFacts(rec.e), !!rec.e.pinned) + JSON.stringify(rec.e);
+  }
+  return JSON.stringify(rec).slice(0, -1);
+}
+
+/** The head of an `add` line around an event already serialised (compaction reuses the bytes). */
+export function addHead(
   id: string,
   b: BodyLocation | undefined,
   facts: DeliveryFacts | undefined,
   pinned: boolean,
   eventJson: string,
 ): string {
-  return withChecksum(encodeAddHead(id, b, facts, pinned) + eventJson);
+  return encodeAddHead(id, b, facts, pinned) + eventJson;
+}
+
+const TAIL_TEXT = ',"c":"00000000"}\n';
+const HEX_DIGITS = Buffer.from('0123456789abcdef');
+
+/**
+ * Whole lines (each with its checksum tail and newline) as the bytes written, from their heads: the text
+ * is encoded to UTF-8 once, and each checksum is computed over the line's bytes and written into place.
+ * A head never holds a newline byte (JSON escapes control characters; UTF-8 never uses 0x0a in a sequence).
+ * `ends`, when given, receives the offset just past each line's newline.
+ */
+export function encodeLines(heads: readonly string[], ends?: number[]): Buffer {
+  if (heads.length === 0) {
+    return Buffer.alloc(0);
+  }
+  const buf = Buffer.from(heads.join(TAIL_TEXT) + TAIL_TEXT);
+  let start = 0;
+  for (let i = 0; i < heads.length; i++) {
+    const newline = buf.indexOf(0x0a, start);
+    const tail = newline - CRC_TAIL;
+    let crc = crc32(buf.subarray(start, tail)) >>> 0;
+    // The 8 hex digits sit between `,"c":"` and `"}`.
+    for (let k = tail + CRC_MARK.length + 7; k >= tail + CRC_MARK.length; k--) {
+      buf[k] = HEX_DIGITS[crc & 0xf]!;
+      crc >>>= 4;
+    }
+    start = newline + 1;
+    ends?.push(start);
+  }
+  return buf;
 }
 
 function encodeAddHead(id: string, b: BodyLocation | undefined, facts: DeliveryFacts | undefined, pinned: boolean): string {
