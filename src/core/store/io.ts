@@ -1,10 +1,10 @@
-import { constants as fsc, promises as fsp, writevSync } from 'node:fs';
+import { constants as fsc, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { StoreFile, StoreIo } from './types';
 
 export const defaultIo: StoreIo = {
-  writev: async (_file, fh, chunks, position) => writevSync(fh.fd, chunks, position),
+  writev: async (_file, fh, chunks, position) => (await fh.writev(chunks, position)).bytesWritten,
   writeBodyFile: (file, data) => fsp.writeFile(file, data, { mode: 0o600 }),
 };
 
