@@ -363,7 +363,7 @@ export class Receiver extends Disposable {
       try {
         const reply = hooks.respond(request, id, signal);
         // A synchronous answer (the usual case) costs no extra turn of the event loop.
-        custom = reply instanceof Promise ? await reply : reply;
+        custom = typeof (reply as PromiseLike<unknown> | undefined)?.then === 'function' ? await reply : (reply as ReplySpec | undefined);
       } catch (err) {
         this.logger.error(`Receiver: response hook failed: ${(err as Error).message}`);
       }

@@ -115,7 +115,20 @@ const item: BenchItem = {
           met: lostTotal === 0 && failed === 0,
         },
       ],
-      raw: { amount, connections, bareMs, expressMs, subjectMs, subjectAnsweredMs, verifiedMs, lost, failures, ratio, expressVsBare, subjectVsExpress },
+      raw: {
+        amount,
+        connections,
+        bareMs,
+        expressMs,
+        subjectMs,
+        subjectAnsweredMs,
+        verifiedMs,
+        lost,
+        failures,
+        ratio,
+        expressVsBare,
+        subjectVsExpress,
+      },
     };
   },
 };
