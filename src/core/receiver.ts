@@ -8,9 +8,11 @@ import { nullLogger } from './logger';
 import type { EventStore } from './store';
 import { newEventId, StoreWriteError } from './store';
 import { DEFAULT_MAX_BODY_SIZE, PortInUseError, RECEIVER_HOST } from './receiverDefaults';
+import { RateLimiter, sourceAddress } from './rateLimit';
 
 /** The loopback address the receiver binds. It is never exposed on other interfaces; the tunnel reaches it. */
 export { DEFAULT_MAX_BODY_SIZE, PortInUseError, RECEIVER_HOST } from './receiverDefaults';
+export { RateLimiter } from './rateLimit';
 
 /** A request as it arrived, body fully read. */
 export interface ReceivedRequest {
@@ -39,9 +41,10 @@ export interface ReceiverHooks {
   intercept?(req: ReceivedRequest): ReplySpec | undefined;
   /**
    * Chooses the response for a request (already stored under `id`); undefined for the default. May be
-   * async (proxy mode waits for the local handler); `signal` aborts when the sender hangs up.
+   * async (proxy mode waits for the local handler); `signal()` gives a signal that aborts when the sender
+   * hangs up (made on first call: most requests never need one).
    */
-  respond?(req: ReceivedRequest, id: string, signal: AbortSignal): ReplySpec | undefined | Promise<ReplySpec | undefined>;
+  respond?(req: ReceivedRequest, id: string, signal: () => AbortSignal): ReplySpec | undefined | Promise<ReplySpec | undefined>;
   /**
    * Fields stored with the event itself, computed from the request before it is written (the signature
    * verdict: synchronous, microseconds for an HMAC). They ride in the event's one index record, so no
@@ -83,7 +86,7 @@ export class Receiver extends Disposable {
   private readonly logger: Logger;
   private maxBodySize: number;
   private readonly rateLimiter: RateLimiter | undefined;
-  /** The body bytes of events just captured, for listeners that need them (no read back from disk). */
+  /** The body bytes of the event being announced, for listeners that need them (no read back from disk). */
   private readonly bodies = new WeakMap<CapturedEvent, Buffer>();
 
   private readonly _onDidChangeState = this._register(new Emitter<ReceiverState>());
@@ -112,7 +115,7 @@ export class Receiver extends Disposable {
     return this._state === 'running' ? `http://${RECEIVER_HOST}:${this._port}` : undefined;
   }
 
-  /** The body of an event this receiver just captured, while the event object is alive. */
+  /** The body of an event this receiver just captured, while its `onDidCapture` listeners run (read it there). */
   bodyOf(event: CapturedEvent): Buffer | undefined {
     return this.bodies.get(event);
   }
@@ -312,7 +315,8 @@ export class Receiver extends Disposable {
       return;
     }
     const id = newEventId();
-    const defaultResponse = jsonResponse(200, { ok: true, id });
+    // The id is `evt_` and base-36/hex digits: nothing to escape.
+    const defaultResponse: CapturedResponse = { status: 200, body: `{"ok":true,"id":"${id}"}`, contentType: JSON_TYPE };
     const draft: EventDraft = {
       id,
       receivedAt,
@@ -347,10 +351,19 @@ export class Receiver extends Disposable {
     }
     let custom: ReplySpec | undefined;
     if (hooks?.respond) {
-      const abort = new AbortController();
-      res.on('close', () => !res.writableFinished && abort.abort());
+      let abort: AbortController | undefined;
+      const signal = () => {
+        if (!abort) {
+          abort = new AbortController();
+          const a = abort;
+          res.on('close', () => !res.writableFinished && a.abort());
+        }
+        return abort.signal;
+      };
       try {
-        custom = await hooks.respond(request, id, abort.signal);
+        const reply = hooks.respond(request, id, signal);
+        // A synchronous answer (the usual case) costs no extra turn of the event loop.
+        custom = typeof (reply as PromiseLike<unknown> | undefined)?.then === 'function' ? await reply : (reply as ReplySpec | undefined);
       } catch (err) {
         this.logger.error(`Receiver: response hook failed: ${(err as Error).message}`);
       }
@@ -361,8 +374,13 @@ export class Receiver extends Disposable {
     }
     send(res, response, custom?.headers, custom && typeof custom.body !== 'string' ? custom.body : undefined);
     this.logger.debug(`Receiver: ${event.method} ${event.url} → ${response.status} (${event.size} bytes) as ${event.id}`);
+    // Only for the listeners: kept past them, every stored event would hold its body in memory.
     this.bodies.set(event, request.body);
-    this._onDidCapture.fire(event);
+    try {
+      this._onDidCapture.fire(event);
+    } finally {
+      this.bodies.delete(event);
+    }
   }
 
   private async persist(draft: EventDraft, body: Buffer | undefined): Promise<CapturedEvent | undefined> {
@@ -375,40 +393,6 @@ export class Receiver extends Disposable {
   }
 }
 
-/**
- * The sender's address. Behind the tunnel every request comes from loopback, so the first
- * X-Forwarded-For entry (set by the tunnel server) names the sender then.
- */
-function sourceAddress(remote: string, headers: ReadonlyArray<readonly [string, string]>): string {
-  if (remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1') {
-    const xff = headers.find(([k]) => k.toLowerCase() === 'x-forwarded-for')?.[1];
-    if (xff) {
-      return xff.split(',')[0]!.trim();
-    }
-  }
-  return remote;
-}
-
-/** A fixed-window limit per key; returns the seconds to wait when over, else undefined. */
-export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-
-  constructor(private readonly perMinute: number) {}
-
-  take(key: string, now: number): number | undefined {
-    let w = this.windows.get(key);
-    if (!w || now - w.start >= 60_000) {
-      if (this.windows.size > 10_000) {
-        this.windows.clear(); // bounded memory under address floods
-      }
-      w = { start: now, count: 0 };
-      this.windows.set(key, w);
-    }
-    w.count++;
-    return w.count > this.perMinute ? Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000)) : undefined;
-  }
-}
-
 function pairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -417,8 +401,10 @@ function pairs(raw: string[]): Array<[string, string]> {
   return out;
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 function jsonResponse(status: number, body: unknown): CapturedResponse {
-  return { status, body: JSON.stringify(body), contentType: 'application/json; charset=utf-8' };
+  return { status, body: JSON.stringify(body), contentType: JSON_TYPE };
 }
 
 function toResponse(spec: ReplySpec): CapturedResponse {
@@ -436,8 +422,10 @@ function send(res: http.ServerResponse, response: CapturedResponse, extra?: Read
   res.setHeader('content-type', response.contentType);
   res.setHeader('content-length', body.length);
   res.setHeader('x-content-type-options', 'nosniff');
-  for (const [k, v] of Object.entries(extra ?? {})) {
-    res.setHeader(k, v);
+  if (extra) {
+    for (const k in extra) {
+      res.setHeader(k, extra[k]!);
+    }
   }
   res.end(body);
 }

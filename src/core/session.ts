@@ -10,7 +10,14 @@ import { ReceiverStatusWriter } from './receiverStatusFile';
 import type { SessionStatus } from './sessionStatus';
 import type { EventStore } from './store';
 import { DeliveryLog, Forwarder, type ForwarderOptions, isLoopbackHost } from './forward';
-import { interceptCanary, type PublicUrlChange, PublicUrlWatch, TunnelSupervisor, type TunnelSupervisorOptions } from './tunnel';
+import {
+  interceptCanary,
+  type PublicUrlChange,
+  PublicUrlWatch,
+  type TunnelStatus,
+  TunnelSupervisor,
+  type TunnelSupervisorOptions,
+} from './tunnel';
 import { type SecretSource, StaticSecrets, type StoredVerification, Verifier } from './verification';
 
 export type { SessionStatus } from './sessionStatus';
@@ -92,23 +99,23 @@ export class Session extends Disposable {
         rateLimitPerMinute: options.rateLimitPerMinute,
         timeouts: options.timeouts,
         logger: this.logger,
-        publicBaseUrl: () => this.status().publicUrl,
+        publicBaseUrl: () => this.publicUrl(),
         hooks: {
           // Tunnel canaries are answered and never listed.
           intercept: (req) => interceptCanary(req),
           respond: (req, id, signal) => {
-            const handshake = this.verifier.respondToHandshake(req, this.status().publicUrl);
+            const handshake = this.verifier.respondToHandshake(req, this.publicUrl());
             if (handshake) {
               return handshake;
             }
             const rules = this.options.responses?.() ?? [];
             const rule = rules.length ? matchCustomResponse(rules, req, classify(req.headers, new Uint8Array(0)).provider) : undefined;
             if (rule) {
-              return customReply(rule, signal);
+              return customReply(rule, signal());
             }
             // Proxy mode: the provider gets the handler's answer.
             const f = this.forwarder;
-            return f?.mode === 'proxy' ? f.proxy({ ...req, id, signal }) : undefined;
+            return f?.mode === 'proxy' ? f.proxy({ ...req, id, signal: signal() }) : undefined;
           },
           // The verdict is stored with the event (one index record, no `set` after it); the sender's
           // answer waits only for this synchronous check (an HMAC of the body in memory).
@@ -168,8 +175,13 @@ export class Session extends Disposable {
       return { state: this.receiver.state };
     }
     const tunnel = this.supervisor?.status();
-    const publicUrl = tunnel?.state === 'online' || tunnel?.mode === 'external' ? tunnel.publicUrl : undefined;
+    const publicUrl = tunnelPublicUrl(tunnel);
     return { state: this.receiver.state, url, ...(publicUrl ? { publicUrl } : {}), ...(tunnel ? { tunnel } : {}) };
+  }
+
+  /** `status().publicUrl` without building the status (asked on every request). */
+  private publicUrl(): string | undefined {
+    return this.supervisor && this.receiver.state === 'running' ? tunnelPublicUrl(this.supervisor.status()) : undefined;
   }
 
   /** Starts the receiver, then the tunnel (which comes online in the background; watch the status). */
@@ -253,6 +265,10 @@ export class Session extends Disposable {
       this._onDidProcess.fire(this.store.get(event.id) ?? event);
     }
   }
+}
+
+function tunnelPublicUrl(tunnel: TunnelStatus | undefined): string | undefined {
+  return tunnel?.state === 'online' || tunnel?.mode === 'external' ? tunnel.publicUrl : undefined;
 }
 
 /** What a verdict changes on its event. */

@@ -93,9 +93,28 @@ function query(req: SignedRequest): URLSearchParams {
   }
 }
 
+/** Bodies parsed during one `answerHandshake` (several handshakes read the same JSON body): parsed once. */
+const parsedBodies = new WeakMap<SignedRequest, Record<string, unknown> | null>();
+
 function jsonBody(req: SignedRequest): Record<string, unknown> | undefined {
-  const body = parseJson(req.body);
-  return isRecord(body) ? body : undefined;
+  let body = parsedBodies.get(req);
+  if (body === undefined) {
+    const value = parseJson(req.body);
+    body = isRecord(value) ? value : null;
+    parsedBodies.set(req, body);
+  }
+  return body ?? undefined;
+}
+
+const UNICODE_ESCAPE = Buffer.from('\\u');
+
+/**
+ * Whether a JSON body can hold the string `word`: it is there as it is, or the body has `\u` escapes
+ * (which could spell it). Most requests are no handshake: this spares them a parse of the body.
+ */
+function mayHold(body: Uint8Array, word: string): boolean {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return bytes.includes(word) || bytes.includes(UNICODE_ESCAPE);
 }
 
 /** 403 when secrets are configured for `provider` and the request's signature does not verify. */
@@ -112,8 +131,11 @@ type Answer = (req: SignedRequest, opts: HandshakeOptions) => Omit<HandshakeResp
 
 const ANSWERS: Record<string, Answer> = {
   'slack-url-verification': (req, opts) => {
+    if (req.method.toUpperCase() !== 'POST' || !mayHold(req.body, 'url_verification')) {
+      return undefined;
+    }
     const body = jsonBody(req);
-    if (req.method.toUpperCase() !== 'POST' || body?.type !== 'url_verification' || typeof body.challenge !== 'string') {
+    if (body?.type !== 'url_verification' || typeof body.challenge !== 'string') {
       return undefined;
     }
     const problem = signatureProblem(req, 'slack', opts);
@@ -123,8 +145,11 @@ const ANSWERS: Record<string, Answer> = {
     return { status: 200, headers: TEXT, body: body.challenge };
   },
   'zoom-url-validation': (req, opts) => {
+    if (req.method.toUpperCase() !== 'POST' || !mayHold(req.body, 'endpoint.url_validation')) {
+      return undefined;
+    }
     const body = jsonBody(req);
-    if (req.method.toUpperCase() !== 'POST' || body?.event !== 'endpoint.url_validation') {
+    if (body?.event !== 'endpoint.url_validation') {
       return undefined;
     }
     const payload = body.payload;

@@ -369,10 +369,13 @@ export class EventStore extends Disposable {
     await this.bodies.rollIfFull();
     const now = this.now();
     const events = batch.map(({ draft }) => {
-      const { id, receivedAt, ...rest } = draft;
-      const fresh: CapturedEvent = { id: id ?? newEventId(now), receivedAt: receivedAt ?? now.toISOString(), ...rest };
+      const { id: given, receivedAt, ...rest } = draft;
+      const id = given ?? newEventId(now);
       // A repeat of a stored delivery is flagged (never dropped); the mark is written with the event.
-      const event: CapturedEvent = fresh.duplicateOf ? fresh : { ...fresh, ...this.deliveries.mark(fresh) };
+      const mark = rest.duplicateOf
+        ? undefined
+        : this.deliveries.mark({ id, provider: rest.provider, deliveryId: rest.deliveryId, attempt: rest.attempt });
+      const event: CapturedEvent = { id, receivedAt: receivedAt ?? now.toISOString(), ...rest, ...mark };
       this.deliveries.add(event);
       return event;
     });

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { BodyScan } from './bodies';
 import { defaultIo, openRw, writeAllv } from './io';
 import type { Entry } from './entry';
-import { encodeAdd, encodeRecord } from './records';
+import { encodeAdd, encodeLines, encodeRecord, recordHead } from './records';
 import { type ReplayContext, replayContext, replayLines } from './replay';
 import { IndexSource, SourceWindow } from './source';
 import { INDEX, type IndexRecord, type StoreIo } from './types';
@@ -53,7 +53,7 @@ export class IndexLog {
     if (!this.fh) {
       throw new Error('The event store is closed.');
     }
-    const data = Buffer.from(records.map(encodeRecord).join('\n') + '\n');
+    const data = encodeLines(records.map(recordHead));
     try {
       await writeAllv(this.io, 'index', this.fh, [data], this.size);
     } catch (err) {

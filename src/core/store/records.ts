@@ -27,14 +27,15 @@ export function deliveryFacts(e: CapturedEvent): DeliveryFacts | undefined {
 
 /** One record as a line of the current form, without its newline. */
 export function encodeRecord(rec: IndexRecord): string {
-  let head: string;
+  return withChecksum(recordHead(rec));
+}
+
+/** A record's line up to its checksum tail (`encodeLines` turns heads into the bytes written). */
+export function recordHead(rec: IndexRecord): string {
   if (rec.op === 'add') {
-    head = encodeAddHead(rec.e.id, rec.b, deliveryFacts(rec.e), !!rec.e.pinned) + JSON.stringify(rec.e);
-  } else {
-    const json = JSON.stringify(rec);
-    head = json.slice(0, -1);
+    return encodeAddHead(rec.e.id, rec.b, deliveryFacts(rec.e), !!rec.e.pinned) + JSON.stringify(rec.e);
   }
-  return withChecksum(head);
+  return JSON.stringify(rec).slice(0, -1);
 }
 
 /**
@@ -56,6 +57,34 @@ export function encodeAdd(
   const crc = crc32(line.subarray(0, eventAt + eventJson.length));
   line.write(`,"c":"${hex8(crc)}"}`, eventAt + eventJson.length, 'latin1');
   return { line, crc, eventAt };
+}
+
+const TAIL_TEXT = ',"c":"00000000"}\n';
+const HEX_DIGITS = Buffer.from('0123456789abcdef');
+
+/**
+ * Whole lines (each with its checksum tail and newline) as the bytes written, from their heads: the text
+ * is encoded to UTF-8 once, and each checksum is computed over the line's bytes and written into place.
+ * A head never holds a newline byte (JSON escapes control characters; UTF-8 never uses 0x0a in a sequence).
+ */
+export function encodeLines(heads: readonly string[]): Buffer {
+  if (heads.length === 0) {
+    return Buffer.alloc(0);
+  }
+  const buf = Buffer.from(heads.join(TAIL_TEXT) + TAIL_TEXT);
+  let start = 0;
+  for (let i = 0; i < heads.length; i++) {
+    const newline = buf.indexOf(0x0a, start);
+    const tail = newline - CRC_TAIL;
+    let crc = crc32(buf.subarray(start, tail)) >>> 0;
+    // The 8 hex digits sit between `,"c":"` and `"}`.
+    for (let k = tail + CRC_MARK.length + 7; k >= tail + CRC_MARK.length; k--) {
+      buf[k] = HEX_DIGITS[crc & 0xf]!;
+      crc >>>= 4;
+    }
+    start = newline + 1;
+  }
+  return buf;
 }
 
 function encodeAddHead(id: string, b: BodyLocation | undefined, facts: DeliveryFacts | undefined, pinned: boolean): string {

@@ -276,6 +276,41 @@ describe('EventStore', () => {
     );
     await reopened.close();
   });
+  test('compaction keeps every live event as it is: copied lines, patched events, events loaded at open', async () => {
+    const first = await EventStore.open(dir, { maxEvents: 20 });
+    const loaded = await first.append({ ...draft('/loaded', 1), provider: 'github', deliveryId: 'd-1' }, Buffer.from('L'));
+    await first.append(draft('/loaded-2', 1), Buffer.from('M'));
+    await first.close();
+    const logger = recordingLogger();
+    const store = await EventStore.open(dir, { maxEvents: 20, logger });
+    await store.setPinned(loaded.id, true);
+    let kept = '';
+    let inoAfterLastPatch = 0;
+    const index = path.join(dir, 'index.jsonl');
+    // Batches of 9: with two pinned events, 18 stay unpinned, so every batch evicts as many as it adds.
+    for (let round = 0; round < 130; round++) {
+      const batch = await Promise.all(Array.from({ length: 9 }, (_, i) => store.append(draft(`/${round}/${i}`, 2), Buffer.from(`${i}`))));
+      if (round === 1) {
+        kept = batch[3]!.id;
+        await store.setPinned(kept, true);
+      }
+      if (round % 10 === 5 && round <= 105) {
+        // A patch after the event's own line: that line no longer describes it, so it may not be copied.
+        await store.update(kept, { eventType: `round ${round}` });
+        inoAfterLastPatch = (await fsp.stat(index)).ino;
+      }
+    }
+    // The index was compacted (a new file renamed into place) after the last patch.
+    assert.notEqual((await fsp.stat(index)).ino, inoAfterLastPatch);
+    const before = JSON.stringify(store.list());
+    await store.close();
+    const reopened = await EventStore.open(dir, { maxEvents: 20, logger });
+    assert.equal(JSON.stringify(reopened.list()), before);
+    assert.equal(reopened.get(kept)?.eventType, 'round 105');
+    assert.equal(reopened.get(loaded.id)?.deliveryId, 'd-1');
+    assert.deepEqual(logger.warnings, []);
+    await reopened.close();
+  });
 });
 
 describe('EventStore.searchBodies', () => {

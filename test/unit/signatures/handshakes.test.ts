@@ -32,6 +32,18 @@ describe('handshakes', () => {
     assert.match(a.headers['content-type'] ?? '', /^text\/plain/);
   });
 
+  it('Slack and Zoom handshakes are recognised when their JSON spells the type with \\u escapes (the body is parsed)', () => {
+    const slack = answerHandshake(request({}, '{"challenge":"c1","type":"\\u0075rl_verification"}'), noSecrets);
+    assert.equal(slack?.id, 'slack-url-verification');
+    assert.equal(text(slack.body), 'c1');
+    const zoom = answerHandshake(request({}, '{"payload":{"plainToken":"t"},"event":"endpoint\\u002eurl_validation"}'), {
+      secrets: (p) => (p === 'zoom' ? ['z'] : []),
+    });
+    assert.equal(zoom?.id, 'zoom-url-validation');
+    // A body that only mentions neither word is no handshake.
+    assert.equal(answerHandshake(request({}, '{"type":"push","challenge":"c"}'), noSecrets), undefined);
+  });
+
   it('Slack url_verification with a signing secret configured: answered only when the signature verifies', () => {
     const body = '{"challenge":"abc","type":"url_verification"}';
     const ts = String(Math.floor(Date.now() / 1000));
