@@ -1,7 +1,8 @@
 /**
  * Agents in VS Code: the language-model tools (the same core as the MCP server: src/core/agents), the
  * MCP server definition (the bundled `dist/cli.js mcp` for this workspace's store) and Copy MCP Server
- * Config. The core loads on the first tool call, not at activation.
+ * Config. Activation registers stand-ins for the tools and the provider (standIns.ts); this module loads on
+ * their first use, and the core on the first tool call.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,7 +15,7 @@ import { readForwardSettings } from '../settings';
 import type { ReceiverController } from '../receiverController';
 import type { SecretStore } from '../secrets';
 import { registerGuardedCommand } from '../commands/guarded';
-import { LM_TOOLS, MCP_PROVIDER_ID } from './names';
+import { LM_TOOLS } from './names';
 
 declare const PACKAGE_VERSION: string;
 
@@ -32,7 +33,14 @@ interface ToolInput {
   type?: unknown;
 }
 
-export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps): vscode.Disposable[] {
+/** The tools and the MCP server definition provider; activation registers stand-ins that call these (see standIns.ts). */
+export interface AgentProviders extends vscode.Disposable {
+  readonly tools: ReadonlyMap<string, vscode.LanguageModelTool<ToolInput>>;
+  readonly mcp: vscode.McpServerDefinitionProvider;
+}
+
+/** The language-model tools, the MCP server definition provider and Copy MCP Server Config (a command registered here). */
+export function agentProviders(context: vscode.ExtensionContext, deps: AgentDeps): AgentProviders {
   let tools: Promise<AgentTools> | undefined;
   const load = () =>
     // The tools verify and redact with the stored secrets: they load once those are read.
@@ -61,54 +69,50 @@ export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps
         }),
     ));
 
-  const disposables: vscode.Disposable[] = [];
+  const lmTools = new Map<string, vscode.LanguageModelTool<ToolInput>>();
   for (const t of LM_TOOLS) {
-    disposables.push(
-      vscode.lm.registerTool<ToolInput>(t.name, {
-        prepareInvocation: (options) => prepare(t.core, options.input ?? {}),
-        invoke: async (options, token) => {
-          const abort = new AbortController();
-          const sub = token.onCancellationRequested(() => abort.abort());
-          try {
-            const result = await (await load()).call(t.core, options.input, { signal: abort.signal });
-            return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(result))]);
-          } finally {
-            sub.dispose();
-          }
-        },
-      }),
-    );
+    lmTools.set(t.name, {
+      prepareInvocation: (options) => prepare(t.core, options.input ?? {}),
+      invoke: async (options, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          const result = await (await load()).call(t.core, options.input, { signal: abort.signal });
+          return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(result))]);
+        } finally {
+          sub.dispose();
+        }
+      },
+    });
   }
 
   const changed = new vscode.EventEmitter<void>();
-  disposables.push(
+  const mcp: vscode.McpServerDefinitionProvider = {
+    onDidChangeMcpServerDefinitions: changed.event,
+    provideMcpServerDefinitions: () => {
+      const l = launch(context, deps, process.execPath);
+      // The editor's own runtime: Electron runs as Node only with ELECTRON_RUN_AS_NODE (code-server's is Node already).
+      return [
+        new vscode.McpStdioServerDefinition(
+          'Webhook Inspector',
+          l.node,
+          mcpArgs(l),
+          { ELECTRON_RUN_AS_NODE: '1' },
+          typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : undefined,
+        ),
+      ];
+    },
+  };
+  const all = vscode.Disposable.from(
     changed,
     deps.controller.onDidChangeStore(() => changed.fire()),
-  );
-  disposables.push(
-    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
-      onDidChangeMcpServerDefinitions: changed.event,
-      provideMcpServerDefinitions: () => {
-        const l = launch(context, deps, process.execPath);
-        // The editor's own runtime: Electron runs as Node only with ELECTRON_RUN_AS_NODE (code-server's is Node already).
-        return [
-          new vscode.McpStdioServerDefinition(
-            'Webhook Inspector',
-            l.node,
-            mcpArgs(l),
-            { ELECTRON_RUN_AS_NODE: '1' },
-            typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : undefined,
-          ),
-        ];
-      },
-    }),
     registerGuardedCommand(
       'webhookInspector.copyMcpConfig',
       (kind?: McpClientKind | 'all') => copyMcpConfig(context, deps, kind),
       (m) => deps.logger.error(m),
     ),
   );
-  return disposables;
+  return { tools: lmTools, mcp, dispose: () => all.dispose() };
 }
 
 function launch(context: vscode.ExtensionContext, deps: AgentDeps, node: string): McpLaunch {

@@ -234,8 +234,10 @@ exports.run = async function run() {
       if (profiler) { await profiler.stop(path.join(cfg.profileDir, 'activate-' + id + '-' + cfg.round + '.cpuprofile')); }
       // Signing secrets as a user has them (one keyring entry per provider): stored after the measurement, so the
       // next rounds (each a fresh extension host with the same user data) read them while activating.
-      if (api && api.secrets && cfg.seedSecrets) {
-        for (const [provider, value] of cfg.seedSecrets) { await api.secrets.add(provider, value); }
+      // (Activation returns { loaded() }: the services load on first use; loading them here is after the measurement.)
+      const services = api && typeof api.loaded === 'function' ? await api.loaded() : api;
+      if (services && services.secrets && cfg.seedSecrets) {
+        for (const [provider, value] of cfg.seedSecrets) { await services.secrets.add(provider, value); }
       }
       const modules = Object.keys(require.cache).filter((k) => !before.has(k));
       let moduleBytes = 0;
