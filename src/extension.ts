@@ -28,6 +28,8 @@ let composition: Composition | undefined;
  * restored, a tool called; the receiver's own code (express, localtunnel) only on Start.
  */
 export function activate(context: vscode.ExtensionContext): WebhookInspectorExports {
+  const started = performance.now();
+  let activatedMs = 0;
   const debugSessions: vscode.DebugSession[] = [];
   const beforeLoad: vscode.Disposable[] = [];
   const statusBar = new ReceiverStatusBar();
@@ -40,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): WebhookInspectorExpo
     for (const d of beforeLoad.splice(0)) {
       d.dispose();
     }
-    composition = compose(context, { treeView, statusBar, debugSessions });
+    composition = compose(context, { treeView, statusBar, debugSessions, activatedMs });
     return composition;
   });
   const loadInBackground = () => void load().catch((err: Error) => vscode.window.showErrorMessage(`Webhook Inspector: ${err.message}`));
@@ -97,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): WebhookInspectorExpo
   if (readState(context, STATE_KEYS.wasRunning) && setting('restoreAfterReload')) {
     setTimeout(loadInBackground, 0);
   }
+  activatedMs = performance.now() - started;
   return { loaded: async () => (await load()).api };
 }
 

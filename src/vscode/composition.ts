@@ -49,6 +49,8 @@ export interface Shell {
   readonly statusBar: ReceiverStatusBar;
   /** Debug sessions that started after activation, before this loaded (and still run). */
   readonly debugSessions: readonly vscode.DebugSession[];
+  /** How long `activate()` took (logged here: activation has no log channel). */
+  readonly activatedMs: number;
 }
 
 /** The services, and what activation's stand-ins call (the detail panel's serializer, documents, CodeLenses, agent tools). */
@@ -198,7 +200,7 @@ export function compose(context: vscode.ExtensionContext, shell: Shell): Composi
   // view's missing-secret state follows onDidChange. Then the in-memory cache follows other windows' changes.
   void secrets.load();
   context.subscriptions.push(reverifyOnChangesElsewhere(ctx));
-  logger.info(`Loaded in ${Date.now() - started} ms.`);
+  logger.info(`Activated in ${shell.activatedMs.toFixed(1)} ms; the services loaded later, in ${Date.now() - started} ms.`);
   if (controller.wasRunning && setting('restoreAfterReload')) {
     logger.info('The receiver was running before the reload: starting it again.');
     void startReceiver(ctx);
