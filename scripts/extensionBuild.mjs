@@ -93,6 +93,7 @@ function esmToCommonJs(common) {
           // Chunks of an earlier build (other hashes) would pile up in watch mode.
           rmSync(path.join(outdir, CHUNKS_DIR), { recursive: true, force: true });
           const toCommonJs = {
+            plugins: [vscodeByRequire],
             outdir,
             outbase: stage,
             format: 'cjs',
@@ -117,6 +118,7 @@ function esmToCommonJs(common) {
               bundle: true,
               external: ['vscode'],
               plugins: [
+                vscodeByRequire,
                 {
                   name: 'lazy-chunks-stay-external',
                   setup(b) {
@@ -135,6 +137,26 @@ function esmToCommonJs(common) {
     },
   };
 }
+
+/**
+ * `import * as vscode from "vscode"` of the ESM stage as `const vscode = require("vscode")`. esbuild's CommonJS
+ * form of a namespace import, `__toESM(require("vscode"))`, copies every property of the API object with
+ * a getter, once per importing module: milliseconds of activation for nothing (src/ imports vscode only so).
+ * @type {import('esbuild').Plugin}
+ */
+const vscodeByRequire = {
+  name: 'vscode-by-require',
+  setup(build) {
+    build.onLoad({ filter: /\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(
+        /import\s*\*\s*as\s*([\w$]+)\s*from\s*"vscode"\s*;?/g,
+        (_, name) => `const ${name} = require("vscode");`,
+      ),
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
 
 /**
  * What activation loads: the entry file and every chunk it imports statically (transitively), from a

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { Composition, WebhookInspectorApi } from './vscode/composition';
 import type { EventsNode } from './vscode/eventsTree';
-import { registerAgentStandIns } from './vscode/agents/standIns';
+import { registerToolStandIns } from './vscode/agents/standIns';
 import { registerGuardedCommand } from './vscode/commands/guarded';
 import { LazyCodeLensProvider, LazyContentProvider, LazyTreeDataProvider, lazy } from './vscode/lazy';
+import { registerMcpServerDefinitionProvider } from './vscode/mcpServer';
 import { SCENARIO_GLOB } from './vscode/replay/replayIds';
 import { SOURCE_GLOB } from './core/routes/sourceGlob';
 import { setting } from './vscode/settings';
@@ -23,7 +24,7 @@ let composition: Composition | undefined;
 /**
  * Activation: cheap synchronous registrations only, no I/O and no awaiting. The Events view, the status
  * bar, and stand-ins for every command in package.json, the detail panel's serializer, the body documents,
- * the CodeLenses and the agent tools. The composition (src/vscode/composition.ts, a chunk of its own with
+ * the CodeLenses, the agent tools, and the MCP server definition (which needs no service). The composition (src/vscode/composition.ts, a chunk of its own with
  * the store, forwarding, signatures, export…) loads on first use: the view opened, a command run, a panel
  * restored, a tool called; the receiver's own code (express, localtunnel) only on Start.
  */
@@ -92,7 +93,8 @@ export function activate(context: vscode.ExtensionContext): WebhookInspectorExpo
     }),
     vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: SOURCE_GLOB }, routeLenses),
     vscode.languages.registerCodeLensProvider({ pattern: SCENARIO_GLOB }, scenarioLens),
-    registerAgentStandIns(async () => (await load()).agents),
+    registerToolStandIns(async () => (await load()).agents),
+    registerMcpServerDefinitionProvider(context),
   );
 
   // The receiver ran before the reload: the composition starts it again (after activation returned).

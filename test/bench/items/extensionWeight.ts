@@ -343,11 +343,11 @@ const item: BenchItem = {
     raw.composition = composition;
     const activationBytes = composition.files.reduce((n, [, b]) => n + b, 0);
     rows.push({
-      label: 'bundle size, what activation loads',
-      subject: `${composition.files.length} file(s), ${kb(activationBytes)}`,
+      label: 'bundle size, what activation evaluates (ESM build)',
+      subject: `${composition.files.length} ESM file(s), ${kb(activationBytes)}`,
       baseline: '—',
       goal: '—',
-      note: `extension weight: what activation requires (dist/extension.js and the chunks it imports at once; esbuild metafile of the production build): ${composition.files.map(([f, b]) => `${f.replace(/^dist\//, '')} ${kb(b)}`).join(', ')}; largest parts: ${composition.parts
+      note: `extension weight: what activation evaluates (extension.js and the chunks it imports at once in the ESM stage of the production build, from esbuild's metafile; the CommonJS dist/extension.js bundles them into one file, see "modules loaded at activation"): ${composition.files.map(([f, b]) => `${f.replace(/^dist\//, '')} ${kb(b)}`).join(', ')}; largest parts: ${composition.parts
         .slice(0, 10)
         .map(([k, v]) => `${k} ${kb(v)}`)
         .join(', ')}.`,
