@@ -23,10 +23,11 @@ let composition: Composition | undefined;
 
 /**
  * Activation: cheap synchronous registrations only, no I/O and no awaiting. The Events view, the status
- * bar, and stand-ins for every command in package.json, the detail panel's serializer, the body documents,
- * the CodeLenses, the agent tools, and the MCP server definition (which needs no service). The composition (src/vscode/composition.ts, a chunk of its own with
- * the store, forwarding, signatures, export…) loads on first use: the view opened, a command run, a panel
- * restored, a tool called; the receiver's own code (express, localtunnel) only on Start.
+ * bar, stand-ins for every command in package.json, the detail panel's serializer, the body documents,
+ * the CodeLenses and the agent tools, and the MCP server definition (which needs no service). The
+ * composition (src/vscode/composition.ts, a chunk of its own with the store, forwarding, signatures,
+ * export…) loads on first use: the view opened, a command run, a panel restored, a tool called; the
+ * receiver's own code (express, localtunnel) only on Start.
  */
 export function activate(context: vscode.ExtensionContext): WebhookInspectorExports {
   const started = performance.now();
