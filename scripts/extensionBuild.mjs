@@ -9,7 +9,6 @@
 // CommonJS: `import()` becomes `require()`, and the source maps are chained back to src/.
 import * as esbuild from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -74,24 +73,29 @@ function esmToCommonJs(common) {
           return;
         }
         const outdir = path.resolve(build.initialOptions.absWorkingDir ?? process.cwd(), build.initialOptions.outdir);
-        const stage = mkdtempSync(path.join(os.tmpdir(), 'wi-build-esm-'));
+        // Beside outdir, so that the ESM files' source map paths (relative to outdir) still reach src/.
+        const stage = mkdtempSync(path.join(path.dirname(outdir), '.esm-stage-'));
         try {
-          const js = [];
+          const chunks = [];
+          let entry = '';
           for (const f of result.outputFiles) {
             const file = path.join(stage, path.relative(outdir, f.path));
             mkdirSync(path.dirname(file), { recursive: true });
             writeFileSync(file, f.contents);
             if (file.endsWith('.js')) {
-              js.push(file);
+              if (path.relative(outdir, f.path) === 'extension.js') {
+                entry = file;
+              } else {
+                chunks.push(file);
+              }
             }
           }
           // Chunks of an earlier build (other hashes) would pile up in watch mode.
           rmSync(path.join(outdir, CHUNKS_DIR), { recursive: true, force: true });
-          await esbuild.build({
-            entryPoints: js,
+          const toCommonJs = {
+            plugins: [vscodeByRequire],
             outdir,
             outbase: stage,
-            bundle: false,
             format: 'cjs',
             platform: 'node',
             target: common.target,
@@ -101,7 +105,31 @@ function esmToCommonJs(common) {
             logLevel: 'warning',
             // import() of a chunk becomes require(): VS Code's loader, which provides `vscode`, serves require().
             supported: { 'dynamic-import': false },
-          });
+          };
+          await Promise.all([
+            esbuild.build({ ...toCommonJs, entryPoints: chunks, bundle: false }),
+            // The entry takes in the chunks it imports at once, so that activation requires one file, not ten
+            // (each require() costs a resolution in the extension host). Those modules are then also in
+            // their chunks, a second copy the lazy code uses: they must hold no state (ids, stand-ins,
+            // readers; the packaging test lists them). The chunks it import()s stay files of their own.
+            esbuild.build({
+              ...toCommonJs,
+              entryPoints: [entry],
+              bundle: true,
+              external: ['vscode'],
+              plugins: [
+                vscodeByRequire,
+                {
+                  name: 'lazy-chunks-stay-external',
+                  setup(b) {
+                    b.onResolve({ filter: /^\./, namespace: 'file' }, (args) =>
+                      args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+                    );
+                  },
+                },
+              ],
+            }),
+          ]);
         } finally {
           rmSync(stage, { recursive: true, force: true });
         }
@@ -109,6 +137,26 @@ function esmToCommonJs(common) {
     },
   };
 }
+
+/**
+ * `import * as vscode from "vscode"` of the ESM stage as `const vscode = require("vscode")`. esbuild's CommonJS
+ * form of a namespace import, `__toESM(require("vscode"))`, copies every property of the API object with
+ * a getter, once per importing module: milliseconds of activation for nothing (src/ imports vscode only so).
+ * @type {import('esbuild').Plugin}
+ */
+const vscodeByRequire = {
+  name: 'vscode-by-require',
+  setup(build) {
+    build.onLoad({ filter: /\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(
+        /import\s*\*\s*as\s*([\w$]+)\s*from\s*"vscode"\s*;?/g,
+        (_, name) => `const ${name} = require("vscode");`,
+      ),
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
 
 /**
  * What activation loads: the entry file and every chunk it imports statically (transitively), from a

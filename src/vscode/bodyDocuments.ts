@@ -5,9 +5,10 @@ import { formatBytes } from '../core/format';
 import type { EventStore } from '../core/store';
 import { missingEventMessage } from './commands/guarded';
 import type { EditableCopies } from './editableCopies';
+import { BODY_SCHEME } from './shellIds';
 
 /** Read-only documents of event bodies: `webhook-body:/<eventId>/body.<ext>`. */
-export const BODY_SCHEME = 'webhook-body';
+export { BODY_SCHEME };
 
 const EVENT_ID = /^[A-Za-z0-9_-]{1,200}$/;
 

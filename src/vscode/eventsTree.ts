@@ -15,7 +15,7 @@ import { CONTEXT_KEYS, setContextKey } from './contextKeys';
 /** Live forwarding progress of one event, shown on its row until the delivery is recorded. */
 type ForwardProgress = 'pending' | 'retrying';
 
-export const EVENTS_VIEW_ID = 'webhookInspector.events';
+export { EVENTS_VIEW_ID } from './shellIds';
 /** Events shown before a "Show older…" node; each click shows this many more. */
 export const PAGE_SIZE = 200;
 /** The tree refreshes at most this often while events stream in. */

@@ -90,3 +90,67 @@ export class LazyCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     this.changed.dispose();
   }
 }
+
+/**
+ * A tree data provider that loads the real one on the first `getChildren` (the view was opened); its
+ * elements come from the real provider only, so every other call goes there. Refreshes pass through.
+ */
+export class LazyTreeDataProvider<T> implements vscode.TreeDataProvider<T>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<T | T[] | undefined | null | void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private real: vscode.TreeDataProvider<T> | undefined;
+  private sub: vscode.Disposable | undefined;
+  private readonly get: () => Promise<vscode.TreeDataProvider<T>>;
+
+  constructor(load: () => Promise<vscode.TreeDataProvider<T>>) {
+    this.get = lazy(async () => {
+      const real = await load();
+      this.real = real;
+      this.sub = real.onDidChangeTreeData?.((e) => this.changed.fire(e));
+      return real;
+    });
+  }
+
+  async getChildren(element?: T): Promise<T[]> {
+    const real = await this.get();
+    return (await real.getChildren(element)) ?? [];
+  }
+
+  getTreeItem(element: T): vscode.TreeItem | Thenable<vscode.TreeItem> {
+    return this.real!.getTreeItem(element);
+  }
+
+  getParent(element: T): vscode.ProviderResult<T> {
+    return this.real?.getParent?.(element);
+  }
+
+  dispose(): void {
+    this.sub?.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** A text document content provider that loads the real one on the first request; change events pass through. */
+export class LazyContentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private sub: vscode.Disposable | undefined;
+  private readonly get: () => Promise<vscode.TextDocumentContentProvider>;
+
+  constructor(load: () => Promise<vscode.TextDocumentContentProvider>) {
+    this.get = lazy(async () => {
+      const real = await load();
+      this.sub = real.onDidChange?.((uri) => this.changed.fire(uri));
+      return real;
+    });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    return (await (await this.get()).provideTextDocumentContent(uri, token)) ?? '';
+  }
+
+  dispose(): void {
+    this.sub?.dispose();
+    this.changed.dispose();
+  }
+}

@@ -3,7 +3,7 @@ import { CODEGEN_COMMANDS } from './commands/codegenIds';
 import type { CodegenDeps } from './commands/codegen';
 import type { CommandContext } from './commands/types';
 import { LazyCodeLensProvider, lazy, registerLazyCommands } from './lazy';
-import { REPLAY_COMMANDS, SCENARIO_GLOB } from './replay/replayIds';
+import { REPLAY_COMMANDS } from './replay/replayIds';
 
 /** Generate Types from Events…, Create Test from Event…: src/core/codegen loads on the first run. */
 export function registerLazyCodegen(deps: CodegenDeps): vscode.Disposable {
@@ -18,18 +18,19 @@ export function registerLazyCodegen(deps: CodegenDeps): vscode.Disposable {
  * src/core/replay loads on the first run or when a `*.scenario.json` is opened. Replays re-sign with the
  * stored secrets, so the first run waits for them.
  */
-export function registerLazyReplay(ctx: CommandContext): vscode.Disposable {
+export function registerLazyReplay(ctx: CommandContext): vscode.Disposable & { readonly lens: vscode.CodeLensProvider } {
   const load = lazy(async () => {
     await ctx.secrets.whenLoaded();
     return import('./replay/replayCommands');
   });
+  // Registered at activation for SCENARIO_GLOB (src/extension.ts), which calls this one.
   const lens = new LazyCodeLensProvider(async () => new (await load()).ScenarioCodeLens());
-  return vscode.Disposable.from(
+  const all = vscode.Disposable.from(
     lens,
-    vscode.languages.registerCodeLensProvider({ pattern: SCENARIO_GLOB }, lens),
     registerLazyCommands(Object.values(REPLAY_COMMANDS), async () => {
       const { registerReplayCommands } = await load();
       return () => registerReplayCommands(ctx);
     }),
   );
+  return { lens, dispose: () => all.dispose() };
 }

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../core/lifecycle';
 import type { Logger } from '../core/logger';
@@ -15,6 +14,7 @@ import { readState, STATE_KEYS, writeState } from './stateKeys';
 import { CONTEXT_KEYS, setContextKey } from './contextKeys';
 import { isHandshakeEnabled, onDidChangeSettings, readSettings, setting, type SettingsChange } from './settings';
 import { vscodeWording } from './wording';
+import { storeDir } from './mcpServer';
 
 /**
  * Owns the event store and the receiving session for this window, and keeps the `running` context
@@ -59,12 +59,7 @@ export class ReceiverController extends Disposable {
 
   /** The folder events are kept in: the storePath setting, else the extension's storage for this workspace. */
   storeDir(): string {
-    const configured = readSettings().storePath;
-    if (configured) {
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-      return path.resolve(folder ?? this.context.globalStorageUri.fsPath, configured);
-    }
-    return path.join((this.context.storageUri ?? this.context.globalStorageUri).fsPath, 'events');
+    return storeDir(this.context);
   }
 
   /** The store, opened on first call. Falls back to read-only when another window writes it. */

@@ -12,15 +12,21 @@ export class ReceiverStatusBar extends Disposable {
   readonly item: vscode.StatusBarItem;
   private announced: string | undefined;
 
-  constructor(controller: ReceiverController) {
+  /** Shows the receiver as off: activation creates the item, the controller (loaded on first use) is bound later. */
+  constructor() {
     super();
     this.item = this._register(vscode.window.createStatusBarItem('webhookInspector.status', vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'Webhook Inspector';
+    this.render({ state: 'stopped' });
+    this.item.show();
+  }
+
+  /** Follows the controller's status from now on. */
+  bind(controller: Pick<ReceiverController, 'status' | 'onDidChangeStatus' | 'onDidChangePublicUrl'>): void {
     // A changed URL gets its own notice (publicUrlNotice.ts), not a second "ready" one.
     this._register(controller.onDidChangePublicUrl((change) => (this.announced = change.publicUrl)));
     this._register(controller.onDidChangeStatus((s) => this.render(s)));
     this.render(controller.status);
-    this.item.show();
   }
 
   private render(status: SessionStatus): void {

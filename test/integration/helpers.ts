@@ -3,15 +3,16 @@ import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { WebhookInspectorApi } from '../../src/extension';
+import type { WebhookInspectorApi, WebhookInspectorExports } from '../../src/extension';
 import type { EventsNode } from '../../src/vscode/eventsTree';
 
 export const EXTENSION_ID = 'webhook-inspector.webhook-inspector';
 
+/** Activates the extension and loads its services (activation itself registers stand-ins only). */
 export async function activateExtension(): Promise<WebhookInspectorApi> {
-  const ext = vscode.extensions.getExtension<WebhookInspectorApi>(EXTENSION_ID);
+  const ext = vscode.extensions.getExtension<WebhookInspectorExports>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} is installed`);
-  return ext.activate();
+  return (await ext.activate()).loaded();
 }
 
 /** Polls until `fn` returns a truthy value (the tree refreshes in batches). */

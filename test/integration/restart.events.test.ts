@@ -1,9 +1,19 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, treeLabels, waitFor } from './helpers';
+import type { WebhookInspectorExports } from '../../src/extension';
+import { activateExtension, EXTENSION_ID, treeLabels, waitFor } from './helpers';
 
 // Runs in a second VS Code session on the same store as the "session" phase.
 describe('After VS Code restarts', () => {
+  it('a command run right after activation (a stand-in) loads the services and runs with its arguments', async () => {
+    const exports = await vscode.extensions.getExtension<WebhookInspectorExports>(EXTENSION_ID)!.activate();
+    await vscode.commands.executeCommand('webhookInspector.filterEvents', 'provider:github');
+    const api = await exports.loaded();
+    assert.equal(api.tree.filter?.text, 'provider:github');
+    await vscode.commands.executeCommand('webhookInspector.clearFilter');
+    assert.equal(api.tree.filter, undefined);
+  });
+
   it('the captured events are still in the Events tree, bodies intact', async () => {
     const api = await activateExtension();
     assert.equal(api.controller.status.state, 'stopped', 'the receiver does not start by itself');

@@ -1,12 +1,11 @@
 /**
- * Agents in VS Code: the language-model tools (the same core as the MCP server: src/core/agents), the
- * MCP server definition (the bundled `dist/cli.js mcp` for this workspace's store) and Copy MCP Server
- * Config. The core loads on the first tool call, not at activation.
+ * Agents in VS Code: the language-model tools (the same core as the MCP server: src/core/agents) and Copy
+ * MCP Server Config. Activation registers stand-ins for the tools (standIns.ts) and the MCP server
+ * definition itself (../mcpServer.ts); this module loads with the services, the core on the first tool call.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentTools } from '../../core/agents/tools';
-import { mcpArgs, type McpClientKind, mcpConfigSnippet, type McpLaunch } from '../../core/agents/mcpConfig';
+import { type McpClientKind, mcpConfigSnippet } from '../../core/agents/mcpConfig';
 import { DeliveryLog, DEFAULT_TARGET } from '../../core/forward';
 import type { Logger } from '../../core/logger';
 import type { ForwardingService } from '../forwarding';
@@ -14,9 +13,8 @@ import { readForwardSettings } from '../settings';
 import type { ReceiverController } from '../receiverController';
 import type { SecretStore } from '../secrets';
 import { registerGuardedCommand } from '../commands/guarded';
-import { LM_TOOLS, MCP_PROVIDER_ID } from './names';
-
-declare const PACKAGE_VERSION: string;
+import { mcpLaunch } from '../mcpServer';
+import { LM_TOOLS } from './names';
 
 export interface AgentDeps {
   readonly controller: ReceiverController;
@@ -32,7 +30,13 @@ interface ToolInput {
   type?: unknown;
 }
 
-export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps): vscode.Disposable[] {
+/** The language-model tools; activation registers stand-ins that call these (see standIns.ts). */
+export interface AgentProviders extends vscode.Disposable {
+  readonly tools: ReadonlyMap<string, vscode.LanguageModelTool<ToolInput>>;
+}
+
+/** The language-model tools and Copy MCP Server Config (a command registered here). */
+export function agentProviders(context: vscode.ExtensionContext, deps: AgentDeps): AgentProviders {
   let tools: Promise<AgentTools> | undefined;
   const load = () =>
     // The tools verify and redact with the stored secrets: they load once those are read.
@@ -61,63 +65,29 @@ export function registerAgents(context: vscode.ExtensionContext, deps: AgentDeps
         }),
     ));
 
-  const disposables: vscode.Disposable[] = [];
+  const lmTools = new Map<string, vscode.LanguageModelTool<ToolInput>>();
   for (const t of LM_TOOLS) {
-    disposables.push(
-      vscode.lm.registerTool<ToolInput>(t.name, {
-        prepareInvocation: (options) => prepare(t.core, options.input ?? {}),
-        invoke: async (options, token) => {
-          const abort = new AbortController();
-          const sub = token.onCancellationRequested(() => abort.abort());
-          try {
-            const result = await (await load()).call(t.core, options.input, { signal: abort.signal });
-            return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(result))]);
-          } finally {
-            sub.dispose();
-          }
-        },
-      }),
-    );
+    lmTools.set(t.name, {
+      prepareInvocation: (options) => prepare(t.core, options.input ?? {}),
+      invoke: async (options, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          const result = await (await load()).call(t.core, options.input, { signal: abort.signal });
+          return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(result))]);
+        } finally {
+          sub.dispose();
+        }
+      },
+    });
   }
 
-  const changed = new vscode.EventEmitter<void>();
-  disposables.push(
-    changed,
-    deps.controller.onDidChangeStore(() => changed.fire()),
+  const command = registerGuardedCommand(
+    'webhookInspector.copyMcpConfig',
+    (kind?: McpClientKind | 'all') => copyMcpConfig(context, kind),
+    (m) => deps.logger.error(m),
   );
-  disposables.push(
-    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
-      onDidChangeMcpServerDefinitions: changed.event,
-      provideMcpServerDefinitions: () => {
-        const l = launch(context, deps, process.execPath);
-        // The editor's own runtime: Electron runs as Node only with ELECTRON_RUN_AS_NODE (code-server's is Node already).
-        return [
-          new vscode.McpStdioServerDefinition(
-            'Webhook Inspector',
-            l.node,
-            mcpArgs(l),
-            { ELECTRON_RUN_AS_NODE: '1' },
-            typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : undefined,
-          ),
-        ];
-      },
-    }),
-    registerGuardedCommand(
-      'webhookInspector.copyMcpConfig',
-      (kind?: McpClientKind | 'all') => copyMcpConfig(context, deps, kind),
-      (m) => deps.logger.error(m),
-    ),
-  );
-  return disposables;
-}
-
-function launch(context: vscode.ExtensionContext, deps: AgentDeps, node: string): McpLaunch {
-  return {
-    node,
-    cliPath: path.join(context.extensionPath, 'dist', 'cli.js'),
-    storeDir: deps.controller.storeDir(),
-    allowHosts: deps.forwarding.guard.allowedHosts,
-  };
+  return { tools: lmTools, dispose: () => command.dispose() };
 }
 
 /** Confirmation for the tools that send a request, naming the target; a progress line for the others. */
@@ -156,11 +126,7 @@ const CLIENTS: ReadonlyArray<{ kind: McpClientKind; label: string; detail: strin
 ];
 
 /** Puts a ready snippet (with this workspace's store filled in) on the clipboard. */
-export async function copyMcpConfig(
-  context: vscode.ExtensionContext,
-  deps: AgentDeps,
-  kind?: McpClientKind | 'all',
-): Promise<string | undefined> {
+export async function copyMcpConfig(context: vscode.ExtensionContext, kind?: McpClientKind | 'all'): Promise<string | undefined> {
   let choice = kind;
   if (!choice) {
     const pick = await vscode.window.showQuickPick(
@@ -178,7 +144,7 @@ export async function copyMcpConfig(
   if (!choice) {
     return undefined;
   }
-  const l = launch(context, deps, 'node');
+  const l = mcpLaunch(context, 'node');
   const text =
     choice === 'all' ? CLIENTS.map((c) => `# ${c.label}\n${mcpConfigSnippet(c.kind, l)}`).join('\n\n') : mcpConfigSnippet(choice, l);
   await vscode.env.clipboard.writeText(text);

@@ -11,9 +11,9 @@ import type { EventStore, StoreChange } from '../../core/store';
 import { guarded, missingEventMessage } from '../commands/guarded';
 import { vscodeWording } from '../wording';
 import { copyValue, type DetailDeps, RESEND_COMMAND, runAction } from './actions';
+import { DETAIL_VIEW_TYPE } from '../shellIds';
 
-/** The panel's viewType, used by `createWebviewPanel` and `registerWebviewPanelSerializer` (and the `onWebviewPanel:` activation event). */
-export const DETAIL_VIEW_TYPE = 'webhookInspector.eventDetail';
+export { DETAIL_VIEW_TYPE };
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {

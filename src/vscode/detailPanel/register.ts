@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { BODY_SCHEME, BodyDocumentProvider } from '../bodyDocuments';
+import { BodyDocumentProvider } from '../bodyDocuments';
 import { registerGuardedCommands } from '../commands/guarded';
 import type { EditableCopies } from '../editableCopies';
 import { type DetailDeps, runAction } from './actions';
-import { DETAIL_VIEW_TYPE, DetailPanels } from './panel';
+import { DetailPanels } from './panel';
 
 /** Commands this module registers (see `registerEventDetail`). */
 export const DETAIL_COMMANDS = {
@@ -45,21 +45,16 @@ export type EventDetailOptions = Omit<DetailDeps, 'extensionUri' | 'bodies'> & {
 };
 
 /**
- * Registers the detail panel (with its serializer), the `webhook-body:` documents and the commands
- * in DETAIL_COMMANDS. Call once from `activate()` and push the result to `context.subscriptions`.
+ * The detail panel, the `webhook-body:` documents and the commands in DETAIL_COMMANDS (registered here).
+ * Call once from the composition (src/vscode/composition.ts), which owns the result.
  */
 export function registerEventDetail(context: vscode.ExtensionContext, options: EventDetailOptions): EventDetailRegistration {
   const bodies = new BodyDocumentProvider(options.store, options.editableCopies);
   const deps: DetailDeps = { ...options, extensionUri: context.extensionUri, bodies };
   const panels = new DetailPanels(deps);
-  const disposables: vscode.Disposable[] = [bodies, vscode.workspace.registerTextDocumentContentProvider(BODY_SCHEME, bodies)];
-  disposables.push(
-    vscode.window.registerWebviewPanelSerializer(DETAIL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => {
-        panels.revive(panel, state);
-      },
-    }),
-  );
+  // The serializer and the `webhook-body:` provider are registered at activation (src/extension.ts) and call
+  // `panels.revive` and `deps.bodies`.
+  const disposables: vscode.Disposable[] = [bodies];
 
   /** The command's event: its argument, else the selection, else the open panel's. */
   const target = (arg: unknown): string | undefined => {

@@ -41,6 +41,8 @@ export class DebugDeliveries extends Disposable {
     private readonly controller: ReceiverController,
     private readonly forwarding: ForwardingService,
     private readonly logger: Logger,
+    /** Sessions that started before this was built (activation notes them): each is handled as if it started now. */
+    earlier: readonly vscode.DebugSession[] = [],
   ) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem('webhookInspector.waiting', vscode.StatusBarAlignment.Left, 49));
@@ -54,6 +56,9 @@ export class DebugDeliveries extends Disposable {
     this._register(this.inFlight.onDidChange(() => this.render()));
     this._register({ dispose: () => this.timer && clearTimeout(this.timer) });
     forwarding.setDeliveryHooks({ transport: this.inFlight.wrap(httpTransport), noTimeout: () => this.debugging });
+    for (const s of earlier) {
+      this.started(s);
+    }
   }
 
   get debugging(): boolean {

@@ -25,8 +25,9 @@ const ROUND_TIMEOUT_MS = 90_000;
 /** Activation rounds stop early (after at least one per order) when the item would pass this (`--weightBudget S` overrides). */
 const ITEM_BUDGET_MS = 85_000;
 /**
- * Signing secrets the runner stores through the extension's API after round 1's measurement, so that later
- * rounds activate with three keyring entries, as a user with three providers set up does (bench values, not secrets).
+ * Signing secrets the runner stores through the extension's API (`loaded()`) after round 1's measurement, so that
+ * later rounds activate with three keyring entries, as a user with three providers set up does (bench values, not
+ * secrets; activation itself no longer reads them: the services read them when they load).
  */
 const SEED_SECRETS: ReadonlyArray<readonly [string, string]> = [
   ['github', 'bench-github-secret'],
@@ -232,14 +233,16 @@ exports.run = async function run() {
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       if (profiler) { await profiler.stop(path.join(cfg.profileDir, 'activate-' + id + '-' + cfg.round + '.cpuprofile')); }
-      // Signing secrets as a user has them (one keyring entry per provider): stored after the measurement, so the
-      // next rounds (each a fresh extension host with the same user data) read them while activating.
-      if (api && api.secrets && cfg.seedSecrets) {
-        for (const [provider, value] of cfg.seedSecrets) { await api.secrets.add(provider, value); }
-      }
       const modules = Object.keys(require.cache).filter((k) => !before.has(k));
       let moduleBytes = 0;
       for (const m of modules) { try { moduleBytes += fs.statSync(m).size; } catch { /* not a file */ } }
+      // Signing secrets as a user has them (one keyring entry per provider): stored after the measurement, so the
+      // next rounds (each a fresh extension host with the same user data) read them while activating.
+      // (Activation returns { loaded() }: the services load on first use; loading them here is after the measurement.)
+      const services = api && typeof api.loaded === 'function' ? await api.loaded() : api;
+      if (services && services.secrets && cfg.seedSecrets) {
+        for (const [provider, value] of cfg.seedSecrets) { await services.secrets.add(provider, value); }
+      }
       out.samples.push({ id, ms, cpuMs: (cpu.user + cpu.system) / 1000, wasActive, modules: modules.map((m) => path.relative(ext.extensionPath, m)), moduleBytes });
     }
   } catch (e) {
@@ -340,11 +343,11 @@ const item: BenchItem = {
     raw.composition = composition;
     const activationBytes = composition.files.reduce((n, [, b]) => n + b, 0);
     rows.push({
-      label: 'bundle size, what activation loads',
-      subject: `${composition.files.length} file(s), ${kb(activationBytes)}`,
+      label: 'bundle size, what activation evaluates (ESM build)',
+      subject: `${composition.files.length} ESM file(s), ${kb(activationBytes)}`,
       baseline: '—',
       goal: '—',
-      note: `extension weight: what activation requires (dist/extension.js and the chunks it imports at once; esbuild metafile of the production build): ${composition.files.map(([f, b]) => `${f.replace(/^dist\//, '')} ${kb(b)}`).join(', ')}; largest parts: ${composition.parts
+      note: `extension weight: what activation evaluates (extension.js and the chunks it imports at once in the ESM stage of the production build, from esbuild's metafile; the CommonJS dist/extension.js bundles them into one file, see "modules loaded at activation"): ${composition.files.map(([f, b]) => `${f.replace(/^dist\//, '')} ${kb(b)}`).join(', ')}; largest parts: ${composition.parts
         .slice(0, 10)
         .map(([k, v]) => `${k} ${kb(v)}`)
         .join(', ')}.`,
@@ -544,7 +547,7 @@ const item: BenchItem = {
       goal: `< ${ACTIVATION_GOAL}×`,
       met: ratios.median < ACTIVATION_GOAL,
       note:
-        `extension weight: activation = \`await vscode.extensions.getExtension(id).activate()\` in a fresh code-server extension host per round (load of the main module + activate(), incl. its SecretStorage read), ` +
+        `extension weight: activation = \`await vscode.extensions.getExtension(id).activate()\` in a fresh code-server extension host per round (load of the main module + activate(); the services, with the SecretStorage reads, load on first use, after the measurement), ` +
         `after ${SETTLE_MS} ms and until three workbench round trips (commands.getCommands) in a row take < 30 ms (settled after ${fmt(summarize(rounds.map((r) => r.settledMs / 1000)).median)} s, at most 8 s), and a warm-up activation; order alternates; CPU time of the extension host's process over the call: ratio ${fmt(cpuRatios.median)}× (${fmt(cpuRatios.min)}–${fmt(cpuRatios.max)}). ` +
         `Modules that entered require.cache: webhook-inspector ${mods.length} (${mods.join(', ')}; ${kb(subject[0]?.moduleBytes ?? Number.NaN)} evaluated), empty ${emptyMods.length} (${emptyMods.join(', ')}; ${emptyMain} B).` +
         (valid.length < rounds.length ? ` ${rounds.length - valid.length} round(s) skipped: an extension was already active.` : '') +
