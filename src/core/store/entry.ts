@@ -126,3 +126,22 @@ export class Entry {
     };
   }
 }
+
+/** Oldest unpinned ids (in insertion order) that must go so that `incoming` more fit under `maxEvents`. */
+export function evictionVictims(entries: ReadonlyMap<string, Entry>, maxEvents: number, incoming: number): string[] {
+  let excess = entries.size + incoming - maxEvents;
+  const victims: string[] = [];
+  if (excess <= 0) {
+    return victims;
+  }
+  for (const [id, entry] of entries) {
+    if (excess <= 0) {
+      break;
+    }
+    if (!entry.pinned) {
+      victims.push(id);
+      excess--;
+    }
+  }
+  return victims;
+}

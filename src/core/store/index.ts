@@ -14,7 +14,7 @@ import { defaultIo, explainUnwritable } from './io';
 import { holdsLock, releaseLock, takeLock } from './lock';
 import { withPushed } from './replay';
 import { searchBodies } from './search';
-import { Entry } from './entry';
+import { Entry, evictionVictims } from './entry';
 import { BODIES, type BodyLocation, type EventDraft, type IndexRecord } from './types';
 import type { PendingAppend, StoreChange, StoreOptions } from './types';
 
@@ -227,7 +227,7 @@ export class EventStore extends Disposable {
     this.maxEvents = Math.max(1, maxEvents);
     if (!this.readOnly) {
       await this.exclusive(async () => {
-        const victims = this.evictionVictims(0);
+        const victims = evictionVictims(this.entries, this.maxEvents, 0);
         if (victims.length) {
           await this.index.append(victims.map((id) => ({ op: 'del', id })));
           await this.forget(victims);
@@ -331,7 +331,7 @@ export class EventStore extends Disposable {
     this.index.source = source;
     await this.index.open(validBytes);
     await this.bodies.openForWriting(scan.segSizes);
-    const victims = this.evictionVictims(0);
+    const victims = evictionVictims(this.entries, this.maxEvents, 0);
     if (victims.length) {
       await this.index.append(victims.map((id) => ({ op: 'del', id })));
       await this.forget(victims);
@@ -392,7 +392,7 @@ export class EventStore extends Disposable {
       await this.bodies.discard(placed);
       throw new StoreWriteError(err);
     }
-    const victims = this.evictionVictims(records.length);
+    const victims = evictionVictims(this.entries, this.maxEvents, records.length);
     try {
       await this.index.append([...records, ...victims.map((id): IndexRecord => ({ op: 'del', id }))]);
     } catch (err) {
@@ -413,25 +413,6 @@ export class EventStore extends Disposable {
     if (victims.length) {
       await this.index.maybeCompact(this.entries);
     }
-  }
-
-  /** Oldest unpinned ids that must go so that `incoming` more fit under `maxEvents`. */
-  private evictionVictims(incoming: number): string[] {
-    let excess = this.entries.size + incoming - this.maxEvents;
-    const victims: string[] = [];
-    if (excess <= 0) {
-      return victims;
-    }
-    for (const [id, entry] of this.entries) {
-      if (excess <= 0) {
-        break;
-      }
-      if (!entry.pinned) {
-        victims.push(id);
-        excess--;
-      }
-    }
-    return victims;
   }
 
   /** Drops entries from memory and their bodies from disk (after their `del` lines are written). */
