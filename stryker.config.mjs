@@ -31,6 +31,10 @@ const SCOPES = {
       'test/unit/core/storeEvents.test.ts',
       // On-demand reads of unparsed events (both source modes).
       'test/unit/core/storeOnDemand.test.ts',
+      // One unparsed event (entry.ts) and the follower's edges (follow.ts), from the survivors of the
+      // 2026-12-04 runs.
+      'test/unit/core/storeEntry.test.ts',
+      'test/unit/core/storeFollowEdges.test.ts',
     ],
   },
   receiver: {
