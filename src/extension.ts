@@ -8,7 +8,7 @@ import { registerMcpServerDefinitionProvider } from './vscode/mcpServer';
 import { SCENARIO_GLOB } from './vscode/replay/replayIds';
 import { SOURCE_GLOB } from './core/routes/sourceGlob';
 import { setting } from './vscode/settings';
-import { BODY_SCHEME, DETAIL_VIEW_TYPE, EVENTS_VIEW_ID } from './vscode/shellIds';
+import { BODY_SCHEME, COMPARE_SCHEME, DETAIL_VIEW_TYPE, EVENTS_VIEW_ID } from './vscode/shellIds';
 import { readState, STATE_KEYS } from './vscode/stateKeys';
 import { ReceiverStatusBar } from './vscode/statusBar';
 
@@ -23,7 +23,7 @@ let composition: Composition | undefined;
 
 /**
  * Activation: cheap synchronous registrations only, no I/O and no awaiting. The Events view, the status
- * bar, stand-ins for every command in package.json, the detail panel's serializer, the body documents,
+ * bar, stand-ins for every command in package.json, the detail panel's serializer, the body and compare documents,
  * the CodeLenses and the agent tools, and the MCP server definition (which needs no service). The
  * composition (src/vscode/composition.ts, a chunk of its own with the store, forwarding, signatures,
  * export…) loads on first use: the view opened, a command run, a panel restored, a tool called; the
@@ -76,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): WebhookInspectorExpo
   );
 
   const bodies = new LazyContentProvider(async () => (await load()).detail.deps.bodies);
+  const compared = new LazyContentProvider(async () => (await load()).compareDocuments);
   const routeLenses = new LazyCodeLensProvider(async () => (await load()).api.routes.lenses);
   const scenarioLens = new LazyCodeLensProvider(async () => (await load()).scenarioLens);
   context.subscriptions.push(
@@ -83,10 +84,12 @@ export function activate(context: vscode.ExtensionContext): WebhookInspectorExpo
     tree,
     treeView,
     bodies,
+    compared,
     routeLenses,
     scenarioLens,
     { dispose: () => beforeLoad.splice(0).forEach((d) => d.dispose()) },
     vscode.workspace.registerTextDocumentContentProvider(BODY_SCHEME, bodies),
+    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, compared),
     vscode.window.registerWebviewPanelSerializer(DETAIL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => {
         (await load()).detail.panels.revive(panel, state);

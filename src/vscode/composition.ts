@@ -29,6 +29,7 @@ import { ViewContextKeys } from './contextKeys';
 import { PublicUrlNotice } from './publicUrlNotice';
 import { useCloudflared, useLocalOnly, useOwnUrl } from './commands/tunnelChoice';
 import { sendSampleToReceiver } from './commands/sampleToReceiver';
+import { CompareDocumentProvider } from './commands/compare';
 import { RouteFeatures } from './routes';
 
 /** The extension's services: what `loaded()` of activate's result gives (the integration tests use it, other extensions may). */
@@ -59,6 +60,8 @@ export interface Composition {
   readonly detail: EventDetailRegistration;
   readonly agents: AgentProviders;
   readonly scenarioLens: vscode.CodeLensProvider;
+  /** The `webhook-compare:` documents. */
+  readonly compareDocuments: vscode.TextDocumentContentProvider;
   deactivate(): Promise<void>;
 }
 
@@ -211,6 +214,7 @@ export function compose(context: vscode.ExtensionContext, shell: Shell): Composi
     detail,
     agents,
     scenarioLens: replay.lens,
+    compareDocuments: new CompareDocumentProvider(() => ctrl.store()),
     async deactivate() {
       await ctrl.shutdown();
       httpTransport.closeIdleConnections();

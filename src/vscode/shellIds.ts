@@ -9,3 +9,5 @@ export const EVENTS_VIEW_ID = 'webhookInspector.events';
 export const DETAIL_VIEW_TYPE = 'webhookInspector.eventDetail';
 /** The read-only documents of captured bodies. */
 export const BODY_SCHEME = 'webhook-body';
+/** The read-only documents the Compare commands show side by side (restored diff editors ask for them after a reload). */
+export const COMPARE_SCHEME = 'webhook-compare';

@@ -5,6 +5,13 @@ import { activateExtension, EXTENSION_ID, treeLabels, waitFor } from './helpers'
 
 // Runs in a second VS Code session on the same store as the "session" phase.
 describe('After VS Code restarts', () => {
+  it('a compare document restored with its diff editor is served before anything else loaded the services', async () => {
+    await vscode.extensions.getExtension<WebhookInspectorExports>(EXTENSION_ID)!.activate();
+    // What a restored diff editor asks for: the scheme must be registered at activation, not on first use.
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('webhook-compare:/evt_gone/request.http'));
+    assert.match(doc.getText(), /The event evt_gone is no longer in the store/);
+  });
+
   it('a command run right after activation (a stand-in) loads the services and runs with its arguments', async () => {
     const exports = await vscode.extensions.getExtension<WebhookInspectorExports>(EXTENSION_ID)!.activate();
     await vscode.commands.executeCommand('webhookInspector.filterEvents', 'provider:github');

@@ -6,6 +6,7 @@ import { eventPath } from '../../core/model/event';
 import { compareText } from '../../core/export/httpFile';
 import type { EventStore } from '../../core/store';
 import type { EventsNode } from '../eventsTree';
+import { COMPARE_SCHEME } from '../shellIds';
 
 /**
  * "Compare Selected Events" and "Compare with Previous of Same Type": VS Code's diff editor over two
@@ -13,7 +14,7 @@ import type { EventsNode } from '../eventsTree';
  * line, the body as the body editor shows it: decompressed, JSON pretty-printed, binary as hex).
  */
 
-export const COMPARE_SCHEME = 'webhook-compare';
+export { COMPARE_SCHEME };
 
 export const COMPARE_COMMANDS = {
   compareEvents: 'webhookInspector.compareEvents',
@@ -146,10 +147,9 @@ export async function compareWithPrevious(deps: CompareDeps, ...args: unknown[])
   return showComparison(previous, event);
 }
 
-/** The `webhook-compare:` documents and the two commands. */
+/** The two commands (activation registers the `webhook-compare:` documents: diff editors restored after a reload ask for them). */
 export function registerCompare(deps: CompareDeps): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocumentProvider(deps.store)),
     registerGuardedCommand(COMPARE_COMMANDS.compareEvents, (...args) => compareEvents(deps, ...args)),
     registerGuardedCommand(COMPARE_COMMANDS.compareWithPrevious, (...args) => compareWithPrevious(deps, ...args)),
   );
