@@ -48,6 +48,8 @@ const SCOPES = {
       'test/unit/core/receiverRateLimit.test.ts',
       'test/unit/core/receiverRefusal.test.ts',
       'test/unit/core/receiverHooks.test.ts',
+      // start/stop and the clientError answers, with short timeouts (hardening/badRequests covers them in 25 s).
+      'test/unit/core/receiverLifecycle.test.ts',
       'test/unit/core/receiver.test.ts',
       // The intercept and respond hooks (custom responses, proxy mode).
       'test/unit/core/customResponses.test.ts',

@@ -1,0 +1,196 @@
+// The receiver's life cycle and the requests that never reach a handler (receiver.ts `start`, `stop`, the
+// `clientError` answers), with short timeouts so each case takes milliseconds:
+// - the URL exists only while running; a second start is the same server; a start while starting is refused;
+//   a port in use is a PortInUseError naming the port;
+// - a connection that never sent a byte is closed without an answer (the tunnel client opens connections
+//   ahead of requests: a 408 there would become the answer to the next public request);
+// - a malformed request gets 400, oversized headers 431, headers that never finish 408, each with
+//   Connection: close and an empty body, and nothing is stored;
+// - a new body limit applies to the next request; listeners read the captured body while they run;
+// - a sender that aborts mid-body is logged; a store failure that is not a write error is logged with
+//   its reason and answered 503.
+import assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { CapturedEvent } from '../../../src/core/model/event';
+import { Receiver } from '../../../src/core/receiver';
+import { PortInUseError } from '../../../src/core/receiverDefaults';
+import { EventStore } from '../../../src/core/store';
+import { request } from '../../support/http';
+import { recordingLogger } from '../../support/store';
+
+/** Opens a connection, writes `data` (maybe nothing), and returns what came back once the server closed it. */
+function untilClosed(port: number, data: string): Promise<{ reply: string; closedBy: 'server' }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    // A bound on the wait, so a connection left open fails the test instead of hanging it.
+    const guard = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the connection stayed open; got: ${Buffer.concat(chunks).toString('latin1')}`));
+    }, 10_000);
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(guard);
+      resolve({ reply: Buffer.concat(chunks).toString('latin1'), closedBy: 'server' });
+    });
+    if (data) {
+      socket.write(data);
+    }
+  });
+}
+
+// A bound on each test, so a receiver that never answers fails the test instead of hanging the file.
+describe('Receiver: life cycle and requests refused before a handler', { timeout: 20_000 }, () => {
+  let dir: string;
+  let store: EventStore;
+  let receiver: Receiver;
+  const log = recordingLogger();
+  const debug: string[] = [];
+  before(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-lifecycle-'));
+    store = await EventStore.open(dir, { maxEvents: 100 });
+    receiver = new Receiver({
+      store,
+      port: 0,
+      maxBodySize: 1000,
+      logger: { ...log, debug: (m: string) => debug.push(m) },
+      timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50 },
+    });
+  });
+  after(async () => {
+    await receiver.stop();
+    await store.close();
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  test('start: a URL only while running; a second start is the same server; a start while starting is refused', async () => {
+    assert.equal(receiver.url, undefined, 'stopped: no URL');
+    const starting = receiver.start();
+    assert.equal(receiver.state, 'starting');
+    await assert.rejects(receiver.start(), /The receiver is starting\./);
+    const url = await starting;
+    assert.equal(url, `http://127.0.0.1:${receiver.port}`);
+    assert.equal(receiver.url, url);
+    assert.equal(await receiver.start(), url, 'already running: the same URL');
+    assert.equal((await request(`${url}/ping`)).status, 200);
+  });
+
+  test('a port in use is a PortInUseError naming the port, and the receiver is stopped again', async () => {
+    const other = new Receiver({ store, port: receiver.port, logger: log });
+    const states: string[] = [];
+    other.onDidChangeState((s) => states.push(s));
+    try {
+      await assert.rejects(other.start(), (err: Error) => {
+        assert.ok(err instanceof PortInUseError, err.message);
+        assert.match(err.message, new RegExp(`Port ${receiver.port} is already in use on 127\\.0\\.0\\.1`));
+        return true;
+      });
+      assert.deepEqual(states, ['starting', 'stopped']);
+      assert.equal(other.url, undefined);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test('a connection that never sends a byte is closed without an answer; nothing is stored', async () => {
+    const before = store.size;
+    const { reply } = await untilClosed(receiver.port, '');
+    assert.equal(reply, '', 'no 408 on a connection that carried no request');
+    assert.equal(store.size, before);
+  });
+
+  test('headers that never finish get 408; a malformed request 400; oversized headers 431; each closes', async () => {
+    const before = store.size;
+    const slow = await untilClosed(receiver.port, 'POST /slow HTTP/1.1\r\nHost: x\r\n');
+    assert.equal(slow.reply, 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const bad = await untilClosed(receiver.port, 'NOT HTTP AT ALL\r\n\r\n');
+    assert.equal(bad.reply, 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const big = await untilClosed(receiver.port, `POST /big HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    assert.equal(big.reply, 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    assert.equal(store.size, before, 'none of them is an event');
+    assert.ok(
+      debug.some((m) => m === 'Receiver: rejected a malformed request (HPE_HEADER_OVERFLOW).'),
+      debug.join('\n'),
+    );
+    assert.ok(debug.some((m) => m === 'Receiver: rejected a malformed request (ERR_HTTP_REQUEST_TIMEOUT).'));
+  });
+
+  test('a new body limit applies to the next request; listeners read the body while they run', async () => {
+    const seen: Array<{ event: CapturedEvent; body: string | undefined }> = [];
+    const sub = receiver.onDidCapture((event) => seen.push({ event, body: receiver.bodyOf(event)?.toString() }));
+    try {
+      receiver.setMaxBodySize(10);
+      assert.equal((await request(`${receiver.url}/eleven`, { body: '12345678901' })).status, 413);
+      assert.equal((await request(`${receiver.url}/ten`, { body: '1234567890' })).status, 200);
+      receiver.setMaxBodySize(1000);
+      assert.equal((await request(`${receiver.url}/eleven`, { body: '12345678901' })).status, 200);
+    } finally {
+      sub.dispose();
+    }
+    assert.deepEqual(
+      seen.map((s) => [s.event.url, s.body]),
+      [
+        ['/eleven', undefined],
+        ['/ten', '1234567890'],
+        ['/eleven', '12345678901'],
+      ],
+    );
+    assert.equal(receiver.bodyOf(seen[1]!.event), undefined, 'not kept after the listeners ran');
+  });
+
+  test('a sender that aborts mid-body is logged, and nothing is stored', async () => {
+    const before = store.size;
+    const socket = net.connect(receiver.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write('POST /cut HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part');
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    for (let i = 0; i < 100 && !debug.some((m) => m.startsWith('Receiver: POST /cut')); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(
+      debug.some((m) => /^Receiver: POST \/cut aborted by the sender \(.+\)\.$/.test(m)),
+      debug.join('\n'),
+    );
+    assert.equal(store.size, before);
+  });
+
+  test('a store failure that is not a write error is logged with its reason and answered 503', async () => {
+    const closedDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-lifecycle-closed-'));
+    const closed = await EventStore.open(closedDir, { maxEvents: 10 });
+    const failing = new Receiver({ store: closed, port: 0, logger: log });
+    await failing.start();
+    try {
+      await closed.close();
+      const res = await request(`${failing.url}/x`, { body: 'x' });
+      assert.equal(res.status, 503);
+      assert.equal(res.headers['retry-after'], '5');
+      assert.ok(
+        log.warnings.some((m) => m.startsWith('Receiver: could not store the event: ') && m.length > 40),
+        log.warnings.join('\n'),
+      );
+    } finally {
+      await failing.stop();
+      await fsp.rm(closedDir, { recursive: true, force: true });
+    }
+  });
+
+  test('stop frees the port and is idempotent; the URL is gone', async () => {
+    const port = receiver.port;
+    await receiver.stop();
+    assert.equal(receiver.state, 'stopped');
+    assert.equal(receiver.url, undefined);
+    await receiver.stop();
+    const probe = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', () => resolve());
+    });
+    await new Promise<void>((r) => probe.close(() => r()));
+  });
+});
