@@ -32,6 +32,7 @@ const SCOPES = {
       // Edges of issue #20's second store run (index.ts, indexLog.ts, bodies.ts, io.ts, lock.ts, ids.ts, errors.ts).
       'test/unit/core/storeLoadEdges.test.ts',
       'test/unit/core/storeIndexLogEdges.test.ts',
+      'test/unit/core/storeBodiesEdges.test.ts',
       // On-demand reads of unparsed events (both source modes).
       'test/unit/core/storeOnDemand.test.ts',
       // One unparsed event (entry.ts) and the follower's edges (follow.ts), from the survivors of the
