@@ -33,6 +33,7 @@ const SCOPES = {
       'test/unit/core/storeLoadEdges.test.ts',
       'test/unit/core/storeIndexLogEdges.test.ts',
       'test/unit/core/storeBodiesEdges.test.ts',
+      'test/unit/core/storeLockEdges.test.ts',
       // On-demand reads of unparsed events (both source modes).
       'test/unit/core/storeOnDemand.test.ts',
       // One unparsed event (entry.ts) and the follower's edges (follow.ts), from the survivors of the
