@@ -1,13 +1,15 @@
 // The index file's own edges (src/core/store/indexLog.ts): a compaction that fails leaves every event
-// readable and the store writable; a compaction bigger than one write chunk (4 MiB) puts every event
-// where it is read back; an index that cannot be read fails the open with its own error; and a load
-// reads lines longer than its read buffer, and lines that end just past a buffer's end, exactly once.
+// readable and the store writable; a compaction copies unchanged events as their stored bytes, and one
+// bigger than a write chunk (4 MiB) puts every event where it is read back; an index that cannot be read
+// fails the open with its own error; a load reads lines longer than its read buffer, and lines that end
+// just past a buffer's end, exactly once.
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { EventStore } from '../../../src/core/store';
+import { encodeAdd } from '../../../src/core/store/records';
 import { draft, recordingLogger } from '../../support/store';
 
 let dir: string;
@@ -68,6 +70,20 @@ describe('compaction', () => {
     const reopened = await EventStore.open(dir, { maxEvents: 100 });
     assert.deepEqual(urls(reopened), ['/5', '/4', '/3', '/2', '/1', '/0']);
     await reopened.close();
+  });
+
+  test('a compaction copies an unchanged event as its stored bytes, not as the event written anew', async () => {
+    // Valid JSON another writer could have stored: an escaped letter that JSON.stringify would not write.
+    const event = { ...draft('/a', 0), id: 'evt_stored', receivedAt: '2020-01-01T00:00:00.000Z' };
+    const json = JSON.stringify(event).replace('"url":"/a"', '"url":"/\\u0061"');
+    const { line } = encodeAdd('evt_stored', undefined, undefined, false, Buffer.from(json));
+    await fsp.writeFile(indexPath(), Buffer.concat([line, Buffer.from('\nnot a record\n')]));
+    const store = await EventStore.open(dir, { maxEvents: 10 });
+    const index = await fsp.readFile(indexPath(), 'utf8');
+    assert.ok(!index.includes('not a record'), 'the index was rewritten');
+    assert.ok(index.includes('"url":"/\\u0061"'), index);
+    assert.equal(store.get('evt_stored')?.url, '/a');
+    await store.close();
   });
 });
 
