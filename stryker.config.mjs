@@ -35,6 +35,7 @@ const SCOPES = {
       'test/unit/core/storeBodiesEdges.test.ts',
       'test/unit/core/storeLockEdges.test.ts',
       'test/unit/core/storeIdsEdges.test.ts',
+      'test/unit/core/storeHandlesEdges.test.ts',
       // On-demand reads of unparsed events (both source modes).
       'test/unit/core/storeOnDemand.test.ts',
       // One unparsed event (entry.ts) and the follower's edges (follow.ts), from the survivors of the
