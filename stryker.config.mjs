@@ -29,6 +29,13 @@ const SCOPES = {
       'test/unit/core/storeDurability.test.ts',
       'test/unit/core/store.test.ts',
       'test/unit/core/storeEvents.test.ts',
+      // Edges of issue #20's second store run (index.ts, indexLog.ts, bodies.ts, io.ts, lock.ts, ids.ts, errors.ts).
+      'test/unit/core/storeLoadEdges.test.ts',
+      'test/unit/core/storeIndexLogEdges.test.ts',
+      'test/unit/core/storeBodiesEdges.test.ts',
+      'test/unit/core/storeLockEdges.test.ts',
+      'test/unit/core/storeIdsEdges.test.ts',
+      'test/unit/core/storeHandlesEdges.test.ts',
       // On-demand reads of unparsed events (both source modes).
       'test/unit/core/storeOnDemand.test.ts',
       // One unparsed event (entry.ts) and the follower's edges (follow.ts), from the survivors of the

@@ -11,19 +11,33 @@ const openForWriting = new Set<string>();
  * process, throws `StoreLockedError`; one left by a dead process is taken over.
  */
 export async function takeLock(dir: string): Promise<void> {
+  // This process's own claim is checked and made at once, before any file is touched, and not read from the
+  // file (which may have been removed or overwritten since): two stores of one process never share a folder.
+  if (openForWriting.has(dir)) {
+    throw new StoreLockedError(dir, process.pid);
+  }
+  openForWriting.add(dir);
+  try {
+    await createLockFile(dir);
+  } catch (err) {
+    openForWriting.delete(dir);
+    throw err;
+  }
+}
+
+/** Creates the lock file, taking over one whose pid is not a live process (this pid: left by an earlier process). */
+async function createLockFile(dir: string): Promise<void> {
   const lockPath = path.join(dir, LOCK);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await fsp.writeFile(lockPath, String(process.pid), { flag: 'wx', mode: 0o600 });
-      openForWriting.add(dir);
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw err;
       }
       const pid = Number((await fsp.readFile(lockPath, 'utf8').catch(() => '')).trim());
-      const heldHere = pid === process.pid && openForWriting.has(dir);
-      if (heldHere || (pid && pid !== process.pid && isProcessAlive(pid))) {
+      if (pid && pid !== process.pid && isProcessAlive(pid)) {
         throw new StoreLockedError(dir, pid);
       }
       await fsp.rm(lockPath, { force: true });
