@@ -19,7 +19,7 @@ import type { CapturedEvent } from '../../../src/core/model/event';
 import { Receiver } from '../../../src/core/receiver';
 import { PortInUseError } from '../../../src/core/receiverDefaults';
 import { EventStore } from '../../../src/core/store';
-import { request } from '../../support/http';
+import { rawRequest, request } from '../../support/http';
 import { recordingLogger } from '../../support/store';
 
 /** Opens a connection, writes `data` (maybe nothing), and returns what came back once the server closed it. */
@@ -51,6 +51,7 @@ describe('Receiver: life cycle and requests refused before a handler', { timeout
   let receiver: Receiver;
   const log = recordingLogger();
   const debug: string[] = [];
+  const info: string[] = [];
   before(async () => {
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'wi-lifecycle-'));
     store = await EventStore.open(dir, { maxEvents: 100 });
@@ -58,7 +59,7 @@ describe('Receiver: life cycle and requests refused before a handler', { timeout
       store,
       port: 0,
       maxBodySize: 1000,
-      logger: { ...log, debug: (m: string) => debug.push(m) },
+      logger: { ...log, debug: (m: string) => debug.push(m), info: (m: string) => info.push(m) },
       timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50 },
     });
   });
@@ -78,6 +79,20 @@ describe('Receiver: life cycle and requests refused before a handler', { timeout
     assert.equal(receiver.url, url);
     assert.equal(await receiver.start(), url, 'already running: the same URL');
     assert.equal((await request(`${url}/ping`)).status, 200);
+  });
+
+  test('answers name no framework and carry no ETag; a request without Host is taken; start is logged', async () => {
+    const res = await request(`${receiver.url}/plain`, { method: 'GET' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['x-powered-by'], undefined);
+    assert.equal(res.headers.etag, undefined);
+    const reply = await rawRequest(receiver.port, 'POST /no-host HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi');
+    assert.match(reply, /^HTTP\/1\.1 200 /, 'HTTP/1.1 without Host: captured, not refused (senders and tunnels vary)');
+    assert.ok(
+      store.list().some((e) => e.url === '/no-host'),
+      'stored',
+    );
+    assert.ok(info.includes(`Receiver listening on http://127.0.0.1:${receiver.port}`), info.join('\n'));
   });
 
   test('a port in use is a PortInUseError naming the port, and the receiver is stopped again', async () => {
@@ -120,12 +135,20 @@ describe('Receiver: life cycle and requests refused before a handler', { timeout
     assert.ok(debug.some((m) => m === 'Receiver: rejected a malformed request (ERR_HTTP_REQUEST_TIMEOUT).'));
   });
 
+  test('a body that never finishes gets 408 once the request time is up, and nothing is stored', async () => {
+    const before = store.size;
+    const { reply } = await untilClosed(receiver.port, 'POST /stalled HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npart of it');
+    assert.match(reply, /^HTTP\/1\.1 408 /, reply);
+    assert.equal(store.size, before);
+  });
+
   test('a new body limit applies to the next request; listeners read the body while they run', async () => {
     const seen: Array<{ event: CapturedEvent; body: string | undefined }> = [];
     const sub = receiver.onDidCapture((event) => seen.push({ event, body: receiver.bodyOf(event)?.toString() }));
     try {
       receiver.setMaxBodySize(10);
       assert.equal((await request(`${receiver.url}/eleven`, { body: '12345678901' })).status, 413);
+      assert.ok(log.warnings.includes('Receiver: POST /eleven rejected, body 11 bytes over the 10-byte limit.'), log.warnings.join('\n'));
       assert.equal((await request(`${receiver.url}/ten`, { body: '1234567890' })).status, 200);
       receiver.setMaxBodySize(1000);
       assert.equal((await request(`${receiver.url}/eleven`, { body: '12345678901' })).status, 200);
@@ -180,17 +203,45 @@ describe('Receiver: life cycle and requests refused before a handler', { timeout
     }
   });
 
-  test('stop frees the port and is idempotent; the URL is gone', async () => {
+  test('stop frees the port, is logged and idempotent; the URL is gone', async () => {
     const port = receiver.port;
+    const states: string[] = [];
+    const sub = receiver.onDidChangeState((st) => states.push(st));
+    await Promise.all([receiver.stop(), receiver.stop()]);
     await receiver.stop();
-    assert.equal(receiver.state, 'stopped');
+    sub.dispose();
+    assert.deepEqual(states, ['stopping', 'stopped']);
     assert.equal(receiver.url, undefined);
-    await receiver.stop();
-    const probe = net.createServer();
-    await new Promise<void>((resolve, reject) => {
-      probe.once('error', reject);
-      probe.listen(port, '127.0.0.1', () => resolve());
-    });
-    await new Promise<void>((r) => probe.close(() => r()));
+    assert.equal(info.at(-1), 'Receiver stopped.');
+    await listenOnce(port);
+  });
+
+  test('dispose stops the receiver: its port is free again', async () => {
+    const other = new Receiver({ store, port: 0, logger: log });
+    await other.start();
+    const port = other.port;
+    other.dispose();
+    // Bounded retries: the port is released once the server has closed.
+    let lastError: unknown;
+    for (let i = 0; i < 200; i++) {
+      try {
+        await listenOnce(port);
+        return;
+      } catch (err) {
+        lastError = err;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    assert.fail(`the port stayed taken after dispose: ${String(lastError)}`);
   });
 });
+
+/** Listens on `port` and closes again; rejects when the port is taken. */
+async function listenOnce(port: number): Promise<void> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => resolve());
+  });
+  await new Promise<void>((r) => probe.close(() => r()));
+}
