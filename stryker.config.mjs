@@ -76,6 +76,8 @@ const SCOPES = {
     mutate: ['src/core/forward/**/*.ts'],
     // Fastest first (see receiver).
     tests: [
+      // The explanation of each delivery error code (transport.ts describeError).
+      'test/unit/forward/deliveryErrors.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
