@@ -57,6 +57,8 @@ const SCOPES = {
       'test/unit/core/receiverHooks.test.ts',
       // start/stop and the clientError answers, with short timeouts (hardening/badRequests covers them in 25 s).
       'test/unit/core/receiverLifecycle.test.ts',
+      // Replies shaped by hooks: intercept, custom status/type/headers/bytes, the hang-up signal, 503.
+      'test/unit/core/receiverReplies.test.ts',
       'test/unit/core/receiver.test.ts',
       // The intercept and respond hooks (custom responses, proxy mode).
       'test/unit/core/customResponses.test.ts',
