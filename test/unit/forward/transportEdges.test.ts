@@ -78,7 +78,10 @@ describe('transport edges', () => {
     try {
       const plain = new AbortController();
       plain.abort();
-      await assert.rejects(transport(request(h.url), { ...opts, signal: plain.signal }), { code: 'ABORTED', message: 'The request was cancelled.' });
+      await assert.rejects(transport(request(h.url), { ...opts, signal: plain.signal }), {
+        code: 'ABORTED',
+        message: 'The request was cancelled.',
+      });
       const why = new AbortController();
       why.abort(new DeliveryError('Stopped.', 'TIMEOUT'));
       await assert.rejects(transport(request(h.url), { ...opts, signal: why.signal }), { code: 'TIMEOUT', message: 'Stopped.' });
