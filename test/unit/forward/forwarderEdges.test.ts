@@ -242,6 +242,9 @@ describe('forwarder edges', () => {
       maxAttempts: 1,
       newId: () => `dlv_test_${++n}`,
       signing: (ev) => {
+        if (ev.url === '/sent') {
+          return { resign: 'never' };
+        }
         if (ev.url === '/plain-error') {
           throw new Error('no secret for this endpoint');
         }
@@ -270,6 +273,13 @@ describe('forwarder edges', () => {
       assert.equal(failed?.errorCode, 'ERROR');
       assert.equal(failed?.error, 'no secret for this endpoint');
       assert.equal(h.seen.length, 0);
+
+      const sent = (await capture(ts.store, { url: '/sent', headers: [], body: '{}' })).event;
+      fwd.forward(sent);
+      await fwd.whenIdle();
+      const [delivered] = deliveriesOf(ts.store.get(sent.id));
+      assert.equal(delivered?.status, 200);
+      assert.equal(delivered?.id, 'dlv_test_3');
     } finally {
       fwd.dispose();
       await h.close();
