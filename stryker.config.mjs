@@ -80,6 +80,18 @@ const SCOPES = {
     tests: [
       // The explanation of each delivery error code (transport.ts describeError).
       'test/unit/forward/deliveryErrors.test.ts',
+      // Issue #20, survivors and uncovered mutants of the 2026-12-04 partial forward run, one file per promise:
+      // pure rules (routing, target, proxy reply, realSleep), one attempt's record (deliver.ts), the preflight
+      // and re-signing (prepare.ts), the in-flight tracker, resendTimes' report, a sample send and a failed
+      // record, the transport's edges, and the forwarder's rarer paths (forwarder.ts, forwardAttempt.ts).
+      'test/unit/forward/targetRouting.test.ts',
+      'test/unit/forward/prepareWarnings.test.ts',
+      'test/unit/forward/attemptRecord.test.ts',
+      'test/unit/forward/inFlight.test.ts',
+      'test/unit/forward/resendAnswers.test.ts',
+      'test/unit/forward/sampleLog.test.ts',
+      'test/unit/forward/transportEdges.test.ts',
+      'test/unit/forward/forwarderEdges.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',

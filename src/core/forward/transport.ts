@@ -208,10 +208,17 @@ function attempt({ req, limit, signal, options }: Call, agent: http.Agent | unde
           kept += part.length;
         }
       });
-      res.on('error', (err: NodeJS.ErrnoException) => fail(describeError(err, req.origin)));
+      // The answer had begun: a connection lost now (Node reports 'aborted', ECONNRESET) is cut mid-answer, not "without answering".
+      const cut = (cause?: unknown) =>
+        fail(
+          new DeliveryError(`The handler on ${req.origin.host} closed the connection in the middle of its answer.`, 'ECONNRESET', {
+            cause,
+          }),
+        );
+      res.on('error', cut);
       res.on('close', () => {
         if (!res.complete) {
-          fail(new DeliveryError(`The handler on ${req.origin.host} closed the connection in the middle of its answer.`, 'ECONNRESET'));
+          cut();
         }
       });
       res.on('end', () => {

@@ -1,0 +1,59 @@
+/**
+ * Guards small pure rules of the forward core: a path route ending in `/` matches that folder only,
+ * `?` in a glob is one character within a segment, an unparsable target is refused with a sentence
+ * that says what to type, a target with only a query keeps the event's path, the proxy's reply when
+ * a failure has no message, and `realSleep` returns at once for an already-aborted signal.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { globMatches, pathMatches } from '../../../src/core/forward/routing';
+import { parseTarget, targetPath, TargetError } from '../../../src/core/forward/target';
+import { replyFor } from '../../../src/core/forward/proxyReply';
+import { realSleep } from '../../../src/core/forward/types';
+import type { Delivery } from '../../../src/core/model/delivery';
+
+describe('small rules', () => {
+  test('a path route ending in / matches the folder and what is under it, nothing else', () => {
+    assert.equal(pathMatches('/hooks/', '/hooks'), true);
+    assert.equal(pathMatches('/hooks/', '/hooks/stripe'), true);
+    assert.equal(pathMatches('/hooks/', '/other'), false);
+    assert.equal(pathMatches('/hooks/', '/hooksx'), false);
+  });
+
+  test('? in a glob is exactly one character, never the separator', () => {
+    assert.equal(globMatches('a?c', 'abc', '/'), true);
+    assert.equal(globMatches('a?c', 'ac', '/'), false);
+    assert.equal(globMatches('a?c', 'a/c', '/'), false);
+    assert.equal(globMatches('a?c', 'a?c', '/'), true);
+  });
+
+  test('a target that is not a URL is refused with INVALID_TARGET and an example to type', () => {
+    assert.throws(
+      () => parseTarget('http://[bad'),
+      (err: unknown) =>
+        err instanceof TargetError &&
+        err.code === 'INVALID_TARGET' &&
+        err.message === '"http://[bad" is not a URL. Use a base URL such as http://localhost:3000 or http://localhost:3000/webhooks.',
+    );
+  });
+
+  test("a target with only a query: the event's path with the target's query", () => {
+    assert.equal(targetPath(new URL('http://127.0.0.1:3000/?a=1'), '/hook/x?b=2'), '/hook/x?a=1');
+  });
+
+  test('proxy reply for a failure without a message: 502 with a default sentence', () => {
+    const reply = replyFor({ status: undefined, errorCode: 'ECONNRESET', headers: [], body: '' } as unknown as Delivery);
+    assert.equal(reply.status, 502);
+    assert.deepEqual(JSON.parse(String(reply.body)), { error: 'handler_unreachable', message: 'The handler did not answer.' });
+  });
+
+  test('realSleep with an already-aborted signal returns before any timer could fire', async () => {
+    const c = new AbortController();
+    c.abort();
+    const first = await Promise.race([
+      realSleep(5000, c.signal).then(() => 'slept'),
+      new Promise<string>((resolve) => setImmediate(() => resolve('still waiting'))),
+    ]);
+    assert.equal(first, 'slept');
+  });
+});

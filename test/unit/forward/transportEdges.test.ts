@@ -1,0 +1,160 @@
+/**
+ * Guards the edges of the HTTP transport (transport.ts): a handler's `Keep-Alive: timeout=1` hint is
+ * obeyed (no reuse), an already-cancelled request is never sent, a request Node cannot build fails
+ * with Node's code and cause, a stale kept-alive connection drops only the idle connections to that
+ * handler, and an answer cut off mid-body is a failure that says so.
+ */
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { describe, test } from 'node:test';
+import { createHttpTransport } from '../../../src/core/forward/transport';
+import { DeliveryError, type OutgoingRequest } from '../../../src/core/forward/types';
+import { startHandler } from './support';
+
+function request(url: string, path = '/hook', headers: Array<[string, string]> = []): OutgoingRequest {
+  const origin = new URL(url);
+  return { method: 'POST', origin, path, headers: [['host', origin.host], ['content-length', '0'], ...headers], body: new Uint8Array() };
+}
+
+const opts = { maxResponseBytes: 1024 };
+
+interface Raw {
+  readonly url: string;
+  readonly port: number;
+  requests: number;
+  connections: number;
+  close(): Promise<void>;
+}
+
+/** A server on 127.0.0.1 whose `onRequest` gets the request number on its connection (from 1). */
+async function raw(onRequest: (res: http.ServerResponse, nth: number, socket: Socket) => void): Promise<Raw> {
+  const perSocket = new WeakMap<Socket, number>();
+  const server = http.createServer((req, res) => {
+    const n = (perSocket.get(req.socket) ?? 0) + 1;
+    perSocket.set(req.socket, n);
+    info.requests++;
+    req.resume();
+    req.on('end', () => onRequest(res, n, req.socket));
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', () => info.connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const info: Raw = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests: 0,
+    connections: 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return info;
+}
+
+describe('transport edges', () => {
+  test("a handler's Keep-Alive: timeout=1 hint: its connection is not kept for the next request", async () => {
+    const h = await raw((res) => {
+      res.writeHead(200, { 'keep-alive': 'timeout=1' });
+      res.end('ok');
+    });
+    const transport = createHttpTransport({ keepAliveIdleMs: 5000 });
+    try {
+      assert.equal((await transport(request(h.url), opts)).status, 200);
+      assert.equal((await transport(request(h.url), opts)).status, 200);
+      assert.equal(h.connections, 2);
+    } finally {
+      transport.closeIdleConnections();
+      await h.close();
+    }
+  });
+
+  test('an already-cancelled request is not sent; the reason it was cancelled with is the error', async () => {
+    const h = await startHandler();
+    const transport = createHttpTransport({ keepAliveIdleMs: 0 });
+    try {
+      const plain = new AbortController();
+      plain.abort();
+      await assert.rejects(transport(request(h.url), { ...opts, signal: plain.signal }), {
+        code: 'ABORTED',
+        message: 'The request was cancelled.',
+      });
+      const why = new AbortController();
+      why.abort(new DeliveryError('Stopped.', 'TIMEOUT'));
+      await assert.rejects(transport(request(h.url), { ...opts, signal: why.signal }), { code: 'TIMEOUT', message: 'Stopped.' });
+      assert.equal(h.connections, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("a request Node refuses to build fails with Node's code, a message that says so and the cause", async () => {
+    const h = await startHandler();
+    const transport = createHttpTransport({ keepAliveIdleMs: 0 });
+    try {
+      await assert.rejects(transport(request(h.url, '/hook', [['x-bad', 'a\nb']]), opts), (err: unknown) => {
+        assert.ok(err instanceof DeliveryError);
+        assert.equal(err.code, 'ERR_INVALID_CHAR');
+        assert.match(err.message, /^The request could not be built: /);
+        assert.equal((err.cause as NodeJS.ErrnoException).code, 'ERR_INVALID_CHAR');
+        return true;
+      });
+      assert.equal(h.connections, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a stale kept-alive connection: the idle ones to that handler are dropped, those to another are kept', async () => {
+    // `stale` drops any second request on a connection, as a handler that closed its idle connections.
+    const stale = await raw((res, nth, socket) => {
+      if (nth > 1) {
+        socket.destroy();
+        return;
+      }
+      res.end('ok');
+    });
+    const other = await raw((res) => res.end('ok'));
+    const transport = createHttpTransport({ keepAliveIdleMs: 5000 });
+    try {
+      assert.equal((await transport(request(other.url), opts)).status, 200);
+      // Two idle connections to `stale`.
+      await Promise.all([transport(request(stale.url), opts), transport(request(stale.url), opts)]);
+      assert.equal(stale.connections, 2);
+      // Goes out on one of them, is dropped, and is sent again on a fresh connection.
+      assert.equal((await transport(request(stale.url), opts)).status, 200);
+      assert.equal(stale.requests, 4);
+      // The other idle connection to `stale` was dropped with it: this one goes out on a new connection.
+      assert.equal((await transport(request(stale.url), opts)).status, 200);
+      assert.equal(stale.requests, 5);
+      // The idle connection to `other` was kept.
+      assert.equal((await transport(request(other.url), opts)).status, 200);
+      assert.equal(other.connections, 1);
+    } finally {
+      transport.closeIdleConnections();
+      await stale.close();
+      await other.close();
+    }
+  });
+
+  test('an answer cut off in the middle of its body: a failure that says the handler closed the connection', async () => {
+    const h = await raw((res, _nth, socket) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial', () => setTimeout(() => socket.destroy(), 20));
+    });
+    const transport = createHttpTransport({ keepAliveIdleMs: 0 });
+    try {
+      await assert.rejects(transport(request(h.url), opts), (err: unknown) => {
+        assert.ok(err instanceof DeliveryError);
+        assert.equal(err.code, 'ECONNRESET');
+        assert.equal(err.message, `The handler on 127.0.0.1:${h.port} closed the connection in the middle of its answer.`);
+        return true;
+      });
+    } finally {
+      await h.close();
+    }
+  });
+});
