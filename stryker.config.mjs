@@ -146,6 +146,9 @@ if (scope !== 'all' && !(scope in SCOPES)) {
   throw new Error(`WI_MUTATE=${scope}: use one of ${Object.keys(SCOPES).join(', ')} (or leave it unset for all).`);
 }
 const compiled = process.env.WI_MUTATE_TSX !== '1';
+// WI_MUTATE_RUN=<name>: a second run of the same scope side by side (e.g. on other files, `--mutate`), with
+// its own reports, incremental file and sandbox: reports/mutation/<scope>.<name>.*.
+const run = process.env.WI_MUTATE_RUN ? `${scope}.${process.env.WI_MUTATE_RUN}` : scope;
 const chosen = scope === 'all' ? [SCOPES.store, SCOPES.receiver, SCOPES.forward, SCOPES.signatures] : [SCOPES[scope]];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -165,7 +168,7 @@ export default {
   // Mutants in module-level code (constants) would run every test file each; they are skipped.
   ignoreStatic: true,
   incremental: true,
-  incrementalFile: `reports/mutation/${scope}.incremental.json`,
+  incrementalFile: `reports/mutation/${run}.incremental.json`,
   // The machine is shared: one test process at a time unless told otherwise (--concurrency 2).
   concurrency: 1,
   timeoutMS: 20000,
@@ -173,9 +176,9 @@ export default {
   ignorePatterns: ['.stryker-tmp', 'dist', 'out', 'test-results', '.vscode-test', 'reports', '*.vsix', 'docs', 'media'],
   // live: each mutant's result as soon as it is known, in reports/mutation/<scope>.live.tsv.
   reporters: ['clear-text', 'progress-append-only', 'html', 'json', 'live'],
-  htmlReporter: { fileName: `reports/mutation/${scope}.html` },
-  jsonReporter: { fileName: `reports/mutation/${scope}.json` },
+  htmlReporter: { fileName: `reports/mutation/${run}.html` },
+  jsonReporter: { fileName: `reports/mutation/${run}.json` },
   // One temp folder per scope, so two scopes can run side by side.
-  tempDirName: `.stryker-tmp/${scope}`,
+  tempDirName: `.stryker-tmp/${run}`,
   cleanTempDir: true,
 };

@@ -6,7 +6,9 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { PluginKind, declareValuePlugin } from '@stryker-mutator/api/plugin';
 
 const scope = process.env.WI_MUTATE || 'all';
-const file = `reports/mutation/${scope}.live.tsv`;
+// A second run of a scope (WI_MUTATE_RUN, see stryker.config.mjs) writes its own file.
+const run = process.env.WI_MUTATE_RUN ? `${scope}.${process.env.WI_MUTATE_RUN}` : scope;
+const file = `reports/mutation/${run}.live.tsv`;
 
 const oneLine = (text) =>
   String(text ?? '')
