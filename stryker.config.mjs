@@ -114,6 +114,8 @@ const SCOPES = {
       'test/unit/signatures/strictHelpers.test.ts',
       // Survivors of the tail run (issue #20): Twilio's URL variants, bodySHA256 and algorithm header.
       'test/unit/signatures/twilioUrls.test.ts',
+      // Box headers (detection, secondary, version/algorithm spacing) and Zendesk's caller-set tolerance.
+      'test/unit/signatures/timestampedEdges.test.ts',
       // Edges from the survivors of the second signatures run (issue #20): handshakes, the MAC engine and
       // generic HMAC, Twilio's bodySHA256 and SHA-256 setting, HubSpot's legacy v1, Shopify/Square/Paddle/GitLab
       // headers.
