@@ -116,6 +116,8 @@ const SCOPES = {
       'test/unit/signatures/twilioUrls.test.ts',
       // Box headers (detection, secondary, version/algorithm spacing) and Zendesk's caller-set tolerance.
       'test/unit/signatures/timestampedEdges.test.ts',
+      // Public keys: PEM and base64 forms, exactly 32 Ed25519 bytes, the match reason, stale and skew.
+      'test/unit/signatures/publicKeyEdges.test.ts',
       // Edges from the survivors of the second signatures run (issue #20): handshakes, the MAC engine and
       // generic HMAC, Twilio's bodySHA256 and SHA-256 setting, HubSpot's legacy v1, Shopify/Square/Paddle/GitLab
       // headers.

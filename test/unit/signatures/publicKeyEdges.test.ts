@@ -1,0 +1,84 @@
+/**
+ * Guards public-key verification (Discord Ed25519, SendGrid ECDSA P-256) as the providers document it: the
+ * signature covers timestamp + body; Discord's key may be given as 64 hex characters, base64 of the 32 raw
+ * bytes, or PEM, and only exactly 32 key bytes count; a match names the key, an old timestamp outside the
+ * caller's tolerance is stale, and a mismatch reports the clock skew without a note when no tolerance is
+ * set. Keys and signatures are made with node:crypto.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { verifyRequest } from '../../../src/core/signatures/index';
+import { JSON_BODY, NOW, NOW_S, request } from './support';
+
+/** An Ed25519 key whose base64 has a '+' or '/', so it reads only as standard base64 (not base64url). */
+function edKey() {
+  for (;;) {
+    const pair = generateKeyPairSync('ed25519');
+    const raw = pair.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+    if (/[+/]/.test(raw.toString('base64'))) {
+      return { ...pair, raw };
+    }
+  }
+}
+const ed = edKey();
+const edRaw = ed.raw;
+const edPem = ed.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ecB64 = ec.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+
+function discord(ts: number, signedTs = ts) {
+  const sig = sign(null, Buffer.from(`${signedTs}${JSON_BODY}`), ed.privateKey).toString('hex');
+  return request({ 'x-signature-ed25519': sig, 'x-signature-timestamp': String(ts) });
+}
+
+const check = (req: ReturnType<typeof request>, key: string, extra: Record<string, number> = {}) =>
+  verifyRequest(req, { provider: 'discord', secrets: [key], now: NOW, ...extra });
+
+describe('Discord public key forms', () => {
+  it('a PEM public key verifies', () => {
+    assert.equal(check(discord(NOW_S), edPem).status, 'valid');
+  });
+
+  it('the 32 raw key bytes in standard base64 verify', () => {
+    assert.equal(check(discord(NOW_S), edRaw.toString('base64')).status, 'valid');
+  });
+
+  it('a key with bytes after the 32 raw bytes does not verify', () => {
+    const r = check(discord(NOW_S), Buffer.concat([edRaw, Buffer.from([0])]).toString('hex'));
+    assert.equal(r.status, 'invalid');
+  });
+
+  it('a match names the key', () => {
+    const r = check(discord(NOW_S), edRaw.toString('hex'));
+    assert.equal(r.status, 'valid');
+    assert.equal(r.reason, 'The Discord signature verifies with public key #1.');
+  });
+
+  it('no key configured: the reason asks for a public key', () => {
+    const r = verifyRequest(discord(NOW_S), { provider: 'discord', secrets: [], now: NOW });
+    assert.equal(r.status, 'no-secret');
+    assert.equal(r.reason, 'No public key is configured for Discord, so the signature cannot be checked.');
+  });
+});
+
+describe('Discord timestamps', () => {
+  it('a matching signature older than the tolerance the caller sets is stale', () => {
+    assert.equal(check(discord(NOW_S - 1000), edRaw.toString('hex'), { toleranceSeconds: 300 }).status, 'stale');
+  });
+
+  it('a mismatch reports the skew and, with tolerance 0, adds no note about the timestamp', () => {
+    const r = check(discord(NOW_S - 1000, NOW_S), edRaw.toString('hex'), { toleranceSeconds: 0 });
+    assert.equal(r.status, 'invalid');
+    assert.equal(r.skewSeconds, 1000);
+    assert.ok(!r.reason.includes('timestamp'), r.reason);
+  });
+});
+
+describe('SendGrid ECDSA', () => {
+  it('a P-256 signature over timestamp + body verifies with the base64 DER key', () => {
+    const sig = sign('sha256', Buffer.from(`${NOW_S}${JSON_BODY}`), ec.privateKey).toString('base64');
+    const req = request({ 'x-twilio-email-event-webhook-signature': sig, 'x-twilio-email-event-webhook-timestamp': String(NOW_S) });
+    assert.equal(verifyRequest(req, { provider: 'sendgrid', secrets: [ecB64], now: NOW }).status, 'valid');
+  });
+});
