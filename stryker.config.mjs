@@ -118,6 +118,8 @@ const SCOPES = {
       'test/unit/signatures/timestampedEdges.test.ts',
       // Public keys: PEM and base64 forms, exactly 32 Ed25519 bytes, the match reason, stale and skew.
       'test/unit/signatures/publicKeyEdges.test.ts',
+      // Linear detection, headers and non-JSON bodies; Twitch reasons and re-signing; GitLab re-signing.
+      'test/unit/signatures/devtoolsEdges.test.ts',
       // Edges from the survivors of the second signatures run (issue #20): handshakes, the MAC engine and
       // generic HMAC, Twilio's bodySHA256 and SHA-256 setting, HubSpot's legacy v1, Shopify/Square/Paddle/GitLab
       // headers.
