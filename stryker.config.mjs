@@ -122,6 +122,8 @@ const SCOPES = {
       'test/unit/signatures/devtoolsEdges.test.ts',
       // GitHub/Meta: missing-header reason, legacy SHA-1 reason and hint, re-signing, detection.
       'test/unit/signatures/hubEdges.test.ts',
+      // Catalogue: detection by each documented header, network-only reasons.
+      'test/unit/signatures/catalogueEdges.test.ts',
       // Edges from the survivors of the second signatures run (issue #20): handshakes, the MAC engine and
       // generic HMAC, Twilio's bodySHA256 and SHA-256 setting, HubSpot's legacy v1, Shopify/Square/Paddle/GitLab
       // headers.

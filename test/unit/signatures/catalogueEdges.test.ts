@@ -1,0 +1,53 @@
+/**
+ * Guards the provider catalogue's detection and its network-only reasons: each header a provider documents
+ * identifies it on its own, and PayPal, Plaid and Amazon SNS requests are reported as not checkable offline,
+ * saying why.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { verifyRequest } from '../../../src/core/signatures/index';
+import { NOW, request } from './support';
+
+const detected = (headers: Record<string, string>) => verifyRequest(request(headers), { secrets: ['s'], now: NOW });
+
+describe('detection by a single documented header', () => {
+  const cases: [string, string][] = [
+    ['paypal-transmission-sig', 'paypal'],
+    ['paypal-transmission-id', 'paypal'],
+    ['paypal-cert-url', 'paypal'],
+    ['x-amz-sns-message-type', 'amazon-sns'],
+    ['x-amz-sns-topic-arn', 'amazon-sns'],
+    ['x-slack-signature', 'slack'],
+    ['x-slack-request-timestamp', 'slack'],
+    ['webhook-signature', 'standard-webhooks'],
+    ['x-hook-uuid', 'bitbucket'],
+  ];
+  for (const [name, provider] of cases) {
+    it(`${name} alone identifies ${provider}`, () => {
+      assert.equal(detected({ [name]: 'x' }).provider, provider);
+    });
+  }
+});
+
+describe('network-only providers say why they cannot be checked', () => {
+  it('PayPal', () => {
+    assert.equal(
+      detected({ 'paypal-transmission-sig': 'x' }).reason,
+      "PayPal signatures cannot be checked offline: the signature is RSA with PayPal's key, whose certificate (or the verify-webhook-signature API) must be fetched.",
+    );
+  });
+
+  it('Plaid', () => {
+    assert.equal(
+      detected({ 'plaid-verification': 'x' }).reason,
+      'Plaid signatures cannot be checked offline: the Plaid-Verification JWT is signed with a key that must be fetched from the Plaid API with your client credentials.',
+    );
+  });
+
+  it('Amazon SNS', () => {
+    assert.equal(
+      detected({ 'x-amz-sns-message-type': 'Notification' }).reason,
+      'Amazon SNS signatures cannot be checked offline: SNS messages are signed with an AWS certificate that must be downloaded from SigningCertURL.',
+    );
+  });
+});
