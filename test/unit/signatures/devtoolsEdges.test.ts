@@ -70,3 +70,27 @@ describe('GitLab re-signing', () => {
     assert.deepEqual(signRequest(both, { provider: 'gitlab', secret: SECRET, now: NOW }), { 'x-gitlab-token': SECRET });
   });
 });
+
+describe('GitLab secret token mismatches', () => {
+  const check = (token: string, secret: string) =>
+    verifyRequest(request({ 'x-gitlab-token': token, 'x-gitlab-event': 'Push Hook' }), { provider: 'gitlab', secrets: [secret], now: NOW });
+
+  it('a secret with spaces around it: the hint says to set it again without them', () => {
+    const r = check('tok-1', ' tok-1 ');
+    assert.equal(r.provider, 'gitlab');
+    assert.equal(r.status, 'invalid');
+    assert.equal(r.hint, 'Set the secret again without the surrounding spaces, newline or quotes.');
+  });
+
+  it('another token is an invalid GitLab request', () => {
+    const r = check('tok-1', 'tok-2');
+    assert.equal(r.provider, 'gitlab');
+    assert.equal(r.status, 'invalid');
+  });
+});
+
+describe('GitLab detection', () => {
+  it('a request with only X-Gitlab-Token is detected as GitLab', () => {
+    assert.equal(verifyRequest(request({ 'x-gitlab-token': 'tok-1' }), opts()).provider, 'gitlab');
+  });
+});
