@@ -54,6 +54,30 @@ export function rawRequest(port: number, data: Uint8Array | string, quietMs = 30
   });
 }
 
+/**
+ * Writes `parts` (possibly none) on a loopback socket and resolves with everything the server sent once it
+ * closed the connection. Bounded: a connection left open rejects after `boundMs` instead of hanging the test.
+ */
+export function untilClosed(port: number, parts: ReadonlyArray<string | Uint8Array>, boundMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const guard = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the connection stayed open; got: ${Buffer.concat(chunks).toString('latin1')}`));
+    }, boundMs);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(guard);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    });
+    for (const p of parts) {
+      socket.write(p);
+    }
+  });
+}
+
 /** A request as a test server received it: raw header pairs in order, body bytes. */
 export interface RecordedRequest {
   method: string;

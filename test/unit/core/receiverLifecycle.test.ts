@@ -19,30 +19,8 @@ import type { CapturedEvent } from '../../../src/core/model/event';
 import { Receiver } from '../../../src/core/receiver';
 import { PortInUseError } from '../../../src/core/receiverDefaults';
 import { EventStore } from '../../../src/core/store';
-import { rawRequest, request } from '../../support/http';
+import { rawRequest, request, untilClosed } from '../../support/http';
 import { recordingLogger } from '../../support/store';
-
-/** Opens a connection, writes `data` (maybe nothing), and returns what came back once the server closed it. */
-function untilClosed(port: number, data: string): Promise<{ reply: string; closedBy: 'server' }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    // A bound on the wait, so a connection left open fails the test instead of hanging it.
-    const guard = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the connection stayed open; got: ${Buffer.concat(chunks).toString('latin1')}`));
-    }, 10_000);
-    socket.on('data', (c) => chunks.push(c));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(guard);
-      resolve({ reply: Buffer.concat(chunks).toString('latin1'), closedBy: 'server' });
-    });
-    if (data) {
-      socket.write(data);
-    }
-  });
-}
 
 // A bound on each test, so a receiver that never answers fails the test instead of hanging the file.
 describe('Receiver: life cycle and requests refused before a handler', { timeout: 20_000 }, () => {
@@ -114,19 +92,19 @@ describe('Receiver: life cycle and requests refused before a handler', { timeout
 
   test('a connection that never sends a byte is closed without an answer; nothing is stored', async () => {
     const before = store.size;
-    const { reply } = await untilClosed(receiver.port, '');
+    const reply = await untilClosed(receiver.port, [], 10_000);
     assert.equal(reply, '', 'no 408 on a connection that carried no request');
     assert.equal(store.size, before);
   });
 
   test('headers that never finish get 408; a malformed request 400; oversized headers 431; each closes', async () => {
     const before = store.size;
-    const slow = await untilClosed(receiver.port, 'POST /slow HTTP/1.1\r\nHost: x\r\n');
-    assert.equal(slow.reply, 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    const bad = await untilClosed(receiver.port, 'NOT HTTP AT ALL\r\n\r\n');
-    assert.equal(bad.reply, 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    const big = await untilClosed(receiver.port, `POST /big HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
-    assert.equal(big.reply, 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const slow = await untilClosed(receiver.port, ['POST /slow HTTP/1.1\r\nHost: x\r\n'], 10_000);
+    assert.equal(slow, 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const bad = await untilClosed(receiver.port, ['NOT HTTP AT ALL\r\n\r\n'], 10_000);
+    assert.equal(bad, 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const big = await untilClosed(receiver.port, [`POST /big HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`], 10_000);
+    assert.equal(big, 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     assert.equal(store.size, before, 'none of them is an event');
     assert.ok(
       debug.some((m) => m === 'Receiver: rejected a malformed request (HPE_HEADER_OVERFLOW).'),
@@ -137,7 +115,7 @@ describe('Receiver: life cycle and requests refused before a handler', { timeout
 
   test('a body that never finishes gets 408 once the request time is up, and nothing is stored', async () => {
     const before = store.size;
-    const { reply } = await untilClosed(receiver.port, 'POST /stalled HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npart of it');
+    const reply = await untilClosed(receiver.port, ['POST /stalled HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npart of it'], 10_000);
     assert.match(reply, /^HTTP\/1\.1 408 /, reply);
     assert.equal(store.size, before);
   });

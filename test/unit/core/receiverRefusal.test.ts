@@ -3,34 +3,13 @@
 // (metadata only) and announced like every other event.
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CapturedEvent } from '../../../src/core/model/event';
 import { Receiver } from '../../../src/core/receiver';
 import { EventStore } from '../../../src/core/store';
-
-/** Sends the head and the first part of a body, then waits for the server to close the connection. */
-function sendUntilClosed(port: number, head: string, part: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    // A bound on the wait, so a connection left open fails the test instead of hanging it.
-    const guard = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the connection stayed open; got: ${Buffer.concat(chunks).toString('latin1')}`));
-    }, 15_000);
-    socket.on('data', (c) => chunks.push(c));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(guard);
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    });
-    socket.write(head);
-    socket.write(part);
-  });
-}
+import { untilClosed } from '../../support/http';
 
 describe('Receiver: a body over maxBodySize', () => {
   let dir: string;
@@ -52,7 +31,7 @@ describe('Receiver: a body over maxBodySize', () => {
 
   test('declared too large: 413 with a JSON reason and Connection: close, the connection closed, the attempt listed', async () => {
     const head = 'POST /big HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n';
-    const reply = await sendUntilClosed(receiver.port, head, Buffer.alloc(50, 0x61));
+    const reply = await untilClosed(receiver.port, [head, Buffer.alloc(50, 0x61)]);
     assert.match(reply, /^HTTP\/1\.1 413 /, reply);
     assert.match(reply, /\r\nconnection: close\r\n/i, reply);
     const json = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { error: string; message: string; id: string };
@@ -100,7 +79,7 @@ describe('Receiver: a body over maxBodySize when the store cannot write', () => 
 
   test('the sender still gets the 413, and listeners hear of nothing (no undefined event)', async () => {
     const head = 'POST /big HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5000\r\n\r\n';
-    const reply = await sendUntilClosed(receiver.port, head, Buffer.alloc(50, 0x61));
+    const reply = await untilClosed(receiver.port, [head, Buffer.alloc(50, 0x61)]);
     assert.match(reply, /^HTTP\/1\.1 413 /, reply);
     const json = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { error: string; id: string };
     assert.equal(json.error, 'payload_too_large');
