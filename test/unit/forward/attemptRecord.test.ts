@@ -9,24 +9,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { Delivery } from '../../../src/core/model/delivery';
-import type { OutgoingRequest, Transport } from '../../../src/core/forward/types';
+import type { Transport } from '../../../src/core/forward/types';
 import { attemptDelivery, deliveryKnob, isRetryable, isSuccess, newDeliveryId, retryAfterMs } from '../../../src/core/forward/deliver';
 import { createHttpTransport } from '../../../src/core/forward/transport';
+import { outgoing } from './outgoing';
 import { startHandler } from './support';
-
-function request(url: string): OutgoingRequest {
-  const origin = new URL(url);
-  return {
-    method: 'POST',
-    origin,
-    path: '/hook',
-    headers: [
-      ['host', origin.host],
-      ['content-length', '0'],
-    ],
-    body: new Uint8Array(),
-  };
-}
 
 /** A clock that moves 250 ms each time it is read. */
 function steppingClock(): () => Date {
@@ -59,7 +46,7 @@ describe('one attempt', () => {
     ] as const) {
       const h = await startRaw(bytes);
       try {
-        const d = await attemptDelivery(request(h.url), { transport, now: () => new Date(), kind: 'resend', url: h.url, resigned: false });
+        const d = await attemptDelivery(outgoing(h.url), { transport, now: () => new Date(), kind: 'resend', url: h.url, resigned: false });
         assert.equal(d.status, 200);
         assert.equal(d.body, expect.body);
         assert.equal(d.bodyEncoding, expect.bodyEncoding);
@@ -71,7 +58,7 @@ describe('one attempt', () => {
 
   test('a transport that throws a plain error: a failure record with its message, code ERROR, the time spent and the state', async () => {
     const transport: Transport = () => Promise.reject(new Error('boom'));
-    const d = await attemptDelivery(request('http://127.0.0.1:9/'), {
+    const d = await attemptDelivery(outgoing('http://127.0.0.1:9/'), {
       transport,
       now: steppingClock(),
       kind: 'immediate',
@@ -94,7 +81,7 @@ describe('one attempt', () => {
     const h = await startHandler(() => ({ status: 201, body: 'made' }));
     try {
       const transport = createHttpTransport({ keepAliveIdleMs: 0 });
-      const d = await attemptDelivery(request(h.url), {
+      const d = await attemptDelivery(outgoing(h.url), {
         transport,
         now: steppingClock(),
         kind: 'immediate',

@@ -7,22 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InFlightDeliveries } from '../../../src/core/forward/inFlight';
 import { createHttpTransport } from '../../../src/core/forward/transport';
-import type { OutgoingRequest } from '../../../src/core/forward/types';
+import { outgoing } from './outgoing';
 import { gate, startHandler, until } from './support';
-
-function request(url: string, path: string): OutgoingRequest {
-  const origin = new URL(url);
-  return {
-    method: 'POST',
-    origin,
-    path,
-    headers: [
-      ['host', origin.host],
-      ['content-length', '0'],
-    ],
-    body: new Uint8Array(),
-  };
-}
 
 describe('deliveries in flight', () => {
   test('held requests: oldest first, and the next threshold is the nearest one still ahead', async () => {
@@ -38,7 +24,7 @@ describe('deliveries in flight', () => {
     const tracker = new InFlightDeliveries(() => (next < starts.length ? starts[next++]! : clock));
     const transport = tracker.wrap(createHttpTransport({ keepAliveIdleMs: 0 }));
     try {
-      const sent = ['/a', '/b', '/c'].map((p) => transport(request(h.url, p), { maxResponseBytes: 1024 }));
+      const sent = ['/a', '/b', '/c'].map((p) => transport(outgoing(h.url, { path: p }), { maxResponseBytes: 1024 }));
       await until(() => h.seen.length === 3, 'three held requests');
       assert.equal(tracker.count, 3);
       clock = 100;

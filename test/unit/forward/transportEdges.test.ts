@@ -9,13 +9,9 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { createHttpTransport } from '../../../src/core/forward/transport';
-import { DeliveryError, type OutgoingRequest } from '../../../src/core/forward/types';
+import { DeliveryError } from '../../../src/core/forward/types';
+import { outgoing } from './outgoing';
 import { startHandler } from './support';
-
-function request(url: string, path = '/hook', headers: Array<[string, string]> = []): OutgoingRequest {
-  const origin = new URL(url);
-  return { method: 'POST', origin, path, headers: [['host', origin.host], ['content-length', '0'], ...headers], body: new Uint8Array() };
-}
 
 const opts = { maxResponseBytes: 1024 };
 
@@ -63,8 +59,8 @@ describe('transport edges', () => {
     });
     const transport = createHttpTransport({ keepAliveIdleMs: 5000 });
     try {
-      assert.equal((await transport(request(h.url), opts)).status, 200);
-      assert.equal((await transport(request(h.url), opts)).status, 200);
+      assert.equal((await transport(outgoing(h.url), opts)).status, 200);
+      assert.equal((await transport(outgoing(h.url), opts)).status, 200);
       assert.equal(h.connections, 2);
     } finally {
       transport.closeIdleConnections();
@@ -78,13 +74,13 @@ describe('transport edges', () => {
     try {
       const plain = new AbortController();
       plain.abort();
-      await assert.rejects(transport(request(h.url), { ...opts, signal: plain.signal }), {
+      await assert.rejects(transport(outgoing(h.url), { ...opts, signal: plain.signal }), {
         code: 'ABORTED',
         message: 'The request was cancelled.',
       });
       const why = new AbortController();
       why.abort(new DeliveryError('Stopped.', 'TIMEOUT'));
-      await assert.rejects(transport(request(h.url), { ...opts, signal: why.signal }), { code: 'TIMEOUT', message: 'Stopped.' });
+      await assert.rejects(transport(outgoing(h.url), { ...opts, signal: why.signal }), { code: 'TIMEOUT', message: 'Stopped.' });
       assert.equal(h.connections, 0);
     } finally {
       await h.close();
@@ -95,7 +91,7 @@ describe('transport edges', () => {
     const h = await startHandler();
     const transport = createHttpTransport({ keepAliveIdleMs: 0 });
     try {
-      await assert.rejects(transport(request(h.url, '/hook', [['x-bad', 'a\nb']]), opts), (err: unknown) => {
+      await assert.rejects(transport(outgoing(h.url, { headers: [['x-bad', 'a\nb']] }), opts), (err: unknown) => {
         assert.ok(err instanceof DeliveryError);
         assert.equal(err.code, 'ERR_INVALID_CHAR');
         assert.match(err.message, /^The request could not be built: /);
@@ -120,18 +116,18 @@ describe('transport edges', () => {
     const other = await raw((res) => res.end('ok'));
     const transport = createHttpTransport({ keepAliveIdleMs: 5000 });
     try {
-      assert.equal((await transport(request(other.url), opts)).status, 200);
+      assert.equal((await transport(outgoing(other.url), opts)).status, 200);
       // Two idle connections to `stale`.
-      await Promise.all([transport(request(stale.url), opts), transport(request(stale.url), opts)]);
+      await Promise.all([transport(outgoing(stale.url), opts), transport(outgoing(stale.url), opts)]);
       assert.equal(stale.connections, 2);
       // Goes out on one of them, is dropped, and is sent again on a fresh connection.
-      assert.equal((await transport(request(stale.url), opts)).status, 200);
+      assert.equal((await transport(outgoing(stale.url), opts)).status, 200);
       assert.equal(stale.requests, 4);
       // The other idle connection to `stale` was dropped with it: this one goes out on a new connection.
-      assert.equal((await transport(request(stale.url), opts)).status, 200);
+      assert.equal((await transport(outgoing(stale.url), opts)).status, 200);
       assert.equal(stale.requests, 5);
       // The idle connection to `other` was kept.
-      assert.equal((await transport(request(other.url), opts)).status, 200);
+      assert.equal((await transport(outgoing(other.url), opts)).status, 200);
       assert.equal(other.connections, 1);
     } finally {
       transport.closeIdleConnections();
@@ -147,7 +143,7 @@ describe('transport edges', () => {
     });
     const transport = createHttpTransport({ keepAliveIdleMs: 0 });
     try {
-      await assert.rejects(transport(request(h.url), opts), (err: unknown) => {
+      await assert.rejects(transport(outgoing(h.url), opts), (err: unknown) => {
         assert.ok(err instanceof DeliveryError);
         assert.equal(err.code, 'ECONNRESET');
         assert.equal(err.message, `The handler on 127.0.0.1:${h.port} closed the connection in the middle of its answer.`);
