@@ -85,6 +85,8 @@ const SCOPES = {
       // and re-signing (prepare.ts), the in-flight tracker, resendTimes' report, a sample send and a failed
       // record, the transport's edges, and the forwarder's rarer paths (forwarder.ts, forwardAttempt.ts).
       'test/unit/forward/targetRouting.test.ts',
+      // Event types by each topic header and body key, a provider known from its body, the proxy reply's edges.
+      'test/unit/forward/routingEdges.test.ts',
       'test/unit/forward/prepareWarnings.test.ts',
       'test/unit/forward/attemptRecord.test.ts',
       'test/unit/forward/inFlight.test.ts',
