@@ -45,6 +45,7 @@ describe('sample shapes: every sample', () => {
   for (const s of allFixed()) {
     test(`${s.info.provider} ${s.info.event}: path, headers, JSON as the provider serialises it`, () => {
       assert.match(s.info.path, /^\/[a-z]/);
+      assert.match(s.info.description, /^[A-Z].{10,}/, 'pickers show a description');
       assert.equal(s.req.url, s.info.path);
       assert.equal(s.req.method, 'POST');
       for (const [k, v] of s.req.headers) {
@@ -138,6 +139,9 @@ describe('sample shapes: Stripe events', () => {
     assert.equal(sub['items'].object, 'list');
     assert.equal(sub['items'].url, `/v1/subscription_items?subscription=${sub['id']}`);
     assert.equal(item!['subscription'], sub['id']);
+    assert.match(item!['id'], stripeId('si_'));
+    assert.match(sub['customer'], stripeId('cus_'));
+    assert.equal(item!['price'].currency, sub['currency']);
     assert.equal(item!['object'], 'subscription_item');
     assert.ok(item!['current_period_start'] < FIXED_UNIX && FIXED_UNIX < item!['current_period_end'], 'now is in the period');
     assert.equal(item!['price'].object, 'price');
@@ -175,6 +179,12 @@ describe('sample shapes: GitHub, Shopify, Slack, Standard Webhooks', () => {
     assert.deepEqual(json['head_commit'], json['commits'][0]);
     const commit = json['head_commit'] as Json;
     assert.equal(commit['id'], json['after']);
+    assert.equal(commit['distinct'], true, 'new to the branch');
+    for (const who of [commit['author'], commit['committer']]) {
+      assert.match(who.email, /^[^@\s]+@[^@\s]+$/);
+      assert.match(who.name, /\S/);
+    }
+    assert.equal(commit['author'].username, json['sender'].login);
     assert.match(commit['tree_id'], /^[0-9a-f]{40}$/);
     assert.equal(commit['url'], `${repo['html_url']}/commit/${json['after']}`);
     assert.equal(json['compare'], `${repo['html_url']}/compare/${json['before'].slice(0, 12)}...${json['after'].slice(0, 12)}`);
@@ -217,6 +227,7 @@ describe('sample shapes: GitHub, Shopify, Slack, Standard Webhooks', () => {
     assert.equal(json['total_price'], (subtotal + Number(json['total_tax'])).toFixed(2));
     assert.equal(json['current_total_price'], json['total_price']);
     assert.equal(json['customer'].email, json['email']);
+    assert.match(json['currency'], /^[A-Z]{3}$/, 'ISO 4217, upper case as Shopify sends it');
     assert.equal(json['test'], true);
   });
 
@@ -234,6 +245,7 @@ describe('sample shapes: GitHub, Shopify, Slack, Standard Webhooks', () => {
     assert.match(ev['ts'], new RegExp(`^${FIXED_UNIX}\\.\\d{6}$`));
     assert.equal(ev['event_ts'], ev['ts']);
     assert.match(ev['channel'], /^C/);
+    assert.match(ev['user'], /^U/);
     assert.match(json['api_app_id'], /^A/);
   });
 
