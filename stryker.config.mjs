@@ -78,6 +78,9 @@ const SCOPES = {
     mutate: ['src/core/forward/**/*.ts'],
     // Fastest first (see receiver).
     tests: [
+      // Samples (sampleData.ts, samples.ts): what each provider's sample promises, then every literal against a golden file.
+      'test/unit/forward/sampleShapes.test.ts',
+      'test/unit/forward/sampleGolden.test.ts',
       // The explanation of each delivery error code (transport.ts describeError).
       'test/unit/forward/deliveryErrors.test.ts',
       // Issue #20, survivors and uncovered mutants of the 2026-12-04 partial forward run, one file per promise:
