@@ -94,6 +94,8 @@ const SCOPES = {
       // https: handlers with a self-signed certificate made per run (insecureTls, kept-alive TLS connections).
       'test/unit/forward/transportTls.test.ts',
       'test/unit/forward/forwarderEdges.test.ts',
+      // Issue #20, survivors of the 2026-12-05 forward run: one live attempt's target checks, refusals and options.
+      'test/unit/forward/targetFailures.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',

@@ -12,15 +12,19 @@ import { Forwarder } from '../../../src/core/forward/forwarder';
 import { deliveriesOf } from '../../../src/core/forward/deliveryLog';
 import { HostGuard } from '../../../src/core/forward/target';
 import { createHttpTransport } from '../../../src/core/forward/transport';
-import type { Logger } from '../../../src/core/logger';
 import type { TempStore } from './support';
-import { FakeSleep, capture, deadPort, gate, nameToLoopback, startHandler, strictGuard, tempStore, until } from './support';
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const rec = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
-  return { lines, trace: rec('trace'), debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };
-}
+import {
+  FakeSleep,
+  capture,
+  deadPort,
+  gate,
+  nameToLoopback,
+  recordingLogger,
+  startHandler,
+  strictGuard,
+  tempStore,
+  until,
+} from './support';
 
 const transport = createHttpTransport({ keepAliveIdleMs: 0 });
 

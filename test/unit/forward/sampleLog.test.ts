@@ -8,15 +8,8 @@ import { describe, test } from 'node:test';
 import { DeliveryLog, deliveriesOf } from '../../../src/core/forward/deliveryLog';
 import { buildSample, sendSample } from '../../../src/core/forward/samples';
 import { createHttpTransport } from '../../../src/core/forward/transport';
-import type { Logger } from '../../../src/core/logger';
 import type { Delivery } from '../../../src/core/model/delivery';
-import { capture, startHandler, strictGuard, tempStore } from './support';
-
-function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  const none = () => undefined;
-  return { warnings, trace: none, debug: none, info: none, warn: (m) => warnings.push(m), error: none };
-}
+import { capture, recordingLogger, startHandler, strictGuard, tempStore } from './support';
 
 describe('sample send and delivery log', () => {
   test('a cancelled sample is not sent; the response cap applies; the delivery is recorded on its event', async () => {
@@ -59,8 +52,8 @@ describe('sample send and delivery log', () => {
     const d = { id: 'dlv_1', kind: 'resend', target: 'http://127.0.0.1:1', startedAt: new Date().toISOString() } as unknown as Delivery;
     try {
       await log.append(event.id, d);
-      assert.equal(logger.warnings.length, 1);
-      assert.match(logger.warnings[0]!, new RegExp(`^Forward: could not record delivery dlv_1 on ${event.id}: .+`));
+      assert.equal(logger.lines.length, 1);
+      assert.match(logger.lines[0]!, new RegExp(`^warn Forward: could not record delivery dlv_1 on ${event.id}: .+`));
     } finally {
       await ts.close();
     }
