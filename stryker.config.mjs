@@ -96,6 +96,8 @@ const SCOPES = {
       'test/unit/forward/forwarderEdges.test.ts',
       // Issue #20, survivors of the 2026-12-05 forward run: one live attempt's target checks, refusals and options.
       'test/unit/forward/targetFailures.test.ts',
+      // The delivery log's edges: an event that is gone, an append while the one before is writing, nothing kept after.
+      'test/unit/forward/deliveryLogEdges.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
