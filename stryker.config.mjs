@@ -98,6 +98,8 @@ const SCOPES = {
       'test/unit/forward/targetFailures.test.ts',
       // The delivery log's edges: an event that is gone, an append while the one before is writing, nothing kept after.
       'test/unit/forward/deliveryLogEdges.test.ts',
+      // Proxy mode: route target, states, hang-up, receivedAt, hold reply and log, listeners removed, > 1000 held.
+      'test/unit/forward/proxyAnswers.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
