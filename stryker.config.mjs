@@ -100,6 +100,8 @@ const SCOPES = {
       'test/unit/forward/deliveryLogEdges.test.ts',
       // Proxy mode: route target, states, hang-up, receivedAt, hold reply and log, listeners removed, > 1000 held.
       'test/unit/forward/proxyAnswers.test.ts',
+      // What the forwarder does not do: forward a rejected event, take events or start attempts after a stop, keep queued events.
+      'test/unit/forward/forwarderStop.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',

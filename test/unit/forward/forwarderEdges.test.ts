@@ -4,7 +4,8 @@
  * forward an event it did not proxy, and sends the other fan-out targets once the proxied event is
  * stored (also after a held delivery); a sender that already hung up, or a stop, cuts the proxied
  * request; a stop does not record the delivery it cut; unreadable bodies and signing failures are
- * reported; the per-event state is bounded.
+ * reported; the per-event state is bounded; the mode defaults to immediate, and the delivery log
+ * reports through the forwarder's logger.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -284,6 +285,29 @@ describe('forwarder edges', () => {
       const [delivered] = deliveriesOf(ts.store.get(sent.id));
       assert.equal(delivered?.status, 200);
       assert.equal(delivered?.id, 'dlv_test_3');
+    } finally {
+      fwd.dispose();
+      await h.close();
+    }
+  });
+
+  test("defaults: immediate mode; the delivery log's messages go to the forwarder's logger", async () => {
+    const h = await startHandler();
+    const logger = recordingLogger();
+    const fwd = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), logger, transport, newId: () => 'dlv_gone' });
+    try {
+      assert.equal(fwd.mode, 'immediate');
+      fwd.configure({ mode: 'proxy' });
+      assert.equal(fwd.mode, 'proxy');
+      await fwd.proxy({ id: 'evt_never_stored', method: 'POST', url: '/g', headers: [], body: Buffer.from('{}') });
+      // The receiver says it stored the event, but the store does not have it (deleted meanwhile).
+      const { event } = await capture(ts.store, { url: '/g', headers: [], body: '{}' });
+      fwd.forward({ ...event, id: 'evt_never_stored' });
+      await until(() => logger.lines.some((l) => l.includes('is gone')), 'the log says the event is gone');
+      assert.ok(
+        logger.lines.includes('debug Forward: event evt_never_stored is gone; delivery dlv_gone not recorded.'),
+        logger.lines.join('\n'),
+      );
     } finally {
       fwd.dispose();
       await h.close();
