@@ -102,6 +102,8 @@ const SCOPES = {
       'test/unit/forward/proxyAnswers.test.ts',
       // What the forwarder does not do: forward a rejected event, take events or start attempts after a stop, keep queued events.
       'test/unit/forward/forwarderStop.test.ts',
+      // What a re-signed request carries: fresh svix-id (Clerk, Resend), GitLab signing tokens, blank secrets, possibly-stale.
+      'test/unit/forward/resignRequests.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
