@@ -1,7 +1,8 @@
 /**
  * Guards what a re-signed request carries (prepare.ts): Clerk and Resend requests get a fresh svix-id;
  * a GitLab request signed with a signing token is re-signed the same way (never turned into a secret
- * token header); blank secrets do not count, neither for the plan nor for the secret that signs; an
+ * token header); blank secrets do not count, neither for the plan nor for the secret that signs; of
+ * several secrets, the one that matches the stored signature (checked on the received URL) signs; an
  * old Slack or Standard Webhooks event sent without a secret is flagged as possibly stale; the error
  * of an impossible re-signing is a ResendError by name.
  */
@@ -78,6 +79,27 @@ describe('re-signed requests', () => {
     const p = prepareRequest(stored, body, target, { secrets: ['  ', GITHUB_SECRET], now });
     assert.equal(p.resigned, true);
     assert.equal(header(p.request.headers, 'x-hub-signature-256'), githubSignature(GITHUB_SECRET));
+  });
+
+  test('with two secrets, the one that matches the stored signature signs; when none matches, the first', () => {
+    const headers = (secret: string): Array<[string, string]> => [
+      ['X-GitHub-Event', 'push'],
+      ['X-Hub-Signature-256', githubSignature(secret)],
+    ];
+    const secrets = ['first', 'second'];
+    const matched = prepareRequest(source(headers('second')), body, target, { secrets, now });
+    assert.equal(header(matched.request.headers, 'x-hub-signature-256'), githubSignature('second'));
+    const none = prepareRequest(source(headers('neither')), body, target, { secrets, now });
+    assert.equal(header(none.request.headers, 'x-hub-signature-256'), githubSignature('first'));
+  });
+
+  test('a signed URL: the stored signature is checked against the URL the request came in on (127.0.0.1 and its path)', () => {
+    // A generic scheme over "{url}.{body}": only the secret that signed the received URL matches.
+    const generic = { header: 'X-Sig', algorithm: 'sha256' as const, encoding: 'hex' as const, template: '{url}.{body}' };
+    const over = (secret: string, url: string) => createHmac('sha256', secret).update(`${url}.`).update(body).digest('hex');
+    const stored = source([['X-Sig', over('second', 'http://127.0.0.1/hook')]]);
+    const p = prepareRequest(stored, body, target, { provider: 'generic-hmac', generic, secrets: ['first', 'second'], now });
+    assert.equal(header(p.request.headers, 'x-sig'), over('second', 'http://127.0.0.1:3000/hook'));
   });
 
   test('an old Slack or Standard Webhooks event sent without a secret: a possibly-stale warning', () => {
