@@ -2,7 +2,8 @@
  * Guards small pure rules of the forward core: a path route ending in `/` matches that folder only,
  * `?` in a glob is one character within a segment, an unparsable target is refused with a sentence
  * that says what to type, a target with only a query keeps the event's path, the proxy's reply when
- * a failure has no message, and `realSleep` returns at once for an already-aborted signal.
+ * a failure has no message or is a timeout, the receiver's own headers kept out of the proxy's reply,
+ * and `realSleep` returns at once for an already-aborted signal.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -45,6 +46,31 @@ describe('small rules', () => {
     const reply = replyFor({ status: undefined, errorCode: 'ECONNRESET', headers: [], body: '' } as unknown as Delivery);
     assert.equal(reply.status, 502);
     assert.deepEqual(JSON.parse(String(reply.body)), { error: 'handler_unreachable', message: 'The handler did not answer.' });
+  });
+
+  test("proxy reply for a timeout: 504 with JSON saying so; the receiver's own headers are never passed back", () => {
+    const timeout = replyFor({
+      status: undefined,
+      errorCode: 'TIMEOUT',
+      error: 'No answer in 10 s.',
+      headers: [],
+      body: '',
+    } as unknown as Delivery);
+    assert.deepEqual(timeout, {
+      status: 504,
+      body: JSON.stringify({ error: 'handler_timeout', message: 'No answer in 10 s.' }),
+      contentType: 'application/json; charset=utf-8',
+    });
+    const answered = replyFor({
+      status: 200,
+      headers: [
+        ['Date', 'Sat, 05 Dec 2026 00:00:00 GMT'],
+        ['X-Content-Type-Options', 'nosniff'],
+        ['X-Request-Id', 'r1'],
+      ],
+      body: 'ok',
+    } as unknown as Delivery);
+    assert.deepEqual(answered.headers, { 'x-request-id': 'r1' });
   });
 
   test('realSleep with an already-aborted signal returns before any timer could fire', async () => {
