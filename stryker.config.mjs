@@ -104,6 +104,8 @@ const SCOPES = {
       'test/unit/forward/forwarderStop.test.ts',
       // What a re-signed request carries: fresh svix-id (Clerk, Resend), GitLab signing tokens, blank secrets, possibly-stale.
       'test/unit/forward/resignRequests.test.ts',
+      // What the live forwarder reports: retry and failure log lines, the fields of each state change.
+      'test/unit/forward/forwardReports.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
