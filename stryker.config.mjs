@@ -106,6 +106,8 @@ const SCOPES = {
       'test/unit/forward/resignRequests.test.ts',
       // What the live forwarder reports: retry and failure log lines, the fields of each state change.
       'test/unit/forward/forwardReports.test.ts',
+      // Resend's options: not an edit, the confirmation's text and name, attempt numbers, resendTimes' clock.
+      'test/unit/forward/resendOptions.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
