@@ -37,7 +37,8 @@ export interface Seen {
 
 export interface Answer {
   status: number;
-  body?: string;
+  /** Text (sent as UTF-8) or exact bytes. */
+  body?: string | Buffer;
   headers?: Record<string, string>;
 }
 
