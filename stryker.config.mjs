@@ -108,6 +108,8 @@ const SCOPES = {
       'test/unit/forward/forwardReports.test.ts',
       // Resend's options: not an edit, the confirmation's text and name, attempt numbers, resendTimes' clock.
       'test/unit/forward/resendOptions.test.ts',
+      // Routing rules: provider rules see the body, event types from every header and body key, path globs, "/".
+      'test/unit/forward/routeRules.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
