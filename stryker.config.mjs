@@ -110,6 +110,8 @@ const SCOPES = {
       'test/unit/forward/resendOptions.test.ts',
       // Routing rules: provider rules see the body, event types from every header and body key, path globs, "/".
       'test/unit/forward/routeRules.test.ts',
+      // The sample events' shapes where a handler reads them (sampleData.ts).
+      'test/unit/forward/sampleShapes.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
