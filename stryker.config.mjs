@@ -112,6 +112,8 @@ const SCOPES = {
       'test/unit/forward/routeRules.test.ts',
       // The sample events' shapes where a handler reads them (sampleData.ts).
       'test/unit/forward/sampleShapes.test.ts',
+      // Every sample's request line, headers and body against its golden copy in test/fixtures/samples/.
+      'test/unit/forward/sampleGolden.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',
