@@ -1,7 +1,7 @@
 /**
  * Guards the content of every sample event (sampleData.ts): with a fixed clock and random source, each
  * sample's request line, headers and body bytes equal its golden copy in test/fixtures/samples/ (what a
- * handler receives, field for field). After an intended change to a sample, rewrite the copies with
+ * handler receives, field for field), and the catalogue's descriptions. After an intended change to a sample, rewrite the copies with
  * `WI_UPDATE_SAMPLES=1 node --import tsx --test test/unit/forward/sampleGolden.test.ts` and review the diff.
  */
 import assert from 'node:assert/strict';
@@ -44,4 +44,20 @@ describe('sample content', () => {
       assert.equal(text, await fsp.readFile(file, 'utf8'));
     });
   }
+
+  test('the catalogue describes each sample as the picker shows it', () => {
+    assert.deepEqual(
+      samples.map((s) => `${s.provider} ${s.event} → ${s.path}: ${s.description}`),
+      [
+        'stripe payment_intent.succeeded → /webhooks/stripe: A payment of $20.00 succeeded',
+        'stripe checkout.session.completed → /webhooks/stripe: A Checkout Session was paid',
+        'stripe customer.subscription.updated → /webhooks/stripe: A subscription moved to another price',
+        'github push → /webhooks/github: One commit pushed to main',
+        'github pull_request.opened → /webhooks/github: A pull request was opened',
+        'shopify orders/create → /webhooks/shopify: An order for two items was placed',
+        'slack event_callback → /slack/events: The app was mentioned in a channel (app_mention)',
+        'standard-webhooks user.created → /webhooks: A Standard Webhooks message (webhook-id / -timestamp / -signature)',
+      ],
+    );
+  });
 });
