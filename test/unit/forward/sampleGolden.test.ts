@@ -1,8 +1,9 @@
 /**
  * Guards the content of every sample event (sampleData.ts): with a fixed clock and random source, each
  * sample's request line, headers and body bytes equal its golden copy in test/fixtures/samples/ (what a
- * handler receives, field for field), and the catalogue's descriptions. After an intended change to a sample, rewrite the copies with
- * `WI_UPDATE_SAMPLES=1 node --import tsx --test test/unit/forward/sampleGolden.test.ts` and review the diff.
+ * handler receives, field for field), and the catalogue's descriptions. After an intended change to a
+ * sample, rewrite the copies with `WI_UPDATE_SAMPLES=1 node --import tsx --test test/unit/forward/sampleGolden.test.ts`
+ * and review the diff.
  */
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
