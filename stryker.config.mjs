@@ -100,7 +100,7 @@ const SCOPES = {
       'test/unit/forward/deliveryLogEdges.test.ts',
       // Proxy mode: route target, states, hang-up, receivedAt, hold reply and log, listeners removed, > 1000 held.
       'test/unit/forward/proxyAnswers.test.ts',
-      // What the forwarder does not do: forward a rejected event, take events or start attempts after a stop, keep queued events.
+      // What the forwarder does not do: forward a rejected event, take events or start attempts after a stop.
       'test/unit/forward/forwarderStop.test.ts',
       // What a re-signed request carries: fresh svix-id (Clerk, Resend), GitLab signing tokens, blank secrets, possibly-stale.
       'test/unit/forward/resignRequests.test.ts',

@@ -1,16 +1,14 @@
 /**
  * Guards what the live forwarder does not do (forwarder.ts): forward an event the receiver rejected,
- * take events after a stop, start another attempt once stopped during a retry's wait, or keep the events
- * still queued when it was stopped.
+ * take events after a stop, or start another attempt once stopped during a retry's wait.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Forwarder } from '../../../src/core/forward/forwarder';
 import { deliveriesOf } from '../../../src/core/forward/deliveryLog';
 import { createHttpTransport } from '../../../src/core/forward/transport';
-import type { CapturedEvent } from '../../../src/core/model/event';
 import type { TempStore } from './support';
-import { FakeSleep, capture, gate, released, startHandler, strictGuard, tempStore, until } from './support';
+import { FakeSleep, capture, startHandler, strictGuard, tempStore, until } from './support';
 
 const transport = createHttpTransport({ keepAliveIdleMs: 0 });
 
@@ -68,38 +66,6 @@ describe('forwarder: rejected events and stops', () => {
         ['retrying'],
       );
     } finally {
-      fwd.dispose();
-      await h.close();
-    }
-  });
-
-  test('a stop lets go of the events still queued', async () => {
-    const breakpoint = gate();
-    const h = await startHandler(async () => {
-      await breakpoint.promise;
-      return { status: 200, body: 'late' };
-    });
-    const fwd = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), transport });
-    try {
-      const first = (await capture(ts.store, { url: '/q1', headers: [], body: '{}' })).event;
-      const second = (await capture(ts.store, { url: '/q2', headers: [], body: '{}' })).event;
-      // The queue takes its next job before it sees the stop: the third event is the one left queued.
-      const last = await (async () => {
-        const stored = (await capture(ts.store, { url: '/q3', headers: [], body: '{}' })).event;
-        // A copy of its own, so only the forwarder can keep it alive.
-        const copy: CapturedEvent = { ...stored };
-        fwd.forward(first);
-        fwd.forward(second);
-        fwd.forward(copy);
-        return { id: copy.id, ref: new WeakRef(copy) };
-      })();
-      await until(() => h.seen.length === 1 && fwd.stateOf(last.id).get(h.url) === 'pending', 'the first event sent, the last one queued');
-      fwd.dispose();
-      await fwd.whenIdle();
-      assert.equal(h.seen.length, 1);
-      assert.equal(await released(last.ref), true);
-    } finally {
-      breakpoint.open();
       fwd.dispose();
       await h.close();
     }
