@@ -8,26 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DeliveryLog, deliveriesOf } from '../../../src/core/forward/deliveryLog';
 import type { DeliveryStore } from '../../../src/core/forward/deliveryLog';
-import type { Delivery } from '../../../src/core/model/delivery';
 import type { CapturedEvent, EventPatch } from '../../../src/core/model/event';
-import { recordingLogger, released } from './support';
-
-function delivery(n: number): Delivery {
-  return {
-    id: `dlv_${n}`,
-    kind: 'resend',
-    target: 'http://127.0.0.1:3000/x',
-    startedAt: new Date(n * 1000).toISOString(),
-    durationMs: 1,
-    attempt: 1,
-    resigned: false,
-    status: 200,
-    headers: [],
-    body: '',
-    bodySize: 0,
-    truncated: false,
-  };
-}
+import { delivery, recordingLogger, released } from './support';
 
 /** A store in memory without `appendTo`: each write reads the list, waits a turn (its I/O), then replaces it. */
 function listStore(id: string): DeliveryStore & { event: CapturedEvent; patches: EventPatch[] } {

@@ -14,6 +14,7 @@ import { runInNewContext } from 'node:vm';
 import { isValidSlackRequest } from '@slack/bolt';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
+import type { Delivery } from '../../../src/core/model/delivery';
 import type { CapturedEvent } from '../../../src/core/model/event';
 import type { Sleep } from '../../../src/core/forward/index';
 import type { Logger } from '../../../src/core/logger';
@@ -366,4 +367,22 @@ export async function released(ref: WeakRef<object>): Promise<boolean> {
     }
   }
   return false;
+}
+
+/** A delivery record numbered `n` (id `dlv_n`, header X-N: n), for the delivery log's tests. */
+export function delivery(n: number): Delivery {
+  return {
+    id: `dlv_${n}`,
+    kind: 'resend',
+    target: 'http://localhost:3000/x',
+    startedAt: new Date(n * 1000).toISOString(),
+    durationMs: n,
+    attempt: 1,
+    resigned: false,
+    status: 200,
+    headers: [['X-N', String(n)]],
+    body: `answer ${n}`,
+    bodySize: 8,
+    truncated: false,
+  };
 }
