@@ -1,7 +1,7 @@
 /**
  * Guards a sample send (samples.ts) — a cancelled send is not sent, the response cap is applied, the
- * delivery is recorded on the stored event — and the delivery log's warning when the store cannot
- * record a delivery (deliveryLog.ts).
+ * delivery is recorded on the stored event, and only with a log — and the delivery log's warning when
+ * the store cannot record a delivery (deliveryLog.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -37,6 +37,30 @@ describe('sample send and delivery log', () => {
         deliveriesOf(ts.store.get(event.id)).map((x) => x.id),
         [d.id],
       );
+    } finally {
+      await h.close();
+      await ts.close();
+    }
+  });
+
+  test('a sample sent with an event id but no log is sent, and nothing is recorded', async () => {
+    const h = await startHandler();
+    const ts = await tempStore();
+    try {
+      const sample = buildSample('github', 'push');
+      const { event } = await capture(ts.store, {
+        url: sample.url,
+        headers: [...sample.headers] as Array<[string, string]>,
+        body: sample.body,
+      });
+      const d = await sendSample(sample, h.url, {
+        guard: strictGuard(),
+        transport: createHttpTransport({ keepAliveIdleMs: 0 }),
+        eventId: event.id,
+      });
+      assert.equal(d.status, 200);
+      assert.equal(h.seen.length, 1);
+      assert.deepEqual(deliveriesOf(ts.store.get(event.id)), []);
     } finally {
       await h.close();
       await ts.close();

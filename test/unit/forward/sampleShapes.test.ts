@@ -1,7 +1,8 @@
 /**
  * Guards the shape of the sample events (sampleData.ts) where a handler reads it: Stripe samples are
  * test-mode events whose `data.object` is the object of their type, with the request that caused them,
- * the headers Stripe sends, and for an update the previous attributes.
+ * the headers Stripe sends, and for an update the previous attributes; their ids keep their length
+ * whatever the random source gives; a sample is looked up by provider and event together.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -46,5 +47,15 @@ describe('sample shapes', () => {
       items: { data: [{ price: { id: 'price_basic_monthly', unit_amount: 1900 } }] },
     });
     assert.equal(at(body, 'data', 'object', 'items', 'data', 0, 'price', 'id'), 'price_pro_monthly');
+  });
+
+  test('a sample is found by provider and event together', () => {
+    assert.throws(() => buildSample('shopify', 'push'), { message: 'No shopify sample "push". Choose one of: orders/create.' });
+  });
+
+  test('Stripe-style ids are the prefix and 24 characters, even from an all-zero random source', () => {
+    const { body } = buildSample('stripe', 'payment_intent.succeeded', { now: NOW, randomHex: (bytes) => '0'.repeat(bytes * 2) });
+    assert.match(String(at(body, 'id')), /^evt_[0-9A-Za-z]{24}$/);
+    assert.match(String(at(body, 'data', 'object', 'id')), /^pi_[0-9A-Za-z]{24}$/);
   });
 });

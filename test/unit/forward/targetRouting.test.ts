@@ -33,6 +33,7 @@ describe('small rules', () => {
       () => parseTarget('http://[bad'),
       (err: unknown) =>
         err instanceof TargetError &&
+        err.name === 'TargetError' &&
         err.code === 'INVALID_TARGET' &&
         err.message === '"http://[bad" is not a URL. Use a base URL such as http://localhost:3000 or http://localhost:3000/webhooks.',
     );
