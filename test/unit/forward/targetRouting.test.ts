@@ -1,9 +1,9 @@
 /**
  * Guards small pure rules of the forward core: a path route ending in `/` matches that folder only,
  * `?` in a glob is one character within a segment, an unparsable target is refused with a sentence
- * that says what to type, a target with only a query keeps the event's path, the proxy's reply when
- * a failure has no message or is a timeout, the receiver's own headers kept out of the proxy's reply,
- * and `realSleep` returns at once for an already-aborted signal.
+ * that says what to type, a target without a scheme is read as http, a target with only a query keeps
+ * the event's path, the proxy's reply when a failure has no message or is a timeout, the receiver's own
+ * headers kept out of the proxy's reply, and `realSleep` returns at once for an already-aborted signal.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -37,6 +37,12 @@ describe('small rules', () => {
         err.code === 'INVALID_TARGET' &&
         err.message === '"http://[bad" is not a URL. Use a base URL such as http://localhost:3000 or http://localhost:3000/webhooks.',
     );
+  });
+
+  test('a target without a scheme is read as http (with or without a port); one with a scheme but no // is not', () => {
+    assert.equal(parseTarget('example.test/hooks').href, 'http://example.test/hooks');
+    assert.equal(parseTarget('localhost:4000').href, 'http://localhost:4000/');
+    assert.throws(() => parseTarget('ftp:/files/x'), { name: 'TargetError', code: 'UNSUPPORTED_SCHEME' });
   });
 
   test("a target with only a query: the event's path with the target's query", () => {
