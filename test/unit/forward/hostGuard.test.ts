@@ -107,6 +107,7 @@ describe('isLoopbackHost: the edges of the written forms', () => {
       '0:0:0:0:0:0:1:1',
       '::ffff:128.0.0.1',
       '::ffff:10.127.0.1',
+      '1::ffff:127.0.0.1',
       '::127.0.0.1',
       'evillocalhost',
       'localhost.evil',

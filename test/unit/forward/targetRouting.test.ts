@@ -1,14 +1,15 @@
 /**
  * Guards small pure rules of the forward core: a path route ending in `/` matches that folder only,
  * `?` in a glob is one character within a segment, an unparsable target is refused with a sentence
- * that says what to type, a target without a scheme is read as http, a target with only a query keeps
- * the event's path, the proxy's reply when a failure has no message or is a timeout, the receiver's own
- * headers kept out of the proxy's reply, and `realSleep` returns at once for an already-aborted signal.
+ * that says what to type (and the guard refuses other schemes), a target without a scheme is read as
+ * http, a target with only a query keeps the event's path, the proxy's reply when a failure has no
+ * message or is a timeout, the receiver's own headers kept out of the proxy's reply, and `realSleep`
+ * returns at once for an already-aborted signal.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { globMatches, pathMatches } from '../../../src/core/forward/routing';
-import { parseTarget, targetPath, TargetError } from '../../../src/core/forward/target';
+import { HostGuard, parseTarget, targetPath, TargetError } from '../../../src/core/forward/target';
 import { replyFor } from '../../../src/core/forward/proxyReply';
 import { realSleep } from '../../../src/core/forward/types';
 import type { Delivery } from '../../../src/core/model/delivery';
@@ -43,6 +44,15 @@ describe('small rules', () => {
     assert.equal(parseTarget('example.test/hooks').href, 'http://example.test/hooks');
     assert.equal(parseTarget('localhost:4000').href, 'http://localhost:4000/');
     assert.throws(() => parseTarget('ftp:/files/x'), { name: 'TargetError', code: 'UNSUPPORTED_SCHEME' });
+  });
+
+  test('the host guard refuses a URL of another scheme, naming it', async () => {
+    const guard = new HostGuard({ confirmHost: async () => assert.fail('not asked') });
+    await assert.rejects(guard.check(new URL('ftp://127.0.0.1/x')), {
+      name: 'TargetError',
+      code: 'UNSUPPORTED_SCHEME',
+      message: 'Only http: and https: targets are allowed, not ftp:.',
+    });
   });
 
   test("a target with only a query: the event's path with the target's query", () => {

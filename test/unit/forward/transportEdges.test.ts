@@ -2,7 +2,8 @@
  * Guards the edges of the HTTP transport (transport.ts): a handler's `Keep-Alive: timeout=1` hint is
  * obeyed (no reuse), an already-cancelled request is never sent, a request Node cannot build fails
  * with Node's code and cause, a stale kept-alive connection drops only the idle connections to that
- * handler, and an answer cut off mid-body is a failure that says so.
+ * handler, a retry after a stale connection that fails too reports its own failure, an answer cut off
+ * mid-body is a failure that says so, and closeIdleConnections closes the idle connections.
  */
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -11,7 +12,7 @@ import { describe, test } from 'node:test';
 import { createHttpTransport } from '../../../src/core/forward/transport';
 import { DeliveryError } from '../../../src/core/forward/types';
 import { outgoing } from './outgoing';
-import { startHandler } from './support';
+import { startHandler, until } from './support';
 
 const opts = { maxResponseBytes: 1024 };
 
@@ -150,6 +151,47 @@ describe('transport edges', () => {
         return true;
       });
     } finally {
+      await h.close();
+    }
+  });
+
+  test('closeIdleConnections closes the kept-alive connections now', async () => {
+    const h = await startHandler();
+    const transport = createHttpTransport({ keepAliveIdleMs: 60_000 });
+    try {
+      assert.equal((await transport(outgoing(h.url), opts)).status, 200);
+      assert.equal(h.open, 1, 'kept alive');
+      // Asked until the connection is back in the pool and closed.
+      await until(() => (transport.closeIdleConnections(), h.open === 0), 'the idle connection closed');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("a stale connection whose retry fails too: the retry's failure is reported, not the stale one's", async () => {
+    let total = 0;
+    const h = await raw((res, nth, socket) => {
+      total++;
+      if (nth > 1) {
+        socket.destroy(); // the kept-alive connection was stale
+      } else if (total === 3) {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial', () => setTimeout(() => socket.destroy(), 20));
+      } else {
+        res.end('ok');
+      }
+    });
+    const transport = createHttpTransport({ keepAliveIdleMs: 5000 });
+    try {
+      assert.equal((await transport(outgoing(h.url), opts)).status, 200);
+      await assert.rejects(transport(outgoing(h.url), opts), (err: unknown) => {
+        assert.ok(err instanceof DeliveryError);
+        assert.equal(err.message, `The handler on 127.0.0.1:${h.port} closed the connection in the middle of its answer.`);
+        return true;
+      });
+      assert.equal(total, 3);
+    } finally {
+      transport.closeIdleConnections();
       await h.close();
     }
   });
