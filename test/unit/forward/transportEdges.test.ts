@@ -3,7 +3,9 @@
  * obeyed (no reuse), an already-cancelled request is never sent, a request Node cannot build fails
  * with Node's code and cause, a stale kept-alive connection drops only the idle connections to that
  * handler, a retry after a stale connection that fails too reports its own failure, an answer cut off
- * mid-body is a failure that says so, and closeIdleConnections closes the idle connections.
+ * mid-body is a failure that says so, closeIdleConnections closes the idle connections, [::1] is
+ * reached, requests sharing a signal leave no listener on it, and a kept-alive connection that answers
+ * something that is not HTTP is not retried.
  */
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -12,7 +14,7 @@ import { describe, test } from 'node:test';
 import { createHttpTransport } from '../../../src/core/forward/transport';
 import { DeliveryError } from '../../../src/core/forward/types';
 import { outgoing } from './outgoing';
-import { startHandler, until } from './support';
+import { deadPort, startHandler, until } from './support';
 
 const opts = { maxResponseBytes: 1024 };
 
@@ -190,6 +192,66 @@ describe('transport edges', () => {
         return true;
       });
       assert.equal(total, 3);
+    } finally {
+      transport.closeIdleConnections();
+      await h.close();
+    }
+  });
+
+  test('an IPv6 loopback target ([::1]) is reached', async () => {
+    const server = http.createServer((req, res) => res.end('v6'));
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const transport = createHttpTransport({ keepAliveIdleMs: 0 });
+    try {
+      const res = await transport(outgoing(`http://[::1]:${port}`), opts);
+      assert.equal(res.status, 200);
+      assert.equal(res.body.toString(), 'v6');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  test('requests that share one signal each take their abort listener away, answered or failed', async () => {
+    const h = await startHandler();
+    const dead = `http://127.0.0.1:${await deadPort()}`;
+    const transport = createHttpTransport({ keepAliveIdleMs: 0 });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      // Node warns past 10 listeners on one signal (the forwarder passes its stop signal to every delivery).
+      const answered = new AbortController();
+      const failed = new AbortController();
+      for (let i = 0; i < 12; i++) {
+        assert.equal((await transport(outgoing(h.url), { ...opts, signal: answered.signal })).status, 200);
+        await assert.rejects(transport(outgoing(dead), { ...opts, signal: failed.signal }), { code: 'ECONNREFUSED' });
+      }
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(
+        warnings.map((w) => w.message),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+      await h.close();
+    }
+  });
+
+  test('a kept-alive connection that answers something that is not HTTP is not retried: that is the failure', async () => {
+    const h = await raw((res, nth, socket) => {
+      if (nth === 1) {
+        res.end('ok');
+      } else {
+        socket.end('NOT HTTP\r\n\r\n');
+      }
+    });
+    const transport = createHttpTransport({ keepAliveIdleMs: 5000 });
+    try {
+      assert.equal((await transport(outgoing(h.url), opts)).status, 200);
+      await assert.rejects(transport(outgoing(h.url), opts), DeliveryError);
+      assert.equal(h.requests, 2, 'not sent again');
+      assert.equal(h.connections, 1);
     } finally {
       transport.closeIdleConnections();
       await h.close();
