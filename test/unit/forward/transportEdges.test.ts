@@ -150,6 +150,7 @@ describe('transport edges', () => {
         assert.ok(err instanceof DeliveryError);
         assert.equal(err.code, 'ECONNRESET');
         assert.equal(err.message, `The handler on 127.0.0.1:${h.port} closed the connection in the middle of its answer.`);
+        assert.ok(err.cause instanceof Error, "Node's report of the cut is kept as the cause");
         return true;
       });
     } finally {
