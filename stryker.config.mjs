@@ -99,6 +99,22 @@ const SCOPES = {
       // https: handlers with a self-signed certificate made per run (insecureTls, kept-alive TLS connections).
       'test/unit/forward/transportTls.test.ts',
       'test/unit/forward/forwarderEdges.test.ts',
+      // Issue #20, survivors of the 2026-12-05 forward run: one live attempt's target checks, refusals and options.
+      'test/unit/forward/targetFailures.test.ts',
+      // The delivery log's edges: an event that is gone, an append while the one before is writing, nothing kept after.
+      'test/unit/forward/deliveryLogEdges.test.ts',
+      // Proxy mode: route target, states, hang-up, receivedAt, hold reply and log, listeners removed, > 1000 held.
+      'test/unit/forward/proxyAnswers.test.ts',
+      // What the forwarder does not do: forward a rejected event, take events or start attempts after a stop.
+      'test/unit/forward/forwarderStop.test.ts',
+      // What a re-signed request carries: fresh svix-id (Clerk, Resend), GitLab signing tokens, blank secrets, possibly-stale.
+      'test/unit/forward/resignRequests.test.ts',
+      // What the live forwarder reports: retry and failure log lines, the fields of each state change.
+      'test/unit/forward/forwardReports.test.ts',
+      // Resend's options: not an edit, the confirmation's text and name, attempt numbers, resendTimes' clock.
+      'test/unit/forward/resendOptions.test.ts',
+      // Routing rules: provider rules see the body, event types from every header and body key, path globs, "/".
+      'test/unit/forward/routeRules.test.ts',
       'test/unit/forward/headerHygiene.test.ts',
       'test/unit/forward/hostGuard.test.ts',
       'test/unit/forward/pieces.test.ts',

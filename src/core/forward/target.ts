@@ -88,7 +88,11 @@ export function isLoopbackHost(hostname: string): boolean {
       return true;
     }
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-    return !!mapped && mapped[1]!.startsWith('127.');
+    if (mapped) {
+      return mapped[1]!.startsWith('127.');
+    }
+    // A URL's hostname writes the mapped address in hex: [::ffff:127.0.0.1] becomes [::ffff:7f00:1].
+    return /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(h);
   }
   return false;
 }

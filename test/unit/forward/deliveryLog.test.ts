@@ -11,24 +11,7 @@ import type { DeliveryStore } from '../../../src/core/forward/index';
 import type { Delivery } from '../../../src/core/model/delivery';
 import { DeliveryLog, createHttpTransport, deliveriesOf, resend } from '../../../src/core/forward/index';
 import { EventStore } from '../../../src/core/store';
-import { capture, startHandler, strictGuard, tempStore } from './support';
-
-function delivery(n: number): Delivery {
-  return {
-    id: `dlv_${n}`,
-    kind: 'resend',
-    target: 'http://localhost:3000/x',
-    startedAt: new Date(n * 1000).toISOString(),
-    durationMs: n,
-    attempt: 1,
-    resigned: false,
-    status: 200,
-    headers: [['X-N', String(n)]],
-    body: `answer ${n}`,
-    bodySize: 8,
-    truncated: false,
-  };
-}
+import { capture, delivery, startHandler, strictGuard, tempStore } from './support';
 
 async function indexLines(dir: string): Promise<Array<Record<string, unknown>>> {
   const text = await fsp.readFile(path.join(dir, 'index.jsonl'), 'utf8');

@@ -3,8 +3,9 @@
  * refused is asked about again only after the target, routes or guard change; proxy mode does not
  * forward an event it did not proxy, and sends the other fan-out targets once the proxied event is
  * stored (also after a held delivery); a sender that already hung up, or a stop, cuts the proxied
- * request; a stop does not record the delivery it cut; unreadable bodies and signing failures are
- * reported; the per-event state is bounded.
+ * request; a stop does not record the delivery it cut and lets go of the queued events; unreadable bodies and signing failures are
+ * reported; the per-event state is bounded; the mode defaults to immediate, and the delivery log
+ * reports through the forwarder's logger.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -12,15 +13,21 @@ import { Forwarder } from '../../../src/core/forward/forwarder';
 import { deliveriesOf } from '../../../src/core/forward/deliveryLog';
 import { HostGuard } from '../../../src/core/forward/target';
 import { createHttpTransport } from '../../../src/core/forward/transport';
-import type { Logger } from '../../../src/core/logger';
+import type { CapturedEvent } from '../../../src/core/model/event';
 import type { TempStore } from './support';
-import { FakeSleep, capture, deadPort, gate, nameToLoopback, startHandler, strictGuard, tempStore, until } from './support';
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const rec = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
-  return { lines, trace: rec('trace'), debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };
-}
+import {
+  FakeSleep,
+  capture,
+  deadPort,
+  gate,
+  nameToLoopback,
+  recordingLogger,
+  released,
+  startHandler,
+  strictGuard,
+  tempStore,
+  until,
+} from './support';
 
 const transport = createHttpTransport({ keepAliveIdleMs: 0 });
 
@@ -209,7 +216,7 @@ describe('forwarder edges', () => {
     }
   });
 
-  test('a stop during an immediate delivery: the cut delivery is not recorded', async () => {
+  test('a stop during an immediate delivery: the cut delivery is not recorded, the events still queued are let go', async () => {
     const breakpoint = gate();
     const h = await startHandler(async () => {
       await breakpoint.promise;
@@ -218,11 +225,22 @@ describe('forwarder edges', () => {
     const fwd = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), transport });
     try {
       const { event } = await capture(ts.store, { url: '/stop', headers: [], body: '{}' });
-      fwd.forward(event);
-      await until(() => h.seen.length === 1, 'request sent');
+      const second = (await capture(ts.store, { url: '/stop2', headers: [], body: '{}' })).event;
+      // The queue takes its next job before it sees the stop: the third event is the one left queued.
+      const last = await (async () => {
+        // A copy of its own, so only the forwarder can keep it alive.
+        const copy: CapturedEvent = { ...(await capture(ts.store, { url: '/stop3', headers: [], body: '{}' })).event };
+        fwd.forward(event);
+        fwd.forward(second);
+        fwd.forward(copy);
+        return { id: copy.id, ref: new WeakRef(copy) };
+      })();
+      await until(() => h.seen.length === 1 && fwd.stateOf(last.id).get(h.url) === 'pending', 'request sent, the last event queued');
       fwd.dispose();
       await fwd.whenIdle();
       assert.deepEqual(deliveriesOf(ts.store.get(event.id)), []);
+      assert.equal(h.seen.length, 1);
+      assert.equal(await released(last.ref), true);
     } finally {
       breakpoint.open();
       await h.close();
@@ -280,6 +298,29 @@ describe('forwarder edges', () => {
       const [delivered] = deliveriesOf(ts.store.get(sent.id));
       assert.equal(delivered?.status, 200);
       assert.equal(delivered?.id, 'dlv_test_3');
+    } finally {
+      fwd.dispose();
+      await h.close();
+    }
+  });
+
+  test("defaults: immediate mode; the delivery log's messages go to the forwarder's logger", async () => {
+    const h = await startHandler();
+    const logger = recordingLogger();
+    const fwd = new Forwarder({ store: ts.store, target: h.url, guard: strictGuard(), logger, transport, newId: () => 'dlv_gone' });
+    try {
+      assert.equal(fwd.mode, 'immediate');
+      fwd.configure({ mode: 'proxy' });
+      assert.equal(fwd.mode, 'proxy');
+      await fwd.proxy({ id: 'evt_never_stored', method: 'POST', url: '/g', headers: [], body: Buffer.from('{}') });
+      // The receiver says it stored the event, but the store does not have it (deleted meanwhile).
+      const { event } = await capture(ts.store, { url: '/g', headers: [], body: '{}' });
+      fwd.forward({ ...event, id: 'evt_never_stored' });
+      await until(() => logger.lines.some((l) => l.includes('is gone')), 'the log says the event is gone');
+      assert.ok(
+        logger.lines.includes('debug Forward: event evt_never_stored is gone; delivery dlv_gone not recorded.'),
+        logger.lines.join('\n'),
+      );
     } finally {
       fwd.dispose();
       await h.close();

@@ -92,6 +92,9 @@ describe('isLoopbackHost: the edges of the written forms', () => {
       '0:0:0:0:0:0:0:0001',
       '::FFFF:127.0.0.1',
       '[::ffff:127.10.200.255]',
+      // As a URL's hostname writes them: [::ffff:127.0.0.1] and [::ffff:127.10.200.255].
+      '[::ffff:7f00:1]',
+      '[::ffff:7f0a:c8ff]',
       '127.0.0.1.',
       'LOCALHOST.',
       'A.B.Localhost',
@@ -107,6 +110,10 @@ describe('isLoopbackHost: the edges of the written forms', () => {
       '0:0:0:0:0:0:1:1',
       '::ffff:128.0.0.1',
       '::ffff:10.127.0.1',
+      '1::ffff:127.0.0.1',
+      '[::ffff:8000:1]',
+      '[::ffff:a00:1]',
+      '[1::ffff:7f00:1]',
       '::127.0.0.1',
       'evillocalhost',
       'localhost.evil',
@@ -116,5 +123,12 @@ describe('isLoopbackHost: the edges of the written forms', () => {
     ]) {
       assert.equal(isLoopbackHost(h), false, h);
     }
+  });
+
+  test('an IPv4-mapped loopback target passes the guard without asking, as its URL writes it', async () => {
+    const url = new URL('http://[::ffff:127.0.0.1]:3000/hooks');
+    assert.equal(url.hostname, '[::ffff:7f00:1]');
+    assert.equal(isLoopbackHost(url.hostname), true);
+    await new HostGuard({ confirmHost: async () => assert.fail('a loopback host is never asked about') }).check(url);
   });
 });

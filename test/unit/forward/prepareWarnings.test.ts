@@ -2,12 +2,15 @@
  * Guards what the user is told before a resend and how the request is re-signed (prepare.ts): the
  * reason a request cannot be re-signed (unknown provider, verify-only scheme, no provider with
  * `resign: 'always'`), generic-HMAC re-signing with the configured scheme and the secret that matches,
- * the invalid-signature and edited-body warnings, and the age of an old event in hours and days.
+ * the invalid-signature and edited-body warnings, and the age of an old event in hours and days; the
+ * stale threshold and providers without a signed time, blank secrets, signed URLs, hosts to confirm,
+ * and events without a body.
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { ResendError, preflight, prepareRequest, resignPlan } from '../../../src/core/forward/prepare';
+import { HostGuard } from '../../../src/core/forward/target';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const body = enc('{"event":"x"}');
@@ -113,5 +116,68 @@ describe('preflight warnings', () => {
     assert.match(stripe(172_799) ?? '', /arrived 48 h ago/);
     assert.match(stripe(172_800) ?? '', /arrived 2 days ago/);
     assert.match(stripe(5 * 86400) ?? '', /arrived 5 days ago/);
+  });
+
+  test('an old event of a provider without a signed timestamp (GitHub): no stale warning', () => {
+    const now = new Date('2026-06-10T12:00:00Z');
+    const headers: Array<[string, string]> = [
+      ['X-GitHub-Event', 'push'],
+      ['X-Hub-Signature-256', 'sha256=00'],
+    ];
+    const r = preflight(source(headers, new Date(now.getTime() - 86_400_000).toISOString()), body, target, {
+      now: () => now,
+    });
+    assert.equal(r.provider, 'github');
+    assert.deepEqual(r.warnings, []);
+  });
+
+  test('possibly stale from just over 300 s; 2 h is told in hours', () => {
+    const now = new Date('2026-06-10T12:00:00Z');
+    const stripe = (agoS: number) =>
+      preflight(source([['Stripe-Signature', 't=1,v1=00']], new Date(now.getTime() - agoS * 1000).toISOString()), body, target, {
+        now: () => now,
+      }).warnings.find((w) => w.code === 'possibly-stale')?.message;
+    assert.equal(stripe(300), undefined);
+    assert.match(stripe(301) ?? '', /arrived 5 min ago/);
+    assert.match(stripe(7199) ?? '', /arrived 120 min ago/);
+    assert.match(stripe(7200) ?? '', /arrived 2 h ago/);
+  });
+
+  test('a blank secret is not used to check the stored signature', () => {
+    const r = preflight(source([['X-Hub-Signature-256', 'sha256=00']]), body, target, { secrets: ['  '], resign: 'never' });
+    assert.equal(r.verification, undefined);
+    assert.deepEqual(r.warnings, []);
+  });
+
+  test('a signed URL: the stored signature is checked against the URL the request came in on', () => {
+    const urlGeneric = { ...generic, template: '{url}.{body}' };
+    const sig = createHmac('sha256', 'k').update('http://127.0.0.1/hook.').update(body).digest('hex');
+    const r = preflight(source([['X-Sig', sig]]), body, target, {
+      provider: 'generic-hmac',
+      generic: urlGeneric,
+      secrets: ['k'],
+      resign: 'never',
+    });
+    assert.equal(r.verification?.status, 'valid');
+  });
+
+  test('a host other than this machine: a warning that the user will be asked', () => {
+    const r = preflight(source([]), body, 'http://hooks.example.test/in', { guard: new HostGuard({ confirmHost: async () => false }) });
+    assert.deepEqual(r.warnings, [
+      {
+        code: 'confirm-host',
+        message: 'hooks.example.test is not this machine: you will be asked to confirm sending there.',
+        blocking: false,
+      },
+    ]);
+    assert.equal(r.needsConfirmation, false);
+  });
+
+  test('an event whose body was not kept cannot be resent: NO_BODY', () => {
+    assert.throws(() => preflight({ ...source([]), rejected: 'too large' }, body, target), {
+      name: 'ResendError',
+      code: 'NO_BODY',
+      message: "This event's body was not kept (too large), so it cannot be resent.",
+    });
   });
 });

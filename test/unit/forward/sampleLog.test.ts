@@ -1,22 +1,15 @@
 /**
  * Guards a sample send (samples.ts) — a cancelled send is not sent, the response cap is applied, the
- * delivery is recorded on the stored event — and the delivery log's warning when the store cannot
- * record a delivery (deliveryLog.ts).
+ * delivery is recorded on the stored event, and only with a log — and the delivery log's warning when
+ * the store cannot record a delivery (deliveryLog.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DeliveryLog, deliveriesOf } from '../../../src/core/forward/deliveryLog';
 import { buildSample, sendSample } from '../../../src/core/forward/samples';
 import { createHttpTransport } from '../../../src/core/forward/transport';
-import type { Logger } from '../../../src/core/logger';
 import type { Delivery } from '../../../src/core/model/delivery';
-import { capture, startHandler, strictGuard, tempStore } from './support';
-
-function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  const none = () => undefined;
-  return { warnings, trace: none, debug: none, info: none, warn: (m) => warnings.push(m), error: none };
-}
+import { capture, recordingLogger, startHandler, strictGuard, tempStore } from './support';
 
 describe('sample send and delivery log', () => {
   test('a cancelled sample is not sent; the response cap applies; the delivery is recorded on its event', async () => {
@@ -50,6 +43,30 @@ describe('sample send and delivery log', () => {
     }
   });
 
+  test('a sample sent with an event id but no log is sent, and nothing is recorded', async () => {
+    const h = await startHandler();
+    const ts = await tempStore();
+    try {
+      const sample = buildSample('github', 'push');
+      const { event } = await capture(ts.store, {
+        url: sample.url,
+        headers: [...sample.headers] as Array<[string, string]>,
+        body: sample.body,
+      });
+      const d = await sendSample(sample, h.url, {
+        guard: strictGuard(),
+        transport: createHttpTransport({ keepAliveIdleMs: 0 }),
+        eventId: event.id,
+      });
+      assert.equal(d.status, 200);
+      assert.equal(h.seen.length, 1);
+      assert.deepEqual(deliveriesOf(ts.store.get(event.id)), []);
+    } finally {
+      await h.close();
+      await ts.close();
+    }
+  });
+
   test('a delivery the store cannot record is a warning naming the delivery, the event and the reason', async () => {
     const ts = await tempStore();
     const { event } = await capture(ts.store, { url: '/x', headers: [], body: 'x' });
@@ -59,8 +76,8 @@ describe('sample send and delivery log', () => {
     const d = { id: 'dlv_1', kind: 'resend', target: 'http://127.0.0.1:1', startedAt: new Date().toISOString() } as unknown as Delivery;
     try {
       await log.append(event.id, d);
-      assert.equal(logger.warnings.length, 1);
-      assert.match(logger.warnings[0]!, new RegExp(`^Forward: could not record delivery dlv_1 on ${event.id}: .+`));
+      assert.equal(logger.lines.length, 1);
+      assert.match(logger.lines[0]!, new RegExp(`^warn Forward: could not record delivery dlv_1 on ${event.id}: .+`));
     } finally {
       await ts.close();
     }

@@ -9,11 +9,15 @@ import * as http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { isValidSlackRequest } from '@slack/bolt';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
+import type { Delivery } from '../../../src/core/model/delivery';
 import type { CapturedEvent } from '../../../src/core/model/event';
 import type { Sleep } from '../../../src/core/forward/index';
+import type { Logger } from '../../../src/core/logger';
 import { HostGuard } from '../../../src/core/forward/index';
 import { EventStore } from '../../../src/core/store';
 
@@ -34,7 +38,8 @@ export interface Seen {
 
 export interface Answer {
   status: number;
-  body?: string;
+  /** Text (sent as UTF-8) or exact bytes. */
+  body?: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -337,4 +342,47 @@ export function gate(): { promise: Promise<void>; open(): void } {
   let open!: () => void;
   const promise = new Promise<void>((r) => (open = r));
   return { promise, open };
+}
+
+/** A logger that keeps every line as `level message`. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const rec = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
+  return { lines, trace: rec('trace'), debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };
+}
+
+/**
+ * Whether the object behind `ref` can be garbage-collected now, i.e. nothing keeps it alive (bounded
+ * memory: what a component is done with, it lets go of). Runs full collections with V8's `gc`.
+ */
+export async function released(ref: WeakRef<object>): Promise<boolean> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let i = 0; i < 10; i++) {
+    // A WeakRef keeps its target until the current job ends: let it end first.
+    await new Promise((r) => setImmediate(r));
+    gc();
+    if (ref.deref() === undefined) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A delivery record numbered `n` (id `dlv_n`, header X-N: n), for the delivery log's tests. */
+export function delivery(n: number): Delivery {
+  return {
+    id: `dlv_${n}`,
+    kind: 'resend',
+    target: 'http://localhost:3000/x',
+    startedAt: new Date(n * 1000).toISOString(),
+    durationMs: n,
+    attempt: 1,
+    resigned: false,
+    status: 200,
+    headers: [['X-N', String(n)]],
+    body: `answer ${n}`,
+    bodySize: 8,
+    truncated: false,
+  };
 }

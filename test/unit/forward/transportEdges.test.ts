@@ -2,7 +2,10 @@
  * Guards the edges of the HTTP transport (transport.ts): a handler's `Keep-Alive: timeout=1` hint is
  * obeyed (no reuse), an already-cancelled request is never sent, a request Node cannot build fails
  * with Node's code and cause, a stale kept-alive connection drops only the idle connections to that
- * handler, and an answer cut off mid-body is a failure that says so.
+ * handler, a retry after a stale connection that fails too reports its own failure, an answer cut off
+ * mid-body is a failure that says so, closeIdleConnections closes the idle connections, [::1] is
+ * reached, requests sharing a signal leave no listener on it, and a kept-alive connection that answers
+ * something that is not HTTP is not retried.
  */
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -11,7 +14,7 @@ import { describe, test } from 'node:test';
 import { createHttpTransport } from '../../../src/core/forward/transport';
 import { DeliveryError } from '../../../src/core/forward/types';
 import { outgoing } from './outgoing';
-import { startHandler } from './support';
+import { deadPort, startHandler, until } from './support';
 
 const opts = { maxResponseBytes: 1024 };
 
@@ -147,9 +150,111 @@ describe('transport edges', () => {
         assert.ok(err instanceof DeliveryError);
         assert.equal(err.code, 'ECONNRESET');
         assert.equal(err.message, `The handler on 127.0.0.1:${h.port} closed the connection in the middle of its answer.`);
+        assert.ok(err.cause instanceof Error, "Node's report of the cut is kept as the cause");
         return true;
       });
     } finally {
+      await h.close();
+    }
+  });
+
+  test('closeIdleConnections closes the kept-alive connections now', async () => {
+    const h = await startHandler();
+    const transport = createHttpTransport({ keepAliveIdleMs: 60_000 });
+    try {
+      assert.equal((await transport(outgoing(h.url), opts)).status, 200);
+      assert.equal(h.open, 1, 'kept alive');
+      // Asked until the connection is back in the pool and closed.
+      await until(() => (transport.closeIdleConnections(), h.open === 0), 'the idle connection closed');
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("a stale connection whose retry fails too: the retry's failure is reported, not the stale one's", async () => {
+    let total = 0;
+    const h = await raw((res, nth, socket) => {
+      total++;
+      if (nth > 1) {
+        socket.destroy(); // the kept-alive connection was stale
+      } else if (total === 3) {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial', () => setTimeout(() => socket.destroy(), 20));
+      } else {
+        res.end('ok');
+      }
+    });
+    const transport = createHttpTransport({ keepAliveIdleMs: 5000 });
+    try {
+      assert.equal((await transport(outgoing(h.url), opts)).status, 200);
+      await assert.rejects(transport(outgoing(h.url), opts), (err: unknown) => {
+        assert.ok(err instanceof DeliveryError);
+        assert.equal(err.message, `The handler on 127.0.0.1:${h.port} closed the connection in the middle of its answer.`);
+        return true;
+      });
+      assert.equal(total, 3);
+    } finally {
+      transport.closeIdleConnections();
+      await h.close();
+    }
+  });
+
+  test('an IPv6 loopback target ([::1]) is reached', async () => {
+    const server = http.createServer((req, res) => res.end('v6'));
+    await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const transport = createHttpTransport({ keepAliveIdleMs: 0 });
+    try {
+      const res = await transport(outgoing(`http://[::1]:${port}`), opts);
+      assert.equal(res.status, 200);
+      assert.equal(res.body.toString(), 'v6');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  test('requests that share one signal each take their abort listener away, answered or failed', async () => {
+    const h = await startHandler();
+    const dead = `http://127.0.0.1:${await deadPort()}`;
+    const transport = createHttpTransport({ keepAliveIdleMs: 0 });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      // Node warns past 10 listeners on one signal (the forwarder passes its stop signal to every delivery).
+      const answered = new AbortController();
+      const failed = new AbortController();
+      for (let i = 0; i < 12; i++) {
+        assert.equal((await transport(outgoing(h.url), { ...opts, signal: answered.signal })).status, 200);
+        await assert.rejects(transport(outgoing(dead), { ...opts, signal: failed.signal }), { code: 'ECONNREFUSED' });
+      }
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(
+        warnings.map((w) => w.message),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+      await h.close();
+    }
+  });
+
+  test('a kept-alive connection that answers something that is not HTTP is not retried: that is the failure', async () => {
+    const h = await raw((res, nth, socket) => {
+      if (nth === 1) {
+        res.end('ok');
+      } else {
+        socket.end('NOT HTTP\r\n\r\n');
+      }
+    });
+    const transport = createHttpTransport({ keepAliveIdleMs: 5000 });
+    try {
+      assert.equal((await transport(outgoing(h.url), opts)).status, 200);
+      await assert.rejects(transport(outgoing(h.url), opts), DeliveryError);
+      assert.equal(h.requests, 2, 'not sent again');
+      assert.equal(h.connections, 1);
+    } finally {
+      transport.closeIdleConnections();
       await h.close();
     }
   });
