@@ -201,7 +201,7 @@ describe('transport edges', () => {
   });
 
   test('an IPv6 loopback target ([::1]) is reached', async () => {
-    const server = http.createServer((req, res) => res.end('v6'));
+    const server = http.createServer((_req, res) => res.end('v6'));
     await new Promise<void>((resolve) => server.listen(0, '::1', resolve));
     const port = (server.address() as AddressInfo).port;
     const transport = createHttpTransport({ keepAliveIdleMs: 0 });
