@@ -4,7 +4,7 @@
  * that says what to type (and the guard refuses other schemes), a target without a scheme is read as
  * http, a target with only a query keeps the event's path, the proxy's reply when a failure has no
  * message or is a timeout, the receiver's own headers kept out of the proxy's reply, and `realSleep`
- * returns at once for an already-aborted signal.
+ * returns at once for an already-aborted signal, ends without one, and leaves no listener on a shared one.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -98,5 +98,26 @@ describe('small rules', () => {
       new Promise<string>((resolve) => setImmediate(() => resolve('still waiting'))),
     ]);
     assert.equal(first, 'slept');
+  });
+
+  test('realSleep without a signal ends; with a shared signal it leaves no listener behind', async () => {
+    await realSleep(1);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => void (w.name === 'MaxListenersExceededWarning' && warnings.push(w));
+    process.on('warning', onWarning);
+    try {
+      // The forwarder passes its one stop signal to every retry's wait: Node warns past 10 listeners.
+      const stop = new AbortController();
+      for (let i = 0; i < 12; i++) {
+        await realSleep(1, stop.signal);
+      }
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(
+        warnings.map((w) => w.message),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

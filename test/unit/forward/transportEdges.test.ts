@@ -5,11 +5,12 @@
  * handler, a retry after a stale connection that fails too reports its own failure, an answer cut off
  * mid-body is a failure that says so, closeIdleConnections closes the idle connections, [::1] is
  * reached, requests sharing a signal leave no listener on it, and a kept-alive connection that answers
- * something that is not HTTP is not retried.
+ * something that is not HTTP is not retried; an answer within the cap is whole, and a failure without
+ * a sentence of its own keeps Node's message, code and cause.
  */
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { createHttpTransport } from '../../../src/core/forward/transport';
 import { DeliveryError } from '../../../src/core/forward/types';
@@ -218,7 +219,7 @@ describe('transport edges', () => {
     const dead = `http://127.0.0.1:${await deadPort()}`;
     const transport = createHttpTransport({ keepAliveIdleMs: 0 });
     const warnings: Error[] = [];
-    const onWarning = (w: Error) => void warnings.push(w);
+    const onWarning = (w: Error) => void (w.name === 'MaxListenersExceededWarning' && warnings.push(w));
     process.on('warning', onWarning);
     try {
       // Node warns past 10 listeners on one signal (the forwarder passes its stop signal to every delivery).
@@ -257,5 +258,31 @@ describe('transport edges', () => {
       transport.closeIdleConnections();
       await h.close();
     }
+  });
+
+  test('an answer within the cap is whole: not truncated, its size counted', async () => {
+    const h = await startHandler(() => ({ status: 200, body: 'ok' }));
+    const transport = createHttpTransport({ keepAliveIdleMs: 0 });
+    try {
+      const res = await transport(outgoing(h.url), opts);
+      assert.equal(res.truncated, false);
+      assert.equal(res.bodySize, 2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("a failure the transport has no sentence for keeps Node's message, code and cause", async () => {
+    const broken = Object.assign(new Error('the resolver broke'), { code: 'EBROKEN' });
+    const lookup = ((_host: string, _options: unknown, callback: (err: Error) => void) => callback(broken)) as unknown as LookupFunction;
+    const transport = createHttpTransport({ keepAliveIdleMs: 0, lookup });
+    await assert.rejects(transport(outgoing('http://hooks.example.test:1'), opts), (err: unknown) => {
+      assert.ok(err instanceof DeliveryError);
+      assert.equal(err.name, 'DeliveryError');
+      assert.equal(err.code, 'EBROKEN');
+      assert.equal(err.message, 'The request to hooks.example.test:1 failed: the resolver broke');
+      assert.equal(err.cause, broken);
+      return true;
+    });
   });
 });
