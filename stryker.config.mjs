@@ -135,6 +135,8 @@ const SCOPES = {
       'test/unit/signatures/engineEdges.test.ts',
       'test/unit/signatures/twilioEdges.test.ts',
       'test/unit/signatures/hubspotEdges.test.ts',
+      // HubSpot v3 (issue #20): each decoded URI encoding (SDK oracle), timestamp digits and trims, version header case.
+      'test/unit/signatures/hubspotV3.test.ts',
       'test/unit/signatures/shopifyEdges.test.ts',
       'test/unit/signatures/commerceEdges.test.ts',
       'test/unit/signatures/gitlabEdges.test.ts',
