@@ -21,6 +21,7 @@ describe('detection by a single documented header', () => {
     ['x-slack-request-timestamp', 'slack'],
     ['webhook-signature', 'standard-webhooks'],
     ['x-hook-uuid', 'bitbucket'],
+    ['x-hook-secret', 'asana'],
   ];
   for (const [name, provider] of cases) {
     it(`${name} alone identifies ${provider}`, () => {
