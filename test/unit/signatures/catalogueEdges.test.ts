@@ -1,7 +1,7 @@
 /**
  * Guards the provider catalogue's detection and its network-only reasons: each header a provider documents
- * identifies it on its own, and PayPal, Plaid and Amazon SNS requests are reported as not checkable offline,
- * saying why.
+ * (or, for Intercom, its user agent) identifies it on its own, and PayPal, Plaid and Amazon SNS requests are
+ * reported as not checkable offline, saying why and what to do instead.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +28,10 @@ describe('detection by a single documented header', () => {
       assert.equal(detected({ [name]: 'x' }).provider, provider);
     });
   }
+
+  it('an Intercom user agent alone identifies Intercom', () => {
+    assert.equal(detected({ 'user-agent': 'Intercom-Webhooks/1.0' }).provider, 'intercom');
+  });
 });
 
 describe('network-only providers say why they cannot be checked', () => {
@@ -35,6 +39,10 @@ describe('network-only providers say why they cannot be checked', () => {
     assert.equal(
       detected({ 'paypal-transmission-sig': 'x' }).reason,
       "PayPal signatures cannot be checked offline: the signature is RSA with PayPal's key, whose certificate (or the verify-webhook-signature API) must be fetched.",
+    );
+    assert.equal(
+      detected({ 'paypal-transmission-sig': 'x' }).hint,
+      "Verify PayPal deliveries in your handler with the provider's SDK; the inspector only shows them.",
     );
   });
 

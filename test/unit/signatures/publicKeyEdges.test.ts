@@ -3,7 +3,8 @@
  * signature covers timestamp + body; Discord's key may be given as 64 hex characters, base64 of the 32 raw
  * bytes, or PEM, and only exactly 32 key bytes count; a match names the key, an old timestamp outside the
  * caller's tolerance is stale, and a mismatch reports the clock skew without a note when no tolerance is
- * set. Keys and signatures are made with node:crypto.
+ * set. The signature header is read trimmed; Discord's must be 64 bytes of hex, SendGrid's base64, and a
+ * malformed one says which. Keys and signatures are made with node:crypto.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,5 +81,36 @@ describe('SendGrid ECDSA', () => {
     const sig = sign('sha256', Buffer.from(`${NOW_S}${JSON_BODY}`), ec.privateKey).toString('base64');
     const req = request({ 'x-twilio-email-event-webhook-signature': sig, 'x-twilio-email-event-webhook-timestamp': String(NOW_S) });
     assert.equal(verifyRequest(req, { provider: 'sendgrid', secrets: [ecB64], now: NOW }).status, 'valid');
+  });
+});
+
+describe('Discord and SendGrid signature headers', () => {
+  it('a Discord signature with spaces around it is read trimmed', () => {
+    const req = discord(NOW_S);
+    const sig = String(req.headers['x-signature-ed25519']);
+    const spaced = request({ 'x-signature-ed25519': ` ${sig} `, 'x-signature-timestamp': String(NOW_S) });
+    assert.equal(check(spaced, edRaw.toString('hex')).status, 'valid');
+  });
+
+  it('a Discord signature that is hex but not 64 bytes is malformed, saying what is expected', () => {
+    const r = check(request({ 'x-signature-ed25519': 'ab'.repeat(32), 'x-signature-timestamp': String(NOW_S) }), edRaw.toString('hex'));
+    assert.equal(r.status, 'malformed');
+    assert.equal(r.reason, 'The X-Signature-Ed25519 header cannot be parsed as a Discord signature: expected 128 hex characters.');
+  });
+
+  it('SendGrid names itself: a missing signature, and one that is no base64', () => {
+    const opts = { provider: 'sendgrid', secrets: [ecB64], now: NOW };
+    const none = verifyRequest(request({ 'x-twilio-email-event-webhook-timestamp': String(NOW_S) }), opts);
+    assert.equal(none.status, 'no-signature');
+    assert.equal(none.reason, 'This looks like a SendGrid request, but the X-Twilio-Email-Event-Webhook-Signature header is missing.');
+    const bad = verifyRequest(
+      request({ 'x-twilio-email-event-webhook-signature': 'no base64!', 'x-twilio-email-event-webhook-timestamp': String(NOW_S) }),
+      opts,
+    );
+    assert.equal(bad.status, 'malformed');
+    assert.equal(
+      bad.reason,
+      'The X-Twilio-Email-Event-Webhook-Signature header cannot be parsed as a SendGrid signature: expected base64.',
+    );
   });
 });
