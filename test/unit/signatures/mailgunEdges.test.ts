@@ -44,6 +44,14 @@ describe('Mailgun JSON body', () => {
     }
   });
 
+  it('an empty parent-signature next to a good signature is ignored; only empty signatures are malformed', () => {
+    const good = { timestamp: NOW_S, token: TOKEN, signature: sigOf(NOW_S) };
+    assert.equal(verify(json({ ...good, 'parent-signature': '' })).status, 'valid');
+    const r = verify(json({ ...good, signature: ' ', 'parent-signature': '' }));
+    assert.equal(r.status, 'malformed');
+    assert.equal(r.reason, 'The signature header cannot be parsed as a Mailgun signature: the signature is empty.');
+  });
+
   it('a body with event-data and no signature is Mailgun without a signature', () => {
     const r = verify(JSON.stringify({ 'event-data': { event: 'delivered' } }));
     assert.equal(r.provider, 'mailgun');
