@@ -140,6 +140,8 @@ const SCOPES = {
       // Mailgun's body signature (JSON and form, numeric timestamps, partial objects, stale) and Svix/Clerk/Resend detection.
       'test/unit/signatures/mailgunEdges.test.ts',
       'test/unit/signatures/svixEdges.test.ts',
+      // The shared header schemes: sha1=/v0=/t= prefixes anchored and trimmed, their malformed reasons.
+      'test/unit/signatures/headerSchemes.test.ts',
       'test/unit/signatures/shopifyEdges.test.ts',
       'test/unit/signatures/commerceEdges.test.ts',
       'test/unit/signatures/gitlabEdges.test.ts',
