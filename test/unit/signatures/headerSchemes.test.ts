@@ -2,7 +2,8 @@
  * Guards the shared header schemes as the providers document them: `sha1=<hex>`-style values (Intercom) and
  * plain body signatures (Asana) read trimmed, with the prefix required at the very start and nothing after
  * the signature; Stripe's `t=<unix>` digits only; Slack's timestamp header digits only (read trimmed) and
- * its signature exactly `v0=<hex>`. Each malformed value says what was expected. Digests from node:crypto.
+ * its signature exactly `v0=<hex>`; Standard Webhooks' timestamp read trimmed and `<version>,<sig>` entries.
+ * Each malformed value says what was expected. Digests from node:crypto.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,5 +68,36 @@ describe('v0=<hex> with a timestamp header (Slack)', () => {
       assert.equal(r.status, 'malformed', value);
       assert.equal(r.reason, 'The x-slack-signature header cannot be parsed as a Slack signature: expected "v0=<hex>".', value);
     }
+  });
+});
+
+describe('Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)', () => {
+  const key = Buffer.from('standard-webhooks-test-key-32byt');
+  const secret = `whsec_${key.toString('base64')}`;
+  const sig = `v1,${hmacOf('sha256', key, `msg_1.${NOW_S}.${JSON_BODY}`, 'base64')}`;
+  const check = (signature: string, ts = String(NOW_S)) =>
+    verifyRequest(request({ 'webhook-id': 'msg_1', 'webhook-timestamp': ts, 'webhook-signature': signature }), {
+      provider: 'standard-webhooks',
+      secrets: [secret],
+      now: NOW,
+    });
+
+  it('a timestamp with spaces around it is read trimmed', () => {
+    assert.equal(check(sig, ` ${NOW_S} `).status, 'valid');
+  });
+
+  it('entries without a version before a comma are no entries; unknown versions are named', () => {
+    for (const value of ['garbage', ',abc', 'v1abc']) {
+      const r = check(value);
+      assert.equal(r.status, 'malformed', value);
+      assert.equal(
+        r.reason,
+        'The webhook-signature header cannot be parsed as a Standard Webhooks signature: expected space-separated "v1,<base64>" entries.',
+        value,
+      );
+    }
+    const other = check('v1a,abc');
+    assert.equal(other.status, 'malformed');
+    assert.match(other.reason, /no "v1," \(HMAC-SHA256\) entry/);
   });
 });
