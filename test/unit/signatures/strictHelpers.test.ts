@@ -124,3 +124,12 @@ describe('header lookup', () => {
     assert.equal(hasHeaderPrefix(req({ 'x-hub': 'v' }), 'x-hubspot-'), false);
   });
 });
+
+describe('parseTimestamp edges', () => {
+  test('a fraction of several digits is read; an ISO time with anything after its zone is not', () => {
+    assert.equal(parseTimestamp('1772366400.25', 's'), 1772366400.25);
+    assert.equal(parseTimestamp('2026-03-01T12:00:00Z'), 1772366400);
+    assert.equal(parseTimestamp('2026-03-01T12:00:00Zjunk'), undefined);
+    assert.equal(parseTimestamp('2026-03-01T12:00:00+00:00 x'), undefined);
+  });
+});
