@@ -1,12 +1,14 @@
 /**
  * Guards the provider catalogue's detection and its network-only reasons: each header a provider documents
  * (or, for Intercom, its user agent) identifies it on its own, and PayPal, Plaid and Amazon SNS requests are
- * reported as not checkable offline, saying why and what to do instead.
+ * reported as not checkable offline, saying why and what to do instead. Without a known provider the verdict
+ * says so; blank secrets count only when every secret is blank.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { verifyRequest } from '../../../src/core/signatures/index';
-import { NOW, request } from './support';
+import { JSON_BODY, NOW, request } from './support';
 
 const detected = (headers: Record<string, string>) => verifyRequest(request(headers), { secrets: ['s'], now: NOW });
 
@@ -58,5 +60,29 @@ describe('network-only providers say why they cannot be checked', () => {
       detected({ 'x-amz-sns-message-type': 'Notification' }).reason,
       'Amazon SNS signatures cannot be checked offline: SNS messages are signed with an AWS certificate that must be downloaded from SigningCertURL.',
     );
+  });
+});
+
+describe('verifyRequest without a known provider, and with blank secrets', () => {
+  it('no known headers, or an unknown provider id, says so and what to do', () => {
+    const none = verifyRequest(request({ 'x-unrelated': '1' }), { secrets: ['s'], now: NOW });
+    assert.equal(none.status, 'no-signature');
+    assert.equal(none.reason, 'No known webhook signature headers were found in this request.');
+    assert.equal(none.hint, 'If the sender signs its requests, choose its provider or configure generic HMAC for this endpoint.');
+    const unknown = verifyRequest(request({}), { provider: 'nope', secrets: ['s'], now: NOW });
+    assert.equal(unknown.status, 'unsupported');
+    assert.equal(unknown.reason, '"nope" is not a provider the inspector knows.');
+    assert.equal(unknown.hint, 'Choose one of the listed providers or generic HMAC.');
+  });
+
+  it('a blank secret next to a real one does not hide the real one', () => {
+    const sig = createHmac('sha256', 'real').update(JSON_BODY).digest('hex');
+    const r = verifyRequest(request({ 'x-hook-signature': sig }), { provider: 'asana', secrets: ['  ', 'real'], now: NOW });
+    assert.equal(r.status, 'valid');
+    assert.equal(verifyRequest(request({ 'x-hook-signature': sig }), { provider: 'asana', secrets: ['  '], now: NOW }).status, 'no-secret');
+  });
+
+  it('a body that is JSON null is no Mailgun or Svix body and breaks nothing', () => {
+    assert.equal(verifyRequest(request({}, 'null'), { provider: 'mailgun', secrets: ['s'], now: NOW }).status, 'no-signature');
   });
 });
