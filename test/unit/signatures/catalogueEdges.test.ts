@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { verifyRequest } from '../../../src/core/signatures/index';
+import { signRequest, verifyRequest } from '../../../src/core/signatures/index';
 import { JSON_BODY, NOW, request } from './support';
 
 const detected = (headers: Record<string, string>) => verifyRequest(request(headers), { secrets: ['s'], now: NOW });
@@ -84,5 +84,29 @@ describe('verifyRequest without a known provider, and with blank secrets', () =>
 
   it('a body that is JSON null is no Mailgun or Svix body and breaks nothing', () => {
     assert.equal(verifyRequest(request({}, 'null'), { provider: 'mailgun', secrets: ['s'], now: NOW }).status, 'no-signature');
+  });
+});
+
+describe('signRequest refuses verify-only providers, saying why', () => {
+  const refusal = (provider: string) => {
+    try {
+      signRequest(request({}), { provider, secret: 's', now: NOW });
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'signed';
+  };
+
+  it('public-key, body-signed and network-only providers each get their reason', () => {
+    assert.equal(
+      refusal('sendgrid'),
+      "SendGrid Event Webhook requests cannot be re-signed here: it is signed with the provider's private key and verified with a public key.",
+    );
+    assert.equal(
+      refusal('discord'),
+      "Discord requests cannot be re-signed here: it is signed with the provider's private key and verified with a public key.",
+    );
+    assert.equal(refusal('mailgun'), 'Mailgun requests cannot be re-signed here: its signature is part of the body, not a header.');
+    assert.equal(refusal('paypal'), 'PayPal requests cannot be re-signed here: it is signed with a key only the provider has.');
   });
 });
