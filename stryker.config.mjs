@@ -154,6 +154,13 @@ const SCOPES = {
       'test/unit/signatures/engineEdges.test.ts',
       'test/unit/signatures/twilioEdges.test.ts',
       'test/unit/signatures/hubspotEdges.test.ts',
+      // HubSpot v3 (issue #20): each decoded URI encoding (SDK oracle), timestamp digits and trims, version header case.
+      'test/unit/signatures/hubspotV3.test.ts',
+      // Mailgun's body signature (JSON and form, numeric timestamps, partial objects, stale) and Svix/Clerk/Resend detection.
+      'test/unit/signatures/mailgunEdges.test.ts',
+      'test/unit/signatures/svixEdges.test.ts',
+      // The shared header schemes: sha1=/v0=/t= prefixes anchored and trimmed, their malformed reasons.
+      'test/unit/signatures/headerSchemes.test.ts',
       'test/unit/signatures/shopifyEdges.test.ts',
       'test/unit/signatures/commerceEdges.test.ts',
       'test/unit/signatures/gitlabEdges.test.ts',

@@ -13,7 +13,7 @@ const SECRET = 'whsec-test-secret';
 const opts = (provider?: string) => ({ provider, secrets: [SECRET], now: NOW });
 
 describe('Linear', () => {
-  for (const name of ['linear-delivery', 'linear-event']) {
+  for (const name of ['linear-signature', 'linear-delivery', 'linear-event']) {
     it(`a request with only ${name} is detected as Linear`, () => {
       assert.equal(verifyRequest(request({ [name]: 'x' }), opts()).provider, 'linear');
     });

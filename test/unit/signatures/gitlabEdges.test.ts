@@ -1,7 +1,8 @@
 /**
  * Guards GitLab's X-Gitlab-Token check (GitLab sends the webhook's secret token as it is): each
  * verdict's reason names the secret that matched or explains the mismatch, a blank token is
- * malformed, a missing token or secret says so.
+ * malformed, a missing token or secret says so, and a token is checked even when a Standard Webhooks
+ * webhook-signature comes with it.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,5 +56,12 @@ describe('GitLab token', () => {
     const noSecret = verify({ 'x-gitlab-token': 'tok' }, []);
     assert.equal(noSecret.provider, 'gitlab');
     assert.equal(noSecret.reason, 'No secret token is configured for GitLab, so the signature cannot be checked.');
+  });
+
+  it('a request with an X-Gitlab-Token is checked by the token even when it also has a webhook-signature', () => {
+    const r = verify({ 'x-gitlab-token': 'tok', 'webhook-signature': 'v1,AAAA', 'webhook-id': 'msg_1', 'webhook-timestamp': '1' }, ['tok']);
+    assert.equal(r.provider, 'gitlab');
+    assert.equal(r.status, 'valid');
+    assert.equal(r.reason, 'The X-Gitlab-Token matches secret #1.');
   });
 });

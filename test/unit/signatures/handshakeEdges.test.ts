@@ -106,6 +106,10 @@ describe('handshake edges', () => {
     assert.equal(answerHandshake(request({ 'x-hook-secret': 's' }, '', URL_BASE, 'GET'), noSecrets), undefined);
     const a = answerHandshake(request({ 'x-hook-secret': 's' }, ''), noSecrets);
     assert.deepEqual(a?.secretToStore, { provider: 'asana', value: 's' });
+    // Asana's docs: echo X-Hook-Secret in a 200 (or 204) with an empty body.
+    assert.equal(a?.status, 200);
+    assert.deepEqual(a?.headers, { 'x-hook-secret': 's' });
+    assert.equal(text(a?.body ?? 'none'), '');
   });
 
   it('Dropbox and Okta: only a GET is a handshake', () => {

@@ -3,7 +3,7 @@
 // window depends on it), and headers found whatever their case.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decode, describeSkew, header, parseTimestamp, safeEqual, safeEqualText } from '../../../src/core/signatures/util';
+import { decode, describeSkew, hasHeaderPrefix, header, parseTimestamp, safeEqual, safeEqualText } from '../../../src/core/signatures/util';
 
 const hex = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString('hex'));
 
@@ -107,5 +107,29 @@ describe('header and describeSkew', () => {
     assert.equal(describeSkew(1), '1 second in the past');
     assert.equal(describeSkew(-1), '1 second in the future');
     assert.equal(describeSkew(0), '0 seconds in the past');
+  });
+});
+
+describe('header lookup', () => {
+  const req = (headers: Record<string, string | undefined>) => ({ method: 'POST', url: '/', headers, body: new Uint8Array() });
+
+  test('the lower-case name wins over another spelling of it', () => {
+    assert.equal(header(req({ 'X-Token': 'other case', 'x-token': 'lower' }), 'X-Token'), 'lower');
+  });
+
+  test('a prefix counts only for a header with a value; a name equal to the prefix counts', () => {
+    assert.equal(hasHeaderPrefix(req({ 'x-hubspot-signature': undefined }), 'x-hubspot-'), false);
+    assert.equal(hasHeaderPrefix(req({ 'x-hubspot-': 'v' }), 'X-HubSpot-'), true);
+    assert.equal(hasHeaderPrefix(req({ 'X-HubSpot-Signature': 'v' }), 'x-hubspot-'), true);
+    assert.equal(hasHeaderPrefix(req({ 'x-hub': 'v' }), 'x-hubspot-'), false);
+  });
+});
+
+describe('parseTimestamp edges', () => {
+  test('a fraction of several digits is read; an ISO time with anything after its zone is not', () => {
+    assert.equal(parseTimestamp('1772366400.25', 's'), 1772366400.25);
+    assert.equal(parseTimestamp('2026-03-01T12:00:00Z'), 1772366400);
+    assert.equal(parseTimestamp('2026-03-01T12:00:00Zjunk'), undefined);
+    assert.equal(parseTimestamp('2026-03-01T12:00:00+00:00 x'), undefined);
   });
 });
