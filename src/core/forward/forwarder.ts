@@ -154,6 +154,10 @@ export class Forwarder extends Disposable {
     const timeout = new AbortController();
     const cancelTimer = new AbortController();
     const onShutdown = () => timeout.abort(new DeliveryError('The forwarder was stopped.', 'ABORTED'));
+    if (this.shutdown.signal.aborted) {
+      // Stopped already: an abort listener added now would never fire, and the request would go out.
+      onShutdown();
+    }
     this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
     const onHangUp = () => timeout.abort(new DeliveryError('The sender hung up before the handler answered.', 'ABORTED'));
     if (req.signal?.aborted) {

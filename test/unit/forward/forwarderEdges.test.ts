@@ -216,6 +216,20 @@ describe('forwarder edges', () => {
     }
   });
 
+  test('proxy mode after a stop: nothing is sent, and the reply says the forwarder was stopped', async () => {
+    const h = await startHandler();
+    const fwd = new Forwarder({ store: ts.store, target: h.url, mode: 'proxy', guard: strictGuard(), transport });
+    try {
+      fwd.dispose();
+      const reply = await fwd.proxy({ id: 'evt_late', method: 'POST', url: '/x', headers: [], body: Buffer.from('{}') });
+      assert.equal(reply.status, 502);
+      assert.equal(JSON.parse(String(reply.body)).message, 'The forwarder was stopped.');
+      assert.equal(h.seen.length, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
   test('a stop during an immediate delivery: the cut delivery is not recorded, the events still queued are let go', async () => {
     const breakpoint = gate();
     const h = await startHandler(async () => {
