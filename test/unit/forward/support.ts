@@ -369,8 +369,8 @@ export async function released(ref: WeakRef<object>): Promise<boolean> {
   return false;
 }
 
-/** A delivery record numbered `n` (id `dlv_n`, header X-N: n), for the delivery log's tests. */
-export function delivery(n: number): Delivery {
+/** A delivery record numbered `n` (id `dlv_n`, header X-N: n), with `extra` over it, for the delivery log's tests. */
+export function delivery(n: number, extra: Partial<Delivery> = {}): Delivery {
   return {
     id: `dlv_${n}`,
     kind: 'resend',
@@ -384,5 +384,6 @@ export function delivery(n: number): Delivery {
     body: `answer ${n}`,
     bodySize: 8,
     truncated: false,
+    ...extra,
   };
 }
