@@ -3,13 +3,16 @@
  * a GitLab request signed with a signing token is re-signed the same way (never turned into a secret
  * token header); blank secrets do not count, neither for the plan nor for the secret that signs; of
  * several secrets, the one that matches the stored signature (checked on the received URL) signs; an
- * old Slack or Standard Webhooks event sent without a secret is flagged as possibly stale; the error
+ * old event of any provider whose signature carries a checked time (Stripe, Slack, Standard Webhooks, Svix,
+ * Clerk, Resend, GitLab, Calendly, Zoom, Twitch, Paddle, Square, HubSpot), sent without a secret, is flagged
+ * as possibly stale, and a GitHub one is not; Svix and GitLab messages get a fresh id too; the error
  * of an impossible re-signing is a ResendError by name.
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { preflight, prepareRequest, resignPlan } from '../../../src/core/forward/prepare';
+import { signRequest } from '../../../src/core/signatures/index';
 import { GITHUB_SECRET, STANDARD_SECRET } from './support';
 
 const body = new TextEncoder().encode('{"type":"user.created","object":"event","data":{}}');
@@ -27,7 +30,7 @@ function header(headers: ReadonlyArray<readonly [string, string]>, name: string)
 const githubSignature = (secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 describe('re-signed requests', () => {
-  for (const provider of ['clerk', 'resend']) {
+  for (const provider of ['svix', 'clerk', 'resend']) {
     test(`${provider}: re-signing gives the message a fresh svix-id`, () => {
       const stored = source([
         ['svix-id', 'msg_stored'],
@@ -56,6 +59,8 @@ describe('re-signed requests', () => {
     assert.match(header(p.request.headers, 'webhook-signature') ?? '', /^v1,/);
     assert.notEqual(header(p.request.headers, 'webhook-signature'), 'v1,AAAA');
     assert.equal(header(p.request.headers, 'webhook-timestamp'), String(now.getTime() / 1000));
+    assert.match(header(p.request.headers, 'webhook-id') ?? '', /^msg_/);
+    assert.notEqual(header(p.request.headers, 'webhook-id'), 'msg_stored');
   });
 
   test('a blank secret is no secret: not re-signed, and the reason says none is set', () => {
@@ -131,6 +136,38 @@ describe('re-signed requests', () => {
         name,
       );
     }
+  });
+
+  test('every provider whose signature carries a checked time is flagged possibly stale when old and sent without a secret', () => {
+    const hourAgo = new Date(now.getTime() - 3600_000).toISOString();
+    const stored = { method: 'POST', url: '/hook', headers: {}, body };
+    // Signature headers as each provider sends them, made by the inspector's own signer (an old time, a dummy secret).
+    const signed = (provider: string) =>
+      Object.entries(signRequest(stored, { provider, secret: STANDARD_SECRET, now: new Date(now.getTime() - 3600_000) }));
+    for (const provider of [
+      'stripe',
+      'slack',
+      'standard-webhooks',
+      'svix',
+      'clerk',
+      'resend',
+      'gitlab',
+      'calendly',
+      'zoom',
+      'twitch',
+      'paddle',
+      'square',
+      'hubspot',
+    ]) {
+      const r = preflight(source(signed(provider), hourAgo), body, target, { provider, now: () => now });
+      assert.deepEqual(
+        r.warnings.map((w) => w.code),
+        ['possibly-stale'],
+        provider,
+      );
+    }
+    const github = preflight(source(signed('github'), hourAgo), body, target, { provider: 'github', now: () => now });
+    assert.deepEqual(github.warnings, []);
   });
 
   test("resign: 'always' that cannot be done throws an error named ResendError, coded CANNOT_RESIGN", () => {
