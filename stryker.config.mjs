@@ -101,6 +101,8 @@ const SCOPES = {
       'test/unit/forward/forwarderEdges.test.ts',
       // Issue #20, survivors of the 2026-12-05 forward run: one live attempt's target checks, refusals and options.
       'test/unit/forward/targetFailures.test.ts',
+      // Targets typed with spaces, a URL in a query, a user name alone; hex mapped loopback with extra groups.
+      'test/unit/forward/targetParsing.test.ts',
       // The delivery log's edges: an event that is gone, an append while the one before is writing, nothing kept after.
       'test/unit/forward/deliveryLogEdges.test.ts',
       // Proxy mode: route target, states, hang-up, receivedAt, hold reply and log, listeners removed, > 1000 held.

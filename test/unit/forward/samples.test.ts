@@ -121,6 +121,27 @@ describe('sample events', () => {
     });
   }
 
+  test('a sample is found by provider and event together', () => {
+    assert.throws(() => buildSample('shopify', 'push'), { message: 'No shopify sample "push". Choose one of: orders/create.' });
+  });
+
+  test('Stripe-style ids are the prefix and 24 characters, even from an all-zero random source', () => {
+    const { body } = buildSample('stripe', 'payment_intent.succeeded', { now: NOW, randomHex: (bytes) => '0'.repeat(bytes * 2) });
+    const event = JSON.parse(Buffer.from(body).toString()) as { id: string; data: { object: { id: string } } };
+    assert.match(event.id, /^evt_[0-9A-Za-z]{24}$/);
+    assert.match(event.data.object.id, /^pi_[0-9A-Za-z]{24}$/);
+  });
+
+  test('signed samples spell their signature headers as the providers send them', () => {
+    const names = (provider: string, event: string, secret: string) =>
+      buildSample(provider, event, { secret, now: NOW }).headers.map(([k]) => k);
+    assert.ok(names('stripe', 'payment_intent.succeeded', STRIPE_SECRET).includes('Stripe-Signature'));
+    assert.ok(names('github', 'push', GITHUB_SECRET).includes('X-Hub-Signature-256'));
+    assert.ok(names('shopify', 'orders/create', SHOPIFY_SECRET).includes('X-Shopify-Hmac-Sha256'));
+    const slack = names('slack', 'event_callback', SLACK_SECRET);
+    assert.ok(slack.includes('X-Slack-Signature') && slack.includes('X-Slack-Request-Timestamp'), slack.join(', '));
+  });
+
   test('the Stripe SDK constructs the sample event; a changed byte is refused', () => {
     const stripe = new Stripe('sk_test_not_used');
     const req = buildSample('stripe', 'checkout.session.completed', { secret: STRIPE_SECRET, now: NOW });

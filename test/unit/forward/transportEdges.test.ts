@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { createHttpTransport } from '../../../src/core/forward/transport';
@@ -284,5 +285,31 @@ describe('transport edges', () => {
       assert.equal(err.cause, broken);
       return true;
     });
+  });
+
+  test("the answer's headers are recorded exactly as sent: order, spelling, duplicates, nothing else", async () => {
+    const server = net.createServer((socket) => {
+      socket.once('data', () =>
+        socket.end(
+          'HTTP/1.1 201 Created\r\nX-One: 1\r\nx-TWO: 2\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok',
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const transport = createHttpTransport({ keepAliveIdleMs: 0 });
+    try {
+      const res = await transport(outgoing(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), opts);
+      assert.equal(res.status, 201);
+      assert.deepEqual(res.headers, [
+        ['X-One', '1'],
+        ['x-TWO', '2'],
+        ['Set-Cookie', 'a=1'],
+        ['Set-Cookie', 'b=2'],
+        ['Content-Length', '2'],
+        ['Connection', 'close'],
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
