@@ -145,9 +145,11 @@ let table: Int32Array | undefined;
 
 /** CRC-32 (zlib's); node's own when it has one (Node ≥ 20.15), else a table-driven one. */
 export function crc32(data: string | Uint8Array): number {
-  if (nativeCrc32) {
-    return nativeCrc32(data);
-  }
+  return nativeCrc32 ? nativeCrc32(data) : tableCrc32(data);
+}
+
+/** zlib's CRC-32 from a table, for a Node without `zlib.crc32` (older than 20.15). */
+export function tableCrc32(data: string | Uint8Array): number {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   table ??= Int32Array.from({ length: 256 }, (_, n) => {
     let c = n;

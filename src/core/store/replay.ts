@@ -8,11 +8,6 @@ import type { BodyLocation, IndexRecord } from './types';
 /** Why a line was skipped: not JSON (or a wrong checksum), or an `add` that is malformed or whose body bytes are missing. */
 export type SkipReason = 'corrupt' | 'body';
 
-/** The bytes up to and including the last newline: a line without one was torn by a crash mid-write. */
-export function completeLength(buf: Buffer): number {
-  return buf.lastIndexOf(0x0a) + 1;
-}
-
 const ADD_HEAD = Buffer.from('{"op":"add","id":"');
 const E_MARK = Buffer.from(',"e":');
 const B_MARK = Buffer.from(',"b":');
