@@ -10,7 +10,7 @@ import * as zlib from 'node:zlib';
 import { afterEach, beforeEach, test } from 'node:test';
 import { EventStore } from '../../../src/core/store';
 import { encodeLines, tableCrc32 } from '../../../src/core/store/records';
-import { recordingLogger } from '../../support/store';
+import { draft, recordingLogger } from '../../support/store';
 
 let dir: string;
 beforeEach(async () => {
@@ -127,6 +127,34 @@ test('ids with escapes or bytes outside ASCII are read through JSON: each event 
     assert.deepEqual(logger.warnings, []);
   } finally {
     await store.close();
+  }
+});
+
+test('a load of lines of the current form parses no JSON: each event is parsed when first asked for, once', async () => {
+  const writer = await EventStore.open(dir, { maxEvents: 100 });
+  for (let i = 0; i < 20; i++) {
+    await writer.append(draft(`/${i}`, i % 2), i % 2 ? Buffer.from('b') : undefined);
+  }
+  await writer.close();
+  const parse = JSON.parse;
+  let parses = 0;
+  JSON.parse = ((...args: Parameters<typeof JSON.parse>) => {
+    parses++;
+    return parse(...args) as unknown;
+  }) as typeof JSON.parse;
+  try {
+    const store = await EventStore.open(dir, { maxEvents: 100 });
+    try {
+      assert.equal(store.size, 20);
+      assert.equal(parses, 0, 'the heads (id, body location) are read without JSON.parse');
+      assert.equal(store.list().length, 20);
+      store.list();
+      assert.equal(parses, 20);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    JSON.parse = parse;
   }
 });
 
