@@ -111,6 +111,14 @@ test('well-checksummed lines the store cannot use are skipped, each with its lin
   ]);
 });
 
+test('a line without a checksum is read whole, even when it leads with an id as the current form does', async () => {
+  const legacy = JSON.stringify({ op: 'add', id: 'evt_k', e: JSON.parse(event('evt_k', '/k')) as unknown });
+  assert.ok(legacy.startsWith('{"op":"add","id":"evt_k","e":{'));
+  const { urls, warnings } = await load([legacy]);
+  assert.deepEqual(urls, ['/k']);
+  assert.deepEqual(warnings, []);
+});
+
 test('ids with escapes or bytes outside ASCII are read through JSON: each event is found by its id', async () => {
   await fsp.writeFile(
     path.join(dir, 'index.jsonl'),
