@@ -81,7 +81,7 @@ test('well-checksummed lines the store cannot use are skipped, each with its lin
     line(`{"op":"add","id":"ev\\q","e":${event('evt_q', '/q')}`), // an id that is not valid JSON (\q)
     line(`{"op":"add","id":"evt_t","b":[1,2],"e":${event('evt_t', '/t')}`), // a body location of two numbers
     line(`{"op":"add","id":"evt_f","d":[1],"e":${event('evt_f', '/f')}`), // delivery facts of one item
-    line(`{"op":"add","id":"evt_m","b":[9,0,5],"e":${event('evt_m', '/m')}`), // a body segment that is not there
+    line(`{"op":"add","id":"evt_m","b":[9,0,1],"e":${event('evt_m', '/m')}`), // a body segment that is not there
     // Body locations that are not three numbers between commas in brackets (none is read as a location
     // of segment 0, which is not there: that would be skipped as a missing body instead).
     line(`{"op":"add","id":"evt_s","b":[0;0;1;,"e":${event('evt_s', '/s')}`),
@@ -118,6 +118,107 @@ test('a line without a checksum is read whole, even when it leads with an id as 
   const { urls, warnings } = await load([legacy]);
   assert.deepEqual(urls, ['/k']);
   assert.deepEqual(warnings, []);
+});
+
+test('body locations and delivery facts of the wrong shape are corrupt, told apart from a body that is missing', async () => {
+  const add = (id: string, fields: string) => line(`{"op":"add","id":"${id}",${fields},"e":${event(id, `/${id}`)}`);
+  const { urls, warnings } = await load([
+    add('evt_1', '"b":[1,-1,2]'),
+    add('evt_2', '"b":[1.5,0,1]'),
+    add('evt_3', '"b":{"file":7}'),
+    add('evt_4', '"b":null'),
+    add('evt_5', '"d":["github","x",1]'),
+    add('evt_6', '"d":[null,5,1,null]'),
+    add('evt_7', '"d":{"length":4,"1":"s"}'),
+    add('evt_8', '"b":{"file":"gone.bin"}'),
+    // Of the earlier form: not a record, an event whose id is not a string.
+    'null',
+    JSON.stringify({ op: 'add', e: { id: 7, method: 'POST', url: '/n', headers: [] } }),
+    add('evt_v', '"b":[1,0,0]'),
+  ]);
+  assert.deepEqual(urls, []);
+  assert.deepEqual(warnings, [...[1, 2, 3, 4, 5, 6, 7].map(corrupt), ...[8, 9, 10, 11].map(noBody)]);
+});
+
+test('set, push, del and clear apply; those for an event not there or of the wrong shape change nothing, and none is skipped', async () => {
+  const rec = (r: object) => line(JSON.stringify(r).slice(0, -1));
+  await fsp.writeFile(
+    path.join(dir, 'index.jsonl'),
+    [
+      line(`{"op":"add","id":"evt_a","e":${event('evt_a', '/a')}`),
+      line(`{"op":"add","id":"evt_b","e":${event('evt_b', '/b')}`),
+      line(`{"op":"add","id":"evt_c","e":${event('evt_c', '/c')}`),
+      rec({ op: 'set', id: 'evt_a', p: { eventType: 'push' } }),
+      rec({ op: 'set', id: 'evt_gone', p: { eventType: 'x' } }),
+      rec({ op: 'set', id: 'evt_b', p: 'xy' }),
+      rec({ op: 'set', id: 'evt_b', p: null }),
+      rec({ op: 'push', id: 'evt_a', f: 'deliveries', v: { at: 1 }, n: 5 }),
+      rec({ op: 'push', id: 'evt_gone', f: 'deliveries', v: { at: 2 }, n: 5 }),
+      rec({ op: 'push', id: 'evt_b', f: 5, v: 1, n: 5 }),
+      rec({ op: 'push', id: 'evt_b', f: 'deliveries', v: 1, n: 'x' }),
+      rec({ op: 'del', id: 'evt_gone' }),
+      rec({ op: 'del', id: 'evt_c' }),
+    ].join('\n') + '\n',
+  );
+  const logger = recordingLogger();
+  const store = await EventStore.open(dir, { maxEvents: 100, logger });
+  try {
+    assert.deepEqual(logger.warnings, []);
+    assert.deepEqual(
+      store.list().map((e) => e.url),
+      ['/b', '/a'],
+    );
+    const a = store.get('evt_a') as unknown as Record<string, unknown>;
+    assert.equal(a.eventType, 'push');
+    assert.deepEqual(a.deliveries, [{ at: 1 }]);
+    const b = store.get('evt_b') as unknown as Record<string, unknown>;
+    assert.deepEqual(
+      Object.keys(b).filter((k) => !['id', 'receivedAt', 'method', 'url', 'headers', 'remoteAddress', 'size', 'response'].includes(k)),
+      [],
+      'nothing added to evt_b',
+    );
+  } finally {
+    await store.close();
+  }
+});
+
+test('a clear removes every event added before it, and only those', async () => {
+  const { urls, warnings } = await load([
+    line(`{"op":"add","id":"evt_a","e":${event('evt_a', '/a')}`),
+    line('{"op":"clear"'),
+    line(`{"op":"add","id":"evt_d","e":${event('evt_d', '/d')}`),
+  ]);
+  assert.deepEqual(urls, ['/d']);
+  assert.deepEqual(warnings, []);
+});
+
+test('a pin in the head of an add is known before the event is parsed: eviction passes it over', async () => {
+  const pinnedEvent = JSON.stringify({ ...(JSON.parse(event('evt_p', '/p')) as object), pinned: true });
+  await fsp.writeFile(
+    path.join(dir, 'index.jsonl'),
+    [line(`{"op":"add","id":"evt_p","p":1,"e":${pinnedEvent}`), line(`{"op":"add","id":"evt_q","e":${event('evt_q', '/q')}`)].join('\n') +
+      '\n',
+  );
+  const store = await EventStore.open(dir, { maxEvents: 2 });
+  try {
+    await store.append(
+      {
+        method: 'POST',
+        url: '/new',
+        headers: [],
+        remoteAddress: '127.0.0.1',
+        size: 0,
+        response: { status: 200, body: '', contentType: 'text/plain' },
+      },
+      undefined,
+    );
+    assert.deepEqual(
+      store.list().map((e) => e.url),
+      ['/new', '/p'],
+    );
+  } finally {
+    await store.close();
+  }
 });
 
 test('ids with escapes or bytes outside ASCII are read through JSON: each event is found by its id', async () => {
