@@ -42,6 +42,27 @@ describe('EventStore.refresh at its edges', () => {
     await fsp.rm(dir, { recursive: true, force: true });
   });
 
+  test('a reader is told of an update by set and by push, each event once, with what changed', async () => {
+    const writer = await store(false);
+    const a = await writer.append(draft('/a'), Buffer.from('a'));
+    const b = await writer.append(draft('/b'), Buffer.from('b'));
+    const reader = await store(true);
+    await writer.appendTo(a.id, 'deliveries', { at: 1 }, 5);
+    let change = await reader.refresh();
+    assert.deepEqual(
+      change?.updated.map((e) => [e.id, (e as unknown as { deliveries?: unknown }).deliveries]),
+      [[a.id, [{ at: 1 }]]],
+    );
+    assert.deepEqual([change?.added, change?.removed], [[], []]);
+    await writer.update(b.id, { eventType: 'ping' });
+    await writer.appendTo(b.id, 'deliveries', { at: 2 }, 5);
+    change = await reader.refresh();
+    assert.deepEqual(
+      change?.updated.map((e) => [e.id, e.eventType]),
+      [[b.id, 'ping']],
+    );
+  });
+
   test('a compaction whose new index is already longer than what was read is read from its start', async () => {
     const writer = await store(false);
     const a = await writer.append(draft('/a'), Buffer.from('aaa'));

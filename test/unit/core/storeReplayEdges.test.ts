@@ -221,6 +221,28 @@ test('a pin in the head of an add is known before the event is parsed: eviction 
   }
 });
 
+test('a line whose checksum tail does not end in `"}` is of no known form: corrupt, even when the digits match', async () => {
+  const good = line(`{"op":"add","id":"evt_g","e":${event('evt_g', '/g')}`);
+  const { urls, warnings } = await load([
+    `${good.slice(0, -1)} `, // the closing brace replaced
+    `${good.slice(0, -2)} }`, // the closing quote replaced
+    good,
+  ]);
+  assert.deepEqual(urls, ['/g']);
+  assert.deepEqual(warnings, [corrupt(1), corrupt(2)]);
+});
+
+test('a skipped line past the first 8 MiB read is reported with its own line number', async () => {
+  const filler = line(`{"op":"del","id":"${'x'.repeat(1000)}"`);
+  const lines = Array.from({ length: 9000 }, () => filler);
+  lines.push('not a record');
+  lines.push(line(`{"op":"add","id":"evt_z","e":${event('evt_z', '/z')}`));
+  assert.ok(lines.join('\n').length > 8 * 1024 * 1024);
+  const { urls, warnings } = await load(lines);
+  assert.deepEqual(urls, ['/z']);
+  assert.deepEqual(warnings, [corrupt(9001)]);
+});
+
 test('ids with escapes or bytes outside ASCII are read through JSON: each event is found by its id', async () => {
   await fsp.writeFile(
     path.join(dir, 'index.jsonl'),
