@@ -10,7 +10,7 @@
 // - a sender that aborts mid-body is logged; a store failure that is not a write error is logged with
 //   its reason and answered 503.
 import assert from 'node:assert/strict';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -88,6 +88,37 @@ describe('Receiver: life cycle and requests refused before a handler', { timeout
     } finally {
       await other.stop();
     }
+  });
+
+  test('another listen error (a port this user may not bind) is passed on as it is, not called "in use"', async (t) => {
+    // Ports below this one need privilege (Linux's default: 1024); root has it, so as root the start runs with
+    // nobody's effective user id, which has no capabilities. Where every port is unprivileged there is no such
+    // error to provoke, and the test says so.
+    const firstFree = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+    if (firstFree < 2) {
+      t.diagnostic(`every port is unprivileged here (ip_unprivileged_port_start=${firstFree}): no EACCES to provoke`);
+      return;
+    }
+    const port = firstFree - 1;
+    const other = new Receiver({ store, port, logger: log });
+    const root = process.getuid?.() === 0;
+    if (root) {
+      process.seteuid!(65534);
+    }
+    try {
+      await assert.rejects(other.start(), (err: NodeJS.ErrnoException) => {
+        assert.equal(err instanceof PortInUseError, false, err.message);
+        assert.equal(err.code, 'EACCES');
+        assert.match(err.message, new RegExp(`listen EACCES: permission denied 127\\.0\\.0\\.1:${port}`));
+        return true;
+      });
+    } finally {
+      if (root) {
+        process.seteuid!(0);
+      }
+      await other.stop();
+    }
+    assert.equal(other.state, 'stopped');
   });
 
   test('a connection that never sends a byte is closed without an answer; nothing is stored', async () => {
