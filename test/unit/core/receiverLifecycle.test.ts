@@ -21,6 +21,7 @@ import { PortInUseError } from '../../../src/core/receiverDefaults';
 import { EventStore } from '../../../src/core/store';
 import { rawRequest, request, untilClosed } from '../../support/http';
 import { recordingLogger } from '../../support/store';
+import { asNonRoot } from '../../support/users';
 
 // A bound on each test, so a receiver that never answers fails the test instead of hanging the file.
 describe('Receiver: life cycle and requests refused before a handler', { timeout: 20_000 }, () => {
@@ -101,21 +102,16 @@ describe('Receiver: life cycle and requests refused before a handler', { timeout
     }
     const port = firstFree - 1;
     const other = new Receiver({ store, port, logger: log });
-    const root = process.getuid?.() === 0;
-    if (root) {
-      process.seteuid!(65534);
-    }
     try {
-      await assert.rejects(other.start(), (err: NodeJS.ErrnoException) => {
-        assert.equal(err instanceof PortInUseError, false, err.message);
-        assert.equal(err.code, 'EACCES');
-        assert.match(err.message, new RegExp(`listen EACCES: permission denied 127\\.0\\.0\\.1:${port}`));
-        return true;
-      });
+      await asNonRoot(() =>
+        assert.rejects(other.start(), (err: NodeJS.ErrnoException) => {
+          assert.equal(err instanceof PortInUseError, false, err.message);
+          assert.equal(err.code, 'EACCES');
+          assert.match(err.message, new RegExp(`listen EACCES: permission denied 127\\.0\\.0\\.1:${port}`));
+          return true;
+        }),
+      );
     } finally {
-      if (root) {
-        process.seteuid!(0);
-      }
       await other.stop();
     }
     assert.equal(other.state, 'stopped');

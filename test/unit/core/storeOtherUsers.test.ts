@@ -14,9 +14,8 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { EventStore, StoreLockedError } from '../../../src/core/store';
 import { holdsLock, isProcessAlive, takeLock } from '../../../src/core/store/lock';
+import { asNonRoot, isRoot as root } from '../../support/users';
 
-const root = process.getuid?.() === 0;
-const NOBODY = 65534;
 const THIRD_USER = 40123;
 
 let dir: string;
@@ -45,19 +44,6 @@ async function otherUsersProcess(): Promise<{ pid: number; end(): void }> {
   throw new Error('This test needs a live process of another user (run it as root, or where one runs, e.g. pid 1).');
 }
 
-/** Runs `fn` as a user who is not root: as root, with nobody's effective user id (restored after). */
-async function notRoot<T>(fn: () => Promise<T>): Promise<T> {
-  if (!root) {
-    return fn();
-  }
-  process.seteuid!(NOBODY);
-  try {
-    return await fn();
-  } finally {
-    process.seteuid!(0);
-  }
-}
-
 test('a lock file naming a live process of another user is that user’s lock: refused, not taken over', async () => {
   const other = await otherUsersProcess();
   try {
@@ -65,7 +51,7 @@ test('a lock file naming a live process of another user is that user’s lock: r
     await fsp.writeFile(lockFile, String(other.pid));
     await fsp.chmod(dir, 0o777);
     await fsp.chmod(lockFile, 0o644);
-    await notRoot(async () => {
+    await asNonRoot(async () => {
       assert.throws(() => process.kill(other.pid, 0), { code: 'EPERM' }, 'kill(pid, 0) refuses: the process belongs to someone else');
       assert.equal(isProcessAlive(other.pid), true);
       await assert.rejects(takeLock(dir), (err) => err instanceof StoreLockedError && err.pid === other.pid && err.dir === dir);
